@@ -1,0 +1,103 @@
+import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { Money } from './money.js';
+import { Topics, type Topic } from './topics.js';
+
+const Uuid = Type.String({ format: 'uuid' });
+
+export const UserRegistered = Type.Object(
+  { userId: Uuid, email: Type.String(), name: Type.String() },
+  { additionalProperties: false },
+);
+
+export const OrderLine = Type.Object(
+  {
+    productId: Uuid,
+    name: Type.String(),
+    quantity: Type.Integer({ minimum: 1 }),
+    unitPrice: Money,
+  },
+  { additionalProperties: false },
+);
+
+export const OrderCreated = Type.Object(
+  {
+    orderId: Uuid,
+    userId: Uuid,
+    lines: Type.Array(OrderLine, { minItems: 1 }),
+    total: Money,
+    paymentMethod: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderPaid = Type.Object(
+  { orderId: Uuid, userId: Uuid, paymentId: Uuid, total: Money },
+  { additionalProperties: false },
+);
+
+export const OrderCancelled = Type.Object(
+  { orderId: Uuid, userId: Uuid, reason: Type.String() },
+  { additionalProperties: false },
+);
+
+export const PaymentSucceeded = Type.Object(
+  { paymentId: Uuid, orderId: Uuid, userId: Uuid, amount: Money, providerChargeId: Type.String() },
+  { additionalProperties: false },
+);
+
+export const PaymentFailed = Type.Object(
+  { paymentId: Uuid, orderId: Uuid, userId: Uuid, amount: Money, reason: Type.String() },
+  { additionalProperties: false },
+);
+
+interface CatalogEntry {
+  /** CloudEvents `type`: reverse-DNS, versioned. */
+  ceType: string;
+  topic: Topic;
+  schema: TObject;
+}
+
+/** The one table of events: name → CloudEvents type, topic and payload schema. */
+export const eventCatalog = {
+  'user.registered': {
+    ceType: 'dev.switchyard.user.registered.v1',
+    topic: Topics.users,
+    schema: UserRegistered,
+  },
+  'order.created': {
+    ceType: 'dev.switchyard.order.created.v1',
+    topic: Topics.orders,
+    schema: OrderCreated,
+  },
+  'order.paid': {
+    ceType: 'dev.switchyard.order.paid.v1',
+    topic: Topics.orders,
+    schema: OrderPaid,
+  },
+  'order.cancelled': {
+    ceType: 'dev.switchyard.order.cancelled.v1',
+    topic: Topics.orders,
+    schema: OrderCancelled,
+  },
+  'payment.succeeded': {
+    ceType: 'dev.switchyard.payment.succeeded.v1',
+    topic: Topics.payments,
+    schema: PaymentSucceeded,
+  },
+  'payment.failed': {
+    ceType: 'dev.switchyard.payment.failed.v1',
+    topic: Topics.payments,
+    schema: PaymentFailed,
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type EventName = keyof typeof eventCatalog;
+export type EventPayload<N extends EventName> = Static<(typeof eventCatalog)[N]['schema']>;
+
+const byCeType = new Map<string, EventName>(
+  Object.entries(eventCatalog).map(([name, entry]) => [entry.ceType, name as EventName]),
+);
+
+export function eventNameOfCeType(ceType: string): EventName | undefined {
+  return byCeType.get(ceType);
+}

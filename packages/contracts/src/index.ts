@@ -1,0 +1,4 @@
+export * from './money.js';
+export * from './topics.js';
+export * from './events.js';
+export * from './envelope.js';
