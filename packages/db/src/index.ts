@@ -1,0 +1,4 @@
+export { ensureDatabase } from './ensure-database.js';
+export { migrate, readMigrations, type Migration, type MigrateOptions } from './migrate.js';
+export { findSchemaDrift } from './find-schema-drift.js';
+export { databaseNameOf, withDatabase, redactUrl } from './connection-url.js';
