@@ -76,7 +76,9 @@ describe('findSchemaDrift', () => {
     const schemaPath = path.join(dir, 'schema.prisma');
     await writeFile(
       schemaPath,
-      `datasource db { provider = "postgresql" }
+      `datasource db {
+  provider = "postgresql"
+}
 model Thing {
   id    String  @id @db.Uuid
   label String?
