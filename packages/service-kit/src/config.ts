@@ -1,0 +1,43 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Read and validate configuration from environment variables, once, at start. Values are
+ * converted (e.g. "4000" → 4000) and defaults applied; the first problem is reported with
+ * the variable's name.
+ */
+export function loadConfig<T extends TObject>(
+  schema: T,
+  env: Record<string, string | undefined> = process.env,
+): Static<T> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const candidate = Value.Default(schema, Value.Convert(schema, picked));
+  const firstError = Value.Errors(schema, candidate).First();
+  if (firstError) {
+    const variable = firstError.path.replace(/^\//, '').split('/')[0] || '(config)';
+    const shown = picked[variable] === undefined ? 'missing' : 'invalid';
+    throw new ConfigError(`${shown} environment variable ${variable}: ${firstError.message}`);
+  }
+  return candidate as Static<T>;
+}
+
+/** For a process entry point: on a bad config print one clear line and exit 1. */
+export function loadConfigOrExit<T extends TObject>(schema: T): Static<T> {
+  try {
+    return loadConfig(schema);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`config error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { loggerOptions } from './logger.js';
+import { problemErrors } from './plugins/problem-errors.js';
+import { health } from './plugins/health.js';
+import { metrics } from './plugins/metrics.js';
+import { ProblemDetails } from './problem.js';
+
+export interface CreateAppOptions {
+  service: string;
+  logLevel?: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+  fastify?: Partial<FastifyServerOptions>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9\-_.:]{1,128}$/;
+
+export type App = FastifyInstance;
+
+/**
+ * A Fastify instance with everything a Switchyard process shares: logging, request ids,
+ * strict schemas, problem+json errors, health and metrics. It never listens; see runServer.
+ */
+export async function createApp(options: CreateAppOptions): Promise<App> {
+  const app = Fastify({
+    logger: loggerOptions({ service: options.service, level: options.logLevel ?? 'info' }),
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Unknown properties are errors, never silently dropped; types are not coerced in bodies.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...options.fastify,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ProblemDetails);
+  await app.register(problemErrors);
+  await app.register(health);
+  await app.register(metrics);
+  return app as unknown as App;
+}

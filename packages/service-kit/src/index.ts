@@ -1,0 +1,18 @@
+export { loadConfig, loadConfigOrExit, ConfigError } from './config.js';
+export { AppError, notFound, errorStatus, type ErrorCode, type FieldError } from './errors.js';
+export { ProblemDetails, buildProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
+export { createApp, type App, type CreateAppOptions } from './create-app.js';
+export { runServer } from './run-server.js';
+export { loggerOptions, redactedPaths } from './logger.js';
+export { metricsRegistry } from './plugins/metrics.js';
+export {
+  jwtAuth,
+  identityOf,
+  verifyAccessToken,
+  bearerToken,
+  ACCESS_TOKEN_TYPE,
+  ACCESS_TOKEN_ALGORITHMS,
+  type Identity,
+  type JwtAuthOptions,
+} from './plugins/jwt-auth.js';
+export { problemErrors } from './plugins/problem-errors.js';

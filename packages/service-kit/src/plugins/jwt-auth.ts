@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../errors.js';
+
+export interface Identity {
+  userId: string;
+  roles: string[];
+  scopes: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: Identity | null;
+  }
+  interface FastifyInstance {
+    /** onRequest hook: 401 unless a valid access token is presented. */
+    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  }
+}
+
+export interface JwtAuthOptions {
+  issuer: string;
+  audience: string;
+  /** Where public keys come from: a JWKS URL (cached, refetched on an unknown kid) or a key getter. */
+  jwksUrl?: string;
+  keys?: JWTVerifyGetKey;
+}
+
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+export const ACCESS_TOKEN_ALGORITHMS = ['ES256'];
+
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer ([A-Za-z0-9\-_.]+)$/.exec(header);
+  return match?.[1] ?? null;
+}
+
+/** Verify an access token: signature by a key in the JWKS, ES256 only, typ, iss, aud, exp, nbf. */
+export async function verifyAccessToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  options: { issuer: string; audience: string },
+): Promise<Identity> {
+  const { payload } = await jwtVerify(token, keys, {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: ACCESS_TOKEN_ALGORITHMS,
+    typ: ACCESS_TOKEN_TYPE,
+    requiredClaims: ['sub', 'exp', 'iat'],
+  });
+  const roles = Array.isArray(payload.roles) ? payload.roles.map(String) : [];
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+  return { userId: payload.sub as string, roles, scopes };
+}
+
+/**
+ * Zero trust: every service verifies the bearer token itself, whatever the gateway did.
+ * Decorates `request.identity` and `app.authenticate` (use as an onRequest hook).
+ */
+export const jwtAuth = fp(
+  async (app: FastifyInstance, options: JwtAuthOptions) => {
+    const keys =
+      options.keys ??
+      (options.jwksUrl
+        ? createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+        : undefined);
+    if (!keys) throw new Error('jwtAuth needs jwksUrl or keys');
+
+    app.decorateRequest('identity', null);
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      const token = bearerToken(request);
+      if (!token) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');
+      try {
+        request.identity = await verifyAccessToken(token, keys, options);
+      } catch (error) {
+        // The key set could not be fetched: our problem, not the client's.
+        if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+          request.log.error({ err: error }, 'cannot verify access token: key set unavailable');
+          throw new AppError('UNAVAILABLE', 'Token verification is temporarily unavailable');
+        }
+        throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+      }
+    });
+  },
+  { name: 'switchyard-jwt-auth' },
+);
+
+/** The authenticated identity; only call behind `app.authenticate`. */
+export function identityOf(request: FastifyRequest): Identity {
+  if (!request.identity) throw new AppError('UNAUTHENTICATED');
+  return request.identity;
+}

@@ -1,0 +1,27 @@
+import { Type } from '@sinclair/typebox';
+import { loadConfig } from '../src/config.js';
+
+const Schema = Type.Object({
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 4000 }),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+});
+
+describe('loadConfig', () => {
+  it('converts values and applies defaults', () => {
+    expect(loadConfig(Schema, { DATABASE_URL: 'postgresql://x/y' })).toEqual({
+      PORT: 4000,
+      DATABASE_URL: 'postgresql://x/y',
+    });
+    expect(loadConfig(Schema, { PORT: '4100', DATABASE_URL: 'postgres://x/y' }).PORT).toBe(4100);
+  });
+
+  it('names the missing variable', () => {
+    expect(() => loadConfig(Schema, {})).toThrow(/^missing environment variable DATABASE_URL/);
+  });
+
+  it('names the invalid variable', () => {
+    expect(() => loadConfig(Schema, { PORT: 'abc', DATABASE_URL: 'postgres://x' })).toThrow(
+      /^invalid environment variable PORT/,
+    );
+  });
+});
