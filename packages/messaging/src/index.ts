@@ -1,0 +1,7 @@
+export { createKafka, ensureTopics, type KafkaOptions } from './kafka.js';
+export { enqueueEvent } from './outbox.js';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { processOnce, wasProcessed } from './inbox.js';
+export { EventConsumer, type EventConsumerOptions, type EventHandler, type EventHandlers } from './event-consumer.js';
+export { currentTraceparent, withConsumerSpan } from './trace-context.js';
+export type { SqlClient, TransactionalSqlClient } from './sql-client.js';

@@ -1,0 +1,21 @@
+import { toWireMessage, type EventEnvelope } from '@switchyard/contracts';
+import type { SqlClient } from './sql-client.js';
+import { currentTraceparent } from './trace-context.js';
+
+/**
+ * Record an event in the outbox inside the caller's transaction (`tx`), so it is published
+ * if and only if the state change commits. The relay sends it to Kafka afterwards.
+ */
+export async function enqueueEvent(tx: SqlClient, event: EventEnvelope): Promise<void> {
+  const wire = toWireMessage({ ...event, traceparent: event.traceparent ?? currentTraceparent() });
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outbox_events (id, topic, message_key, event_type, headers, payload)
+     VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)`,
+    event.id,
+    wire.topic,
+    wire.key,
+    event.name,
+    JSON.stringify(wire.headers),
+    wire.value,
+  );
+}
