@@ -40,6 +40,8 @@ export interface EventConsumerOptions {
   maxAttempts?: number;
   retryBaseDelayMs?: number;
   registry?: client.Registry;
+  /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
+  topicNamespace?: string;
 }
 
 function counter(registry: client.Registry | undefined, name: string, help: string): client.Counter {
@@ -72,7 +74,8 @@ export class EventConsumer {
   async start(): Promise<void> {
     await this.dlqProducer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    const namespace = this.options.topicNamespace ?? '';
+    await this.consumer.subscribe({ topics: this.options.topics.map((t) => namespace + t), fromBeginning: true });
     await this.consumer.run({ eachMessage: (payload) => this.onMessage(payload) });
   }
 

@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   batchSize?: number;
   registry?: client.Registry;
+  /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
+  topicNamespace?: string;
 }
 
 /**
@@ -119,7 +121,7 @@ export class OutboxRelay {
         await this.producer.sendBatch({
           acks: -1,
           topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-            topic,
+            topic: (this.options.topicNamespace ?? '') + topic,
             messages: topicRows.map((r) => ({ key: r.message_key, value: r.payload, headers: r.headers })),
           })),
         });

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Start a single-node Apache Kafka (KRaft) on 127.0.0.1:${KAFKA_PORT:-9092} from Maven Central
+# artifacts, in the background, and create the platform's topics. Reuses a broker that
+# already listens on the port. Data and logs live in .var/kafka (git-ignored).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+port="${KAFKA_PORT:-9092}"
+controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
+var="${KAFKA_HOME_DIR:-$root/.var/kafka}"
+lib="$var/lib"
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if port_open "$port"; then
+  echo "kafka: already listening on 127.0.0.1:$port, reusing it"
+else
+  command -v java >/dev/null || { echo "kafka: java is required (Java 17)" >&2; exit 1; }
+  mkdir -p "$var"
+  if [ ! -f "$lib/.complete" ]; then
+    command -v mvn >/dev/null || { echo "kafka: maven is required to fetch Kafka" >&2; exit 1; }
+    echo "kafka: fetching Apache Kafka from Maven Central into $lib"
+    rm -rf "$lib"
+    mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$lib" -DincludeScope=runtime
+    touch "$lib/.complete"
+  fi
+  sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" -e "s#@DATA_DIR@#$var/data#g" \
+    "$here/server.properties.template" > "$var/server.properties"
+  classpath="$lib/*"
+  java_opts=(-Xms256m -Xmx768m -Dlog4j.configuration="file:$here/log4j.properties")
+  if [ ! -f "$var/data/meta.properties" ]; then
+    cluster_id="$(java -cp "$classpath" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
+    java "${java_opts[@]}" -cp "$classpath" kafka.tools.StorageTool format \
+      -t "$cluster_id" -c "$var/server.properties" >/dev/null
+  fi
+  echo "kafka: starting on 127.0.0.1:$port (log: $var/kafka.log)"
+  nohup java "${java_opts[@]}" -cp "$classpath" kafka.Kafka "$var/server.properties" \
+    >"$var/kafka.log" 2>&1 &
+  echo $! >"$var/kafka.pid"
+  for _ in $(seq 1 120); do
+    port_open "$port" && break
+    kill -0 "$(cat "$var/kafka.pid")" 2>/dev/null || { echo "kafka: exited during start:" >&2; tail -n 30 "$var/kafka.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  port_open "$port" || { echo "kafka: did not open port $port in 60 s" >&2; tail -n 30 "$var/kafka.log" >&2; exit 1; }
+fi
+
+if [ "${KAFKA_SKIP_TOPICS:-}" != "1" ]; then
+  node "$here/dist/create-topics.js"
+fi
