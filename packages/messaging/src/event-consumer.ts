@@ -7,7 +7,7 @@ import {
   type EventName,
 } from '@switchyard/contracts';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import client from 'prom-client';
 import { processOnce, wasProcessed } from './inbox.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 
 export interface KafkaOptions {
   clientId: string;

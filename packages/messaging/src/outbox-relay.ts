@@ -1,5 +1,5 @@
 import type { Kafka, Producer } from 'kafkajs';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import client from 'prom-client';
 import type { TransactionalSqlClient } from './sql-client.js';
 

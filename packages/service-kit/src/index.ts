@@ -1,4 +1,5 @@
 export { loadConfig, loadConfigOrExit, ConfigError } from './config.js';
+export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv } from './env.js';
 export { AppError, notFound, errorStatus, type ErrorCode, type FieldError } from './errors.js';
 export { ProblemDetails, buildProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
 export { createApp, type App, type CreateAppOptions } from './create-app.js';
@@ -16,3 +17,5 @@ export {
   type JwtAuthOptions,
 } from './plugins/jwt-auth.js';
 export { problemErrors } from './plugins/problem-errors.js';
+export { health, type ReadinessCheck } from './plugins/health.js';
+export { metrics } from './plugins/metrics.js';

@@ -8,5 +8,9 @@
  *
  * 🟢 You can import this file directly.
  */
-export type * from './models/Product.ts'
-export type * from './commonInputTypes.ts'
+export type * from './models/Product.js'
+export type * from './models/Order.js'
+export type * from './models/OrderLine.js'
+export type * from './models/OutboxEvent.js'
+export type * from './models/InboxEvent.js'
+export type * from './commonInputTypes.js'

@@ -1,0 +1,14 @@
+export { repoRoot } from './repo-root.js';
+export { waitFor, waitForHttp } from './wait-for.js';
+export { prepareTestDatabase, testDatabaseUrl, queryDb } from './test-database.js';
+export {
+  startKafka,
+  testKafka,
+  testKafkaBrokers,
+  createKafkaNamespace,
+  deleteKafkaNamespace,
+} from './kafka.js';
+export { startJwksServer, type JwksServer } from './jwks-server.js';
+export { startProcess, type RunningProcess } from './process.js';
+export { publishEvent, publishRaw, readTopic, parseMessage } from './events.js';
+export { setupServiceTest, type ServiceTestContext } from './service-test.js';

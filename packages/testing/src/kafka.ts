@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { allTopics } from '@switchyard/contracts';
+import { createKafka, ensureTopics } from '@switchyard/messaging';
+import type { Kafka } from 'kafkajs';
+import { pino } from 'pino';
+import { repoRoot } from './repo-root.js';
+
+const run = promisify(execFile);
+
+export const testKafkaBrokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+
+/** Start the real Apache Kafka broker from infra/kafka (or reuse a running one). */
+export async function startKafka(): Promise<void> {
+  await run('bash', [path.join(repoRoot(), 'infra/kafka/start.sh')], {
+    env: { ...process.env, KAFKA_SKIP_TOPICS: '1' },
+    timeout: 300_000,
+  });
+}
+
+export function testKafka(clientId = 'test'): Kafka {
+  return createKafka({ clientId, brokers: testKafkaBrokers(), logger: pino({ level: 'error' }) });
+}
+
+/**
+ * A fresh topic namespace with every platform topic created in it, so this run's events and
+ * consumer groups are its own even when a dev stack uses the same broker.
+ */
+export async function createKafkaNamespace(): Promise<string> {
+  const namespace = `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
+  await ensureTopics(testKafka('test-admin'), allTopics.map((t) => namespace + t), { numPartitions: 3 });
+  return namespace;
+}
+
+/** Delete a namespace's topics at the end of a run. */
+export async function deleteKafkaNamespace(namespace: string): Promise<void> {
+  const admin = testKafka('test-admin').admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(namespace));
+    if (topics.length) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+import { createKafkaNamespace, deleteKafkaNamespace, startKafka, testKafkaBrokers } from './kafka.js';
+import { startJwksServer, type JwksServer } from './jwks-server.js';
+import { prepareTestDatabase } from './test-database.js';
+
+export interface ServiceTestContext {
+  databaseUrl: string;
+  namespace: string;
+  jwks: JwksServer;
+  /** Environment for the service's config loader: real Postgres, Kafka and a JWKS. */
+  env: Record<string, string>;
+  teardown(): Promise<void>;
+}
+
+/** Everything a service's integration tests need, all real: database, broker, token keys. */
+export async function setupServiceTest(options: {
+  service: string;
+  migrationsDir: string;
+  env?: Record<string, string>;
+}): Promise<ServiceTestContext> {
+  await startKafka();
+  const [databaseUrl, namespace, jwks] = await Promise.all([
+    prepareTestDatabase(options.service, options.migrationsDir),
+    createKafkaNamespace(),
+    startJwksServer(),
+  ]);
+  return {
+    databaseUrl,
+    namespace,
+    jwks,
+    env: {
+      PORT: '0',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      KAFKA_NAMESPACE: namespace,
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_ISSUER: jwks.issuer,
+      AUTH_AUDIENCE: jwks.audience,
+      ...options.env,
+    },
+    async teardown() {
+      await jwks.close();
+      await deleteKafkaNamespace(namespace).catch(() => {});
+    },
+  };
+}

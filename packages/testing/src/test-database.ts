@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { ensureDatabase, migrate, withDatabase } from '@switchyard/db';
+
+const adminUrl = () => process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+/** The URL of a service's test database (separate from its dev database). */
+export function testDatabaseUrl(name: string): string {
+  return withDatabase(adminUrl(), `switchyard_${name}_test`);
+}
+
+/** Create the database if needed, wipe it, and apply the service's migrations. */
+export async function prepareTestDatabase(name: string, migrationsDir: string): Promise<string> {
+  const url = testDatabaseUrl(name);
+  await ensureDatabase(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await client.end();
+  }
+  await migrate({ databaseUrl: url, migrationsDir });
+  return url;
+}
+
+/** Run one query against a database (for assertions on persisted state). */
+export async function queryDb<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,50 @@
+import { Topics } from '@switchyard/contracts';
+import { createMessaging, type Messaging } from '@switchyard/messaging';
+import { createApp, jwtAuth, metricsRegistry, type App } from '@switchyard/service-kit';
+import type { OrderConfig } from './config.js';
+import { createDb, type Db } from './db.js';
+import { paymentResultHandlers } from './events/apply-payment-result.js';
+import { orderRoutes } from './routes/orders.js';
+import { productRoutes } from './routes/products.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    messaging: Messaging;
+  }
+}
+
+/** The order service as a Fastify app: catalog, orders, and its side of the payment saga. */
+export async function buildApp(config: OrderConfig): Promise<App> {
+  const app = await createApp({ service: 'order', logLevel: config.LOG_LEVEL });
+  const db = createDb(config.DATABASE_URL);
+  const messaging = createMessaging({
+    service: 'order',
+    brokers: config.KAFKA_BROKERS.split(','),
+    namespace: config.KAFKA_NAMESPACE,
+    db,
+    logger: app.log,
+    registry: metricsRegistry,
+    consume: { topics: [Topics.payments], handlers: paymentResultHandlers },
+  });
+  app.decorate('db', db);
+  app.decorate('messaging', messaging);
+  app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
+  app.addReadinessCheck('kafka', () => messaging.checkReady());
+
+  await app.register(jwtAuth, {
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  });
+  await app.register(productRoutes);
+  await app.register(orderRoutes);
+
+  app.addHook('onReady', () => messaging.start());
+  // Order matters: finish the current message and flush the outbox before the database goes.
+  app.addHook('onClose', async () => {
+    await messaging.stop();
+    await db.$disconnect();
+  });
+  return app;
+}

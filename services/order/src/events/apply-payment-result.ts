@@ -1,0 +1,54 @@
+import { createEvent, type EventEnvelope } from '@switchyard/contracts';
+import { enqueueEvent, type EventHandlers, type SqlClient } from '@switchyard/messaging';
+import type { Prisma } from '../generated/prisma/client.js';
+import { canTransition, OrderStatus } from '../domain/order-status.js';
+
+type Tx = Prisma.TransactionClient;
+
+/** payment.succeeded → the order is paid (and says so with order.paid). */
+async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClient): Promise<void> {
+  const tx = sql as unknown as Tx;
+  const order = await tx.order.findUnique({ where: { id: event.data.orderId } });
+  if (!order) throw new Error(`order ${event.data.orderId} not found`);
+  if (!canTransition(order.status as OrderStatus, OrderStatus.paid)) return;
+  await tx.order.update({ where: { id: order.id }, data: { status: OrderStatus.paid } });
+  await enqueueEvent(
+    tx,
+    createEvent('order.paid', {
+      source: 'order',
+      subject: order.id,
+      data: {
+        orderId: order.id,
+        userId: order.userId,
+        paymentId: event.data.paymentId,
+        total: { amount: order.totalMinor, currency: order.currency },
+      },
+    }),
+  );
+}
+
+/** payment.failed → compensate: release the reserved stock and cancel the order. */
+async function cancelAndRelease(event: EventEnvelope<'payment.failed'>, sql: SqlClient): Promise<void> {
+  const tx = sql as unknown as Tx;
+  const order = await tx.order.findUnique({ where: { id: event.data.orderId }, include: { lines: true } });
+  if (!order) throw new Error(`order ${event.data.orderId} not found`);
+  if (!canTransition(order.status as OrderStatus, OrderStatus.cancelled)) return;
+  for (const line of order.lines) {
+    await tx.product.update({ where: { id: line.productId }, data: { stock: { increment: line.quantity } } });
+  }
+  const reason = `payment failed: ${event.data.reason}`;
+  await tx.order.update({ where: { id: order.id }, data: { status: OrderStatus.cancelled, cancelReason: reason } });
+  await enqueueEvent(
+    tx,
+    createEvent('order.cancelled', {
+      source: 'order',
+      subject: order.id,
+      data: { orderId: order.id, userId: order.userId, reason },
+    }),
+  );
+}
+
+export const paymentResultHandlers: EventHandlers = {
+  'payment.succeeded': { handle: markPaid },
+  'payment.failed': { handle: cancelAndRelease },
+};

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@switchyard/contracts';
+import { findSchemaDrift } from '@switchyard/db';
+import { parseMessage, queryDb, readTopic, waitFor } from '@switchyard/testing';
+import path from 'node:path';
+import { LANTERN, MUG, POSTER, serviceDir, startOrderService } from '../support.js';
+
+describe('order service HTTP API', () => {
+  let service: Awaited<ReturnType<typeof startOrderService>>;
+  const alice = randomUUID();
+  const bob = randomUUID();
+  const auth = async (userId: string) => ({ authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` });
+  const stockOf = async (id: string) =>
+    (await queryDb<{ stock: number }>(service.ctx.databaseUrl, 'SELECT stock FROM products WHERE id = $1', [id]))[0]!.stock;
+
+  beforeAll(async () => {
+    service = await startOrderService();
+  });
+  afterAll(() => service.close());
+
+  it('has a migrated database that matches schema.prisma', async () => {
+    const drift = await findSchemaDrift({
+      schemaPath: path.join(serviceDir, 'prisma/schema.prisma'),
+      databaseUrl: service.ctx.databaseUrl,
+    });
+    expect(drift).toEqual([]);
+  });
+
+  describe('GET /v1/products', () => {
+    it('lists the seeded catalog without a token, prices in minor units', async () => {
+      const res = await service.app.inject({ url: '/v1/products' });
+      expect(res.statusCode).toBe(200);
+      const mug = res.json().items.find((p: { id: string }) => p.id === MUG);
+      expect(mug).toMatchObject({ sku: 'MUG-001', price: { amount: 1250, currency: 'EUR' } });
+    });
+
+    it('answers an unknown product with a 404 problem', async () => {
+      const res = await service.app.inject({ url: `/v1/products/${randomUUID()}` });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+  });
+
+  describe('POST /v1/orders', () => {
+    it('rejects a request without a token', async () => {
+      const res = await service.app.inject({ method: 'POST', url: '/v1/orders', payload: {} });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().code).toBe('UNAUTHENTICATED');
+    });
+
+    it('prices the order from the catalog, reserves stock and publishes order.created', async () => {
+      const before = await stockOf(MUG);
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(alice),
+        payload: { lines: [{ productId: MUG, quantity: 2 }], paymentMethod: 'pm_card_visa' },
+      });
+      expect(res.statusCode).toBe(201);
+      const order = res.json();
+      expect(order).toMatchObject({ status: 'pending_payment', total: { amount: 2500, currency: 'EUR' } });
+      expect(res.headers.location).toBe(`/v1/orders/${order.id}`);
+      expect(await stockOf(MUG)).toBe(before - 2);
+
+      const [message] = await readTopic(service.ctx.namespace + Topics.orders, (m) => m.key?.toString() === order.id);
+      const event = parseMessage(message!);
+      expect(event.name).toBe('order.created');
+      expect(event.data).toMatchObject({ orderId: order.id, userId: alice, total: { amount: 2500, currency: 'EUR' } });
+      await waitFor(async () => {
+        const rows = await queryDb(service.ctx.databaseUrl, 'SELECT 1 FROM outbox_events WHERE published_at IS NULL');
+        return rows.length === 0;
+      });
+    });
+
+    it('refuses a client-set price or status (unknown properties)', async () => {
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(alice),
+        payload: { lines: [{ productId: MUG, quantity: 1, unitPrice: 1 }], paymentMethod: 'pm_card_visa', status: 'paid' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+    });
+
+    it('refuses more units than are in stock and leaves the stock unchanged', async () => {
+      const before = await stockOf(POSTER);
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(alice),
+        payload: { lines: [{ productId: POSTER, quantity: before + 1 }], paymentMethod: 'pm_card_visa' },
+      });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().detail).toMatch(/not enough stock/);
+      expect(await stockOf(POSTER)).toBe(before);
+    });
+
+    it('refuses an unknown product with a 422', async () => {
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(alice),
+        payload: { lines: [{ productId: randomUUID(), quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      });
+      expect(res.statusCode).toBe(422);
+    });
+
+    it('never sells more than the stock under concurrent orders', async () => {
+      const stock = await stockOf(LANTERN);
+      const attempts = stock + 10;
+      const headers = await auth(bob);
+      const results = await Promise.all(
+        Array.from({ length: attempts }, () =>
+          service.app.inject({
+            method: 'POST',
+            url: '/v1/orders',
+            headers,
+            payload: { lines: [{ productId: LANTERN, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+          }),
+        ),
+      );
+      expect(results.filter((r) => r.statusCode === 201)).toHaveLength(stock);
+      expect(results.filter((r) => r.statusCode === 409)).toHaveLength(10);
+      expect(await stockOf(LANTERN)).toBe(0);
+    });
+  });
+
+  describe('GET /v1/orders/:id', () => {
+    it("shows the owner their order and answers 404 for another user's", async () => {
+      const created = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(alice),
+        payload: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      });
+      const id = created.json().id;
+      const own = await service.app.inject({ url: `/v1/orders/${id}`, headers: await auth(alice) });
+      expect(own.statusCode).toBe(200);
+      expect(own.json().id).toBe(id);
+      const other = await service.app.inject({ url: `/v1/orders/${id}`, headers: await auth(bob) });
+      expect(other.statusCode).toBe(404);
+      const list = await service.app.inject({ url: '/v1/orders', headers: await auth(bob) });
+      expect(list.json().items.map((o: { id: string }) => o.id)).not.toContain(id);
+    });
+  });
+});
