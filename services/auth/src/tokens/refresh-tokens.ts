@@ -1,0 +1,62 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { AppError } from '@switchyard/service-kit';
+import type { Db } from '../db.js';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A new opaque refresh token in `familyId` (a new family per login). Only its hash is stored. */
+export async function issueRefreshToken(
+  db: Pick<Db, 'refreshToken'>,
+  options: { userId: string; familyId?: string; ttlSeconds: number },
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.refreshToken.create({
+    data: {
+      id: randomUUID(),
+      userId: options.userId,
+      familyId: options.familyId ?? randomUUID(),
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + options.ttlSeconds * 1000),
+    },
+  });
+  return token;
+}
+
+const invalid = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired');
+
+/**
+ * Exchange a refresh token for a new one in the same family (rotation). Exactly one of two
+ * concurrent uses wins (conditional update). Presenting a token that was already used means it
+ * leaked: the whole family is revoked.
+ */
+export async function rotateRefreshToken(
+  db: Db,
+  token: string,
+  ttlSeconds: number,
+): Promise<{ userId: string; refreshToken: string }> {
+  const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (!row || row.revokedAt || row.expiresAt <= new Date()) throw invalid();
+  if (row.usedAt) {
+    await revokeFamily(db, row.familyId);
+    throw invalid();
+  }
+  return db.$transaction(async (tx) => {
+    const claimed = await tx.refreshToken.updateMany({
+      where: { id: row.id, usedAt: null, revokedAt: null },
+      data: { usedAt: new Date() },
+    });
+    if (claimed.count === 0) throw invalid();
+    const refreshToken = await issueRefreshToken(tx, { userId: row.userId, familyId: row.familyId, ttlSeconds });
+    return { userId: row.userId, refreshToken };
+  });
+}
+
+export async function revokeFamily(db: Pick<Db, 'refreshToken'>, familyId: string): Promise<void> {
+  await db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/** Logout: revoke the family of the presented token (unknown tokens are ignored). */
+export async function revokeByToken(db: Db, token: string): Promise<void> {
+  const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (row) await revokeFamily(db, row.familyId);
+}
