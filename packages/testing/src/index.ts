@@ -12,3 +12,5 @@ export { startJwksServer, type JwksServer } from './jwks-server.js';
 export { startProcess, type RunningProcess } from './process.js';
 export { publishEvent, publishRaw, readTopic, parseMessage } from './events.js';
 export { setupServiceTest, type ServiceTestContext } from './service-test.js';
+export { freePort } from './free-port.js';
+export { startSmtpCapture, fetchCapturedEmails, type SmtpCapture, type CapturedEmail } from './smtp-capture.js';

@@ -1,0 +1,51 @@
+import type { EventName, EventPayload, Money } from '@switchyard/contracts';
+
+export interface Message {
+  category: 'account' | 'order' | 'payment';
+  title: string;
+  body: string;
+}
+
+export type NotifiableEvent = 'user.registered' | 'order.paid' | 'order.cancelled' | 'payment.failed';
+
+const shortId = (id: string) => id.slice(0, 8);
+
+/** Format integer minor units for people, e.g. {2500, EUR} → "EUR 25.00". */
+export function formatMoney(money: Money): string {
+  const digits = money.currency === 'JPY' ? 0 : 2;
+  return `${money.currency} ${(money.amount / 10 ** digits).toFixed(digits)}`;
+}
+
+const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } = {
+  'user.registered': (d) => ({
+    category: 'account',
+    title: 'Welcome to Switchyard',
+    body: `Hello ${d.name}, your account ${d.email} is ready.`,
+  }),
+  'order.paid': (d) => ({
+    category: 'order',
+    title: `Order ${shortId(d.orderId)} is confirmed`,
+    body: `We received your payment of ${formatMoney(d.total)} for order ${d.orderId}.`,
+  }),
+  'order.cancelled': (d) => ({
+    category: 'order',
+    title: `Order ${shortId(d.orderId)} was cancelled`,
+    body: `Your order ${d.orderId} was cancelled (${d.reason}). Any reserved items were released.`,
+  }),
+  'payment.failed': (d) => ({
+    category: 'payment',
+    title: `Payment for order ${shortId(d.orderId)} failed`,
+    body: `Your payment of ${formatMoney(d.amount)} for order ${d.orderId} was not accepted (${d.reason}).`,
+  }),
+};
+
+/** What to tell a customer about an event: the same words in the inbox and in the email. */
+export function composeMessage<N extends NotifiableEvent>(name: N, data: EventPayload<N>): Message {
+  return composers[name](data);
+}
+
+export const notifiableEvents = Object.keys(composers) as NotifiableEvent[];
+
+export function isNotifiable(name: EventName): name is NotifiableEvent {
+  return (notifiableEvents as string[]).includes(name);
+}

@@ -1,0 +1,38 @@
+import { composeMessage, formatMoney } from '../../src/domain/compose-message.js';
+
+describe('composeMessage', () => {
+  const orderId = '6f1c1f4e-6a4b-4a43-9d6e-2b7d8f7b1a11';
+  const userId = '11111111-2222-4333-8444-555555555555';
+
+  it('formats integer minor units for people', () => {
+    expect(formatMoney({ amount: 2500, currency: 'EUR' })).toBe('EUR 25.00');
+    expect(formatMoney({ amount: 7, currency: 'USD' })).toBe('USD 0.07');
+    expect(formatMoney({ amount: 500, currency: 'JPY' })).toBe('JPY 500');
+  });
+
+  it('tells a customer their order is confirmed, with the amount', () => {
+    const message = composeMessage('order.paid', {
+      orderId,
+      userId,
+      paymentId: orderId,
+      total: { amount: 2500, currency: 'EUR' },
+    });
+    expect(message).toEqual({
+      category: 'order',
+      title: 'Order 6f1c1f4e is confirmed',
+      body: `We received your payment of EUR 25.00 for order ${orderId}.`,
+    });
+  });
+
+  it('gives the reason a payment failed', () => {
+    const message = composeMessage('payment.failed', {
+      orderId,
+      userId,
+      paymentId: orderId,
+      amount: { amount: 100, currency: 'EUR' },
+      reason: 'card_declined',
+    });
+    expect(message.category).toBe('payment');
+    expect(message.body).toContain('card_declined');
+  });
+});
