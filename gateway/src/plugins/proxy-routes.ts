@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import httpProxy from '@fastify/http-proxy';
+import { stripIdentityHeaders } from '../identity-headers.js';
+import type { UpstreamRoute } from '../routes/route-table.js';
+import { upstreamError } from '../upstream-error.js';
+
+/** One reverse-proxy per route-table entry: identity headers stripped, request id forwarded. */
+export async function proxyRoutes(
+  app: FastifyInstance,
+  options: { routes: UpstreamRoute[]; timeoutMs: number },
+): Promise<void> {
+  for (const route of options.routes) {
+    await app.register(httpProxy, {
+      upstream: route.upstream,
+      prefix: route.prefix,
+      rewritePrefix: route.prefix,
+      config: { strictRateLimit: route.strictRateLimit ?? false },
+      undici: {
+        connections: 128,
+        connectTimeout: options.timeoutMs,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      },
+      replyOptions: {
+        rewriteRequestHeaders: (request, headers) => ({
+          ...stripIdentityHeaders(headers),
+          'x-request-id': request.id,
+        }),
+        onError: (reply, { error }) => {
+          reply.log.warn({ err: error, upstream: route.upstream }, 'upstream request failed');
+          reply.send(upstreamError(error as { code?: string }, route.service));
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import type { GatewayConfig } from '../config.js';
+
+export interface UpstreamRoute {
+  /** Public path prefix, forwarded unchanged to the upstream. */
+  prefix: string;
+  /** The service's name, for logs and error messages. */
+  service: string;
+  upstream: string;
+  /** Routes under the prefix that need no access token (method + exact path or prefix*). */
+  publicRoutes?: string[];
+  /** Stricter per-IP rate limit (credential endpoints). */
+  strictRateLimit?: boolean;
+}
+
+/** Which service answers which public path: the one table of the gateway's routing. */
+export function routeTable(config: GatewayConfig): UpstreamRoute[] {
+  return [
+    {
+      prefix: '/v1/auth',
+      service: 'auth',
+      upstream: config.AUTH_SERVICE_URL,
+      publicRoutes: ['POST /v1/auth/register', 'POST /v1/auth/login', 'POST /v1/auth/refresh', 'POST /v1/auth/logout'],
+      strictRateLimit: true,
+    },
+    { prefix: '/.well-known/jwks.json', service: 'auth', upstream: config.AUTH_SERVICE_URL, publicRoutes: ['GET /.well-known/jwks.json'] },
+    { prefix: '/v1/products', service: 'order', upstream: config.ORDER_SERVICE_URL, publicRoutes: ['GET /v1/products*'] },
+    { prefix: '/v1/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
+    { prefix: '/v1/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
+    { prefix: '/v1/notifications', service: 'notification', upstream: config.NOTIFICATION_SERVICE_URL },
+  ];
+}
+
+/** Does `method path` match one of the route's public entries? */
+export function isPublic(route: UpstreamRoute, method: string, path: string): boolean {
+  const effectiveMethod = method === 'HEAD' ? 'GET' : method;
+  return (route.publicRoutes ?? []).some((entry) => {
+    const [m, p] = entry.split(' ') as [string, string];
+    if (m !== effectiveMethod) return false;
+    return p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p;
+  });
+}

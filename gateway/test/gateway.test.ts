@@ -1,0 +1,145 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { loadConfig, type App } from '@switchyard/service-kit';
+import { freePort, startJwksServer, type JwksServer } from '@switchyard/testing';
+import { buildGateway } from '../src/app.js';
+import { GatewayConfig } from '../src/config.js';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A real upstream that answers with what it received. */
+async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server: Server }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, url: req.url }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+describe('gateway', () => {
+  let gateway: App;
+  let jwks: JwksServer;
+  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
+  let deadUpstream: string;
+
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+    upstream = await startEchoUpstream();
+    deadUpstream = `http://127.0.0.1:${await freePort()}`;
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys = await redis.keys('switchyard:gateway:rate:*');
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    gateway = await buildGateway(
+      loadConfig(GatewayConfig, {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        AUTH_JWKS_URL: jwks.url,
+        AUTH_SERVICE_URL: upstream.url,
+        ORDER_SERVICE_URL: upstream.url,
+        PAYMENT_SERVICE_URL: deadUpstream,
+        NOTIFICATION_SERVICE_URL: upstream.url,
+        AUTH_RATE_LIMIT_PER_MINUTE: '3',
+        UPSTREAM_TIMEOUT_MS: '2000',
+      }),
+    );
+    await gateway.ready();
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await jwks.close();
+    upstream.server.close();
+  });
+
+  const bearer = async (userId = randomUUID()) => ({ authorization: `Bearer ${await jwks.sign({ userId })}` });
+
+  it('answers a protected route without a token with 401 and never calls the upstream', async () => {
+    const before = upstream.seen.length;
+    const res = await gateway.inject({ url: '/v1/orders' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(upstream.seen.length).toBe(before);
+  });
+
+  it('forwards a request with a valid token, the token, and a request id', async () => {
+    const headers = await bearer();
+    const res = await gateway.inject({ url: '/v1/orders/123?x=1', headers: { ...headers, 'x-request-id': 'req-42' } });
+    expect(res.statusCode).toBe(200);
+    const last = upstream.seen.at(-1)!;
+    expect(last.url).toBe('/v1/orders/123?x=1');
+    expect(last.headers.authorization).toBe(headers.authorization);
+    expect(last.headers['x-request-id']).toBe('req-42');
+    expect(res.headers['x-request-id']).toBe('req-42');
+  });
+
+  it('strips identity headers a client tries to set', async () => {
+    await gateway.inject({
+      url: '/v1/notifications',
+      headers: { ...(await bearer()), 'x-user-id': 'admin', 'x-user-roles': 'admin', 'x-forwarded-user': 'root' },
+    });
+    const last = upstream.seen.at(-1)!;
+    expect(last.headers['x-user-id']).toBeUndefined();
+    expect(last.headers['x-user-roles']).toBeUndefined();
+    expect(last.headers['x-forwarded-user']).toBeUndefined();
+  });
+
+  it('rejects a token signed by a key that is not in the JWKS', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    await exportJWK(publicKey);
+    const forged = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'test-key-1', typ: 'at+jwt' })
+      .setSubject(randomUUID())
+      .setIssuer(jwks.issuer)
+      .setAudience(jwks.audience)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const res = await gateway.inject({ url: '/v1/orders', headers: { authorization: `Bearer ${forged}` } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('lets public routes through without a token', async () => {
+    expect((await gateway.inject({ url: '/v1/products' })).statusCode).toBe(200);
+    expect((await gateway.inject({ url: '/v1/products/abc' })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: 'POST', url: '/v1/products' })).statusCode).toBe(401);
+  });
+
+  it('answers an unknown path with a 404 problem', async () => {
+    const res = await gateway.inject({ url: '/v1/secret-admin' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('NOT_FOUND');
+  });
+
+  it('rate-limits credential routes per IP with 429, Retry-After and a problem body', async () => {
+    const login = () => gateway.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'a@b.c', password: 'x' } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await login()).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await login();
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(limited.json().code).toBe('RATE_LIMITED');
+  });
+
+  it('answers with a 5xx problem, not a hang or a stack trace, when an upstream is down', async () => {
+    const res = await gateway.inject({ url: '/v1/payments', headers: await bearer() });
+    expect([502, 503]).toContain(res.statusCode);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).not.toMatch(/ECONNREFUSED|at .*\.js/);
+  });
+
+  it('reports readiness with Redis reachable', async () => {
+    const res = await gateway.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().checks.redis).toBe('ok');
+  });
+});
