@@ -1,0 +1,87 @@
+import pg from 'pg';
+import { migrateStack, stackProcesses, type StackProcess } from '@switchyard/stack';
+import {
+  createKafkaNamespace,
+  deleteKafkaNamespace,
+  freePort,
+  startKafka,
+  startProcess,
+  startSmtpCapture,
+  testKafkaBrokers,
+  waitForHttp,
+  type RunningProcess,
+  type SmtpCapture,
+} from '@switchyard/testing';
+
+export interface Platform {
+  gatewayUrl: string;
+  processes: StackProcess[];
+  running: RunningProcess[];
+  smtp: SmtpCapture;
+  namespace: string;
+  serviceUrl(name: StackProcess['name']): string;
+  stop(): Promise<(number | null)[]>;
+}
+
+async function resetDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await client.end();
+  }
+}
+
+/** Start the whole platform as real processes, isolated from any local stack. */
+export async function startPlatform(): Promise<Platform> {
+  await startKafka();
+  const [namespace, smtp] = await Promise.all([createKafkaNamespace(), startSmtpCapture()]);
+  const ports = {
+    gateway: await freePort(),
+    auth: await freePort(),
+    order: await freePort(),
+    payment: await freePort(),
+    notification: await freePort(),
+  };
+  const processes = stackProcesses({
+    ports,
+    postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    databasePrefix: 'switchyard_e2e',
+    kafkaBrokers: testKafkaBrokers().join(','),
+    kafkaNamespace: namespace,
+    redisUrl: 'redis://127.0.0.1:6379',
+    smtpUrl: smtp.smtpUrl,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'info',
+  });
+  await migrateStack(processes);
+  for (const p of processes) if (p.database) await resetDatabase(p.database.url);
+  await migrateStack(processes);
+
+  const running = processes.map((p) =>
+    startProcess(p.name, process.execPath, p.args, { cwd: p.cwd, env: { ...p.env, RATE_LIMIT_PER_MINUTE: '100000' } }),
+  );
+  try {
+    await Promise.all(processes.map((p) => waitForHttp(`http://127.0.0.1:${p.port}/readyz`, 90_000)));
+  } catch (error) {
+    for (const r of running) {
+      console.error(`--- ${r.name} output ---\n${r.output().slice(-4000)}`);
+      await r.stop();
+    }
+    throw error;
+  }
+  return {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+    processes,
+    running,
+    smtp,
+    namespace,
+    serviceUrl: (name) => `http://127.0.0.1:${ports[name]}`,
+    async stop() {
+      const codes = await Promise.all(running.map((r) => r.stop('SIGTERM')));
+      await smtp.stop();
+      await deleteKafkaNamespace(namespace).catch(() => {});
+      return codes;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Make a fresh checkout runnable: check the machine, install pnpm and the workspace's
+# dependencies, generate Prisma clients and build everything. Safe to run again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 CHECKPOINT_DISABLE=1
+pnpm_version="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+
+say() { printf '[bootstrap] %s\n' "$*"; }
+fail() { printf '[bootstrap] %s\n' "$*" >&2; exit 1; }
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+  || fail "Node.js 20.19 or newer is required (found $(node -v))"
+
+if ! command -v pnpm >/dev/null || [ "$(pnpm -v 2>/dev/null)" != "$pnpm_version" ]; then
+  say "installing pnpm $pnpm_version"
+  npm install -g --silent "pnpm@$pnpm_version" >/dev/null
+fi
+
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Java 17 and Maven (for Apache Kafka)"
+    apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null
+  else
+    fail "Java 17 and Maven are required to run Apache Kafka (apt-get install openjdk-17-jre-headless maven)"
+  fi
+fi
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+port_open 127.0.0.1 5432 || fail "PostgreSQL is not reachable on 127.0.0.1:5432"
+port_open 127.0.0.1 6379 || fail "Redis is not reachable on 127.0.0.1:6379"
+
+say "installing dependencies"
+pnpm install --frozen-lockfile --reporter=silent
+say "generating Prisma clients and building"
+pnpm exec turbo run build --output-logs=errors-only

@@ -1,0 +1,18 @@
+// Add up the per-package jest results written by jest-results-reporter into one closing line.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = process.argv[2];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const failures = [];
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  const result = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  passed += result.passed;
+  failed += result.failed;
+  skipped += result.skipped;
+  if (result.failed || result.suiteErrors) failures.push(`${result.package}: ${result.failed} failed, ${result.suiteErrors} suite error(s)`);
+}
+for (const line of failures) console.log(`  ✗ ${line}`);
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

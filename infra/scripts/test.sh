@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Run every test of the workspace against real PostgreSQL, Redis and Apache Kafka: unit,
+# integration per service, and the end-to-end suite through the gateway. Installs and
+# builds first, starts Kafka if needed (and stops it again if it started it).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bash "$root/infra/scripts/bootstrap.sh"
+cd "$root"
+
+kafka_port="${KAFKA_PORT:-9092}"
+started_kafka=0
+(exec 3<>"/dev/tcp/127.0.0.1/$kafka_port") 2>/dev/null || started_kafka=1
+bash infra/kafka/start.sh
+stop_kafka() { if [ "$started_kafka" = 1 ]; then bash infra/kafka/stop.sh; fi; }
+trap stop_kafka EXIT
+
+results="$root/.var/test-results"
+rm -rf "$results" && mkdir -p "$results"
+status=0
+SWITCHYARD_TEST_RESULTS_DIR="$results" pnpm exec turbo run test --concurrency=1 --continue --output-logs=full || status=$?
+node infra/scripts/summarize-tests.mjs "$results"
+exit "$status"

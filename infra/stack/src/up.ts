@@ -1,0 +1,76 @@
+// The local stack in the foreground, like `docker compose up`: migrates the databases, starts
+// the SMTP capture and every service, prefixes their logs, prints the gateway URL once all are
+// ready, and stops everything on Ctrl-C. Kafka is started (and stopped) by up.sh around this.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import concurrently from 'concurrently';
+import { defaultPorts, stackProcesses } from './definition.js';
+import { migrateStack } from './migrate-stack.js';
+
+const env = process.env;
+const smtpPort = Number(env.SMTP_CAPTURE_SMTP_PORT ?? 1025);
+const smtpWebPort = Number(env.SMTP_CAPTURE_WEB_PORT ?? 1080);
+const processes = stackProcesses({
+  ports: defaultPorts,
+  postgresUrl: env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+  databasePrefix: 'switchyard',
+  kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+  kafkaNamespace: '',
+  redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+  logLevel: env.LOG_LEVEL ?? 'info',
+});
+
+const say = (line: string) => console.log(`[stack] ${line}`);
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+await migrateStack(processes, say);
+
+const maildev = path.join(path.dirname(createRequire(import.meta.url).resolve('maildev/package.json')), 'bin/maildev');
+const { result } = concurrently(
+  [
+    {
+      name: 'smtp',
+      command: `${quote(process.execPath)} ${quote(maildev)} --ip 127.0.0.1 --smtp ${smtpPort} --web ${smtpWebPort}`,
+    },
+    ...processes.map((p) => ({
+      name: p.name,
+      cwd: p.cwd,
+      env: p.env,
+      command: [process.execPath, ...p.args].map(quote).join(' '),
+    })),
+  ],
+  { prefix: '[{name}]', prefixColors: ['gray', 'cyan', 'green', 'yellow', 'magenta', 'blue'], killOthersOn: ['failure'], killSignal: 'SIGTERM' },
+);
+
+async function waitUntilReady(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (const p of processes) {
+    while (true) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${p.port}/readyz`)).ok) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`${p.name} did not become ready`);
+      await sleep(300);
+    }
+  }
+}
+
+waitUntilReady().then(
+  () => {
+    say('all services are ready');
+    say(`gateway:      http://127.0.0.1:${defaultPorts.gateway}`);
+    say(`captured mail: http://127.0.0.1:${smtpWebPort}`);
+    say('press Ctrl-C to stop everything');
+  },
+  (error) => say(`startup problem: ${(error as Error).message}`),
+);
+
+try {
+  await result;
+} catch {
+  // A process failed or was stopped: concurrently already stopped the others.
+}
