@@ -4,7 +4,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const resultsReporter = path.join(path.dirname(fileURLToPath(import.meta.url)), 'jest-results-reporter.js');
+const resultsReporter = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'jest-results-reporter.js',
+);
 
 export default {
   reporters: ['default', resultsReporter],

@@ -6,7 +6,11 @@ export interface ApiResponse<T = any> {
 }
 
 export function apiClient(baseUrl: string) {
-  async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiResponse<T>> {
+  async function call<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -20,6 +24,7 @@ export function apiClient(baseUrl: string) {
   }
   return {
     get: <T = any>(path: string, token?: string) => call<T>('GET', path, { token }),
-    post: <T = any>(path: string, body: unknown, token?: string) => call<T>('POST', path, { token, body }),
+    post: <T = any>(path: string, body: unknown, token?: string) =>
+      call<T>('POST', path, { token, body }),
   };
 }

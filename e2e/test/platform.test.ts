@@ -44,7 +44,9 @@ describe('Switchyard end to end, through the gateway', () => {
     );
 
   const notificationTitles = async (token: string) =>
-    ((await api.get('/v1/notifications', token)).body.items as { title: string }[]).map((n) => n.title);
+    ((await api.get('/v1/notifications', token)).body.items as { title: string }[]).map(
+      (n) => n.title,
+    );
 
   it('registers, logs in, orders with a good card: the order is paid and the customer told in-app and by email', async () => {
     const { email, token } = await newCustomer();
@@ -55,45 +57,82 @@ describe('Switchyard end to end, through the gateway', () => {
     expect(products.status).toBe(200);
     expect(products.body.items.length).toBeGreaterThan(0);
 
-    const placed = await api.post('/v1/orders', { lines: [{ productId: MUG, quantity: 2 }, { productId: TEE, quantity: 1 }], paymentMethod: 'pm_card_visa' }, token);
+    const placed = await api.post(
+      '/v1/orders',
+      {
+        lines: [
+          { productId: MUG, quantity: 2 },
+          { productId: TEE, quantity: 1 },
+        ],
+        paymentMethod: 'pm_card_visa',
+      },
+      token,
+    );
     expect(placed.status).toBe(201);
     expect(placed.body.total).toEqual({ amount: 2 * 1250 + 2400, currency: 'EUR' });
 
     const settled = await orderStatus(placed.body.id, token);
     expect(settled.status).toBe('paid');
     const payments = await api.get(`/v1/payments?orderId=${placed.body.id}`, token);
-    expect(payments.body.items).toEqual([expect.objectContaining({ status: 'succeeded', amount: { amount: 4900, currency: 'EUR' } })]);
+    expect(payments.body.items).toEqual([
+      expect.objectContaining({ status: 'succeeded', amount: { amount: 4900, currency: 'EUR' } }),
+    ]);
 
     const shortId = placed.body.id.slice(0, 8);
-    await waitFor(async () => (await notificationTitles(token)).includes(`Order ${shortId} is confirmed`), { timeoutMs: 30_000, what: 'in-app confirmation' });
+    await waitFor(
+      async () => (await notificationTitles(token)).includes(`Order ${shortId} is confirmed`),
+      { timeoutMs: 30_000, what: 'in-app confirmation' },
+    );
     expect(await notificationTitles(token)).toContain('Welcome to Switchyard');
-    const mails = await waitFor(async () => {
-      const received = await platform.smtp.emailsTo(email);
-      return received.some((m) => m.subject === `Order ${shortId} is confirmed`) ? received : undefined;
-    }, { timeoutMs: 30_000, what: 'confirmation email' });
-    expect(mails.map((m) => m.subject)).toEqual(expect.arrayContaining(['Welcome to Switchyard', `Order ${shortId} is confirmed`]));
+    const mails = await waitFor(
+      async () => {
+        const received = await platform.smtp.emailsTo(email);
+        return received.some((m) => m.subject === `Order ${shortId} is confirmed`)
+          ? received
+          : undefined;
+      },
+      { timeoutMs: 30_000, what: 'confirmation email' },
+    );
+    expect(mails.map((m) => m.subject)).toEqual(
+      expect.arrayContaining(['Welcome to Switchyard', `Order ${shortId} is confirmed`]),
+    );
   });
 
   it('orders with a declining card: the order is cancelled, the stock released and the failure notified', async () => {
     const { email, token } = await newCustomer();
     const stockBefore = (await api.get(`/v1/products/${TEE}`)).body.stock;
-    const placed = await api.post('/v1/orders', { lines: [{ productId: TEE, quantity: 3 }], paymentMethod: 'pm_card_declined' }, token);
+    const placed = await api.post(
+      '/v1/orders',
+      { lines: [{ productId: TEE, quantity: 3 }], paymentMethod: 'pm_card_declined' },
+      token,
+    );
     expect(placed.status).toBe(201);
 
     const settled = await orderStatus(placed.body.id, token);
     expect(settled.status).toBe('cancelled');
     expect(settled.cancelReason).toMatch(/card_declined/);
-    await waitFor(async () => (await api.get(`/v1/products/${TEE}`)).body.stock === stockBefore, { what: 'stock released' });
+    await waitFor(async () => (await api.get(`/v1/products/${TEE}`)).body.stock === stockBefore, {
+      what: 'stock released',
+    });
 
     const shortId = placed.body.id.slice(0, 8);
-    await waitFor(async () => (await notificationTitles(token)).includes(`Payment for order ${shortId} failed`), { timeoutMs: 30_000, what: 'failure notification' });
-    await waitFor(async () => (await platform.smtp.emailsTo(email)).some((m) => m.subject === `Payment for order ${shortId} failed`), {
-      timeoutMs: 30_000,
-      what: 'failure email',
-    });
+    await waitFor(
+      async () => (await notificationTitles(token)).includes(`Payment for order ${shortId} failed`),
+      { timeoutMs: 30_000, what: 'failure notification' },
+    );
+    await waitFor(
+      async () =>
+        (await platform.smtp.emailsTo(email)).some(
+          (m) => m.subject === `Payment for order ${shortId} failed`,
+        ),
+      {
+        timeoutMs: 30_000,
+        what: 'failure email',
+      },
+    );
   });
 
-  it('refuses requests without a token, with a token from a foreign key, and hides other users\' orders', async () => {
+  it("refuses requests without a token, with a token from a foreign key, and hides other users' orders", async () => {
     const noToken = await api.get('/v1/orders');
     expect(noToken.status).toBe(401);
     expect(noToken.headers.get('content-type')).toMatch(/application\/problem\+json/);
@@ -112,46 +151,86 @@ describe('Switchyard end to end, through the gateway', () => {
 
     const alice = await newCustomer();
     const bob = await newCustomer();
-    const order = await api.post('/v1/orders', { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' }, alice.token);
+    const order = await api.post(
+      '/v1/orders',
+      { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      alice.token,
+    );
     const peek = await api.get(`/v1/orders/${order.body.id}`, bob.token);
     expect(peek.status).toBe(404);
     expect(peek.body.code).toBe('NOT_FOUND');
-    expect((await api.get(`/v1/payments?orderId=${order.body.id}`, bob.token)).body.items).toEqual([]);
+    expect((await api.get(`/v1/payments?orderId=${order.body.id}`, bob.token)).body.items).toEqual(
+      [],
+    );
   });
 
   it('applies a Kafka event delivered twice only once: one charge, one notification', async () => {
     const { email, token } = await newCustomer();
-    const placed = await api.post('/v1/orders', { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' }, token);
+    const placed = await api.post(
+      '/v1/orders',
+      { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      token,
+    );
     const orderId = placed.body.id as string;
     expect((await orderStatus(orderId, token)).status).toBe('paid');
     const shortId = orderId.slice(0, 8);
-    await waitFor(async () => (await platform.smtp.emailsTo(email)).some((m) => m.subject.includes(shortId)), { what: 'first email' });
+    await waitFor(
+      async () => (await platform.smtp.emailsTo(email)).some((m) => m.subject.includes(shortId)),
+      { what: 'first email' },
+    );
 
     // Deliver the very same order.created, order.paid and payment.succeeded messages again,
     // twice each: every consumer must recognise them and change nothing.
-    for (const [topic, count] of [[Topics.orders, 2], [Topics.payments, 1]] as const) {
-      const originals = await readTopic(platform.namespace + topic, (m) => m.key?.toString() === orderId, { count });
+    for (const [topic, count] of [
+      [Topics.orders, 2],
+      [Topics.payments, 1],
+    ] as const) {
+      const originals = await readTopic(
+        platform.namespace + topic,
+        (m) => m.key?.toString() === orderId,
+        { count },
+      );
       for (const original of originals) {
-        const headers = Object.fromEntries(Object.entries(original.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        const headers = Object.fromEntries(
+          Object.entries(original.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
         for (let i = 0; i < 2; i++) {
-          await publishRaw(platform.namespace + topic, { key: orderId, value: original.value!.toString(), headers });
+          await publishRaw(platform.namespace + topic, {
+            key: orderId,
+            value: original.value!.toString(),
+            headers,
+          });
         }
       }
     }
     const duplicatesSeen = async (service: 'payment' | 'order' | 'notification', event: string) => {
       const metrics = await (await fetch(`${platform.serviceUrl(service)}/metrics`)).text();
-      const match = new RegExp(`events_consumed_total\\{[^}]*event="${event}"[^}]*outcome="duplicate"[^}]*\\} (\\d+)`).exec(metrics);
+      const match = new RegExp(
+        `events_consumed_total\\{[^}]*event="${event}"[^}]*outcome="duplicate"[^}]*\\} (\\d+)`,
+      ).exec(metrics);
       return match ? Number(match[1]) : 0;
     };
-    await waitFor(async () => (await duplicatesSeen('payment', 'order.created')) >= 2, { what: 'payment to see the duplicates' });
-    await waitFor(async () => (await duplicatesSeen('order', 'payment.succeeded')) >= 2, { what: 'order to see the duplicates' });
-    await waitFor(async () => (await duplicatesSeen('notification', 'order.paid')) >= 2, { what: 'notification to see the duplicates' });
+    await waitFor(async () => (await duplicatesSeen('payment', 'order.created')) >= 2, {
+      what: 'payment to see the duplicates',
+    });
+    await waitFor(async () => (await duplicatesSeen('order', 'payment.succeeded')) >= 2, {
+      what: 'order to see the duplicates',
+    });
+    await waitFor(async () => (await duplicatesSeen('notification', 'order.paid')) >= 2, {
+      what: 'notification to see the duplicates',
+    });
 
     const payments = await api.get(`/v1/payments?orderId=${orderId}`, token);
     expect(payments.body.items).toHaveLength(1);
     expect((await api.get(`/v1/orders/${orderId}`, token)).body.status).toBe('paid');
-    const confirmations = (await notificationTitles(token)).filter((t) => t === `Order ${shortId} is confirmed`);
+    const confirmations = (await notificationTitles(token)).filter(
+      (t) => t === `Order ${shortId} is confirmed`,
+    );
     expect(confirmations).toHaveLength(1);
-    expect((await platform.smtp.emailsTo(email)).filter((m) => m.subject === `Order ${shortId} is confirmed`)).toHaveLength(1);
+    expect(
+      (await platform.smtp.emailsTo(email)).filter(
+        (m) => m.subject === `Order ${shortId} is confirmed`,
+      ),
+    ).toHaveLength(1);
   });
 });

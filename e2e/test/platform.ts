@@ -59,10 +59,15 @@ export async function startPlatform(): Promise<Platform> {
   await migrateStack(processes);
 
   const running = processes.map((p) =>
-    startProcess(p.name, process.execPath, p.args, { cwd: p.cwd, env: { ...p.env, RATE_LIMIT_PER_MINUTE: '100000' } }),
+    startProcess(p.name, process.execPath, p.args, {
+      cwd: p.cwd,
+      env: { ...p.env, RATE_LIMIT_PER_MINUTE: '100000' },
+    }),
   );
   try {
-    await Promise.all(processes.map((p) => waitForHttp(`http://127.0.0.1:${p.port}/readyz`, 90_000)));
+    await Promise.all(
+      processes.map((p) => waitForHttp(`http://127.0.0.1:${p.port}/readyz`, 90_000)),
+    );
   } catch (error) {
     for (const r of running) {
       console.error(`--- ${r.name} output ---\n${r.output().slice(-4000)}`);

@@ -8,7 +8,11 @@ import { routeTable } from './routes/route-table.js';
 
 /** The API gateway: authenticate, rate-limit, and route every public request to its service. */
 export async function buildGateway(config: GatewayConfig): Promise<App> {
-  const app = await createApp({ service: 'gateway', logLevel: config.LOG_LEVEL, fastify: { trustProxy: false } });
+  const app = await createApp({
+    service: 'gateway',
+    logLevel: config.LOG_LEVEL,
+    fastify: { trustProxy: false },
+  });
   const routes = routeTable(config);
 
   await app.register(redisPlugin, { url: config.REDIS_URL });
@@ -33,7 +37,9 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
       return request.identity ? `user:${request.identity.userId}` : `ip:${request.ip}`;
     },
     max: (_request, key) =>
-      key.startsWith('credentials:') ? config.AUTH_RATE_LIMIT_PER_MINUTE : config.RATE_LIMIT_PER_MINUTE,
+      key.startsWith('credentials:')
+        ? config.AUTH_RATE_LIMIT_PER_MINUTE
+        : config.RATE_LIMIT_PER_MINUTE,
     allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
   });
   await app.register(proxyRoutes, { routes, timeoutMs: config.UPSTREAM_TIMEOUT_MS });

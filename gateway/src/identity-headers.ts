@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 // Headers some systems use to carry an already-authenticated identity. A client must never be
 // able to assert one: the gateway drops them all before forwarding.
-const IDENTITY_HEADER = /^(x-user-|x-auth-|x-authenticated-|x-forwarded-user|x-remote-user|x-consumer-|x-identity|x-roles?$|x-scopes?$)/i;
+const IDENTITY_HEADER =
+  /^(x-user-|x-auth-|x-authenticated-|x-forwarded-user|x-remote-user|x-consumer-|x-identity|x-roles?$|x-scopes?$)/i;
 
 export function stripIdentityHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const cleaned: IncomingHttpHeaders = {};

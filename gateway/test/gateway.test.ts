@@ -19,7 +19,9 @@ async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server:
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, url: req.url }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ok: true, url: req.url }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
@@ -60,7 +62,9 @@ describe('gateway', () => {
     upstream.server.close();
   });
 
-  const bearer = async (userId = randomUUID()) => ({ authorization: `Bearer ${await jwks.sign({ userId })}` });
+  const bearer = async (userId = randomUUID()) => ({
+    authorization: `Bearer ${await jwks.sign({ userId })}`,
+  });
 
   it('answers a protected route without a token with 401 and never calls the upstream', async () => {
     const before = upstream.seen.length;
@@ -72,7 +76,10 @@ describe('gateway', () => {
 
   it('forwards a request with a valid token, the token, and a request id', async () => {
     const headers = await bearer();
-    const res = await gateway.inject({ url: '/v1/orders/123?x=1', headers: { ...headers, 'x-request-id': 'req-42' } });
+    const res = await gateway.inject({
+      url: '/v1/orders/123?x=1',
+      headers: { ...headers, 'x-request-id': 'req-42' },
+    });
     expect(res.statusCode).toBe(200);
     const last = upstream.seen.at(-1)!;
     expect(last.url).toBe('/v1/orders/123?x=1');
@@ -84,7 +91,12 @@ describe('gateway', () => {
   it('strips identity headers a client tries to set', async () => {
     await gateway.inject({
       url: '/v1/notifications',
-      headers: { ...(await bearer()), 'x-user-id': 'admin', 'x-user-roles': 'admin', 'x-forwarded-user': 'root' },
+      headers: {
+        ...(await bearer()),
+        'x-user-id': 'admin',
+        'x-user-roles': 'admin',
+        'x-forwarded-user': 'root',
+      },
     });
     const last = upstream.seen.at(-1)!;
     expect(last.headers['x-user-id']).toBeUndefined();
@@ -103,7 +115,10 @@ describe('gateway', () => {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(privateKey);
-    const res = await gateway.inject({ url: '/v1/orders', headers: { authorization: `Bearer ${forged}` } });
+    const res = await gateway.inject({
+      url: '/v1/orders',
+      headers: { authorization: `Bearer ${forged}` },
+    });
     expect(res.statusCode).toBe(401);
   });
 
@@ -120,7 +135,12 @@ describe('gateway', () => {
   });
 
   it('rate-limits credential routes per IP with 429, Retry-After and a problem body', async () => {
-    const login = () => gateway.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'a@b.c', password: 'x' } });
+    const login = () =>
+      gateway.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: 'a@b.c', password: 'x' },
+      });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await login()).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);

@@ -12,7 +12,10 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
   passed += result.passed;
   failed += result.failed;
   skipped += result.skipped;
-  if (result.failed || result.suiteErrors) failures.push(`${result.package}: ${result.failed} failed, ${result.suiteErrors} suite error(s)`);
+  if (result.failed || result.suiteErrors)
+    failures.push(
+      `${result.package}: ${result.failed} failed, ${result.suiteErrors} suite error(s)`,
+    );
 }
 for (const line of failures) console.log(`  ✗ ${line}`);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);

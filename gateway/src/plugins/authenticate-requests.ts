@@ -18,12 +18,17 @@ export interface AuthenticateRequestsOptions {
  */
 export const authenticateRequests = fp(
   async (app: FastifyInstance, options: AuthenticateRequestsOptions) => {
-    const keys = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
     app.decorateRequest('identity', null);
 
     app.addHook('onRequest', async (request) => {
       const path = request.url.split('?')[0] ?? '/';
-      const route = options.routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+      const route = options.routes.find(
+        (r) => path === r.prefix || path.startsWith(`${r.prefix}/`),
+      );
       if (!route || isPublic(route, request.method, path)) return;
       const token = bearerToken(request);
       if (!token) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');

@@ -12,7 +12,11 @@ declare module 'fastify' {
 export const redisPlugin = fp(
   async (app: FastifyInstance, options: { url: string }) => {
     if (app.hasDecorator('redis')) throw new Error('redis plugin registered twice');
-    const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    const redis = new Redis(options.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+    });
     redis.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
     await redis.connect();
     app.decorate('redis', redis);

@@ -19,14 +19,33 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       prefix: '/v1/auth',
       service: 'auth',
       upstream: config.AUTH_SERVICE_URL,
-      publicRoutes: ['POST /v1/auth/register', 'POST /v1/auth/login', 'POST /v1/auth/refresh', 'POST /v1/auth/logout'],
+      publicRoutes: [
+        'POST /v1/auth/register',
+        'POST /v1/auth/login',
+        'POST /v1/auth/refresh',
+        'POST /v1/auth/logout',
+      ],
       strictRateLimit: true,
     },
-    { prefix: '/.well-known/jwks.json', service: 'auth', upstream: config.AUTH_SERVICE_URL, publicRoutes: ['GET /.well-known/jwks.json'] },
-    { prefix: '/v1/products', service: 'order', upstream: config.ORDER_SERVICE_URL, publicRoutes: ['GET /v1/products*'] },
+    {
+      prefix: '/.well-known/jwks.json',
+      service: 'auth',
+      upstream: config.AUTH_SERVICE_URL,
+      publicRoutes: ['GET /.well-known/jwks.json'],
+    },
+    {
+      prefix: '/v1/products',
+      service: 'order',
+      upstream: config.ORDER_SERVICE_URL,
+      publicRoutes: ['GET /v1/products*'],
+    },
     { prefix: '/v1/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
     { prefix: '/v1/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
-    { prefix: '/v1/notifications', service: 'notification', upstream: config.NOTIFICATION_SERVICE_URL },
+    {
+      prefix: '/v1/notifications',
+      service: 'notification',
+      upstream: config.NOTIFICATION_SERVICE_URL,
+    },
   ];
 }
 

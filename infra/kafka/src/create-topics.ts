@@ -4,7 +4,9 @@ import { allTopics } from '@switchyard/contracts';
 import { createKafka, ensureTopics } from '@switchyard/messaging';
 import { pino } from 'pino';
 
-const brokers = (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`).split(',');
+const brokers = (
+  process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`
+).split(',');
 const namespace = process.env.KAFKA_NAMESPACE ?? '';
 const kafka = createKafka({ clientId: 'create-topics', brokers, logger: pino({ level: 'warn' }) });
 const topics = allTopics.map((t) => namespace + t);

@@ -12,7 +12,13 @@ export interface StackPorts {
   notification: number;
 }
 
-export const defaultPorts: StackPorts = { gateway: 8080, auth: 4001, order: 4002, payment: 4003, notification: 4004 };
+export const defaultPorts: StackPorts = {
+  gateway: 8080,
+  auth: 4001,
+  order: 4002,
+  payment: 4003,
+  notification: 4004,
+};
 
 export interface StackOptions {
   ports: StackPorts;
@@ -58,7 +64,10 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     AUTH_ISSUER: 'switchyard-auth',
     AUTH_AUDIENCE: 'switchyard-api',
   };
-  const service = (name: 'auth' | 'order' | 'payment' | 'notification', extra: Record<string, string> = {}): StackProcess => {
+  const service = (
+    name: 'auth' | 'order' | 'payment' | 'notification',
+    extra: Record<string, string> = {},
+  ): StackProcess => {
     const dir = path.join(repoRoot, 'services', name);
     const url = databaseUrl(options, name);
     return {
@@ -66,7 +75,13 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
       cwd: dir,
       args: ['--import', '@switchyard/telemetry/register', 'dist/server.js'],
       port: options.ports[name],
-      env: { ...common, OTEL_SERVICE_NAME: name, PORT: String(options.ports[name]), DATABASE_URL: url, ...extra },
+      env: {
+        ...common,
+        OTEL_SERVICE_NAME: name,
+        PORT: String(options.ports[name]),
+        DATABASE_URL: url,
+        ...extra,
+      },
       database: { url, migrationsDir: path.join(dir, 'prisma/migrations') },
     };
   };

@@ -2,7 +2,10 @@ import { databaseNameOf, ensureDatabase, migrate } from '@switchyard/db';
 import type { StackProcess } from './definition.js';
 
 /** Create each service's database if missing and apply its migrations. */
-export async function migrateStack(processes: StackProcess[], log: (line: string) => void = () => {}): Promise<void> {
+export async function migrateStack(
+  processes: StackProcess[],
+  log: (line: string) => void = () => {},
+): Promise<void> {
   for (const process of processes) {
     if (!process.database) continue;
     const { url, migrationsDir } = process.database;

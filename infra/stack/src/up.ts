@@ -27,7 +27,10 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 await migrateStack(processes, say);
 
-const maildev = path.join(path.dirname(createRequire(import.meta.url).resolve('maildev/package.json')), 'bin/maildev');
+const maildev = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('maildev/package.json')),
+  'bin/maildev',
+);
 const { result } = concurrently(
   [
     {
@@ -41,7 +44,12 @@ const { result } = concurrently(
       command: [process.execPath, ...p.args].map(quote).join(' '),
     })),
   ],
-  { prefix: '[{name}]', prefixColors: ['gray', 'cyan', 'green', 'yellow', 'magenta', 'blue'], killOthersOn: ['failure'], killSignal: 'SIGTERM' },
+  {
+    prefix: '[{name}]',
+    prefixColors: ['gray', 'cyan', 'green', 'yellow', 'magenta', 'blue'],
+    killOthersOn: ['failure'],
+    killSignal: 'SIGTERM',
+  },
 );
 
 async function waitUntilReady(): Promise<void> {

@@ -15,7 +15,9 @@ describe('CloudEvents envelope', () => {
     expect(wire.headers.ce_type).toBe('dev.switchyard.user.registered.v1');
     const parsed = fromWireMessage({
       value: Buffer.from(wire.value),
-      headers: Object.fromEntries(Object.entries(wire.headers).map(([k, v]) => [k, Buffer.from(v)])),
+      headers: Object.fromEntries(
+        Object.entries(wire.headers).map(([k, v]) => [k, Buffer.from(v)]),
+      ),
     });
     expect(parsed).toEqual({ ...event, traceparent: undefined });
   });

@@ -12,7 +12,8 @@ if (!migrationsDir || !databaseUrl) {
   process.exit(2);
 }
 try {
-  if (await ensureDatabase(databaseUrl)) console.log(`created database ${databaseNameOf(databaseUrl)}`);
+  if (await ensureDatabase(databaseUrl))
+    console.log(`created database ${databaseNameOf(databaseUrl)}`);
   const ran = await migrate({ databaseUrl, migrationsDir, log: (m) => console.log(m) });
   if (ran.length === 0) console.log(`database ${databaseNameOf(databaseUrl)} is up to date`);
 } catch (error) {

@@ -5,7 +5,9 @@ import pg from 'pg';
 // Prisma's own schema parser, compiled to WebAssembly: it reads schema.prisma exactly as
 // `prisma generate` does, without the native schema engine that cannot be downloaded here.
 const require = createRequire(import.meta.url);
-const prismaSchemaWasm = require('@prisma/prisma-schema-wasm') as { get_dmmf(params: string): string };
+const prismaSchemaWasm = require('@prisma/prisma-schema-wasm') as {
+  get_dmmf(params: string): string;
+};
 
 interface DmmfField {
   name: string;
@@ -122,7 +124,9 @@ export async function findSchemaDrift(options: {
       }
       const expected = expectedDbType(field);
       if (column.data_type !== expected) {
-        drift.push(`column ${tableName}.${columnName} is ${column.data_type}, schema says ${expected}`);
+        drift.push(
+          `column ${tableName}.${columnName} is ${column.data_type}, schema says ${expected}`,
+        );
       }
       const nullable = column.is_nullable === 'YES';
       if (nullable === field.isRequired && !field.isList) {
@@ -133,7 +137,9 @@ export async function findSchemaDrift(options: {
     }
     for (const columnName of table.keys()) {
       if (!modelColumns.has(columnName)) {
-        drift.push(`column ${tableName}.${columnName} exists in the database but not in the schema`);
+        drift.push(
+          `column ${tableName}.${columnName} exists in the database but not in the schema`,
+        );
       }
     }
   }

@@ -28,7 +28,9 @@ beforeAll(async () => {
 afterAll(async () => {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`);
+  await admin.query(
+    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
+  );
   await admin.end();
 });
 describe('migrate', () => {
@@ -65,7 +67,9 @@ describe('migrate', () => {
 
   it('lets concurrent runners take turns so each migration applies once', async () => {
     await writeMigration(dir, '001_a', 'CREATE TABLE a (id int primary key);');
-    const results = await Promise.all([1, 2, 3].map(() => migrate({ databaseUrl, migrationsDir: dir })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => migrate({ databaseUrl, migrationsDir: dir })),
+    );
     expect(results.flat()).toEqual(['001_a']);
   });
 });

@@ -32,7 +32,11 @@ export interface Messaging {
 /** One service's Kafka side: an outbox relay and, if it consumes, an idempotent consumer. */
 export function createMessaging(options: MessagingOptions): Messaging {
   const namespace = options.namespace ?? '';
-  const kafka = createKafka({ clientId: options.service, brokers: options.brokers, logger: options.logger });
+  const kafka = createKafka({
+    clientId: options.service,
+    brokers: options.brokers,
+    logger: options.logger,
+  });
   const relay = new OutboxRelay({
     db: options.db,
     kafka,

@@ -44,9 +44,21 @@ export interface EventConsumerOptions {
   topicNamespace?: string;
 }
 
-function counter(registry: client.Registry | undefined, name: string, help: string): client.Counter {
+function counter(
+  registry: client.Registry | undefined,
+  name: string,
+  help: string,
+): client.Counter {
   const existing = registry?.getSingleMetric(name) as client.Counter | undefined;
-  return existing ?? new client.Counter({ name, help, labelNames: ['topic', 'event', 'outcome'], registers: registry ? [registry] : [] });
+  return (
+    existing ??
+    new client.Counter({
+      name,
+      help,
+      labelNames: ['topic', 'event', 'outcome'],
+      registers: registry ? [registry] : [],
+    })
+  );
 }
 
 /**
@@ -68,14 +80,21 @@ export class EventConsumer {
     });
     this.dlqProducer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     this.log = options.logger.child({ component: 'event-consumer', group: options.groupId });
-    this.processed = counter(options.registry, 'events_consumed_total', 'Events consumed, by outcome');
+    this.processed = counter(
+      options.registry,
+      'events_consumed_total',
+      'Events consumed, by outcome',
+    );
   }
 
   async start(): Promise<void> {
     await this.dlqProducer.connect();
     await this.consumer.connect();
     const namespace = this.options.topicNamespace ?? '';
-    await this.consumer.subscribe({ topics: this.options.topics.map((t) => namespace + t), fromBeginning: true });
+    await this.consumer.subscribe({
+      topics: this.options.topics.map((t) => namespace + t),
+      fromBeginning: true,
+    });
     await this.consumer.run({ eachMessage: (payload) => this.onMessage(payload) });
   }
 
@@ -85,19 +104,28 @@ export class EventConsumer {
     await this.dlqProducer.disconnect();
   }
 
-  private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  private async onMessage({
+    topic,
+    partition,
+    message,
+    heartbeat,
+  }: EachMessagePayload): Promise<void> {
     const where = { topic, partition, offset: message.offset };
     let event: EventEnvelope;
     try {
       event = fromWireMessage(message);
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
-      this.log.warn({ ...where, reason: error.message }, 'invalid message sent to dead-letter topic');
+      this.log.warn(
+        { ...where, reason: error.message },
+        'invalid message sent to dead-letter topic',
+      );
       await this.deadLetter(topic, partition, message, error.message);
       this.processed.inc({ topic, event: 'invalid', outcome: 'dead_lettered' });
       return;
     }
-    const handler = this.options.handlers[event.name] as EventHandler<EventName, unknown> | undefined;
+    const handler = this.options.handlers[event.name] as
+      EventHandler<EventName, unknown> | undefined;
     if (!handler) {
       this.processed.inc({ topic, event: event.name, outcome: 'ignored' });
       return;
@@ -109,16 +137,27 @@ export class EventConsumer {
         const applied = await withConsumerSpan(
           `${topic} process`,
           event.traceparent,
-          { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.id },
+          {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'messaging.message.id': event.id,
+          },
           () => this.apply(handler, event),
         );
-        this.processed.inc({ topic, event: event.name, outcome: applied ? 'applied' : 'duplicate' });
+        this.processed.inc({
+          topic,
+          event: event.name,
+          outcome: applied ? 'applied' : 'duplicate',
+        });
         if (applied) log.info('event applied');
         else log.info('duplicate event ignored');
         return;
       } catch (error) {
         if (attempt >= maxAttempts) {
-          log.error({ err: error, attempt }, 'event failed every attempt; sent to dead-letter topic');
+          log.error(
+            { err: error, attempt },
+            'event failed every attempt; sent to dead-letter topic',
+          );
           await this.deadLetter(topic, partition, message, (error as Error).message);
           this.processed.inc({ topic, event: event.name, outcome: 'dead_lettered' });
           return;
@@ -130,14 +169,19 @@ export class EventConsumer {
     }
   }
 
-  private async apply(handler: EventHandler<EventName, unknown>, event: EventEnvelope): Promise<boolean> {
+  private async apply(
+    handler: EventHandler<EventName, unknown>,
+    event: EventEnvelope,
+  ): Promise<boolean> {
     const consumerName = this.options.groupId;
     let prepared: unknown = undefined;
     if (handler.prepare) {
       if (await wasProcessed(this.options.db, consumerName, event.id)) return false;
       prepared = await handler.prepare(event);
     }
-    return processOnce(this.options.db, consumerName, event, (tx) => handler.handle(event, tx, prepared));
+    return processOnce(this.options.db, consumerName, event, (tx) =>
+      handler.handle(event, tx, prepared),
+    );
   }
 
   private async deadLetter(

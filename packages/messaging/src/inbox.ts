@@ -25,7 +25,11 @@ export async function processOnce(
   });
 }
 
-export async function wasProcessed(db: SqlClient, consumer: string, eventId: string): Promise<boolean> {
+export async function wasProcessed(
+  db: SqlClient,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
   const rows = await db.$queryRawUnsafe<unknown[]>(
     'SELECT 1 FROM inbox_events WHERE consumer = $1 AND event_id = $2',
     consumer,

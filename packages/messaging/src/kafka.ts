@@ -46,7 +46,11 @@ export async function ensureTopics(
     if (missing.length) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: options.numPartitions ?? 3, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: options.numPartitions ?? 3,
+          replicationFactor: 1,
+        })),
       });
     }
   } finally {

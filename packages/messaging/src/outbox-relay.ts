@@ -42,7 +42,8 @@ export class OutboxRelay {
     this.log = options.logger.child({ component: 'outbox-relay' });
     const registers = options.registry ? [options.registry] : [];
     this.published =
-      (options.registry?.getSingleMetric('outbox_events_published_total') as client.Counter | undefined) ??
+      (options.registry?.getSingleMetric('outbox_events_published_total') as
+        client.Counter | undefined) ??
       new client.Counter({
         name: 'outbox_events_published_total',
         help: 'Outbox events published to Kafka',
@@ -122,7 +123,11 @@ export class OutboxRelay {
           acks: -1,
           topicMessages: [...byTopic].map(([topic, topicRows]) => ({
             topic: (this.options.topicNamespace ?? '') + topic,
-            messages: topicRows.map((r) => ({ key: r.message_key, value: r.payload, headers: r.headers })),
+            messages: topicRows.map((r) => ({
+              key: r.message_key,
+              value: r.payload,
+              headers: r.headers,
+            })),
           })),
         });
         await tx.$executeRawUnsafe(

@@ -8,6 +8,11 @@ export interface SqlClient {
 }
 
 export interface TransactionalSqlClient extends SqlClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  $transaction<R>(fn: (tx: any) => Promise<R>, options?: { timeout?: number; maxWait?: number }): Promise<R>;
+  $transaction<R>(
+    // Each service's generated transaction client differs in its model delegates, so the
+    // parameter cannot be named more precisely here; messaging only uses its raw-SQL methods.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    fn: (tx: any) => Promise<R>,
+    options?: { timeout?: number; maxWait?: number },
+  ): Promise<R>;
 }

@@ -1,4 +1,11 @@
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  SpanKind,
+  SpanStatusCode,
+  type Context,
+} from '@opentelemetry/api';
 
 const tracer = trace.getTracer('@switchyard/messaging');
 

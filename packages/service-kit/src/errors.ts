@@ -42,7 +42,9 @@ export function titleOf(code: ErrorCode): string {
 }
 
 export function codeForStatus(status: number): ErrorCode {
-  const found = (Object.entries(errorStatus) as [ErrorCode, number][]).find(([, s]) => s === status);
+  const found = (Object.entries(errorStatus) as [ErrorCode, number][]).find(
+    ([, s]) => s === status,
+  );
   if (found) return found[0];
   return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
 }

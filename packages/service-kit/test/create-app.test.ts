@@ -2,14 +2,25 @@ import { Type } from '@sinclair/typebox';
 import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet } from 'jose';
 import { AppError, createApp, identityOf, jwtAuth, type App } from '../src/index.js';
 
-async function buildTestApp(): Promise<{ app: App; sign: (claims?: object, header?: object) => Promise<string> }> {
+async function buildTestApp(): Promise<{
+  app: App;
+  sign: (claims?: object, header?: object) => Promise<string>;
+}> {
   const { privateKey, publicKey } = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
   const app = await createApp({ service: 'test', logLevel: 'silent', bodyLimit: 1024 });
-  await app.register(jwtAuth, { issuer: 'iss', audience: 'aud', keys: createLocalJWKSet({ keys: [jwk] }) });
+  await app.register(jwtAuth, {
+    issuer: 'iss',
+    audience: 'aud',
+    keys: createLocalJWKSet({ keys: [jwk] }),
+  });
   app.post(
     '/things',
-    { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false }) } },
+    {
+      schema: {
+        body: Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      },
+    },
     async (request) => ({ got: request.body }),
   );
   app.get('/boom', async () => {
@@ -38,7 +49,11 @@ describe('createApp', () => {
   afterAll(() => app.close());
 
   it('rejects unknown properties with a 400 problem naming the property', async () => {
-    const res = await app.inject({ method: 'POST', url: '/things', payload: { name: 'a', role: 'admin' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'a', role: 'admin' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
@@ -46,10 +61,19 @@ describe('createApp', () => {
   });
 
   it('answers malformed JSON and oversized bodies with 4xx problems', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'application/json' }, payload: '{nope' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'application/json' },
+      payload: '{nope',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('BAD_REQUEST');
-    const big = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x'.repeat(5000) } });
+    const big = await app.inject({
+      method: 'POST',
+      url: '/things',
+      payload: { name: 'x'.repeat(5000) },
+    });
     expect(big.statusCode).toBe(413);
     expect(big.json().code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -68,7 +92,11 @@ describe('createApp', () => {
   });
 
   it('answers unknown routes with a 404 problem and echoes a request id', async () => {
-    const res = await app.inject({ method: 'GET', url: '/nowhere', headers: { 'x-request-id': 'abc-123' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/nowhere',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.headers['x-request-id']).toBe('abc-123');
     expect(res.json().requestId).toBe('abc-123');
@@ -82,13 +110,22 @@ describe('createApp', () => {
   });
 
   it('authenticates a valid access token and rejects others', async () => {
-    const ok = await app.inject({ url: '/me', headers: { authorization: `Bearer ${await sign()}` } });
+    const ok = await app.inject({
+      url: '/me',
+      headers: { authorization: `Bearer ${await sign()}` },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ userId: 'user-1', roles: ['customer'], scopes: [] });
     expect((await app.inject({ url: '/me' })).statusCode).toBe(401);
     const wrongType = await sign({}, { typ: 'JWT' });
-    expect((await app.inject({ url: '/me', headers: { authorization: `Bearer ${wrongType}` } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/me', headers: { authorization: `Bearer ${wrongType}` } }))
+        .statusCode,
+    ).toBe(401);
     const unknownKid = await sign({}, { kid: 'other' });
-    expect((await app.inject({ url: '/me', headers: { authorization: `Bearer ${unknownKid}` } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/me', headers: { authorization: `Bearer ${unknownKid}` } }))
+        .statusCode,
+    ).toBe(401);
   });
 });

@@ -11,16 +11,21 @@ const ignoredPaths = new Set(['/healthz', '/readyz', '/metrics']);
 /** Start tracing once per process; export over OTLP only when an endpoint is configured. */
 export function startTelemetry(env: Record<string, string | undefined> = process.env): void {
   if (sdk) return;
-  const exporting = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const exporting = Boolean(
+    env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+  );
   // Without an endpoint, nothing would receive the data: keep spans (for trace ids in logs)
   // but do not try to ship them or metrics/logs anywhere.
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
   sdk = new NodeSDK({
-    spanProcessors: [exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor()],
+    spanProcessors: [
+      exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor(),
+    ],
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => ignoredPaths.has((request.url ?? '').split('?')[0] ?? ''),
+        ignoreIncomingRequestHook: (request) =>
+          ignoredPaths.has((request.url ?? '').split('?')[0] ?? ''),
       }),
       new UndiciInstrumentation(),
     ],

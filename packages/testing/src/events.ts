@@ -5,13 +5,21 @@ import { testKafka } from './kafka.js';
 import { waitFor } from './wait-for.js';
 
 /** Publish an event to the real broker, exactly as a service's outbox relay would. */
-export async function publishEvent(namespace: string, event: EventEnvelope, times = 1): Promise<void> {
+export async function publishEvent(
+  namespace: string,
+  event: EventEnvelope,
+  times = 1,
+): Promise<void> {
   const producer = testKafka('test-producer').producer();
   await producer.connect();
   try {
     const wire = toWireMessage(event);
     const message = { key: wire.key, value: wire.value, headers: wire.headers };
-    await producer.send({ topic: namespace + wire.topic, acks: -1, messages: Array(times).fill(message) });
+    await producer.send({
+      topic: namespace + wire.topic,
+      acks: -1,
+      messages: Array(times).fill(message),
+    });
   } finally {
     await producer.disconnect();
   }

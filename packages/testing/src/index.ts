@@ -13,4 +13,9 @@ export { startProcess, type RunningProcess } from './process.js';
 export { publishEvent, publishRaw, readTopic, parseMessage } from './events.js';
 export { setupServiceTest, type ServiceTestContext } from './service-test.js';
 export { freePort } from './free-port.js';
-export { startSmtpCapture, fetchCapturedEmails, type SmtpCapture, type CapturedEmail } from './smtp-capture.js';
+export {
+  startSmtpCapture,
+  fetchCapturedEmails,
+  type SmtpCapture,
+  type CapturedEmail,
+} from './smtp-capture.js';

@@ -15,10 +15,14 @@ export interface JwksServer {
  * A real HTTP endpoint serving a JWKS, and a matching signer: services tested on their own
  * verify tokens exactly as in production, over HTTP, without the auth service.
  */
-export async function startJwksServer(options: { issuer?: string; audience?: string } = {}): Promise<JwksServer> {
+export async function startJwksServer(
+  options: { issuer?: string; audience?: string } = {},
+): Promise<JwksServer> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const kid = 'test-key-1';
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] });
+  const jwks = JSON.stringify({
+    keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }],
+  });
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
   });

@@ -30,7 +30,11 @@ export function testKafka(clientId = 'test'): Kafka {
  */
 export async function createKafkaNamespace(): Promise<string> {
   const namespace = `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
-  await ensureTopics(testKafka('test-admin'), allTopics.map((t) => namespace + t), { numPartitions: 3 });
+  await ensureTopics(
+    testKafka('test-admin'),
+    allTopics.map((t) => namespace + t),
+    { numPartitions: 3 },
+  );
   return namespace;
 }
 

@@ -1,4 +1,9 @@
-import { createKafkaNamespace, deleteKafkaNamespace, startKafka, testKafkaBrokers } from './kafka.js';
+import {
+  createKafkaNamespace,
+  deleteKafkaNamespace,
+  startKafka,
+  testKafkaBrokers,
+} from './kafka.js';
 import { startJwksServer, type JwksServer } from './jwks-server.js';
 import { prepareTestDatabase } from './test-database.js';
 

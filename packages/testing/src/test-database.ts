@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { ensureDatabase, migrate, withDatabase } from '@switchyard/db';
 
-const adminUrl = () => process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const adminUrl = () =>
+  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** The URL of a service's test database (separate from its dev database). */
 export function testDatabaseUrl(name: string): string {

@@ -43,7 +43,11 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   app.addReadinessCheck('kafka', () => messaging.checkReady());
 
   // Zero trust applies here too: /me verifies the token like every other service.
-  await app.register(jwtAuth, { keys: keys.getKey, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
+  await app.register(jwtAuth, {
+    keys: keys.getKey,
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_AUDIENCE,
+  });
   await app.register(jwksRoutes);
   await app.register(authRoutes);
 

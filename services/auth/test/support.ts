@@ -8,8 +8,15 @@ import { AuthConfig } from '../src/config.js';
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The auth service on a fresh real database and broker namespace. */
-export async function startAuthService(): Promise<{ app: App; ctx: ServiceTestContext; close(): Promise<void> }> {
-  const ctx = await setupServiceTest({ service: 'auth', migrationsDir: path.join(serviceDir, 'prisma/migrations') });
+export async function startAuthService(): Promise<{
+  app: App;
+  ctx: ServiceTestContext;
+  close(): Promise<void>;
+}> {
+  const ctx = await setupServiceTest({
+    service: 'auth',
+    migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+  });
   const app = await buildApp(loadConfig(AuthConfig, ctx.env));
   await app.ready();
   return {

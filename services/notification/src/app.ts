@@ -34,7 +34,10 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     db,
     logger: app.log,
     registry: metricsRegistry,
-    consume: { topics: [Topics.users, Topics.orders, Topics.payments], handlers: notificationHandlers },
+    consume: {
+      topics: [Topics.users, Topics.orders, Topics.payments],
+      handlers: notificationHandlers,
+    },
   });
   app.decorate('db', db);
   app.decorate('messaging', messaging);

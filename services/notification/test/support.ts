@@ -8,7 +8,9 @@ import { NotificationConfig } from '../src/config.js';
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The notification service on real Postgres, Kafka, JWKS and an SMTP capture server. */
-export async function startNotificationService(smtpUrl: string): Promise<{ app: App; ctx: ServiceTestContext; close(): Promise<void> }> {
+export async function startNotificationService(
+  smtpUrl: string,
+): Promise<{ app: App; ctx: ServiceTestContext; close(): Promise<void> }> {
   const ctx = await setupServiceTest({
     service: 'notification',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),

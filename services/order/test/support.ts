@@ -13,7 +13,11 @@ export const LANTERN = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0003';
 export const POSTER = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0005';
 
 /** The order service on a fresh real database, a real broker namespace and a real JWKS. */
-export async function startOrderService(): Promise<{ app: App; ctx: ServiceTestContext; close(): Promise<void> }> {
+export async function startOrderService(): Promise<{
+  app: App;
+  ctx: ServiceTestContext;
+  close(): Promise<void>;
+}> {
   const ctx = await setupServiceTest({ service: 'order', migrationsDir });
   const app = await buildApp(loadConfig(OrderConfig, ctx.env));
   await app.ready();

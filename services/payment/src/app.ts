@@ -29,7 +29,10 @@ export async function buildApp(
     db,
     logger: app.log,
     registry: metricsRegistry,
-    consume: { topics: [Topics.orders], handlers: { 'order.created': chargeOrderHandler(db, provider) } },
+    consume: {
+      topics: [Topics.orders],
+      handlers: { 'order.created': chargeOrderHandler(db, provider) },
+    },
   });
   app.decorate('db', db);
   app.decorate('messaging', messaging);

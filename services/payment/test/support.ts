@@ -8,8 +8,15 @@ import { PaymentConfig } from '../src/config.js';
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The payment service on a fresh real database, broker namespace and JWKS. */
-export async function startPaymentService(): Promise<{ app: App; ctx: ServiceTestContext; close(): Promise<void> }> {
-  const ctx = await setupServiceTest({ service: 'payment', migrationsDir: path.join(serviceDir, 'prisma/migrations') });
+export async function startPaymentService(): Promise<{
+  app: App;
+  ctx: ServiceTestContext;
+  close(): Promise<void>;
+}> {
+  const ctx = await setupServiceTest({
+    service: 'payment',
+    migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+  });
   const app = await buildApp(loadConfig(PaymentConfig, ctx.env));
   await app.ready();
   return {

@@ -44,7 +44,10 @@ export const health = fp(
 
     app.get(
       '/readyz',
-      { schema: { hide: true, response: { 200: HealthResponse, 503: HealthResponse } }, logLevel: 'warn' },
+      {
+        schema: { hide: true, response: { 200: HealthResponse, 503: HealthResponse } },
+        logLevel: 'warn',
+      },
       async (request, reply) => {
         const results: Record<string, string> = {};
         let ready = true;
@@ -60,7 +63,9 @@ export const health = fp(
             }
           }),
         );
-        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not ready', checks: results });
       },
     );
   },

@@ -64,7 +64,10 @@ export const jwtAuth = fp(
     const keys =
       options.keys ??
       (options.jwksUrl
-        ? createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 })
+        ? createRemoteJWKSet(new URL(options.jwksUrl), {
+            cooldownDuration: 30_000,
+            cacheMaxAge: 600_000,
+          })
         : undefined);
     if (!keys) throw new Error('jwtAuth needs jwksUrl or keys');
 

@@ -31,7 +31,13 @@ export const problemErrors = fp(
         if (error.status >= 500) request.log.error({ err: error }, 'request failed');
         return send(
           reply,
-          buildProblem({ ...base, status: error.status, code: error.code, detail: error.detail, errors: error.errors }),
+          buildProblem({
+            ...base,
+            status: error.status,
+            code: error.code,
+            detail: error.detail,
+            errors: error.errors,
+          }),
         );
       }
       if (error.validation) {
@@ -53,7 +59,10 @@ export const problemErrors = fp(
         return send(reply, buildProblem({ ...base, status }));
       }
       if (status === 429) {
-        return send(reply, buildProblem({ ...base, status, detail: 'Rate limit exceeded, retry later' }));
+        return send(
+          reply,
+          buildProblem({ ...base, status, detail: 'Rate limit exceeded, retry later' }),
+        );
       }
       return send(reply, buildProblem({ ...base, status, detail: error.message }));
     });

@@ -22,7 +22,10 @@ function timingDummy(): Promise<string> {
 }
 
 /** Verify a password; `storedHash` null means "no such user" and still costs one verify. */
-export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | null,
+  password: string,
+): Promise<boolean> {
   const target = storedHash ?? (await timingDummy());
   const ok = await verify(target, password).catch(() => false);
   return storedHash !== null && ok;

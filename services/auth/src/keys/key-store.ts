@@ -65,7 +65,10 @@ export class KeyStore {
   readonly getKey: JWTVerifyGetKey = (header, token) => this.verifier(header, token);
 
   private liveKeys() {
-    return this.db.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+    return this.db.signingKey.findMany({
+      where: { retiredAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
   }
 }
 

@@ -35,7 +35,10 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['auth'], body: LoginBody, response: { 200: TokenPair } } },
     async (request) => {
       const user = await authenticateUser(app.db, request.body.email, request.body.password);
-      const refreshToken = await issueRefreshToken(app.db, { userId: user.id, ttlSeconds: tokens.refreshTtlSeconds });
+      const refreshToken = await issueRefreshToken(app.db, {
+        userId: user.id,
+        ttlSeconds: tokens.refreshTtlSeconds,
+      });
       return tokenPair(user, refreshToken);
     },
   );
@@ -44,9 +47,14 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/refresh',
     { schema: { tags: ['auth'], body: RefreshBody, response: { 200: TokenPair } } },
     async (request) => {
-      const rotated = await rotateRefreshToken(app.db, request.body.refreshToken, tokens.refreshTtlSeconds);
+      const rotated = await rotateRefreshToken(
+        app.db,
+        request.body.refreshToken,
+        tokens.refreshTtlSeconds,
+      );
       const user = await app.db.user.findUnique({ where: { id: rotated.userId } });
-      if (!user || user.disabled) throw new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired');
+      if (!user || user.disabled)
+        throw new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired');
       return tokenPair(user, rotated.refreshToken);
     },
   );

@@ -46,13 +46,20 @@ export async function rotateRefreshToken(
       data: { usedAt: new Date() },
     });
     if (claimed.count === 0) throw invalid();
-    const refreshToken = await issueRefreshToken(tx, { userId: row.userId, familyId: row.familyId, ttlSeconds });
+    const refreshToken = await issueRefreshToken(tx, {
+      userId: row.userId,
+      familyId: row.familyId,
+      ttlSeconds,
+    });
     return { userId: row.userId, refreshToken };
   });
 }
 
 export async function revokeFamily(db: Pick<Db, 'refreshToken'>, familyId: string): Promise<void> {
-  await db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await db.refreshToken.updateMany({
+    where: { familyId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }
 
 /** Logout: revoke the family of the presented token (unknown tokens are ignored). */

@@ -10,6 +10,7 @@ import { verifyPassword } from '../domain/passwords.js';
 export async function authenticateUser(db: Db, email: string, password: string): Promise<User> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
-  if (!user || !ok || user.disabled) throw new AppError('UNAUTHENTICATED', 'Invalid email or password');
+  if (!user || !ok || user.disabled)
+    throw new AppError('UNAUTHENTICATED', 'Invalid email or password');
   return user;
 }

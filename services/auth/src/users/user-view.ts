@@ -10,5 +10,11 @@ export interface UserView {
 
 /** What a client may see of a user: never the password hash. */
 export function toUserView(user: User): UserView {
-  return { id: user.id, email: user.email, name: user.name, roles: user.roles, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    roles: user.roles,
+    createdAt: user.createdAt.toISOString(),
+  };
 }

@@ -16,7 +16,11 @@ describe('auth service', () => {
   afterAll(() => service.close());
 
   const register = (email: string, body: object = {}) =>
-    service.app.inject({ method: 'POST', url: '/v1/auth/register', payload: { email, password, name: 'Ada', ...body } });
+    service.app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email, password, name: 'Ada', ...body },
+    });
   const login = (email: string, pw = password) =>
     service.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: pw } });
   const refresh = (refreshToken: string) =>
@@ -39,10 +43,17 @@ describe('auth service', () => {
       const user = res.json();
       expect(user).toMatchObject({ email, name: 'Ada', roles: ['customer'] });
       expect(res.body).not.toMatch(/argon2|password/i);
-      const [row] = await queryDb<{ password_hash: string }>(service.ctx.databaseUrl, 'SELECT password_hash FROM users WHERE id = $1', [user.id]);
+      const [row] = await queryDb<{ password_hash: string }>(
+        service.ctx.databaseUrl,
+        'SELECT password_hash FROM users WHERE id = $1',
+        [user.id],
+      );
       expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 
-      const [message] = await readTopic(service.ctx.namespace + Topics.users, (m) => m.key?.toString() === user.id);
+      const [message] = await readTopic(
+        service.ctx.namespace + Topics.users,
+        (m) => m.key?.toString() === user.id,
+      );
       expect(parseMessage(message!).data).toEqual({ userId: user.id, email, name: 'Ada' });
     });
 
@@ -78,7 +89,11 @@ describe('auth service', () => {
       expect(jwks.keys.map((k: { kid: string }) => k.kid)).toContain(header.kid);
       expect(JSON.stringify(jwks)).not.toMatch(/"d":/);
       const claims = decodeJwt(accessToken);
-      expect(claims).toMatchObject({ iss: 'switchyard-auth', aud: 'switchyard-api', roles: ['customer'] });
+      expect(claims).toMatchObject({
+        iss: 'switchyard-auth',
+        aud: 'switchyard-api',
+        roles: ['customer'],
+      });
       expect(claims.jti).toBeDefined();
     });
 
@@ -99,7 +114,10 @@ describe('auth service', () => {
       const email = freshEmail();
       await register(email);
       const { accessToken } = (await login(email)).json();
-      const me = await service.app.inject({ url: '/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } });
+      const me = await service.app.inject({
+        url: '/v1/auth/me',
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       expect(me.statusCode).toBe(200);
       expect(me.json().email).toBe(email);
       expect((await service.app.inject({ url: '/v1/auth/me' })).statusCode).toBe(401);
@@ -134,7 +152,11 @@ describe('auth service', () => {
       const email = freshEmail();
       await register(email);
       const token = (await login(email)).json().refreshToken;
-      const out = await service.app.inject({ method: 'POST', url: '/v1/auth/logout', payload: { refreshToken: token } });
+      const out = await service.app.inject({
+        method: 'POST',
+        url: '/v1/auth/logout',
+        payload: { refreshToken: token },
+      });
       expect(out.statusCode).toBe(204);
       expect((await refresh(token)).statusCode).toBe(401);
     });

@@ -6,7 +6,8 @@ export interface Message {
   body: string;
 }
 
-export type NotifiableEvent = 'user.registered' | 'order.paid' | 'order.cancelled' | 'payment.failed';
+export type NotifiableEvent =
+  'user.registered' | 'order.paid' | 'order.cancelled' | 'payment.failed';
 
 const shortId = (id: string) => id.slice(0, 8);
 

@@ -28,7 +28,13 @@ export class EmailDispatcher {
   private stopped = true;
 
   constructor(
-    private readonly options: { db: Db; transport: Transporter; from: string; logger: Logger; pollIntervalMs: number },
+    private readonly options: {
+      db: Db;
+      transport: Transporter;
+      from: string;
+      logger: Logger;
+      pollIntervalMs: number;
+    },
   ) {}
 
   start(): void {
@@ -88,7 +94,12 @@ export class EmailDispatcher {
           });
           await tx.emailDelivery.update({
             where: { id: row.id },
-            data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
+            data: {
+              status: 'sent',
+              sentAt: new Date(),
+              attempts: { increment: 1 },
+              lastError: null,
+            },
           });
           logger.info({ emailId: row.id }, 'email sent');
         } catch (error) {

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@switchyard/contracts';
 import type { EventHandler, EventHandlers, SqlClient } from '@switchyard/messaging';
 import type { Prisma } from '../generated/prisma/client.js';
-import { composeMessage, notifiableEvents, type NotifiableEvent } from '../domain/compose-message.js';
+import {
+  composeMessage,
+  notifiableEvents,
+  type NotifiableEvent,
+} from '../domain/compose-message.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -34,10 +38,19 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
     },
   });
   await tx.emailDelivery.create({
-    data: { id: randomUUID(), notificationId, userId, subject: message.title, textBody: message.body },
+    data: {
+      id: randomUUID(),
+      notificationId,
+      userId,
+      subject: message.title,
+      textBody: message.body,
+    },
   });
 }
 
 export const notificationHandlers: EventHandlers = Object.fromEntries(
-  notifiableEvents.map((name) => [name, { handle: notify } satisfies EventHandler<NotifiableEvent>]),
+  notifiableEvents.map((name) => [
+    name,
+    { handle: notify } satisfies EventHandler<NotifiableEvent>,
+  ]),
 );

@@ -2,7 +2,13 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
-import { publishEvent, queryDb, startSmtpCapture, waitFor, type SmtpCapture } from '@switchyard/testing';
+import {
+  publishEvent,
+  queryDb,
+  startSmtpCapture,
+  waitFor,
+  type SmtpCapture,
+} from '@switchyard/testing';
 import { serviceDir, startNotificationService } from '../support.js';
 
 describe('notification service', () => {
@@ -28,7 +34,10 @@ describe('notification service', () => {
 
   it('has a migrated database that matches schema.prisma', async () => {
     expect(
-      await findSchemaDrift({ schemaPath: path.join(serviceDir, 'prisma/schema.prisma'), databaseUrl: service.ctx.databaseUrl }),
+      await findSchemaDrift({
+        schemaPath: path.join(serviceDir, 'prisma/schema.prisma'),
+        databaseUrl: service.ctx.databaseUrl,
+      }),
     ).toEqual([]);
   });
 
@@ -37,14 +46,24 @@ describe('notification service', () => {
     const email = `new-${userId}@example.com`;
     await publishEvent(
       service.ctx.namespace,
-      createEvent('user.registered', { source: 'auth', subject: userId, data: { userId, email, name: 'Grace' } }),
+      createEvent('user.registered', {
+        source: 'auth',
+        subject: userId,
+        data: { userId, email, name: 'Grace' },
+      }),
     );
     await waitFor(async () => (await inbox(userId)).length === 1, { what: 'welcome notification' });
-    expect((await inbox(userId))[0]).toMatchObject({ category: 'account', title: 'Welcome to Switchyard' });
-    const [mail] = await waitFor(async () => {
-      const mails = await smtp.emailsTo(email);
-      return mails.length ? mails : undefined;
-    }, { what: 'welcome email' });
+    expect((await inbox(userId))[0]).toMatchObject({
+      category: 'account',
+      title: 'Welcome to Switchyard',
+    });
+    const [mail] = await waitFor(
+      async () => {
+        const mails = await smtp.emailsTo(email);
+        return mails.length ? mails : undefined;
+      },
+      { what: 'welcome email' },
+    );
     expect(mail!.subject).toBe('Welcome to Switchyard');
     expect(mail!.text).toContain('Hello Grace');
   });
@@ -54,7 +73,11 @@ describe('notification service', () => {
     const email = `buyer-${userId}@example.com`;
     await publishEvent(
       service.ctx.namespace,
-      createEvent('user.registered', { source: 'auth', subject: userId, data: { userId, email, name: 'Lin' } }),
+      createEvent('user.registered', {
+        source: 'auth',
+        subject: userId,
+        data: { userId, email, name: 'Lin' },
+      }),
     );
     const orderId = randomUUID();
     const paid = createEvent('order.paid', {
@@ -63,20 +86,34 @@ describe('notification service', () => {
       data: { orderId, userId, paymentId: randomUUID(), total: { amount: 2500, currency: 'EUR' } },
     });
     await publishEvent(service.ctx.namespace, paid, 3);
-    await waitFor(async () => (await smtp.emailsTo(email)).length === 2, { what: 'welcome + confirmation emails' });
-    await waitFor(async () => {
-      const metrics = (await service.app.inject({ url: '/metrics' })).body;
-      const match = /events_consumed_total\{[^}]*event="order.paid"[^}]*outcome="duplicate"[^}]*\} (\d+)/.exec(metrics);
-      return match !== null && Number(match[1]) >= 2;
-    }, { what: 'duplicates consumed' });
+    await waitFor(async () => (await smtp.emailsTo(email)).length === 2, {
+      what: 'welcome + confirmation emails',
+    });
+    await waitFor(
+      async () => {
+        const metrics = (await service.app.inject({ url: '/metrics' })).body;
+        const match =
+          /events_consumed_total\{[^}]*event="order.paid"[^}]*outcome="duplicate"[^}]*\} (\d+)/.exec(
+            metrics,
+          );
+        return match !== null && Number(match[1]) >= 2;
+      },
+      { what: 'duplicates consumed' },
+    );
     const titles = (await inbox(userId)).map((n) => n.title);
     expect(titles.filter((t) => t.includes('is confirmed'))).toHaveLength(1);
-    const sent = await queryDb(service.ctx.databaseUrl, "SELECT 1 FROM email_deliveries WHERE user_id = $1 AND status = 'sent'", [userId]);
+    const sent = await queryDb(
+      service.ctx.databaseUrl,
+      "SELECT 1 FROM email_deliveries WHERE user_id = $1 AND status = 'sent'",
+      [userId],
+    );
     expect(sent).toHaveLength(2);
-    expect((await smtp.emailsTo(email)).filter((m) => m.subject.includes('is confirmed'))).toHaveLength(1);
+    expect(
+      (await smtp.emailsTo(email)).filter((m) => m.subject.includes('is confirmed')),
+    ).toHaveLength(1);
   });
 
-  it("shows a user only their own notifications", async () => {
+  it('shows a user only their own notifications', async () => {
     expect(await inbox(randomUUID())).toEqual([]);
     const res = await service.app.inject({ url: '/v1/notifications' });
     expect(res.statusCode).toBe(401);

@@ -18,5 +18,6 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 }
 
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
-  if (!canTransition(from, to)) throw new AppError('CONFLICT', `an order cannot go from ${from} to ${to}`);
+  if (!canTransition(from, to))
+    throw new AppError('CONFLICT', `an order cannot go from ${from} to ${to}`);
 }

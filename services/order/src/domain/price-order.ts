@@ -32,7 +32,10 @@ export const MAX_UNITS_PER_LINE = 100;
  * Price an order from the catalog, never from the client: merge repeated products, refuse
  * unknown or inactive products and mixed currencies. Integer minor units throughout.
  */
-export function priceOrder(requested: RequestedLine[], catalog: Map<string, CatalogProduct>): PricedOrder {
+export function priceOrder(
+  requested: RequestedLine[],
+  catalog: Map<string, CatalogProduct>,
+): PricedOrder {
   const quantities = new Map<string, number>();
   for (const line of requested) {
     quantities.set(line.productId, (quantities.get(line.productId) ?? 0) + line.quantity);
@@ -46,7 +49,10 @@ export function priceOrder(requested: RequestedLine[], catalog: Map<string, Cata
       throw new AppError('UNPROCESSABLE', `product ${productId} is not available`);
     }
     if (quantity > MAX_UNITS_PER_LINE) {
-      throw new AppError('UNPROCESSABLE', `at most ${MAX_UNITS_PER_LINE} units of one product per order`);
+      throw new AppError(
+        'UNPROCESSABLE',
+        `at most ${MAX_UNITS_PER_LINE} units of one product per order`,
+      );
     }
     if (currency && product.currency !== currency) {
       throw new AppError('UNPROCESSABLE', 'all products of an order must share one currency');

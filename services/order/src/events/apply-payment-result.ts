@@ -28,16 +28,28 @@ async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClien
 }
 
 /** payment.failed → compensate: release the reserved stock and cancel the order. */
-async function cancelAndRelease(event: EventEnvelope<'payment.failed'>, sql: SqlClient): Promise<void> {
+async function cancelAndRelease(
+  event: EventEnvelope<'payment.failed'>,
+  sql: SqlClient,
+): Promise<void> {
   const tx = sql as unknown as Tx;
-  const order = await tx.order.findUnique({ where: { id: event.data.orderId }, include: { lines: true } });
+  const order = await tx.order.findUnique({
+    where: { id: event.data.orderId },
+    include: { lines: true },
+  });
   if (!order) throw new Error(`order ${event.data.orderId} not found`);
   if (!canTransition(order.status as OrderStatus, OrderStatus.cancelled)) return;
   for (const line of order.lines) {
-    await tx.product.update({ where: { id: line.productId }, data: { stock: { increment: line.quantity } } });
+    await tx.product.update({
+      where: { id: line.productId },
+      data: { stock: { increment: line.quantity } },
+    });
   }
   const reason = `payment failed: ${event.data.reason}`;
-  await tx.order.update({ where: { id: order.id }, data: { status: OrderStatus.cancelled, cancelReason: reason } });
+  await tx.order.update({
+    where: { id: order.id },
+    data: { status: OrderStatus.cancelled, cancelReason: reason },
+  });
   await enqueueEvent(
     tx,
     createEvent('order.cancelled', {

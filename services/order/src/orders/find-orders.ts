@@ -3,8 +3,15 @@ import type { OrderView } from '../schemas/order.js';
 import { toOrderView } from './order-view.js';
 
 /** One of the user's own orders, or null: another user's order is indistinguishable from none. */
-export async function findOwnOrder(db: Db, userId: string, orderId: string): Promise<OrderView | null> {
-  const order = await db.order.findFirst({ where: { id: orderId, userId }, include: { lines: true } });
+export async function findOwnOrder(
+  db: Db,
+  userId: string,
+  orderId: string,
+): Promise<OrderView | null> {
+  const order = await db.order.findFirst({
+    where: { id: orderId, userId },
+    include: { lines: true },
+  });
   return order ? toOrderView(order) : null;
 }
 

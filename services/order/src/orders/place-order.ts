@@ -32,7 +32,10 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<OrderV
         data: { stock: { decrement: line.quantity } },
       });
       if (reserved.count === 0) {
-        throw new AppError('CONFLICT', `not enough stock of ${line.name} for ${line.quantity} units`);
+        throw new AppError(
+          'CONFLICT',
+          `not enough stock of ${line.name} for ${line.quantity} units`,
+        );
       }
     }
 

@@ -14,7 +14,10 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/orders',
     { schema: { tags: ['orders'], body: PlaceOrderBody, response: { 201: OrderView } } },
     async (request, reply) => {
-      const order = await placeOrder(app.db, { userId: identityOf(request).userId, ...request.body });
+      const order = await placeOrder(app.db, {
+        userId: identityOf(request).userId,
+        ...request.body,
+      });
       app.messaging.relay.nudge();
       return reply.status(201).header('location', `/v1/orders/${order.id}`).send(order);
     },

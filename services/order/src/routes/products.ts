@@ -20,7 +20,10 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/products',
     { schema: { tags: ['catalog'], response: { 200: ProductList } } },
     async () => {
-      const products = await app.db.product.findMany({ where: { active: true }, orderBy: { sku: 'asc' } });
+      const products = await app.db.product.findMany({
+        where: { active: true },
+        orderBy: { sku: 'asc' },
+      });
       return { items: products.map(toView) };
     },
   );
@@ -29,7 +32,9 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/products/:id',
     { schema: { tags: ['catalog'], params: ProductIdParams, response: { 200: ProductView } } },
     async (request) => {
-      const product = await app.db.product.findFirst({ where: { id: request.params.id, active: true } });
+      const product = await app.db.product.findFirst({
+        where: { id: request.params.id, active: true },
+      });
       if (!product) throw notFound('product');
       return toView(product);
     },

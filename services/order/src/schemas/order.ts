@@ -13,7 +13,10 @@ export const PlaceOrderBody = Type.Object(
       ),
       { minItems: 1, maxItems: 50 },
     ),
-    paymentMethod: Type.String({ pattern: '^pm_[a-z0-9_]{1,60}$', description: 'A payment method token, e.g. pm_card_visa' }),
+    paymentMethod: Type.String({
+      pattern: '^pm_[a-z0-9_]{1,60}$',
+      description: 'A payment method token, e.g. pm_card_visa',
+    }),
   },
   { additionalProperties: false },
 );
@@ -29,7 +32,11 @@ export const OrderLineView = Type.Object({
 
 export const OrderView = Type.Object({
   id: Type.String(),
-  status: Type.Union([Type.Literal('pending_payment'), Type.Literal('paid'), Type.Literal('cancelled')]),
+  status: Type.Union([
+    Type.Literal('pending_payment'),
+    Type.Literal('paid'),
+    Type.Literal('cancelled'),
+  ]),
   total: Money,
   lines: Type.Array(OrderLineView),
   paymentMethod: Type.String(),

@@ -23,29 +23,52 @@ describe('order service payment-result events', () => {
     return res.json().id;
   }
   const orderRow = async (id: string) =>
-    (await queryDb<{ status: string; cancel_reason: string | null }>(
-      service.ctx.databaseUrl,
-      'SELECT status, cancel_reason FROM orders WHERE id = $1',
-      [id],
-    ))[0]!;
+    (
+      await queryDb<{ status: string; cancel_reason: string | null }>(
+        service.ctx.databaseUrl,
+        'SELECT status, cancel_reason FROM orders WHERE id = $1',
+        [id],
+      )
+    )[0]!;
   const stock = async () =>
-    (await queryDb<{ stock: number }>(service.ctx.databaseUrl, 'SELECT stock FROM products WHERE id = $1', [MUG]))[0]!.stock;
+    (
+      await queryDb<{ stock: number }>(
+        service.ctx.databaseUrl,
+        'SELECT stock FROM products WHERE id = $1',
+        [MUG],
+      )
+    )[0]!.stock;
 
   it('marks the order paid once, even when payment.succeeded arrives twice', async () => {
     const orderId = await placeOrder();
     const event = createEvent('payment.succeeded', {
       source: 'payment',
       subject: orderId,
-      data: { paymentId: randomUUID(), orderId, userId, amount: { amount: 1250, currency: 'EUR' }, providerChargeId: 'ch_1' },
+      data: {
+        paymentId: randomUUID(),
+        orderId,
+        userId,
+        amount: { amount: 1250, currency: 'EUR' },
+        providerChargeId: 'ch_1',
+      },
     });
     await publishEvent(service.ctx.namespace, event, 2);
     await waitFor(async () => (await orderRow(orderId)).status === 'paid', { what: 'order paid' });
     // Wait until the consumer has seen the second copy and counted it as a duplicate.
-    await waitFor(async () => {
-      const metrics = (await service.app.inject({ url: '/metrics' })).body;
-      return /events_consumed_total\{[^}]*event="payment.succeeded"[^}]*outcome="duplicate"[^}]*\} [1-9]/.test(metrics);
-    }, { what: 'the duplicate delivery to be consumed' });
-    const seen = await queryDb(service.ctx.databaseUrl, 'SELECT 1 FROM inbox_events WHERE event_id = $1', [event.id]);
+    await waitFor(
+      async () => {
+        const metrics = (await service.app.inject({ url: '/metrics' })).body;
+        return /events_consumed_total\{[^}]*event="payment.succeeded"[^}]*outcome="duplicate"[^}]*\} [1-9]/.test(
+          metrics,
+        );
+      },
+      { what: 'the duplicate delivery to be consumed' },
+    );
+    const seen = await queryDb(
+      service.ctx.databaseUrl,
+      'SELECT 1 FROM inbox_events WHERE event_id = $1',
+      [event.id],
+    );
     expect(seen).toHaveLength(1);
     const paidEvents = await queryDb(
       service.ctx.databaseUrl,
@@ -64,15 +87,25 @@ describe('order service payment-result events', () => {
       createEvent('payment.failed', {
         source: 'payment',
         subject: orderId,
-        data: { paymentId: randomUUID(), orderId, userId, amount: { amount: 3750, currency: 'EUR' }, reason: 'card_declined' },
+        data: {
+          paymentId: randomUUID(),
+          orderId,
+          userId,
+          amount: { amount: 3750, currency: 'EUR' },
+          reason: 'card_declined',
+        },
       }),
     );
-    await waitFor(async () => (await orderRow(orderId)).status === 'cancelled', { what: 'order cancelled' });
+    await waitFor(async () => (await orderRow(orderId)).status === 'cancelled', {
+      what: 'order cancelled',
+    });
     expect((await orderRow(orderId)).cancel_reason).toMatch(/card_declined/);
     expect(await stock()).toBe(before);
     const [cancelled] = await readTopic(
       service.ctx.namespace + Topics.orders,
-      (m) => m.key?.toString() === orderId && m.headers?.ce_type?.toString() === 'dev.switchyard.order.cancelled.v1',
+      (m) =>
+        m.key?.toString() === orderId &&
+        m.headers?.ce_type?.toString() === 'dev.switchyard.order.cancelled.v1',
     );
     expect(cancelled).toBeDefined();
   });
@@ -103,9 +136,17 @@ describe('order service payment-result events', () => {
       createEvent('payment.succeeded', {
         source: 'payment',
         subject: orderId,
-        data: { paymentId: randomUUID(), orderId, userId, amount: { amount: 1250, currency: 'EUR' }, providerChargeId: 'ch_2' },
+        data: {
+          paymentId: randomUUID(),
+          orderId,
+          userId,
+          amount: { amount: 1250, currency: 'EUR' },
+          providerChargeId: 'ch_2',
+        },
       }),
     );
-    await waitFor(async () => (await orderRow(orderId)).status === 'paid', { what: 'order paid after a bad message' });
+    await waitFor(async () => (await orderRow(orderId)).status === 'paid', {
+      what: 'order paid after a bad message',
+    });
   });
 });

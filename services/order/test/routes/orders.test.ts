@@ -9,9 +9,17 @@ describe('order service HTTP API', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
   const alice = randomUUID();
   const bob = randomUUID();
-  const auth = async (userId: string) => ({ authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` });
+  const auth = async (userId: string) => ({
+    authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}`,
+  });
   const stockOf = async (id: string) =>
-    (await queryDb<{ stock: number }>(service.ctx.databaseUrl, 'SELECT stock FROM products WHERE id = $1', [id]))[0]!.stock;
+    (
+      await queryDb<{ stock: number }>(
+        service.ctx.databaseUrl,
+        'SELECT stock FROM products WHERE id = $1',
+        [id],
+      )
+    )[0]!.stock;
 
   beforeAll(async () => {
     service = await startOrderService();
@@ -58,16 +66,29 @@ describe('order service HTTP API', () => {
       });
       expect(res.statusCode).toBe(201);
       const order = res.json();
-      expect(order).toMatchObject({ status: 'pending_payment', total: { amount: 2500, currency: 'EUR' } });
+      expect(order).toMatchObject({
+        status: 'pending_payment',
+        total: { amount: 2500, currency: 'EUR' },
+      });
       expect(res.headers.location).toBe(`/v1/orders/${order.id}`);
       expect(await stockOf(MUG)).toBe(before - 2);
 
-      const [message] = await readTopic(service.ctx.namespace + Topics.orders, (m) => m.key?.toString() === order.id);
+      const [message] = await readTopic(
+        service.ctx.namespace + Topics.orders,
+        (m) => m.key?.toString() === order.id,
+      );
       const event = parseMessage(message!);
       expect(event.name).toBe('order.created');
-      expect(event.data).toMatchObject({ orderId: order.id, userId: alice, total: { amount: 2500, currency: 'EUR' } });
+      expect(event.data).toMatchObject({
+        orderId: order.id,
+        userId: alice,
+        total: { amount: 2500, currency: 'EUR' },
+      });
       await waitFor(async () => {
-        const rows = await queryDb(service.ctx.databaseUrl, 'SELECT 1 FROM outbox_events WHERE published_at IS NULL');
+        const rows = await queryDb(
+          service.ctx.databaseUrl,
+          'SELECT 1 FROM outbox_events WHERE published_at IS NULL',
+        );
         return rows.length === 0;
       });
     });
@@ -77,7 +98,11 @@ describe('order service HTTP API', () => {
         method: 'POST',
         url: '/v1/orders',
         headers: await auth(alice),
-        payload: { lines: [{ productId: MUG, quantity: 1, unitPrice: 1 }], paymentMethod: 'pm_card_visa', status: 'paid' },
+        payload: {
+          lines: [{ productId: MUG, quantity: 1, unitPrice: 1 }],
+          paymentMethod: 'pm_card_visa',
+          status: 'paid',
+        },
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('VALIDATION_FAILED');
@@ -89,7 +114,10 @@ describe('order service HTTP API', () => {
         method: 'POST',
         url: '/v1/orders',
         headers: await auth(alice),
-        payload: { lines: [{ productId: POSTER, quantity: before + 1 }], paymentMethod: 'pm_card_visa' },
+        payload: {
+          lines: [{ productId: POSTER, quantity: before + 1 }],
+          paymentMethod: 'pm_card_visa',
+        },
       });
       expect(res.statusCode).toBe(409);
       expect(res.json().detail).toMatch(/not enough stock/);
@@ -101,7 +129,10 @@ describe('order service HTTP API', () => {
         method: 'POST',
         url: '/v1/orders',
         headers: await auth(alice),
-        payload: { lines: [{ productId: randomUUID(), quantity: 1 }], paymentMethod: 'pm_card_visa' },
+        payload: {
+          lines: [{ productId: randomUUID(), quantity: 1 }],
+          paymentMethod: 'pm_card_visa',
+        },
       });
       expect(res.statusCode).toBe(422);
     });
@@ -116,7 +147,10 @@ describe('order service HTTP API', () => {
             method: 'POST',
             url: '/v1/orders',
             headers,
-            payload: { lines: [{ productId: LANTERN, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+            payload: {
+              lines: [{ productId: LANTERN, quantity: 1 }],
+              paymentMethod: 'pm_card_visa',
+            },
           }),
         ),
       );

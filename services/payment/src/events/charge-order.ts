@@ -10,7 +10,10 @@ import type { ChargeResult, PaymentProvider } from '../provider/payment-provider
  * payment and calls the provider with the payment id as idempotency key, so a redelivery or a
  * crash mid-way charges nothing twice; `handle` stores the outcome and its event atomically.
  */
-export function chargeOrderHandler(db: Db, provider: PaymentProvider): EventHandler<'order.created', ChargeResult & { paymentId: string }> {
+export function chargeOrderHandler(
+  db: Db,
+  provider: PaymentProvider,
+): EventHandler<'order.created', ChargeResult & { paymentId: string }> {
   return {
     async prepare(event) {
       const { orderId, userId, total, paymentMethod } = event.data;

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider.js';
 
 /** The sandbox's test payment methods and what each does. */
-export const sandboxPaymentMethods: Record<string, { outcome: 'succeeds' } | { outcome: 'declines'; reason: string }> = {
+export const sandboxPaymentMethods: Record<
+  string,
+  { outcome: 'succeeds' } | { outcome: 'declines'; reason: string }
+> = {
   pm_card_visa: { outcome: 'succeeds' },
   pm_card_mastercard: { outcome: 'succeeds' },
   pm_card_declined: { outcome: 'declines', reason: 'card_declined' },
@@ -24,7 +27,8 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const chargeId = `ch_sbx_${createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24)}`;
     const method = sandboxPaymentMethods[request.paymentMethod];
     if (!method) return { status: 'declined', chargeId, reason: 'unknown_payment_method' };
-    if (method.outcome === 'declines') return { status: 'declined', chargeId, reason: method.reason };
+    if (method.outcome === 'declines')
+      return { status: 'declined', chargeId, reason: method.reason };
     return { status: 'succeeded', chargeId };
   }
 }

@@ -24,7 +24,10 @@ export async function paymentRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['payments'], querystring: PaymentQuery, response: { 200: PaymentList } } },
     async (request) => {
       const payments = await app.db.payment.findMany({
-        where: { userId: identityOf(request).userId, ...(request.query.orderId ? { orderId: request.query.orderId } : {}) },
+        where: {
+          userId: identityOf(request).userId,
+          ...(request.query.orderId ? { orderId: request.query.orderId } : {}),
+        },
         orderBy: { createdAt: 'desc' },
         take: 100,
       });

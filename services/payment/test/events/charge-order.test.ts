@@ -22,7 +22,14 @@ describe('payment service', () => {
         userId,
         paymentMethod,
         total: { amount: 2500, currency: 'EUR' },
-        lines: [{ productId: randomUUID(), name: 'Mug', quantity: 2, unitPrice: { amount: 1250, currency: 'EUR' } }],
+        lines: [
+          {
+            productId: randomUUID(),
+            name: 'Mug',
+            quantity: 2,
+            unitPrice: { amount: 1250, currency: 'EUR' },
+          },
+        ],
       },
     });
   };
@@ -31,7 +38,10 @@ describe('payment service', () => {
 
   it('has a migrated database that matches schema.prisma', async () => {
     expect(
-      await findSchemaDrift({ schemaPath: path.join(serviceDir, 'prisma/schema.prisma'), databaseUrl: service.ctx.databaseUrl }),
+      await findSchemaDrift({
+        schemaPath: path.join(serviceDir, 'prisma/schema.prisma'),
+        databaseUrl: service.ctx.databaseUrl,
+      }),
     ).toEqual([]);
   });
 
@@ -41,27 +51,47 @@ describe('payment service', () => {
     const [message] = await paymentEvents(event.data.orderId);
     const result = parseMessage(message!);
     expect(result.name).toBe('payment.succeeded');
-    expect(result.data).toMatchObject({ orderId: event.data.orderId, amount: { amount: 2500, currency: 'EUR' } });
+    expect(result.data).toMatchObject({
+      orderId: event.data.orderId,
+      amount: { amount: 2500, currency: 'EUR' },
+    });
   });
 
   it('publishes payment.failed with the reason for a declined card', async () => {
     const event = orderCreated('pm_card_declined');
     await publishEvent(service.ctx.namespace, event);
     const [message] = await paymentEvents(event.data.orderId);
-    expect(parseMessage(message!)).toMatchObject({ name: 'payment.failed', data: { reason: 'card_declined' } });
+    expect(parseMessage(message!)).toMatchObject({
+      name: 'payment.failed',
+      data: { reason: 'card_declined' },
+    });
   });
 
   it('charges once and publishes one result when order.created is delivered three times', async () => {
     const event = orderCreated('pm_card_visa');
     await publishEvent(service.ctx.namespace, event, 3);
-    await waitFor(async () => {
-      const metrics = (await service.app.inject({ url: '/metrics' })).body;
-      const match = /events_consumed_total\{[^}]*event="order.created"[^}]*outcome="duplicate"[^}]*\} (\d+)/.exec(metrics);
-      return match !== null && Number(match[1]) >= 2;
-    }, { what: 'both duplicates consumed' });
-    const payments = await queryDb(service.ctx.databaseUrl, 'SELECT status FROM payments WHERE order_id = $1', [event.data.orderId]);
+    await waitFor(
+      async () => {
+        const metrics = (await service.app.inject({ url: '/metrics' })).body;
+        const match =
+          /events_consumed_total\{[^}]*event="order.created"[^}]*outcome="duplicate"[^}]*\} (\d+)/.exec(
+            metrics,
+          );
+        return match !== null && Number(match[1]) >= 2;
+      },
+      { what: 'both duplicates consumed' },
+    );
+    const payments = await queryDb(
+      service.ctx.databaseUrl,
+      'SELECT status FROM payments WHERE order_id = $1',
+      [event.data.orderId],
+    );
     expect(payments).toEqual([{ status: 'succeeded' }]);
-    const results = await queryDb(service.ctx.databaseUrl, 'SELECT 1 FROM outbox_events WHERE message_key = $1', [event.data.orderId]);
+    const results = await queryDb(
+      service.ctx.databaseUrl,
+      'SELECT 1 FROM outbox_events WHERE message_key = $1',
+      [event.data.orderId],
+    );
     expect(results).toHaveLength(1);
   });
 
@@ -71,13 +101,24 @@ describe('payment service', () => {
     await publishEvent(service.ctx.namespace, event);
     await paymentEvents(event.data.orderId);
     const url = `/v1/payments?orderId=${event.data.orderId}`;
-    const mine = await service.app.inject({ url, headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` } });
+    const mine = await service.app.inject({
+      url,
+      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` },
+    });
     expect(mine.statusCode).toBe(200);
-    expect(mine.json().items).toEqual([expect.objectContaining({ orderId: event.data.orderId, status: 'succeeded' })]);
-    const theirs = await service.app.inject({ url, headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID() })}` } });
+    expect(mine.json().items).toEqual([
+      expect.objectContaining({ orderId: event.data.orderId, status: 'succeeded' }),
+    ]);
+    const theirs = await service.app.inject({
+      url,
+      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID() })}` },
+    });
     expect(theirs.json().items).toEqual([]);
     expect((await service.app.inject({ url })).statusCode).toBe(401);
-    const bad = await service.app.inject({ url: '/v1/payments?orderId=nope', headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` } });
+    const bad = await service.app.inject({
+      url: '/v1/payments?orderId=nope',
+      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` },
+    });
     expect(bad.statusCode).toBe(400);
   });
 });
