@@ -3,11 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const dir = process.argv[2];
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+if (files.length === 0) {
+  console.error('no test results were recorded: did the test runs start?');
+  process.exit(1);
+}
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+for (const file of files) {
   const result = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
   passed += result.passed;
   failed += result.failed;
@@ -19,3 +24,4 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
 }
 for (const line of failures) console.log(`  ✗ ${line}`);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (failed > 0 || failures.length > 0) process.exit(1);

@@ -18,5 +18,5 @@ results="$root/.var/test-results"
 rm -rf "$results" && mkdir -p "$results"
 status=0
 SWITCHYARD_TEST_RESULTS_DIR="$results" pnpm exec turbo run test --concurrency=1 --continue --output-logs=full || status=$?
-node infra/scripts/summarize-tests.mjs "$results"
+node infra/scripts/summarize-tests.mjs "$results" || status=1
 exit "$status"
