@@ -23,7 +23,8 @@ const processes = stackProcesses({
 });
 
 const say = (line: string) => console.log(`[stack] ${line}`);
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+// Quote only what needs it: concurrently strips quotes that wrap a whole command line.
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 await migrateStack(processes, say);
 
@@ -77,8 +78,13 @@ waitUntilReady().then(
   (error) => say(`startup problem: ${(error as Error).message}`),
 );
 
+let exitCode = 0;
 try {
   await result;
 } catch {
-  // A process failed or was stopped: concurrently already stopped the others.
+  // A process failed, or Ctrl-C stopped them all: concurrently has stopped the rest.
+  exitCode = 1;
 }
+say('all processes stopped');
+// Leave now, even if the readiness poller is still waiting, so up.sh can stop Kafka.
+process.exit(exitCode);
