@@ -1,6 +1,7 @@
 // The local stack in the foreground, like `docker compose up`: migrates the databases, starts
 // the SMTP capture and every service, prefixes their logs, prints the gateway URL once all are
 // ready, and stops everything on Ctrl-C. Kafka is started (and stopped) by up.sh around this.
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
