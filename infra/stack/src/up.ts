@@ -47,6 +47,10 @@ const { result } = concurrently(
     })),
   ],
   {
+    // Each process in its own process group, replacing its shell: Ctrl-C reaches it once,
+    // through concurrently, so it shuts down gracefully instead of being told twice.
+    spawn: (command, options) =>
+      spawn('/bin/sh', ['-c', `exec ${command}`], { ...options, detached: true }),
     prefix: '[{name}]',
     prefixColors: ['gray', 'cyan', 'green', 'yellow', 'magenta', 'blue'],
     killOthersOn: ['failure'],
