@@ -5,7 +5,15 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import concurrently from 'concurrently';
+import {
+  createConcurrently,
+  KillOnSignal,
+  KillOthers,
+  LogError,
+  LogExit,
+  LogOutput,
+  Logger,
+} from 'concurrently';
 import { defaultPorts, stackProcesses } from './definition.js';
 import { migrateStack } from './migrate-stack.js';
 
@@ -33,7 +41,11 @@ const maildev = path.join(
   path.dirname(createRequire(import.meta.url).resolve('maildev/package.json')),
   'bin/maildev',
 );
-const { result } = concurrently(
+// concurrently's core, with its controllers chosen here: its top-level helper ignores a custom
+// spawn. Each process runs in its own process group, replacing its shell, so Ctrl-C reaches
+// it exactly once (forwarded by KillOnSignal) and its graceful shutdown is not cut short.
+const logger = new Logger({ prefixFormat: '[{name}]' });
+const { result } = createConcurrently(
   [
     {
       name: 'smtp',
@@ -47,14 +59,18 @@ const { result } = concurrently(
     })),
   ],
   {
-    // Each process in its own process group, replacing its shell: Ctrl-C reaches it once,
-    // through concurrently, so it shuts down gracefully instead of being told twice.
+    logger,
+    outputStream: process.stdout,
+    prefixColors: ['gray', 'cyan', 'green', 'yellow', 'magenta', 'blue'],
     spawn: (command, options) =>
       spawn('/bin/sh', ['-c', `exec ${command}`], { ...options, detached: true }),
-    prefix: '[{name}]',
-    prefixColors: ['gray', 'cyan', 'green', 'yellow', 'magenta', 'blue'],
-    killOthersOn: ['failure'],
-    killSignal: 'SIGTERM',
+    controllers: [
+      new LogError({ logger }),
+      new LogOutput({ logger }),
+      new LogExit({ logger }),
+      new KillOnSignal({ process }),
+      new KillOthers({ logger, conditions: ['failure'], killSignal: 'SIGTERM' }),
+    ],
   },
 );
 
