@@ -1,9 +1,9 @@
-import pg from 'pg';
 import { migrateStack, stackProcesses, type StackProcess } from '@switchyard/stack';
 import {
   createKafkaNamespace,
   deleteKafkaNamespace,
   freePort,
+  resetDatabase,
   startKafka,
   startProcess,
   startSmtpCapture,
@@ -21,16 +21,6 @@ export interface Platform {
   namespace: string;
   serviceUrl(name: StackProcess['name']): string;
   stop(): Promise<(number | null)[]>;
-}
-
-async function resetDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
-  } finally {
-    await client.end();
-  }
 }
 
 /** Start the whole platform as real processes, isolated from any local stack. */

@@ -8,6 +8,8 @@ export { loggerOptions, redactedPaths } from './logger.js';
 export { metricsRegistry } from './plugins/metrics.js';
 export {
   jwtAuth,
+  authenticateRequest,
+  remoteKeySet,
   identityOf,
   verifyAccessToken,
   bearerToken,

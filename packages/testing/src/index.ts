@@ -1,6 +1,6 @@
 export { repoRoot } from './repo-root.js';
 export { waitFor, waitForHttp } from './wait-for.js';
-export { prepareTestDatabase, testDatabaseUrl, queryDb } from './test-database.js';
+export { prepareTestDatabase, resetDatabase, testDatabaseUrl, queryDb } from './test-database.js';
 export {
   startKafka,
   testKafka,
@@ -11,7 +11,12 @@ export {
 export { startJwksServer, type JwksServer } from './jwks-server.js';
 export { startProcess, type RunningProcess } from './process.js';
 export { publishEvent, publishRaw, readTopic, parseMessage } from './events.js';
-export { setupServiceTest, type ServiceTestContext } from './service-test.js';
+export {
+  setupServiceTest,
+  startServiceUnderTest,
+  type ServiceTestContext,
+  type ServiceUnderTest,
+} from './service-test.js';
 export { freePort } from './free-port.js';
 export {
   startSmtpCapture,

@@ -49,3 +49,31 @@ export async function setupServiceTest(options: {
     },
   };
 }
+
+export interface ServiceUnderTest<A> {
+  app: A;
+  ctx: ServiceTestContext;
+  close(): Promise<void>;
+}
+
+/** Build a service's app on real infrastructure (see setupServiceTest) and make it ready. */
+export async function startServiceUnderTest<
+  A extends { ready(): unknown; close(): unknown },
+>(options: {
+  service: string;
+  migrationsDir: string;
+  env?: Record<string, string>;
+  build: (env: Record<string, string>) => Promise<A>;
+}): Promise<ServiceUnderTest<A>> {
+  const ctx = await setupServiceTest(options);
+  const app = await options.build(ctx.env);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    async close() {
+      await app.close();
+      await ctx.teardown();
+    },
+  };
+}

@@ -13,6 +13,13 @@ export function testDatabaseUrl(name: string): string {
 export async function prepareTestDatabase(name: string, migrationsDir: string): Promise<string> {
   const url = testDatabaseUrl(name);
   await ensureDatabase(url);
+  await resetDatabase(url);
+  await migrate({ databaseUrl: url, migrationsDir });
+  return url;
+}
+
+/** Drop everything in the database's public schema. */
+export async function resetDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -20,8 +27,6 @@ export async function prepareTestDatabase(name: string, migrationsDir: string): 
   } finally {
     await client.end();
   }
-  await migrate({ databaseUrl: url, migrationsDir });
-  return url;
 }
 
 /** Run one query against a database (for assertions on persisted state). */

@@ -1,32 +1,20 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, type App } from '@switchyard/service-kit';
-import { setupServiceTest, type ServiceTestContext } from '@switchyard/testing';
+import { loadConfig } from '@switchyard/service-kit';
+import { startServiceUnderTest } from '@switchyard/testing';
 import { buildApp } from '../src/app.js';
 import { OrderConfig } from '../src/config.js';
 
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const migrationsDir = path.join(serviceDir, 'prisma/migrations');
 
 export const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 export const LANTERN = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0003';
 export const POSTER = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0005';
 
 /** The order service on a fresh real database, a real broker namespace and a real JWKS. */
-export async function startOrderService(): Promise<{
-  app: App;
-  ctx: ServiceTestContext;
-  close(): Promise<void>;
-}> {
-  const ctx = await setupServiceTest({ service: 'order', migrationsDir });
-  const app = await buildApp(loadConfig(OrderConfig, ctx.env));
-  await app.ready();
-  return {
-    app,
-    ctx,
-    async close() {
-      await app.close();
-      await ctx.teardown();
-    },
-  };
-}
+export const startOrderService = () =>
+  startServiceUnderTest({
+    service: 'order',
+    migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+    build: (env) => buildApp(loadConfig(OrderConfig, env)),
+  });

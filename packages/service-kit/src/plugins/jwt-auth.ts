@@ -56,36 +56,45 @@ export async function verifyAccessToken(
 }
 
 /**
+ * Authenticate one request: require a bearer token, verify it, set `request.identity`.
+ * A bad token is a 401; a key set that cannot be fetched is our 503, not the client's fault.
+ */
+export async function authenticateRequest(
+  request: FastifyRequest,
+  keys: JWTVerifyGetKey,
+  options: { issuer: string; audience: string },
+): Promise<void> {
+  const token = bearerToken(request);
+  if (!token) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');
+  try {
+    request.identity = await verifyAccessToken(token, keys, options);
+  } catch (error) {
+    if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+      request.log.error({ err: error }, 'cannot verify access token: key set unavailable');
+      throw new AppError('UNAVAILABLE', 'Token verification is temporarily unavailable');
+    }
+    throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+  }
+}
+
+/** A JWKS fetched over HTTP, cached, and refetched (at most every 30 s) on an unknown kid. */
+export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+}
+
+/**
  * Zero trust: every service verifies the bearer token itself, whatever the gateway did.
  * Decorates `request.identity` and `app.authenticate` (use as an onRequest hook).
  */
 export const jwtAuth = fp(
   async (app: FastifyInstance, options: JwtAuthOptions) => {
-    const keys =
-      options.keys ??
-      (options.jwksUrl
-        ? createRemoteJWKSet(new URL(options.jwksUrl), {
-            cooldownDuration: 30_000,
-            cacheMaxAge: 600_000,
-          })
-        : undefined);
+    const keys = options.keys ?? (options.jwksUrl ? remoteKeySet(options.jwksUrl) : undefined);
     if (!keys) throw new Error('jwtAuth needs jwksUrl or keys');
 
     app.decorateRequest('identity', null);
-    app.decorate('authenticate', async (request: FastifyRequest) => {
-      const token = bearerToken(request);
-      if (!token) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');
-      try {
-        request.identity = await verifyAccessToken(token, keys, options);
-      } catch (error) {
-        // The key set could not be fetched: our problem, not the client's.
-        if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
-          request.log.error({ err: error }, 'cannot verify access token: key set unavailable');
-          throw new AppError('UNAVAILABLE', 'Token verification is temporarily unavailable');
-        }
-        throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
-      }
-    });
+    app.decorate('authenticate', (request: FastifyRequest) =>
+      authenticateRequest(request, keys, options),
+    );
   },
   { name: 'switchyard-jwt-auth' },
 );
