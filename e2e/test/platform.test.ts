@@ -78,6 +78,32 @@ describe('Switchyard end to end, through the gateway', () => {
       expect.objectContaining({ status: 'succeeded', amount: { amount: 4900, currency: 'EUR' } }),
     ]);
 
+    // One trace runs from the gateway's request, through Kafka, into the payment consumer.
+    const traceIn = (process: string, match: (line: any) => boolean): unknown =>
+      platform.running
+        .find((r) => r.name === process)!
+        .output()
+        .split('\n')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line)];
+          } catch {
+            return []; // not a log line (or one cut short by the output buffer)
+          }
+        })
+        .find(match)?.trace_id;
+    const requestTrace = traceIn(
+      'gateway',
+      (l) =>
+        l.msg === 'incoming request' && l.req?.method === 'POST' && l.req?.url === '/v1/orders',
+    );
+    const consumerTrace = traceIn(
+      'payment',
+      (l) => l.msg === 'event applied' && l.subject === placed.body.id,
+    );
+    expect(requestTrace).toMatch(/^[0-9a-f]{32}$/);
+    expect(consumerTrace).toBe(requestTrace);
+
     const shortId = placed.body.id.slice(0, 8);
     await waitFor(
       async () => (await notificationTitles(token)).includes(`Order ${shortId} is confirmed`),

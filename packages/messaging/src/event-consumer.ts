@@ -130,7 +130,12 @@ export class EventConsumer {
       this.processed.inc({ topic, event: event.name, outcome: 'ignored' });
       return;
     }
-    const log = this.log.child({ ...where, eventId: event.id, event: event.name });
+    const log = this.log.child({
+      ...where,
+      eventId: event.id,
+      event: event.name,
+      subject: event.subject,
+    });
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -142,15 +147,18 @@ export class EventConsumer {
             'messaging.destination.name': topic,
             'messaging.message.id': event.id,
           },
-          () => this.apply(handler, event),
+          async () => {
+            const done = await this.apply(handler, event);
+            // Logged inside the span, so the line carries the producer's trace id.
+            log.info(done ? 'event applied' : 'duplicate event ignored');
+            return done;
+          },
         );
         this.processed.inc({
           topic,
           event: event.name,
           outcome: applied ? 'applied' : 'duplicate',
         });
-        if (applied) log.info('event applied');
-        else log.info('duplicate event ignored');
         return;
       } catch (error) {
         if (attempt >= maxAttempts) {

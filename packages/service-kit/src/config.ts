@@ -24,9 +24,18 @@ export function loadConfig<T extends TObject>(
   if (firstError) {
     const variable = firstError.path.replace(/^\//, '').split('/')[0] || '(config)';
     const shown = picked[variable] === undefined ? 'missing' : 'invalid';
-    throw new ConfigError(`${shown} environment variable ${variable}: ${firstError.message}`);
+    throw new ConfigError(
+      `${shown} environment variable ${variable}: ${explain(schema, variable, firstError.message)}`,
+    );
   }
   return candidate as Static<T>;
+}
+
+/** Name the allowed values of an enumeration instead of TypeBox's generic message. */
+function explain(schema: TObject, variable: string, message: string): string {
+  const property = schema.properties[variable] as { anyOf?: { const?: unknown }[] } | undefined;
+  const allowed = property?.anyOf?.map((option) => option.const).filter((v) => v !== undefined);
+  return allowed?.length ? `must be one of ${allowed.join(', ')}` : message;
 }
 
 /** For a process entry point: on a bad config print one clear line and exit 1. */

@@ -19,6 +19,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(Schema, {})).toThrow(/^missing environment variable DATABASE_URL/);
   });
 
+  it('lists the allowed values of an enumeration', () => {
+    const WithLevel = Type.Object({
+      LEVEL: Type.Union([Type.Literal('info'), Type.Literal('debug')], { default: 'info' }),
+    });
+    expect(() => loadConfig(WithLevel, { LEVEL: 'loud' })).toThrow(
+      'invalid environment variable LEVEL: must be one of info, debug',
+    );
+  });
+
   it('names the invalid variable', () => {
     expect(() => loadConfig(Schema, { PORT: 'abc', DATABASE_URL: 'postgres://x' })).toThrow(
       /^invalid environment variable PORT/,
