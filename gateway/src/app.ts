@@ -1,9 +1,12 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { createApp, type App } from '@switchyard/service-kit';
+import { createApp, redisPlugin, type App } from '@switchyard/service-kit';
 import type { GatewayConfig } from './config.js';
+import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
+import { circuitBreakers } from './plugins/circuit-breakers.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
-import { redisPlugin } from './plugins/redis.js';
 import { routeTable } from './routes/route-table.js';
 
 /** The API gateway: authenticate, rate-limit, and route every public request to its service. */
@@ -11,10 +14,33 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
   const app = await createApp({
     service: 'gateway',
     logLevel: config.LOG_LEVEL,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     fastify: { trustProxy: false },
   });
   const routes = routeTable(config);
 
+  await app.register(helmet, {
+    // An API, not pages: no inline content at all, except on /docs (see api-docs).
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  const allowedOrigins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  await app.register(cors, {
+    origin: (origin, callback) =>
+      callback(null, !origin || allowedOrigins.includes(origin) ? (origin ?? false) : false),
+    credentials: false,
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'location',
+    ],
+    maxAge: 600,
+  });
   await app.register(redisPlugin, { url: config.REDIS_URL });
   await app.register(authenticateRequests, {
     routes,
@@ -29,6 +55,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     redis: app.redis,
     nameSpace: 'switchyard:gateway:rate:',
     timeWindow: 60_000,
+    enableDraftSpec: true,
     // Redis trouble must not take the whole API down; it is logged and shows in /readyz.
     skipOnError: true,
     keyGenerator: (request) => {
@@ -42,6 +69,12 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
         : config.RATE_LIMIT_PER_MINUTE,
     allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
   });
+  await app.register(circuitBreakers, {
+    routes,
+    failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD,
+    openMs: config.CIRCUIT_OPEN_MS,
+  });
+  await app.register(apiDocs, { routes });
   await app.register(proxyRoutes, { routes, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   return app;
 }

@@ -17,6 +17,13 @@ export const GatewayConfig = Type.Composite([
     /** Requests per minute per IP on the credential routes (register, login, refresh). */
     AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
     UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Consecutive upstream failures that open its circuit, and how long it stays open. */
+    CIRCUIT_FAILURE_THRESHOLD: Type.Integer({ minimum: 1, default: 5 }),
+    CIRCUIT_OPEN_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Comma-separated browser origins allowed by CORS; empty allows none. */
+    CORS_ORIGINS: Type.String({ default: '' }),
+    /** Largest request body accepted, in bytes. */
+    BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
   }),
 ]);
 export type GatewayConfig = Static<typeof GatewayConfig>;

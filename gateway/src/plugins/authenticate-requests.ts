@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { authenticateRequest, remoteKeySet } from '@switchyard/service-kit';
+import {
+  AppError,
+  authenticateRequest,
+  identityOf,
+  isDisabled,
+  remoteKeySet,
+} from '@switchyard/service-kit';
 import { isPublic, type UpstreamRoute } from '../routes/route-table.js';
 
 export interface AuthenticateRequestsOptions {
@@ -27,7 +33,11 @@ export const authenticateRequests = fp(
       );
       if (!route || isPublic(route, request.method, path)) return;
       await authenticateRequest(request, keys, options);
+      // A disabled user's still-valid tokens stop here at once (auth keeps the denylist).
+      if (await isDisabled(app.redis, identityOf(request).userId)) {
+        throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+      }
     });
   },
-  { name: 'switchyard-gateway-authentication' },
+  { name: 'switchyard-gateway-authentication', dependencies: ['switchyard-redis'] },
 );

@@ -14,7 +14,8 @@ export async function proxyRoutes(
       upstream: route.upstream,
       prefix: route.prefix,
       rewritePrefix: route.prefix,
-      config: { strictRateLimit: route.strictRateLimit ?? false },
+      maxRetriesOn503: 2,
+      config: { strictRateLimit: route.strictRateLimit ?? false, upstreamService: route.service },
       undici: {
         connections: 128,
         connectTimeout: options.timeoutMs,
@@ -22,6 +23,8 @@ export async function proxyRoutes(
         bodyTimeout: options.timeoutMs,
       },
       replyOptions: {
+        // Retried only for idempotent methods (reply-from's default list), a few times at most.
+        retriesCount: 2,
         rewriteRequestHeaders: (request, headers) => ({
           ...stripIdentityHeaders(headers),
           'x-request-id': request.id,

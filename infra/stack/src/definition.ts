@@ -61,7 +61,8 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     KAFKA_BROKERS: options.kafkaBrokers,
     KAFKA_NAMESPACE: options.kafkaNamespace,
     AUTH_JWKS_URL: `${local(options.ports.auth)}/.well-known/jwks.json`,
-    AUTH_ISSUER: 'switchyard-auth',
+    // The issuer is the public URL, so OIDC discovery lives at <issuer>/.well-known/.
+    AUTH_ISSUER: local(options.ports.gateway),
     AUTH_AUDIENCE: 'switchyard-api',
   };
   const service = (
@@ -86,7 +87,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     };
   };
   return [
-    service('auth'),
+    service('auth', { REDIS_URL: options.redisUrl }),
     service('order'),
     service('payment'),
     service('notification', { SMTP_URL: options.smtpUrl }),

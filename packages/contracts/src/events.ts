@@ -9,6 +9,18 @@ export const UserRegistered = Type.Object(
   { additionalProperties: false },
 );
 
+export const PasswordResetRequested = Type.Object(
+  {
+    userId: Uuid,
+    email: Type.String(),
+    name: Type.String(),
+    /** Single-use secret for the email only; its hash is what the auth service keeps. */
+    resetToken: Type.String({ minLength: 20 }),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
 export const OrderLine = Type.Object(
   {
     productId: Uuid,
@@ -63,6 +75,11 @@ export const eventCatalog = {
     ceType: 'dev.switchyard.user.registered.v1',
     topic: Topics.users,
     schema: UserRegistered,
+  },
+  'user.password_reset_requested': {
+    ceType: 'dev.switchyard.user.password_reset_requested.v1',
+    topic: Topics.users,
+    schema: PasswordResetRequested,
   },
   'order.created': {
     ceType: 'dev.switchyard.order.created.v1',

@@ -5,6 +5,7 @@ import { loggerOptions } from './logger.js';
 import { problemErrors } from './plugins/problem-errors.js';
 import { health } from './plugins/health.js';
 import { metrics } from './plugins/metrics.js';
+import { openapi } from './plugins/openapi.js';
 import { ProblemDetails } from './problem.js';
 
 export interface CreateAppOptions {
@@ -50,6 +51,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   app.addSchema(ProblemDetails);
+  await app.register(openapi, { service: options.service });
   await app.register(problemErrors);
   await app.register(health);
   await app.register(metrics);

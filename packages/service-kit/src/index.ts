@@ -21,3 +21,7 @@ export {
 export { problemErrors } from './plugins/problem-errors.js';
 export { health, type ReadinessCheck } from './plugins/health.js';
 export { metrics } from './plugins/metrics.js';
+export { redisPlugin } from './plugins/redis.js';
+export { requireRole } from './require-role.js';
+export { disabledUserKey, markDisabled, clearDisabled, isDisabled } from './disabled-users.js';
+export { openapi } from './plugins/openapi.js';

@@ -1,10 +1,19 @@
 import { createMessaging, type Messaging } from '@switchyard/messaging';
-import { createApp, jwtAuth, metricsRegistry, type App } from '@switchyard/service-kit';
+import {
+  createApp,
+  jwtAuth,
+  metricsRegistry,
+  redisPlugin,
+  type App,
+} from '@switchyard/service-kit';
 import type { AuthConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { KeyStore } from './keys/key-store.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { jwksRoutes } from './routes/jwks.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { LoginThrottle } from './security/login-throttle.js';
 import type { AccessTokenSettings } from './tokens/access-token.js';
 
 declare module 'fastify' {
@@ -12,7 +21,8 @@ declare module 'fastify' {
     db: Db;
     keys: KeyStore;
     messaging: Messaging;
-    tokens: AccessTokenSettings & { refreshTtlSeconds: number };
+    tokens: AccessTokenSettings & { refreshTtlSeconds: number; passwordResetTtlSeconds: number };
+    loginThrottle: LoginThrottle;
   }
 }
 
@@ -38,7 +48,20 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     audience: config.AUTH_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
   });
+  await app.register(redisPlugin, { url: config.REDIS_URL });
+  app.decorate(
+    'loginThrottle',
+    new LoginThrottle(app.redis, {
+      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+    }),
+  );
+  keys.startReloading(config.KEY_RELOAD_INTERVAL_MS, (error) =>
+    app.log.error({ err: error }, 'could not reload signing keys; keeping the current ones'),
+  );
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
   app.addReadinessCheck('kafka', () => messaging.checkReady());
 
@@ -50,9 +73,12 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   });
   await app.register(jwksRoutes);
   await app.register(authRoutes);
+  await app.register(adminRoutes);
+  await app.register(oauthRoutes);
 
   app.addHook('onReady', () => messaging.start());
   app.addHook('onClose', async () => {
+    keys.stopReloading();
     await messaging.stop();
     await db.$disconnect();
   });

@@ -6,10 +6,20 @@ export const AuthConfig = Type.Composite([
   DatabaseEnv,
   KafkaEnv,
   Type.Object({
+    REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+    /** The public issuer: the gateway's URL, so OIDC discovery lives at <issuer>/.well-known/. */
     AUTH_ISSUER: Type.String({ default: 'switchyard-auth' }),
     AUTH_AUDIENCE: Type.String({ default: 'switchyard-api' }),
     ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
     REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 24 * 3600 }),
+    PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 86_400, default: 1800 }),
+    /** Failed logins for one account within the window before it is locked for the window. */
+    LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+    /** Failed logins from one IP within the window before that IP is locked out. */
+    LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50 }),
+    LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+    /** How often each replica rereads the signing keys (to publish and use rotated keys). */
+    KEY_RELOAD_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000 }),
   }),
 ]);
 export type AuthConfig = Static<typeof AuthConfig>;

@@ -25,14 +25,10 @@ export const metrics = fp(
         reply.elapsedTime / 1000,
       );
     });
-    app.get(
-      '/metrics',
-      { schema: { hide: true } as object, logLevel: 'warn' },
-      async (_request, reply) => {
-        reply.type(metricsRegistry.contentType);
-        return metricsRegistry.metrics();
-      },
-    );
+    app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+      reply.type(metricsRegistry.contentType);
+      return metricsRegistry.metrics();
+    });
   },
   { name: 'switchyard-metrics' },
 );

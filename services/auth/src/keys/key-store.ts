@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import {
   createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
   importJWK,
   type CryptoKey,
   type JSONWebKeySet,
@@ -10,9 +7,11 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { Db } from '../db.js';
+import { newSigningKey, SIGNING_ALGORITHM } from './new-signing-key.js';
 
-export const SIGNING_ALGORITHM = 'ES256';
-// Serialises key creation across replicas starting at once.
+export { SIGNING_ALGORITHM };
+
+// Serialises first-key creation across replicas starting at once.
 const KEY_CREATION_LOCK = 41_337_001;
 
 interface ActiveKey {
@@ -22,12 +21,15 @@ interface ActiveKey {
 
 /**
  * The auth service's signing keys, kept in its own database so every replica signs with the
- * same key. The newest unretired key signs; every unretired key is published in the JWKS.
+ * same keys. The newest key whose activation time has come signs; every unretired key (also
+ * one not yet active) is published in the JWKS. Replicas reread the table periodically, so a
+ * rotation reaches them without a restart.
  */
 export class KeyStore {
   private active: ActiveKey | null = null;
   private publicSet: JSONWebKeySet = { keys: [] };
   private verifier: JWTVerifyGetKey = createLocalJWKSet({ keys: [] });
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -37,18 +39,33 @@ export class KeyStore {
     if (keys.length === 0) {
       await this.db.$transaction(async (tx) => {
         await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', KEY_CREATION_LOCK);
-        const existing = await tx.signingKey.count({ where: { retiredAt: null } });
-        if (existing === 0) await tx.signingKey.create({ data: await newKeyRow() });
+        if ((await tx.signingKey.count({ where: { retiredAt: null } })) === 0) {
+          await tx.signingKey.create({ data: await newSigningKey() });
+        }
       });
       keys = await this.liveKeys();
     }
-    const newest = keys[0]!;
-    this.active = {
-      kid: newest.kid,
-      privateKey: (await importJWK(newest.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey,
-    };
+    const now = new Date();
+    const signing = keys.find((k) => k.activatesAt <= now) ?? keys[keys.length - 1]!;
+    if (signing.kid !== this.active?.kid) {
+      this.active = {
+        kid: signing.kid,
+        privateKey: (await importJWK(signing.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey,
+      };
+    }
     this.publicSet = { keys: keys.map((k) => k.publicJwk as JWK) };
     this.verifier = createLocalJWKSet(this.publicSet);
+  }
+
+  /** Reload every `intervalMs` (errors are reported, the last good keys stay in use). */
+  startReloading(intervalMs: number, onError: (error: unknown) => void): void {
+    this.timer = setInterval(() => this.load().catch(onError), intervalMs);
+    this.timer.unref();
+  }
+
+  stopReloading(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   signingKey(): ActiveKey {
@@ -64,18 +81,11 @@ export class KeyStore {
   /** For verifying our own tokens in this service. */
   readonly getKey: JWTVerifyGetKey = (header, token) => this.verifier(header, token);
 
+  /** Unretired keys, newest activation first. */
   private liveKeys() {
     return this.db.signingKey.findMany({
       where: { retiredAt: null },
-      orderBy: { createdAt: 'desc' },
+      orderBy: { activatesAt: 'desc' },
     });
   }
-}
-
-async function newKeyRow() {
-  const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-  const kid = randomUUID();
-  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
-  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALGORITHM };
-  return { kid, algorithm: SIGNING_ALGORITHM, publicJwk, privateJwk };
 }

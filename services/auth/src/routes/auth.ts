@@ -1,13 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { identityOf, notFound } from '@switchyard/service-kit';
+import { AppError, identityOf, notFound } from '@switchyard/service-kit';
 import { signAccessToken } from '../tokens/access-token.js';
-import { issueRefreshToken, revokeByToken, rotateRefreshToken } from '../tokens/refresh-tokens.js';
+import {
+  FIRST_PARTY_CLIENT,
+  InvalidRefreshToken,
+  issueRefreshToken,
+  revokeByToken,
+  rotateRefreshToken,
+} from '../tokens/refresh-tokens.js';
 import { authenticateUser } from '../users/authenticate-user.js';
+import { changePassword } from '../users/change-password.js';
+import { confirmPasswordReset, requestPasswordReset } from '../users/password-reset.js';
 import { registerUser } from '../users/register-user.js';
 import { toUserView } from '../users/user-view.js';
-import { LoginBody, RefreshBody, RegisterBody, TokenPair, UserView } from '../schemas/auth.js';
-import { AppError } from '@switchyard/service-kit';
+import {
+  Accepted,
+  ChangePasswordBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  ResetConfirmBody,
+  ResetRequestBody,
+  TokenPair,
+  UserView,
+} from '../schemas/auth.js';
 
 export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -15,7 +32,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   const tokenPair = async (user: { id: string; roles: string[] }, refreshToken: string) => ({
     tokenType: 'Bearer' as const,
-    accessToken: await signAccessToken(app.keys, tokens, user),
+    accessToken: await signAccessToken(app.keys, tokens, { subject: user.id, roles: user.roles }),
     expiresIn: tokens.ttlSeconds,
     refreshToken,
   });
@@ -33,10 +50,24 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   app.post(
     '/v1/auth/login',
     { schema: { tags: ['auth'], body: LoginBody, response: { 200: TokenPair } } },
-    async (request) => {
-      const user = await authenticateUser(app.db, request.body.email, request.body.password);
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const wait = await app.loginThrottle.retryAfter(email, request.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later');
+      }
+      let user;
+      try {
+        user = await authenticateUser(app.db, email, password);
+      } catch (error) {
+        await app.loginThrottle.recordFailure(email, request.ip);
+        throw error;
+      }
+      await app.loginThrottle.recordSuccess(email);
       const refreshToken = await issueRefreshToken(app.db, {
         userId: user.id,
+        clientId: FIRST_PARTY_CLIENT,
         ttlSeconds: tokens.refreshTtlSeconds,
       });
       return tokenPair(user, refreshToken);
@@ -47,14 +78,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/refresh',
     { schema: { tags: ['auth'], body: RefreshBody, response: { 200: TokenPair } } },
     async (request) => {
-      const rotated = await rotateRefreshToken(
-        app.db,
-        request.body.refreshToken,
-        tokens.refreshTtlSeconds,
-      );
+      const rotated = await rotateRefreshToken(app.db, {
+        token: request.body.refreshToken,
+        clientId: FIRST_PARTY_CLIENT,
+        ttlSeconds: tokens.refreshTtlSeconds,
+      });
       const user = await app.db.user.findUnique({ where: { id: rotated.userId } });
-      if (!user || user.disabled)
-        throw new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired');
+      if (!user || user.disabled) throw new InvalidRefreshToken();
       return tokenPair(user, rotated.refreshToken);
     },
   );
@@ -70,11 +100,52 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/v1/auth/me',
-    { onRequest: [app.authenticate], schema: { tags: ['auth'], response: { 200: UserView } } },
+    {
+      onRequest: [app.authenticate],
+      schema: { tags: ['auth'], security: [{ bearerAuth: [] }], response: { 200: UserView } },
+    },
     async (request) => {
       const user = await app.db.user.findUnique({ where: { id: identityOf(request).userId } });
       if (!user) throw notFound('user');
       return toUserView(user);
+    },
+  );
+
+  app.post(
+    '/v1/auth/password',
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        tags: ['auth'],
+        security: [{ bearerAuth: [] }],
+        body: ChangePasswordBody,
+        response: { 204: { type: 'null' } },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(app.db, { userId: identityOf(request).userId, ...request.body });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/auth/password-reset',
+    { schema: { tags: ['auth'], body: ResetRequestBody, response: { 202: Accepted } } },
+    async (request, reply) => {
+      // Same answer whether or not the email exists.
+      if (await requestPasswordReset(app.db, request.body.email, tokens.passwordResetTtlSeconds)) {
+        app.messaging.relay.nudge();
+      }
+      return reply.status(202).send({ status: 'accepted' as const });
+    },
+  );
+
+  app.post(
+    '/v1/auth/password-reset/confirm',
+    { schema: { tags: ['auth'], body: ResetConfirmBody, response: { 204: { type: 'null' } } } },
+    async (request, reply) => {
+      await confirmPasswordReset(app.db, request.body.token, request.body.newPassword);
+      return reply.status(204).send();
     },
   );
 }

@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../domain/passwords.js';
+import { ROLES } from '../domain/roles.js';
+import { CLIENT_SCOPES } from '../oauth/machine-clients.js';
 
 const Email = Type.String({ format: 'email', maxLength: 254 });
+const NewPassword = Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH });
+const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 export const RegisterBody = Type.Object(
-  {
-    email: Email,
-    password: Type.String({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-  },
+  { email: Email, password: NewPassword, name: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
 
@@ -22,6 +22,23 @@ export const RefreshBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+    newPassword: NewPassword,
+  },
+  { additionalProperties: false },
+);
+
+export const ResetRequestBody = Type.Object({ email: Email }, { additionalProperties: false });
+
+export const ResetConfirmBody = Type.Object(
+  { token: Type.String({ minLength: 20, maxLength: 200 }), newPassword: NewPassword },
+  { additionalProperties: false },
+);
+
+export const Accepted = Type.Object({ status: Type.Literal('accepted') });
+
 export const UserView = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -29,6 +46,62 @@ export const UserView = Type.Object({
   roles: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
 });
+
+export const AdminUserView = Type.Composite([UserView, Type.Object({ disabled: Type.Boolean() })]);
+
+export const UserListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Type.String({ minLength: 1, maxLength: 254 })),
+    role: Type.Optional(Role),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const UserList = Type.Object({
+  items: Type.Array(AdminUserView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const UpdateUserBody = Type.Object(
+  {
+    roles: Type.Optional(
+      Type.Array(Role, { minItems: 1, maxItems: ROLES.length, uniqueItems: true }),
+    ),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const RegisterClientBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    scopes: Type.Array(Type.Union(CLIENT_SCOPES.map((s) => Type.Literal(s))), {
+      maxItems: CLIENT_SCOPES.length,
+      uniqueItems: true,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientView = Type.Object({
+  clientId: Type.String(),
+  name: Type.String(),
+  scopes: Type.Array(Type.String()),
+  disabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const RegisteredClient = Type.Composite([
+  ClientView,
+  Type.Object({ clientSecret: Type.String() }),
+]);
+
+export const ClientList = Type.Object({ items: Type.Array(ClientView) });
 
 export const TokenPair = Type.Object({
   tokenType: Type.Literal('Bearer'),

@@ -9,16 +9,27 @@ export interface AccessTokenSettings {
   ttlSeconds: number;
 }
 
+export interface AccessTokenSubject {
+  /** A user id, or a machine client's id for the client_credentials grant. */
+  subject: string;
+  roles: string[];
+  scopes?: string[];
+  clientId?: string;
+}
+
 /** A short-lived access token (RFC 9068 `at+jwt`) signed with the current key. */
 export async function signAccessToken(
   keys: KeyStore,
   settings: AccessTokenSettings,
-  user: { id: string; roles: string[] },
+  who: AccessTokenSubject,
 ): Promise<string> {
   const { kid, privateKey } = keys.signingKey();
-  return new SignJWT({ roles: user.roles })
+  const claims: Record<string, unknown> = { roles: who.roles };
+  if (who.scopes?.length) claims.scope = who.scopes.join(' ');
+  if (who.clientId) claims.client_id = who.clientId;
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
-    .setSubject(user.id)
+    .setSubject(who.subject)
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
     .setIssuedAt()

@@ -2,18 +2,22 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** The first-party client that /v1/auth/login issues refresh tokens to. */
+export const FIRST_PARTY_CLIENT = 'switchyard-web';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new opaque refresh token in `familyId` (a new family per login). Only its hash is stored. */
 export async function issueRefreshToken(
   db: Pick<Db, 'refreshToken'>,
-  options: { userId: string; familyId?: string; ttlSeconds: number },
+  options: { userId: string; clientId: string; familyId?: string; ttlSeconds: number },
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.refreshToken.create({
     data: {
       id: randomUUID(),
       userId: options.userId,
+      clientId: options.clientId,
       familyId: options.familyId ?? randomUUID(),
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + options.ttlSeconds * 1000),
@@ -22,34 +26,40 @@ export async function issueRefreshToken(
   return token;
 }
 
-const invalid = () => new AppError('UNAUTHENTICATED', 'The refresh token is invalid or expired');
+export class InvalidRefreshToken extends AppError {
+  constructor() {
+    super('UNAUTHENTICATED', 'The refresh token is invalid or expired');
+  }
+}
 
 /**
- * Exchange a refresh token for a new one in the same family (rotation). Exactly one of two
- * concurrent uses wins (conditional update). Presenting a token that was already used means it
- * leaked: the whole family is revoked.
+ * Exchange a refresh token for a new one in the same family (rotation). It must be presented
+ * by the client it was issued to. Exactly one of two concurrent uses wins (conditional
+ * update). Presenting a token that was already used means it leaked: the family is revoked.
  */
 export async function rotateRefreshToken(
   db: Db,
-  token: string,
-  ttlSeconds: number,
+  options: { token: string; clientId: string; ttlSeconds: number },
 ): Promise<{ userId: string; refreshToken: string }> {
-  const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (!row || row.revokedAt || row.expiresAt <= new Date()) throw invalid();
+  const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(options.token) } });
+  if (!row || row.revokedAt || row.expiresAt <= new Date() || row.clientId !== options.clientId) {
+    throw new InvalidRefreshToken();
+  }
   if (row.usedAt) {
     await revokeFamily(db, row.familyId);
-    throw invalid();
+    throw new InvalidRefreshToken();
   }
   return db.$transaction(async (tx) => {
     const claimed = await tx.refreshToken.updateMany({
       where: { id: row.id, usedAt: null, revokedAt: null },
       data: { usedAt: new Date() },
     });
-    if (claimed.count === 0) throw invalid();
+    if (claimed.count === 0) throw new InvalidRefreshToken();
     const refreshToken = await issueRefreshToken(tx, {
       userId: row.userId,
+      clientId: row.clientId,
       familyId: row.familyId,
-      ttlSeconds,
+      ttlSeconds: options.ttlSeconds,
     });
     return { userId: row.userId, refreshToken };
   });
@@ -58,6 +68,17 @@ export async function rotateRefreshToken(
 export async function revokeFamily(db: Pick<Db, 'refreshToken'>, familyId: string): Promise<void> {
   await db.refreshToken.updateMany({
     where: { familyId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+}
+
+/** Password change or reset, disabled account: every session of the user ends. */
+export async function revokeAllForUser(
+  db: Pick<Db, 'refreshToken'>,
+  userId: string,
+): Promise<void> {
+  await db.refreshToken.updateMany({
+    where: { userId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
 }

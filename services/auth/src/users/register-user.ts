@@ -5,6 +5,7 @@ import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { hashPassword } from '../domain/passwords.js';
+import { assertAcceptablePassword } from '../domain/password-policy.js';
 import { toUserView, type UserView } from './user-view.js';
 
 export interface RegisterInput {
@@ -16,6 +17,7 @@ export interface RegisterInput {
 /** Create a customer account and announce it (user.registered) in the same transaction. */
 export async function registerUser(db: Db, input: RegisterInput): Promise<UserView> {
   const email = input.email.trim().toLowerCase();
+  assertAcceptablePassword(input.password, email);
   const passwordHash = await hashPassword(input.password);
   const id = randomUUID();
   try {

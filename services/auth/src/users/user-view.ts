@@ -8,6 +8,10 @@ export interface UserView {
   createdAt: string;
 }
 
+export interface AdminUserView extends UserView {
+  disabled: boolean;
+}
+
 /** What a client may see of a user: never the password hash. */
 export function toUserView(user: User): UserView {
   return {
@@ -17,4 +21,8 @@ export function toUserView(user: User): UserView {
     roles: user.roles,
     createdAt: user.createdAt.toISOString(),
   };
+}
+
+export function toAdminUserView(user: User): AdminUserView {
+  return { ...toUserView(user), disabled: user.disabled };
 }

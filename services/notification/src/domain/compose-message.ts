@@ -4,10 +4,16 @@ export interface Message {
   category: 'account' | 'order' | 'payment';
   title: string;
   body: string;
+  /** When the email must say more than the inbox may show (a secret link). */
+  emailText?: string;
 }
 
 export type NotifiableEvent =
-  'user.registered' | 'order.paid' | 'order.cancelled' | 'payment.failed';
+  | 'user.registered'
+  | 'user.password_reset_requested'
+  | 'order.paid'
+  | 'order.cancelled'
+  | 'payment.failed';
 
 const shortId = (id: string) => id.slice(0, 8);
 
@@ -22,6 +28,14 @@ const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } 
     category: 'account',
     title: 'Welcome to Switchyard',
     body: `Hello ${d.name}, your account ${d.email} is ready.`,
+  }),
+  'user.password_reset_requested': (d) => ({
+    category: 'account',
+    title: 'Password reset requested',
+    body: 'A password reset was requested for your account. The link was sent by email.',
+    emailText:
+      `Hello ${d.name}, use this token to choose a new password before ${d.expiresAt}: ${d.resetToken}\n` +
+      'If you did not ask for this, ignore this email; your password stays as it is.',
   }),
   'order.paid': (d) => ({
     category: 'order',

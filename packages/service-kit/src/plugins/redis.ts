@@ -8,7 +8,7 @@ declare module 'fastify' {
   }
 }
 
-/** One Redis client for the gateway: connected before start, closed on shutdown. */
+/** One Redis client per process: connected before start, checked by /readyz, closed on shutdown. */
 export const redisPlugin = fp(
   async (app: FastifyInstance, options: { url: string }) => {
     if (app.hasDecorator('redis')) throw new Error('redis plugin registered twice');

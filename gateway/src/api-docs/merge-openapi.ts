@@ -1,0 +1,51 @@
+import type { UpstreamRoute } from '../routes/route-table.js';
+
+export interface OpenApiDocument {
+  openapi?: string;
+  info?: Record<string, unknown>;
+  paths?: Record<string, Record<string, unknown>>;
+  components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
+  tags?: { name: string }[];
+}
+
+const underPrefix = (path: string, prefix: string) =>
+  path === prefix || path.startsWith(`${prefix}/`);
+
+/**
+ * One public OpenAPI 3.1 document from the services' own: only the paths the gateway routes
+ * to that service (so internal routes never appear), with their schemas and tags.
+ */
+export function mergeOpenApi(
+  documents: { service: string; document: OpenApiDocument }[],
+  routes: UpstreamRoute[],
+): OpenApiDocument {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, unknown> = {};
+  const securitySchemes: Record<string, unknown> = {};
+  const tags: { name: string }[] = [];
+  const tagNames = new Set<string>();
+  for (const { service, document } of documents) {
+    const prefixes = routes.filter((r) => r.service === service).map((r) => r.prefix);
+    for (const [path, item] of Object.entries(document.paths ?? {})) {
+      if (prefixes.some((p) => underPrefix(path, p))) paths[path] = item;
+    }
+    Object.assign(schemas, document.components?.schemas ?? {});
+    Object.assign(securitySchemes, document.components?.securitySchemes ?? {});
+    for (const tag of document.tags ?? []) {
+      if (!tagNames.has(tag.name)) tags.push(tag);
+      tagNames.add(tag.name);
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchyard API',
+      version: '1.0.0',
+      description:
+        'The public API of the Switchyard commerce platform, served through its gateway.',
+    },
+    paths,
+    components: { schemas, securitySchemes },
+    tags,
+  };
+}

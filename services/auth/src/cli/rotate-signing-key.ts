@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// Rotate the token signing key: `pnpm --filter @switchyard/auth rotate-signing-key`.
+// Reads DATABASE_URL; KEY_ACTIVATION_DELAY_SECONDS (default 120) and ACCESS_TOKEN_TTL_SECONDS
+// (default 900) as the running service has them. Prints what it did; never a private key.
+import { Type } from '@sinclair/typebox';
+import { DatabaseEnv, loadConfigOrExit } from '@switchyard/service-kit';
+import { createDb } from '../db.js';
+import { rotateSigningKey } from '../keys/rotate-signing-key.js';
+
+const config = loadConfigOrExit(
+  Type.Composite([
+    DatabaseEnv,
+    Type.Object({
+      KEY_ACTIVATION_DELAY_SECONDS: Type.Integer({ minimum: 0, default: 120 }),
+      ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 900 }),
+    }),
+  ]),
+);
+const db = createDb(config.DATABASE_URL);
+try {
+  const result = await rotateSigningKey(db, {
+    activationDelaySeconds: config.KEY_ACTIVATION_DELAY_SECONDS,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  console.log(
+    `new signing key ${result.kid}: published now, signs from ${result.activatesAt.toISOString()}`,
+  );
+  console.log(
+    result.retired.length
+      ? `retired keys: ${result.retired.join(', ')}`
+      : 'no key old enough to retire',
+  );
+} finally {
+  await db.$disconnect();
+}

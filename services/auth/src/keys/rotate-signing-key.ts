@@ -1,0 +1,40 @@
+import type { Db } from '../db.js';
+import { newSigningKey } from './new-signing-key.js';
+
+export interface RotationResult {
+  kid: string;
+  activatesAt: Date;
+  retired: string[];
+}
+
+/**
+ * Add a new signing key. It is published in the JWKS at once but signs only after
+ * `activationDelaySeconds`, so every verifier's cache can learn it first. Keys superseded
+ * longer ago than the access-token lifetime are retired (unpublished): no live token needs them.
+ */
+export async function rotateSigningKey(
+  db: Db,
+  options: { activationDelaySeconds: number; accessTokenTtlSeconds: number; now?: Date },
+): Promise<RotationResult> {
+  const now = options.now ?? new Date();
+  const activatesAt = new Date(now.getTime() + options.activationDelaySeconds * 1000);
+  const key = await newSigningKey(activatesAt);
+  return db.$transaction(async (tx) => {
+    await tx.signingKey.create({ data: key });
+    const live = await tx.signingKey.findMany({
+      where: { retiredAt: null },
+      orderBy: { activatesAt: 'asc' },
+    });
+    const retired: string[] = [];
+    // A key can go once its successor has been signing for longer than a token lives.
+    for (let i = 0; i < live.length - 1; i++) {
+      const successor = live[i + 1]!;
+      const supersededFor = now.getTime() - successor.activatesAt.getTime();
+      if (supersededFor > options.accessTokenTtlSeconds * 1000) {
+        await tx.signingKey.update({ where: { kid: live[i]!.kid }, data: { retiredAt: now } });
+        retired.push(live[i]!.kid);
+      }
+    }
+    return { kid: key.kid, activatesAt, retired };
+  });
+}

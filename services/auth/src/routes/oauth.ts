@@ -1,0 +1,196 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import formBody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ACCESS_TOKEN_ALGORITHMS } from '@switchyard/service-kit';
+import { authenticateClient, CLIENT_SCOPES } from '../oauth/machine-clients.js';
+import { OAuthError } from '../oauth/oauth-error.js';
+import { signAccessToken } from '../tokens/access-token.js';
+import { InvalidRefreshToken, rotateRefreshToken } from '../tokens/refresh-tokens.js';
+
+interface TokenRequest {
+  grant_type?: string;
+  refresh_token?: string;
+  client_id?: string;
+  client_secret?: string;
+  scope?: string;
+}
+
+const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer(),
+  refresh_token: Type.Optional(Type.String()),
+  scope: Type.Optional(Type.String()),
+});
+
+const OAuthErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() });
+
+const Discovery = Type.Object({
+  issuer: Type.String(),
+  jwks_uri: Type.String(),
+  token_endpoint: Type.String(),
+  grant_types_supported: Type.Array(Type.String()),
+  token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+  response_types_supported: Type.Array(Type.String()),
+  subject_types_supported: Type.Array(Type.String()),
+  id_token_signing_alg_values_supported: Type.Array(Type.String()),
+  token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+  scopes_supported: Type.Array(Type.String()),
+  claims_supported: Type.Array(Type.String()),
+});
+
+/** Client credentials from HTTP Basic (RFC 6749 §2.3.1) or, failing that, the form body. */
+function clientCredentials(
+  request: FastifyRequest,
+  body: TokenRequest,
+): { id?: string; secret?: string } {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6), 'base64').toString();
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic credentials');
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  }
+  return { id: body.client_id, secret: body.client_secret };
+}
+
+/**
+ * The OAuth 2.0 token endpoint (refresh_token and client_credentials grants) and OpenID
+ * Connect discovery, so standard OIDC/OAuth libraries can use and verify our tokens.
+ */
+export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(formBody, { bodyLimit: 8 * 1024 });
+  const { tokens } = app;
+
+  app.setErrorHandler(
+    (error: Error & { validation?: unknown; statusCode?: number }, request, reply) => {
+      if (error instanceof OAuthError) return sendOAuthError(reply, error);
+      if (error.validation || (error.statusCode && error.statusCode < 500)) {
+        return sendOAuthError(reply, new OAuthError('invalid_request', 'The request is malformed'));
+      }
+      request.log.error({ err: error }, 'token endpoint failed');
+      return reply.status(500).send({ error: 'server_error', error_description: 'Internal error' });
+    },
+  );
+
+  app.post(
+    '/oauth/token',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'OAuth 2.0 token endpoint (RFC 6749), application/x-www-form-urlencoded',
+        consumes: ['application/x-www-form-urlencoded'],
+        body: Type.Object(
+          {
+            grant_type: Type.String({ maxLength: 100 }),
+            refresh_token: Type.Optional(Type.String({ maxLength: 200 })),
+            client_id: Type.Optional(Type.String({ maxLength: 100 })),
+            client_secret: Type.Optional(Type.String({ maxLength: 200 })),
+            scope: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          // RFC 6749 §3.2: unrecognised parameters are ignored, not refused.
+          { additionalProperties: true },
+        ),
+        response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as TokenRequest;
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      if (body.grant_type === 'refresh_token') {
+        if (!body.refresh_token || !body.client_id) {
+          throw new OAuthError('invalid_request', 'refresh_token and client_id are required');
+        }
+        let rotated;
+        try {
+          rotated = await rotateRefreshToken(app.db, {
+            token: body.refresh_token,
+            clientId: body.client_id,
+            ttlSeconds: tokens.refreshTtlSeconds,
+          });
+        } catch (error) {
+          if (error instanceof InvalidRefreshToken)
+            throw new OAuthError('invalid_grant', 'The refresh token is invalid or expired');
+          throw error;
+        }
+        const user = await app.db.user.findUnique({ where: { id: rotated.userId } });
+        if (!user || user.disabled)
+          throw new OAuthError('invalid_grant', 'The refresh token is invalid or expired');
+        return {
+          access_token: await signAccessToken(app.keys, tokens, {
+            subject: user.id,
+            roles: user.roles,
+          }),
+          token_type: 'Bearer' as const,
+          expires_in: tokens.ttlSeconds,
+          refresh_token: rotated.refreshToken,
+        };
+      }
+
+      if (body.grant_type !== 'client_credentials') {
+        throw new OAuthError('unsupported_grant_type', 'Supported: refresh_token, client_credentials');
+      }
+      // client_credentials: a machine client; no refresh token (RFC 6749 §4.4.3).
+      const credentials = clientCredentials(request, body);
+      if (!credentials.id || !credentials.secret) {
+        reply.header('www-authenticate', 'Basic realm="switchyard"');
+        throw new OAuthError('invalid_client', 'Client authentication is required');
+      }
+      const client = await authenticateClient(app.db, credentials.id, credentials.secret);
+      if (!client) {
+        reply.header('www-authenticate', 'Basic realm="switchyard"');
+        throw new OAuthError('invalid_client', 'Client authentication failed');
+      }
+      const requested = body.scope ? body.scope.split(' ').filter(Boolean) : client.scopes;
+      if (requested.some((s) => !client.scopes.includes(s))) {
+        throw new OAuthError('invalid_scope', 'A requested scope is not granted to this client');
+      }
+      return {
+        access_token: await signAccessToken(app.keys, tokens, {
+          subject: client.clientId,
+          roles: [],
+          scopes: requested,
+          clientId: client.clientId,
+        }),
+        token_type: 'Bearer' as const,
+        expires_in: tokens.ttlSeconds,
+        ...(requested.length ? { scope: requested.join(' ') } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/.well-known/openid-configuration',
+    { schema: { tags: ['oauth'], response: { 200: Discovery } } },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      const issuer = tokens.issuer.replace(/\/$/, '');
+      return {
+        issuer: tokens.issuer,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        token_endpoint: `${issuer}/oauth/token`,
+        grant_types_supported: ['refresh_token', 'client_credentials'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        response_types_supported: ['token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,
+        token_endpoint_auth_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,
+        scopes_supported: [...CLIENT_SCOPES],
+        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id'],
+      };
+    },
+  );
+}
+
+function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  return reply
+    .status(error.status)
+    .header('cache-control', 'no-store')
+    .type('application/json')
+    .send({ error: error.code, error_description: error.description });
+}

@@ -1,0 +1,22 @@
+import { AppError } from '@switchyard/service-kit';
+import type { Db } from '../db.js';
+import { assertAcceptablePassword } from '../domain/password-policy.js';
+import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import { revokeAllForUser } from '../tokens/refresh-tokens.js';
+
+/** Change a password knowing the current one; every refresh token of the user is revoked. */
+export async function changePassword(
+  db: Db,
+  options: { userId: string; currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await db.user.findUnique({ where: { id: options.userId } });
+  if (!user || !(await verifyPassword(user.passwordHash, options.currentPassword))) {
+    throw new AppError('UNAUTHENTICATED', 'The current password is wrong');
+  }
+  assertAcceptablePassword(options.newPassword, user.email);
+  const passwordHash = await hashPassword(options.newPassword);
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await revokeAllForUser(tx, user.id);
+  });
+}

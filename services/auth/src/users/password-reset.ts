@@ -1,0 +1,69 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createEvent } from '@switchyard/contracts';
+import { enqueueEvent } from '@switchyard/messaging';
+import { AppError } from '@switchyard/service-kit';
+import type { Db } from '../db.js';
+import { assertAcceptablePassword } from '../domain/password-policy.js';
+import { hashPassword } from '../domain/passwords.js';
+import { hashToken, revokeAllForUser } from '../tokens/refresh-tokens.js';
+
+/**
+ * Start a reset: for a known, enabled account, store a single-use token's hash and send the
+ * token to the notification service (email) through the outbox. The caller answers 202
+ * whatever happens here, so the response never tells whether the email exists.
+ */
+export async function requestPasswordReset(
+  db: Db,
+  email: string,
+  ttlSeconds: number,
+): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user || user.disabled) return false;
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await db.$transaction(async (tx) => {
+    await tx.passwordResetToken.create({
+      data: { id: randomUUID(), userId: user.id, tokenHash: hashToken(token), expiresAt },
+    });
+    await enqueueEvent(
+      tx,
+      createEvent('user.password_reset_requested', {
+        source: 'auth',
+        subject: user.id,
+        data: {
+          userId: user.id,
+          email: user.email,
+          name: user.name,
+          resetToken: token,
+          expiresAt: expiresAt.toISOString(),
+        },
+      }),
+    );
+  });
+  return true;
+}
+
+/** Finish a reset: the token works once, before it expires; all sessions are revoked. */
+export async function confirmPasswordReset(
+  db: Db,
+  token: string,
+  newPassword: string,
+): Promise<void> {
+  const invalid = () => new AppError('UNPROCESSABLE', 'The reset token is invalid or expired');
+  const row = await db.passwordResetToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: true },
+  });
+  if (!row || row.usedAt || row.expiresAt <= new Date() || row.user.disabled) throw invalid();
+  assertAcceptablePassword(newPassword, row.user.email);
+  const passwordHash = await hashPassword(newPassword);
+  await db.$transaction(async (tx) => {
+    const claimed = await tx.passwordResetToken.updateMany({
+      where: { id: row.id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
+    if (claimed.count === 0) throw invalid();
+    await tx.user.update({ where: { id: row.userId }, data: { passwordHash } });
+    await revokeAllForUser(tx, row.userId);
+  });
+}
