@@ -51,7 +51,12 @@ export async function startPlatform(): Promise<Platform> {
   const running = processes.map((p) =>
     startProcess(p.name, process.execPath, p.args, {
       cwd: p.cwd,
-      env: { ...p.env, RATE_LIMIT_PER_MINUTE: '100000' },
+      env: {
+        ...p.env,
+        RATE_LIMIT_PER_MINUTE: '100000',
+        AUTH_RATE_LIMIT_PER_MINUTE: process.env.E2E_AUTH_RATE_LIMIT ?? '300',
+        RATE_LIMIT_NAMESPACE: `switchyard:e2e:${namespace}rate:`,
+      },
     }),
   );
   try {

@@ -53,7 +53,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     global: true,
     hook: 'preHandler',
     redis: app.redis,
-    nameSpace: 'switchyard:gateway:rate:',
+    nameSpace: config.RATE_LIMIT_NAMESPACE,
     timeWindow: 60_000,
     enableDraftSpec: true,
     // Redis trouble must not take the whole API down; it is logged and shows in /readyz.

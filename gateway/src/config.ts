@@ -16,6 +16,8 @@ export const GatewayConfig = Type.Composite([
     RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
     /** Requests per minute per IP on the credential routes (register, login, refresh). */
     AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+    /** Redis key prefix of the rate-limit counters (separate deployments on one Redis). */
+    RATE_LIMIT_NAMESPACE: Type.String({ default: 'switchyard:gateway:rate:' }),
     UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     /** Consecutive upstream failures that open its circuit, and how long it stays open. */
     CIRCUIT_FAILURE_THRESHOLD: Type.Integer({ minimum: 1, default: 5 }),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { loadConfig, type App } from '@switchyard/service-kit';
+import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
 import { freePort, startJwksServer, type JwksServer } from '@switchyard/testing';
 import { buildGateway } from '../src/app.js';
 import { GatewayConfig } from '../src/config.js';
@@ -19,6 +19,23 @@ async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server:
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    if (req.url === '/openapi.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          openapi: '3.1.0',
+          paths: {
+            '/v1/orders': { get: {} },
+            '/v1/auth/login': { post: {} },
+            '/internal/secret': { get: {} },
+          },
+        }),
+      );
+      return;
+    }
+    if (req.url?.startsWith('/v1/notifications/fail')) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
     res
       .writeHead(200, { 'content-type': 'application/json' })
       .end(JSON.stringify({ ok: true, url: req.url }));
@@ -52,6 +69,9 @@ describe('gateway', () => {
         NOTIFICATION_SERVICE_URL: upstream.url,
         AUTH_RATE_LIMIT_PER_MINUTE: '3',
         UPSTREAM_TIMEOUT_MS: '2000',
+        CIRCUIT_FAILURE_THRESHOLD: '3',
+        CIRCUIT_OPEN_MS: '60000',
+        CORS_ORIGINS: 'https://shop.example.com',
       }),
     );
     await gateway.ready();
@@ -155,6 +175,70 @@ describe('gateway', () => {
     expect([502, 503]).toContain(res.statusCode);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).not.toMatch(/ECONNREFUSED|at .*\.js/);
+  });
+
+  it("rejects a disabled user's still-valid token at once", async () => {
+    const userId = randomUUID();
+    const headers = await bearer(userId);
+    expect((await gateway.inject({ url: '/v1/orders', headers })).statusCode).toBe(200);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    await redis.set(disabledUserKey(userId), '1', 'EX', 60);
+    await redis.quit();
+    expect((await gateway.inject({ url: '/v1/orders', headers })).statusCode).toBe(401);
+  });
+
+  it('sends security headers, standard RateLimit headers, and no server banner', async () => {
+    const res = await gateway.inject({ url: '/v1/products' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(res.headers['ratelimit-limit']).toBeDefined();
+    expect(res.headers['ratelimit-remaining']).toBeDefined();
+    expect(res.headers.server).toBeUndefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('allows CORS only for listed origins', async () => {
+    const preflight = (origin: string) =>
+      gateway.inject({
+        method: 'OPTIONS',
+        url: '/v1/orders',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    const allowed = await preflight('https://shop.example.com');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+    const denied = await preflight('https://evil.example.net');
+    expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('opens the circuit after repeated upstream failures and answers 503 at once', async () => {
+    const headers = await bearer();
+    const before = upstream.seen.length;
+    for (let i = 0; i < 3; i++) {
+      expect((await gateway.inject({ url: '/v1/notifications/fail', headers })).statusCode).toBe(
+        500,
+      );
+    }
+    const rejected = await gateway.inject({ url: '/v1/notifications', headers });
+    expect(rejected.statusCode).toBe(503);
+    expect(rejected.headers['retry-after']).toBeDefined();
+    expect(rejected.json().code).toBe('UNAVAILABLE');
+    expect(upstream.seen.length - before).toBe(3);
+    // Other upstreams are unaffected.
+    expect((await gateway.inject({ url: '/v1/orders', headers })).statusCode).toBe(200);
+  });
+
+  it('serves one OpenAPI document with only the routed paths of each service', async () => {
+    const res = await gateway.inject({ url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/v1/orders', '/v1/auth/login']));
+    expect(paths).not.toContain('/internal/secret');
+    expect((await gateway.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
   it('reports readiness with Redis reachable', async () => {
