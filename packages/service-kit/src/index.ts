@@ -24,4 +24,9 @@ export { metrics } from './plugins/metrics.js';
 export { redisPlugin } from './plugins/redis.js';
 export { requireRole } from './require-role.js';
 export { disabledUserKey, markDisabled, clearDisabled, isDisabled } from './disabled-users.js';
-export { openapi } from './plugins/openapi.js';
+export {
+  openapi,
+  undocumentedRoutes,
+  INFRASTRUCTURE_ROUTES,
+  type RouteRecord,
+} from './plugins/openapi.js';

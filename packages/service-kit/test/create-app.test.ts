@@ -1,6 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet } from 'jose';
-import { AppError, createApp, identityOf, jwtAuth, type App } from '../src/index.js';
+import {
+  AppError,
+  createApp,
+  identityOf,
+  jwtAuth,
+  undocumentedRoutes,
+  type App,
+} from '../src/index.js';
 
 async function buildTestApp(): Promise<{
   app: App;
@@ -127,5 +134,16 @@ describe('createApp', () => {
       (await app.inject({ url: '/me', headers: { authorization: `Bearer ${unknownKid}` } }))
         .statusCode,
     ).toBe(401);
+  });
+});
+
+describe('undocumentedRoutes', () => {
+  it('lists routes missing from the OpenAPI document, but not the infrastructure ones', async () => {
+    const app = await createApp({ service: 'docs-test', logLevel: 'silent' });
+    app.get('/v1/documented', { schema: { response: { 200: Type.Object({}) } } }, async () => ({}));
+    app.get('/v1/secret', { schema: { hide: true } }, async () => ({}));
+    await app.ready();
+    expect(undocumentedRoutes(app)).toEqual(['GET /v1/secret (hidden)']);
+    await app.close();
   });
 });

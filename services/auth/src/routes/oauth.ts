@@ -133,7 +133,10 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
       }
 
       if (body.grant_type !== 'client_credentials') {
-        throw new OAuthError('unsupported_grant_type', 'Supported: refresh_token, client_credentials');
+        throw new OAuthError(
+          'unsupported_grant_type',
+          'Supported: refresh_token, client_credentials',
+        );
       }
       // client_credentials: a machine client; no refresh token (RFC 6749 §4.4.3).
       const credentials = clientCredentials(request, body);

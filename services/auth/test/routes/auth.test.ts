@@ -1,3 +1,4 @@
+import { undocumentedRoutes } from '@switchyard/service-kit';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
@@ -26,6 +27,11 @@ describe('auth service', () => {
   const refresh = (refreshToken: string) =>
     service.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken } });
   const freshEmail = () => `user-${randomUUID()}@example.com`;
+
+  it('documents every route it serves in its OpenAPI document', () => {
+    expect(service.app.routeInventory.length).toBeGreaterThan(4);
+    expect(undocumentedRoutes(service.app)).toEqual([]);
+  });
 
   it('has a migrated database that matches schema.prisma', async () => {
     const drift = await findSchemaDrift({

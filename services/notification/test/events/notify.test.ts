@@ -1,3 +1,4 @@
+import { undocumentedRoutes } from '@switchyard/service-kit';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
@@ -31,6 +32,11 @@ describe('notification service', () => {
         headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` },
       })
     ).json().items as { title: string; body: string; category: string }[];
+
+  it('documents every route it serves in its OpenAPI document', () => {
+    expect(service.app.routeInventory.length).toBeGreaterThan(4);
+    expect(undocumentedRoutes(service.app)).toEqual([]);
+  });
 
   it('has a migrated database that matches schema.prisma', async () => {
     expect(

@@ -1,3 +1,4 @@
+import { undocumentedRoutes } from '@switchyard/service-kit';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
@@ -25,6 +26,11 @@ describe('order service HTTP API', () => {
     service = await startOrderService();
   });
   afterAll(() => service.close());
+
+  it('documents every route it serves in its OpenAPI document', () => {
+    expect(service.app.routeInventory.length).toBeGreaterThan(4);
+    expect(undocumentedRoutes(service.app)).toEqual([]);
+  });
 
   it('has a migrated database that matches schema.prisma', async () => {
     const drift = await findSchemaDrift({

@@ -1,3 +1,4 @@
+import { undocumentedRoutes } from '@switchyard/service-kit';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEvent, Topics } from '@switchyard/contracts';
@@ -35,6 +36,11 @@ describe('payment service', () => {
   };
   const paymentEvents = (orderId: string) =>
     readTopic(service.ctx.namespace + Topics.payments, (m) => m.key?.toString() === orderId);
+
+  it('documents every route it serves in its OpenAPI document', () => {
+    expect(service.app.routeInventory.length).toBeGreaterThan(4);
+    expect(undocumentedRoutes(service.app)).toEqual([]);
+  });
 
   it('has a migrated database that matches schema.prisma', async () => {
     expect(
