@@ -5,24 +5,42 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** A body sent as is, for malformed-input tests. */
+  raw?: string;
+  contentType?: string;
+}
+
 export function apiClient(baseUrl: string) {
   async function call<T = any>(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown } = {},
+    options: CallOptions = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(baseUrl + path, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
+    let body: string | undefined;
+    if (options.raw !== undefined) {
+      body = options.raw;
+      headers['content-type'] = options.contentType ?? 'application/octet-stream';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(baseUrl + path, { method, headers, body });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (e.g. an HTML page): keep the text
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
   }
   return {
+    call,
     get: <T = any>(path: string, token?: string) => call<T>('GET', path, { token }),
     post: <T = any>(path: string, body: unknown, token?: string) =>
       call<T>('POST', path, { token, body }),

@@ -16,6 +16,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     fastify: { trustProxy: false },
+    serveOpenApi: false,
   });
   const routes = routeTable(config);
 

@@ -24,8 +24,23 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
         'POST /v1/auth/login',
         'POST /v1/auth/refresh',
         'POST /v1/auth/logout',
+        'POST /v1/auth/password-reset',
+        'POST /v1/auth/password-reset/confirm',
       ],
       strictRateLimit: true,
+    },
+    {
+      prefix: '/oauth/token',
+      service: 'auth',
+      upstream: config.AUTH_SERVICE_URL,
+      publicRoutes: ['POST /oauth/token'],
+      strictRateLimit: true,
+    },
+    {
+      prefix: '/.well-known/openid-configuration',
+      service: 'auth',
+      upstream: config.AUTH_SERVICE_URL,
+      publicRoutes: ['GET /.well-known/openid-configuration'],
     },
     {
       prefix: '/.well-known/jwks.json',

@@ -14,6 +14,8 @@ export interface CreateAppOptions {
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
   fastify?: Partial<FastifyServerOptions>;
+  /** Serve this process's own OpenAPI document at /openapi.json (the gateway serves /docs). */
+  serveOpenApi?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{1,128}$/;
@@ -51,7 +53,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   app.addSchema(ProblemDetails);
-  await app.register(openapi, { service: options.service });
+  await app.register(openapi, { service: options.service, serveDocument: options.serveOpenApi });
   await app.register(problemErrors);
   await app.register(health);
   await app.register(metrics);

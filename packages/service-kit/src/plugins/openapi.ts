@@ -23,7 +23,7 @@ export const INFRASTRUCTURE_ROUTES = ['/healthz', '/readyz', '/metrics', '/opena
  * gateway merges the services' documents into one at `/docs`. Register before any route.
  */
 export const openapi = fp(
-  async (app: FastifyInstance, options: { service: string }) => {
+  async (app: FastifyInstance, options: { service: string; serveDocument?: boolean }) => {
     const inventory: RouteRecord[] = [];
     app.decorate('routeInventory', inventory);
     app.addHook('onRoute', (route) => {
@@ -45,9 +45,11 @@ export const openapi = fp(
         },
       },
     });
-    app.get('/openapi.json', { schema: { hide: true }, logLevel: 'warn' }, async () =>
-      app.swagger(),
-    );
+    if (options.serveDocument !== false) {
+      app.get('/openapi.json', { schema: { hide: true }, logLevel: 'warn' }, async () =>
+        app.swagger(),
+      );
+    }
   },
   { name: 'switchyard-openapi' },
 );
