@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
-import { publishRaw, readTopic, waitFor } from '@switchyard/testing';
+import { publishRaw, readTopic, waitFor, startPlatform, type Platform } from '@switchyard/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { apiClient } from './client.js';
-import { startPlatform, type Platform } from './platform.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 const TEE = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0002';

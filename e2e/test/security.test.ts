@@ -4,10 +4,9 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { queryDb } from '@switchyard/testing';
+import { queryDb, startPlatform, type Platform } from '@switchyard/testing';
 import { decodeJwt, SignJWT, type JWK } from 'jose';
 import { apiClient, type ApiResponse } from './client.js';
-import { startPlatform, type Platform } from './platform.js';
 import {
   hmacToken,
   startAttackerKeyServer,

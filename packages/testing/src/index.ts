@@ -24,3 +24,4 @@ export {
   type SmtpCapture,
   type CapturedEmail,
 } from './smtp-capture.js';
+export { startPlatform, type Platform, type PlatformOptions } from './platform.js';

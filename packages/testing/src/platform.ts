@@ -1,17 +1,10 @@
 import { migrateStack, stackProcesses, type StackProcess } from '@switchyard/stack';
-import {
-  createKafkaNamespace,
-  deleteKafkaNamespace,
-  freePort,
-  resetDatabase,
-  startKafka,
-  startProcess,
-  startSmtpCapture,
-  testKafkaBrokers,
-  waitForHttp,
-  type RunningProcess,
-  type SmtpCapture,
-} from '@switchyard/testing';
+import { createKafkaNamespace, deleteKafkaNamespace, startKafka, testKafkaBrokers } from './kafka.js';
+import { freePort } from './free-port.js';
+import { startProcess, type RunningProcess } from './process.js';
+import { startSmtpCapture, type SmtpCapture } from './smtp-capture.js';
+import { resetDatabase } from './test-database.js';
+import { waitForHttp } from './wait-for.js';
 
 export interface Platform {
   gatewayUrl: string;
@@ -23,8 +16,18 @@ export interface Platform {
   stop(): Promise<(number | null)[]>;
 }
 
-/** Start the whole platform as real processes, isolated from any local stack. */
-export async function startPlatform(): Promise<Platform> {
+export interface PlatformOptions {
+  logLevel?: string;
+  /** Extra environment for every process (e.g. a higher rate limit for a benchmark). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Start the whole platform — Kafka, SMTP capture, the four services and the gateway — as real
+ * processes on free ports, with their own databases and Kafka namespace, isolated from any
+ * local stack. Used by the end-to-end tests and the benchmarks.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   await startKafka();
   const [namespace, smtp] = await Promise.all([createKafkaNamespace(), startSmtpCapture()]);
   const ports = {
@@ -42,7 +45,7 @@ export async function startPlatform(): Promise<Platform> {
     kafkaNamespace: namespace,
     redisUrl: 'redis://127.0.0.1:6379',
     smtpUrl: smtp.smtpUrl,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'info',
+    logLevel: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'info',
   });
   await migrateStack(processes);
   for (const p of processes) if (p.database) await resetDatabase(p.database.url);
@@ -56,6 +59,7 @@ export async function startPlatform(): Promise<Platform> {
         RATE_LIMIT_PER_MINUTE: '100000',
         AUTH_RATE_LIMIT_PER_MINUTE: process.env.E2E_AUTH_RATE_LIMIT ?? '300',
         RATE_LIMIT_NAMESPACE: `switchyard:e2e:${namespace}rate:`,
+        ...options.env,
       },
     }),
   );
