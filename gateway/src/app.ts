@@ -46,6 +46,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
   await app.register(authenticateRequests, {
     routes,
     jwksUrl: config.AUTH_JWKS_URL,
+    jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });

@@ -32,6 +32,11 @@ async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server:
       );
       return;
     }
+    if (req.url?.startsWith('/v1/orders/slow')) {
+      // Answers long after the gateway's upstream timeout.
+      setTimeout(() => res.writeHead(200).end('{}'), 5_000).unref();
+      return;
+    }
     if (req.url?.startsWith('/v1/notifications/fail')) {
       res.writeHead(500, { 'content-type': 'application/json' }).end('{}');
       return;
@@ -239,6 +244,12 @@ describe('gateway', () => {
     expect(paths).toEqual(expect.arrayContaining(['/v1/orders', '/v1/auth/login']));
     expect(paths).not.toContain('/internal/secret');
     expect((await gateway.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
+  });
+
+  it('answers 504 when an upstream is too slow, instead of hanging', async () => {
+    const res = await gateway.inject({ url: '/v1/orders/slow', headers: await bearer() });
+    expect(res.statusCode).toBe(504);
+    expect(res.json()).toMatchObject({ code: 'GATEWAY_TIMEOUT' });
   });
 
   it('reports readiness with Redis reachable', async () => {

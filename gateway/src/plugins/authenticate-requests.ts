@@ -12,6 +12,7 @@ import { isPublic, type UpstreamRoute } from '../routes/route-table.js';
 export interface AuthenticateRequestsOptions {
   routes: UpstreamRoute[];
   jwksUrl: string;
+  jwksCooldownMs: number;
   issuer: string;
   audience: string;
 }
@@ -23,7 +24,7 @@ export interface AuthenticateRequestsOptions {
  */
 export const authenticateRequests = fp(
   async (app: FastifyInstance, options: AuthenticateRequestsOptions) => {
-    const keys = remoteKeySet(options.jwksUrl);
+    const keys = remoteKeySet(options.jwksUrl, options.jwksCooldownMs);
     app.decorateRequest('identity', null);
 
     app.addHook('onRequest', async (request) => {

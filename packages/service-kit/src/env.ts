@@ -24,4 +24,6 @@ export const AuthEnv = Type.Object({
   AUTH_JWKS_URL: Type.String({ pattern: '^https?://' }),
   AUTH_ISSUER: Type.String({ default: 'switchyard-auth' }),
   AUTH_AUDIENCE: Type.String({ default: 'switchyard-api' }),
+  /** Least time between two JWKS fetches (an unknown kid triggers one, at most this often). */
+  JWKS_COOLDOWN_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });

@@ -30,3 +30,4 @@ export {
   INFRASTRUCTURE_ROUTES,
   type RouteRecord,
 } from './plugins/openapi.js';
+export { userOf, assertScope } from './caller.js';

@@ -1,5 +1,10 @@
 import { migrateStack, stackProcesses, type StackProcess } from '@switchyard/stack';
-import { createKafkaNamespace, deleteKafkaNamespace, startKafka, testKafkaBrokers } from './kafka.js';
+import {
+  createKafkaNamespace,
+  deleteKafkaNamespace,
+  startKafka,
+  testKafkaBrokers,
+} from './kafka.js';
 import { freePort } from './free-port.js';
 import { startProcess, type RunningProcess } from './process.js';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.js';

@@ -41,6 +41,7 @@ export async function buildApp(
 
   await app.register(jwtAuth, {
     jwksUrl: config.AUTH_JWKS_URL,
+    jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });

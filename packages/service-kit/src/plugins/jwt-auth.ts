@@ -4,9 +4,12 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetK
 import { AppError } from '../errors.js';
 
 export interface Identity {
+  /** The token's subject: a user id, or a machine client's id (then `clientId` is set too). */
   userId: string;
   roles: string[];
   scopes: string[];
+  /** Set when the caller is a machine client (client_credentials grant), not a person. */
+  clientId?: string;
 }
 
 declare module 'fastify' {
@@ -24,6 +27,7 @@ export interface JwtAuthOptions {
   audience: string;
   /** Where public keys come from: a JWKS URL (cached, refetched on an unknown kid) or a key getter. */
   jwksUrl?: string;
+  jwksCooldownMs?: number;
   keys?: JWTVerifyGetKey;
 }
 
@@ -52,7 +56,8 @@ export async function verifyAccessToken(
   });
   const roles = Array.isArray(payload.roles) ? payload.roles.map(String) : [];
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-  return { userId: payload.sub as string, roles, scopes };
+  const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+  return { userId: payload.sub as string, roles, scopes, ...(clientId ? { clientId } : {}) };
 }
 
 /**
@@ -78,8 +83,11 @@ export async function authenticateRequest(
 }
 
 /** A JWKS fetched over HTTP, cached, and refetched (at most every 30 s) on an unknown kid. */
-export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+export function remoteKeySet(jwksUrl: string, cooldownMs = 30_000): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUrl), {
+    cooldownDuration: cooldownMs,
+    cacheMaxAge: 600_000,
+  });
 }
 
 /**
@@ -88,7 +96,9 @@ export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
  */
 export const jwtAuth = fp(
   async (app: FastifyInstance, options: JwtAuthOptions) => {
-    const keys = options.keys ?? (options.jwksUrl ? remoteKeySet(options.jwksUrl) : undefined);
+    const keys =
+      options.keys ??
+      (options.jwksUrl ? remoteKeySet(options.jwksUrl, options.jwksCooldownMs) : undefined);
     if (!keys) throw new Error('jwtAuth needs jwksUrl or keys');
 
     app.decorateRequest('identity', null);

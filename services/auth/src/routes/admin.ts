@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, identityOf, notFound, requireRole } from '@switchyard/service-kit';
+import { AppError, notFound, requireRole, userOf } from '@switchyard/service-kit';
 import { registerClient, toClientView } from '../oauth/machine-clients.js';
 import { isValidCursor, listUsers, updateUser } from '../users/admin-users.js';
 import {
@@ -51,7 +51,7 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      if (request.params.id === identityOf(request).userId && request.body.disabled) {
+      if (request.params.id === userOf(request).userId && request.body.disabled) {
         throw new AppError('CONFLICT', 'An admin cannot disable their own account');
       }
       const user = await updateUser(app.db, app.redis, {
@@ -77,7 +77,7 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const client = await registerClient(app.db, {
         ...request.body,
-        createdBy: identityOf(request).userId,
+        createdBy: userOf(request).userId,
       });
       return reply.status(201).header('cache-control', 'no-store').send(client);
     },

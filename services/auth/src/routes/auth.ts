@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, identityOf, notFound } from '@switchyard/service-kit';
+import { AppError, notFound, userOf } from '@switchyard/service-kit';
 import { signAccessToken } from '../tokens/access-token.js';
 import {
   FIRST_PARTY_CLIENT,
@@ -105,7 +105,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       schema: { tags: ['auth'], security: [{ bearerAuth: [] }], response: { 200: UserView } },
     },
     async (request) => {
-      const user = await app.db.user.findUnique({ where: { id: identityOf(request).userId } });
+      const user = await app.db.user.findUnique({ where: { id: userOf(request).userId } });
       if (!user) throw notFound('user');
       return toUserView(user);
     },
@@ -123,7 +123,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await changePassword(app.db, { userId: identityOf(request).userId, ...request.body });
+      await changePassword(app.db, { userId: userOf(request).userId, ...request.body });
       return reply.status(204).send();
     },
   );

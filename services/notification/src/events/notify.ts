@@ -43,7 +43,8 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
       notificationId,
       userId,
       subject: message.title,
-      textBody: message.body,
+      // The email may say more than the inbox shows (a reset token never reaches the inbox).
+      textBody: message.emailText ?? message.body,
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { identityOf } from '@switchyard/service-kit';
+import { userOf } from '@switchyard/service-kit';
 import { NotificationList } from '../schemas/notification.js';
 
 /** The caller's own in-app inbox, newest first. */
@@ -13,7 +13,7 @@ export async function notificationRoutes(fastify: FastifyInstance): Promise<void
     { schema: { tags: ['notifications'], response: { 200: NotificationList } } },
     async (request) => {
       const rows = await app.db.notification.findMany({
-        where: { userId: identityOf(request).userId },
+        where: { userId: userOf(request).userId },
         orderBy: { createdAt: 'desc' },
         take: 100,
       });

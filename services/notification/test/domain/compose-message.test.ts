@@ -36,3 +36,19 @@ describe('composeMessage', () => {
     expect(message.body).toContain('card_declined');
   });
 });
+
+describe('composeMessage for a password reset', () => {
+  it('puts the token in the email only, never in the inbox text', () => {
+    const resetToken = 'tok_abcdefghijklmnopqrstuvwxyz0123456789';
+    const message = composeMessage('user.password_reset_requested', {
+      userId: '11111111-2222-4333-8444-555555555555',
+      email: 'a@example.com',
+      name: 'Ada',
+      resetToken,
+      expiresAt: '2026-11-22T10:00:00.000Z',
+    });
+    expect(message.emailText).toContain(resetToken);
+    expect(message.body).not.toContain(resetToken);
+    expect(message.title).not.toContain(resetToken);
+  });
+});

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { identityOf, notFound } from '@switchyard/service-kit';
-import { findOwnOrder, listOwnOrders } from '../orders/find-orders.js';
+import { assertScope, identityOf, notFound, userOf } from '@switchyard/service-kit';
+import { findAnyOrder, findOwnOrder, listAllOrders, listOwnOrders } from '../orders/find-orders.js';
 import { placeOrder } from '../orders/place-order.js';
 import { OrderIdParams, OrderList, OrderView, PlaceOrderBody } from '../schemas/order.js';
 
@@ -15,7 +15,7 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['orders'], body: PlaceOrderBody, response: { 201: OrderView } } },
     async (request, reply) => {
       const order = await placeOrder(app.db, {
-        userId: identityOf(request).userId,
+        userId: userOf(request).userId,
         ...request.body,
       });
       app.messaging.relay.nudge();
@@ -26,14 +26,25 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/v1/orders',
     { schema: { tags: ['orders'], response: { 200: OrderList } } },
-    async (request) => ({ items: await listOwnOrders(app.db, identityOf(request).userId) }),
+    async (request) => {
+      const caller = identityOf(request);
+      if (caller.clientId) {
+        assertScope(caller, 'orders:read');
+        return { items: await listAllOrders(app.db) };
+      }
+      return { items: await listOwnOrders(app.db, caller.userId) };
+    },
   );
 
   app.get(
     '/v1/orders/:id',
     { schema: { tags: ['orders'], params: OrderIdParams, response: { 200: OrderView } } },
     async (request) => {
-      const order = await findOwnOrder(app.db, identityOf(request).userId, request.params.id);
+      const caller = identityOf(request);
+      if (caller.clientId) assertScope(caller, 'orders:read');
+      const order = caller.clientId
+        ? await findAnyOrder(app.db, request.params.id)
+        : await findOwnOrder(app.db, caller.userId, request.params.id);
       if (!order) throw notFound('order');
       return order;
     },

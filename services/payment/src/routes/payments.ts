@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { identityOf } from '@switchyard/service-kit';
+import { assertScope, identityOf } from '@switchyard/service-kit';
 import type { Payment } from '../generated/prisma/client.js';
 import { PaymentList, PaymentQuery } from '../schemas/payment.js';
 
@@ -23,9 +23,12 @@ export async function paymentRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/payments',
     { schema: { tags: ['payments'], querystring: PaymentQuery, response: { 200: PaymentList } } },
     async (request) => {
+      const caller = identityOf(request);
+      // A machine client granted payments:read sees all payments; a person only their own.
+      if (caller.clientId) assertScope(caller, 'payments:read');
       const payments = await app.db.payment.findMany({
         where: {
-          userId: identityOf(request).userId,
+          ...(caller.clientId ? {} : { userId: caller.userId }),
           ...(request.query.orderId ? { orderId: request.query.orderId } : {}),
         },
         orderBy: { createdAt: 'desc' },

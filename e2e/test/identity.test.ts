@@ -1,0 +1,164 @@
+// Identity journeys through the gateway, every service a real process: discovery and
+// verification with a standard library, password reset by email, key rotation without a
+// restart, and a machine client's client-credentials token.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import { apiClient } from './client.js';
+
+const run = promisify(execFile);
+const password = 'a long enough passphrase';
+
+describe('identity through the gateway', () => {
+  let platform: Platform;
+  let api: ReturnType<typeof apiClient>;
+
+  beforeAll(async () => {
+    // Fast key reloads and JWKS refetches, so a rotation is seen within seconds.
+    platform = await startPlatform({
+      env: { KEY_RELOAD_INTERVAL_MS: '300', JWKS_COOLDOWN_MS: '300' },
+    });
+    api = apiClient(platform.gatewayUrl);
+  }, 180_000);
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  const auth = () => platform.processes.find((p) => p.name === 'auth')!;
+  const authCli = (args: string[], env: Record<string, string> = {}) =>
+    run(process.execPath, args, {
+      cwd: auth().cwd,
+      env: { ...process.env, DATABASE_URL: auth().database!.url, ...env },
+    });
+
+  async function customer() {
+    const email = `id-${randomUUID()}@example.com`;
+    await api.post('/v1/auth/register', { email, password, name: 'Ida' });
+    const login = await api.post('/v1/auth/login', { email, password });
+    return { email, token: login.body.accessToken as string };
+  }
+
+  it('publishes OIDC discovery; a standard library verifies our tokens from it', async () => {
+    const discovery = (await api.get('/.well-known/openid-configuration')).body;
+    expect(discovery.issuer).toBe(platform.gatewayUrl);
+    expect(discovery.jwks_uri).toBe(`${platform.gatewayUrl}/.well-known/jwks.json`);
+    const { token } = await customer();
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+      issuer: discovery.issuer,
+      audience: 'switchyard-api',
+      algorithms: discovery.id_token_signing_alg_values_supported,
+    });
+    expect(payload.roles).toEqual(['customer']);
+  });
+
+  it('resets a password with the token from the email, once', async () => {
+    const { email } = await customer();
+    expect((await api.post('/v1/auth/password-reset', { email })).status).toBe(202);
+    const mail = await waitFor(
+      async () =>
+        (await platform.smtp.emailsTo(email)).find((m) => m.subject === 'Password reset requested'),
+      { timeoutMs: 30_000, what: 'reset email' },
+    );
+    const token = /password before [^ ]+: ([A-Za-z0-9_-]{40,})/.exec(mail.text)?.[1];
+    expect(token).toBeDefined();
+    const confirm = () =>
+      api.post('/v1/auth/password-reset/confirm', {
+        token,
+        newPassword: 'my new reset passphrase',
+      });
+    expect((await confirm()).status).toBe(204);
+    expect((await confirm()).status).toBe(422);
+    expect(
+      (await api.post('/v1/auth/login', { email, password: 'my new reset passphrase' })).status,
+    ).toBe(200);
+    expect((await api.post('/v1/auth/login', { email, password })).status).toBe(401);
+    // The inbox says a reset happened, but never shows the token.
+    const login = await api.post('/v1/auth/login', { email, password: 'my new reset passphrase' });
+    const inbox = (await api.get('/v1/notifications', login.body.accessToken)).body.items as {
+      body: string;
+    }[];
+    expect(inbox.some((n) => n.body.includes(token!))).toBe(false);
+  });
+
+  it('rotates the signing key with no restart: new tokens use it, old tokens keep working', async () => {
+    const before = await customer();
+    const oldKid = decodeProtectedHeader(before.token).kid;
+    const { stdout } = await authCli(['dist/cli/rotate-signing-key.js'], {
+      KEY_ACTIVATION_DELAY_SECONDS: '2',
+    });
+    const newKid = /new signing key ([0-9a-f-]{36})/.exec(stdout)?.[1];
+    expect(newKid).toBeDefined();
+    expect(stdout).not.toMatch(/"d"|privateJwk|private_jwk/);
+    await waitFor(
+      async () => {
+        const jwks = (await api.get('/.well-known/jwks.json')).body as { keys: { kid: string }[] };
+        return jwks.keys.some((k) => k.kid === newKid);
+      },
+      { what: 'new key published' },
+    );
+    const after = await waitFor(
+      async () => {
+        const c = await customer();
+        return decodeProtectedHeader(c.token).kid === newKid ? c : undefined;
+      },
+      { timeoutMs: 20_000, what: 'tokens signed by the new key' },
+    );
+    expect(oldKid).not.toBe(newKid);
+    expect((await api.get('/v1/orders', after.token)).status).toBe(200);
+    expect((await api.get('/v1/orders', before.token)).status).toBe(200);
+  });
+
+  it('gives a registered machine client a client-credentials token that the gateway accepts', async () => {
+    const admin = await customer();
+    await authCli(['dist/cli/grant-role.js', admin.email, 'admin']);
+    const adminToken = (await api.post('/v1/auth/login', { email: admin.email, password })).body
+      .accessToken;
+    const registered = await api.post(
+      '/v1/auth/admin/clients',
+      { name: 'warehouse', scopes: ['orders:read'] },
+      adminToken,
+    );
+    expect(registered.status).toBe(201);
+    const { clientId, clientSecret } = registered.body;
+    const res = await fetch(`${platform.gatewayUrl}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials&scope=orders%3Aread',
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      access_token: string;
+      refresh_token?: string;
+      scope: string;
+    };
+    expect(body.scope).toBe('orders:read');
+    expect(body.refresh_token).toBeUndefined();
+    // Its scope lets it read orders (all of them: it is an integration, not a customer)...
+    const orders = await api.get('/v1/orders', body.access_token);
+    expect(orders.status).toBe(200);
+    expect(Array.isArray(orders.body.items)).toBe(true);
+    // ...and nothing it was not granted, nor anything meant for a person: 403, never a 5xx.
+    expect((await api.get('/v1/payments', body.access_token)).status).toBe(403);
+    expect((await api.get('/v1/notifications', body.access_token)).status).toBe(403);
+    expect((await api.get('/v1/auth/me', body.access_token)).status).toBe(403);
+    const order = await api.post(
+      '/v1/orders',
+      {
+        lines: [{ productId: '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001', quantity: 1 }],
+        paymentMethod: 'pm_card_visa',
+      },
+      body.access_token,
+    );
+    expect(order.status).toBe(403);
+    const listed = (await api.get('/v1/auth/admin/clients', adminToken)).body.items as Record<
+      string,
+      unknown
+    >[];
+    expect(JSON.stringify(listed)).not.toContain(clientSecret);
+  });
+});
