@@ -14,6 +14,8 @@ interface Seen {
   headers: IncomingHttpHeaders;
 }
 
+const flakyHits = new Map<string, number>();
+
 /** A real upstream that answers with what it received. */
 async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server: Server }> {
   const seen: Seen[] = [];
@@ -30,6 +32,17 @@ async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server:
           },
         }),
       );
+      return;
+    }
+    if (req.url?.startsWith('/v1/orders/flaky')) {
+      // Drops the connection on the first attempt for each key, answers the second.
+      const key = `${req.method} ${req.url}`;
+      flakyHits.set(key, (flakyHits.get(key) ?? 0) + 1);
+      if (flakyHits.get(key) === 1) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       return;
     }
     if (req.url?.startsWith('/v1/orders/slow')) {
@@ -244,6 +257,21 @@ describe('gateway', () => {
     expect(paths).toEqual(expect.arrayContaining(['/v1/orders', '/v1/auth/login']));
     expect(paths).not.toContain('/internal/secret');
     expect((await gateway.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
+  });
+
+  it('retries a dropped connection for an idempotent GET, never for a POST', async () => {
+    const headers = await bearer();
+    const get = await gateway.inject({ url: '/v1/orders/flaky-get', headers });
+    expect(get.statusCode).toBe(200);
+    expect(flakyHits.get('GET /v1/orders/flaky-get')).toBe(2);
+    const post = await gateway.inject({
+      method: 'POST',
+      url: '/v1/orders/flaky-post',
+      headers,
+      payload: {},
+    });
+    expect(post.statusCode).toBeGreaterThanOrEqual(502);
+    expect(flakyHits.get('POST /v1/orders/flaky-post')).toBe(1);
   });
 
   it('answers 504 when an upstream is too slow, instead of hanging', async () => {
