@@ -55,6 +55,7 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       publicRoutes: ['GET /v1/products*'],
     },
     { prefix: '/v1/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
+    { prefix: '/v1/admin/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
     { prefix: '/v1/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
     {
       prefix: '/v1/notifications',

@@ -4,6 +4,7 @@ import { createApp, jwtAuth, metricsRegistry, type App } from '@switchyard/servi
 import type { OrderConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { paymentResultHandlers } from './events/apply-payment-result.js';
+import { adminOrderRoutes } from './routes/admin-orders.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
 
@@ -40,6 +41,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   });
   await app.register(productRoutes);
   await app.register(orderRoutes);
+  await app.register(adminOrderRoutes);
 
   app.addHook('onReady', () => messaging.start());
   // Order matters: finish the current message and flush the outbox before the database goes.

@@ -3,14 +3,23 @@ import { AppError } from '@switchyard/service-kit';
 export const OrderStatus = {
   pendingPayment: 'pending_payment',
   paid: 'paid',
+  fulfilled: 'fulfilled',
   cancelled: 'cancelled',
+  refunded: 'refunded',
+  partiallyRefunded: 'partially_refunded',
 } as const;
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 
+export const ORDER_STATUSES = Object.values(OrderStatus);
+
+/** The order state machine: every allowed move, and nothing else. */
 const allowed: Record<OrderStatus, OrderStatus[]> = {
   pending_payment: ['paid', 'cancelled'],
-  paid: [],
+  paid: ['fulfilled', 'refunded', 'partially_refunded'],
+  fulfilled: ['refunded', 'partially_refunded'],
+  partially_refunded: ['partially_refunded', 'refunded'],
   cancelled: [],
+  refunded: [],
 };
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {

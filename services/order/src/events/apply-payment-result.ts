@@ -1,7 +1,8 @@
 import { createEvent, type EventEnvelope } from '@switchyard/contracts';
 import { enqueueEvent, type EventHandlers, type SqlClient } from '@switchyard/messaging';
 import type { Prisma } from '../generated/prisma/client.js';
-import { canTransition, OrderStatus } from '../domain/order-status.js';
+import { OrderStatus } from '../domain/order-status.js';
+import { changeStatus } from '../orders/change-status.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -10,8 +11,13 @@ async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClien
   const tx = sql as unknown as Tx;
   const order = await tx.order.findUnique({ where: { id: event.data.orderId } });
   if (!order) throw new Error(`order ${event.data.orderId} not found`);
-  if (!canTransition(order.status as OrderStatus, OrderStatus.paid)) return;
-  await tx.order.update({ where: { id: order.id }, data: { status: OrderStatus.paid } });
+  if (
+    !(await changeStatus(tx, order, OrderStatus.paid, {
+      actor: 'system',
+      reason: 'payment succeeded',
+    }))
+  )
+    return;
   await enqueueEvent(
     tx,
     createEvent('order.paid', {
@@ -38,18 +44,14 @@ async function cancelAndRelease(
     include: { lines: true },
   });
   if (!order) throw new Error(`order ${event.data.orderId} not found`);
-  if (!canTransition(order.status as OrderStatus, OrderStatus.cancelled)) return;
+  const reason = `payment failed: ${event.data.reason}`;
+  if (!(await changeStatus(tx, order, OrderStatus.cancelled, { actor: 'system', reason }))) return;
   for (const line of order.lines) {
     await tx.product.update({
       where: { id: line.productId },
       data: { stock: { increment: line.quantity } },
     });
   }
-  const reason = `payment failed: ${event.data.reason}`;
-  await tx.order.update({
-    where: { id: order.id },
-    data: { status: OrderStatus.cancelled, cancelReason: reason },
-  });
   await enqueueEvent(
     tx,
     createEvent('order.cancelled', {

@@ -1,41 +1,69 @@
 import type { Db } from '../db.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderView } from '../schemas/order.js';
-import { toOrderView } from './order-view.js';
+import { orderDetails, toOrderView } from './order-view.js';
 
-/** One of the user's own orders, or null: another user's order is indistinguishable from none. */
-export async function findOwnOrder(
+export interface OrderQuery {
+  /** Only this user's orders; omit for all orders (admins, scoped machine clients). */
+  userId?: string;
+  status?: OrderStatus;
+  limit: number;
+  cursor?: string;
+}
+
+const encodeCursor = (createdAt: Date, id: string) =>
+  Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  return id && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(createdAt.getTime())
+    ? { createdAt, id }
+    : null;
+}
+
+/** Orders newest first, keyset-paginated on (created_at, id). */
+export async function listOrders(
   db: Db,
-  userId: string,
+  query: OrderQuery,
+): Promise<{ items: OrderView[]; nextCursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const where: Prisma.OrderWhereInput = {
+    ...(query.userId ? { userId: query.userId } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(after
+      ? {
+          OR: [
+            { createdAt: { lt: after.createdAt } },
+            { createdAt: after.createdAt, id: { lt: after.id } },
+          ],
+        }
+      : {}),
+  };
+  const rows = await db.order.findMany({
+    where,
+    include: orderDetails,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toOrderView),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
+
+/** One order; with `userId`, only if it is theirs (another user's is indistinguishable from none). */
+export async function findOrder(
+  db: Db,
   orderId: string,
+  userId?: string,
 ): Promise<OrderView | null> {
   const order = await db.order.findFirst({
-    where: { id: orderId, userId },
-    include: { lines: true },
+    where: { id: orderId, ...(userId ? { userId } : {}) },
+    include: orderDetails,
   });
-  return order ? toOrderView(order) : null;
-}
-
-export async function listOwnOrders(db: Db, userId: string, limit = 50): Promise<OrderView[]> {
-  const orders = await db.order.findMany({
-    where: { userId },
-    include: { lines: true },
-    orderBy: { createdAt: 'desc' },
-    take: limit,
-  });
-  return orders.map(toOrderView);
-}
-
-/** For machine clients granted `orders:read` (integrations): any order, newest first. */
-export async function listAllOrders(db: Db, limit = 50): Promise<OrderView[]> {
-  const orders = await db.order.findMany({
-    include: { lines: true },
-    orderBy: { createdAt: 'desc' },
-    take: limit,
-  });
-  return orders.map(toOrderView);
-}
-
-export async function findAnyOrder(db: Db, orderId: string): Promise<OrderView | null> {
-  const order = await db.order.findUnique({ where: { id: orderId }, include: { lines: true } });
   return order ? toOrderView(order) : null;
 }

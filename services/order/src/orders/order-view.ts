@@ -1,9 +1,17 @@
-import type { Order, OrderLine } from '../generated/prisma/client.js';
+import type { Order, OrderLine, OrderStatusChange } from '../generated/prisma/client.js';
 import type { OrderView } from '../schemas/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
 
-/** The client's view of an order: money as {amount, currency}, never internal columns. */
-export function toOrderView(order: Order & { lines: OrderLine[] }): OrderView {
+export type OrderWithDetails = Order & { lines: OrderLine[]; timeline: OrderStatusChange[] };
+
+/** What Prisma must load for an order view. */
+export const orderDetails = {
+  lines: true,
+  timeline: { orderBy: { createdAt: 'asc' } },
+} as const;
+
+/** The client's view of an order: money as {amount, currency}, its timeline, never internals. */
+export function toOrderView(order: OrderWithDetails): OrderView {
   const money = (amount: number) => ({ amount, currency: order.currency });
   return {
     id: order.id,
@@ -18,6 +26,12 @@ export function toOrderView(order: Order & { lines: OrderLine[] }): OrderView {
     })),
     paymentMethod: order.paymentMethod,
     ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),
+    timeline: order.timeline.map((t) => ({
+      status: t.toStatus as OrderStatus,
+      at: t.createdAt.toISOString(),
+      actor: t.actor as 'customer' | 'admin' | 'system',
+      ...(t.reason ? { reason: t.reason } : {}),
+    })),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };

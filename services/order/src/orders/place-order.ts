@@ -3,10 +3,12 @@ import { createEvent } from '@switchyard/contracts';
 import { enqueueEvent } from '@switchyard/messaging';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { recordCreation } from './change-status.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { priceOrder, type RequestedLine } from '../domain/price-order.js';
 import type { OrderView } from '../schemas/order.js';
-import { toOrderView } from './order-view.js';
+import { orderDetails, toOrderView } from './order-view.js';
 
 export interface PlaceOrderInput {
   userId: string;
@@ -19,7 +21,12 @@ export interface PlaceOrderInput {
  * order.created event in one transaction. Stock is taken with a conditional UPDATE, so
  * concurrent orders can never drive it negative.
  */
-export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<OrderView> {
+export async function placeOrder(
+  db: Db,
+  input: PlaceOrderInput,
+  /** More work for the same transaction (e.g. storing the idempotent response). */
+  alsoInTransaction?: (tx: Prisma.TransactionClient, order: OrderView) => Promise<void>,
+): Promise<OrderView> {
   return db.$transaction(async (tx) => {
     const productIds = [...new Set(input.lines.map((l) => l.productId))];
     const products = await tx.product.findMany({ where: { id: { in: productIds } } });
@@ -60,6 +67,7 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<OrderV
       },
       include: { lines: true },
     });
+    await recordCreation(tx, orderId);
 
     await enqueueEvent(
       tx,
@@ -80,6 +88,10 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<OrderV
         },
       }),
     );
-    return toOrderView(order);
+    const view = toOrderView(
+      await tx.order.findUniqueOrThrow({ where: { id: order.id }, include: orderDetails }),
+    );
+    await alsoInTransaction?.(tx, view);
+    return view;
   });
 }

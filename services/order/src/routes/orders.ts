@@ -1,23 +1,103 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { assertScope, identityOf, notFound, userOf } from '@switchyard/service-kit';
-import { findAnyOrder, findOwnOrder, listAllOrders, listOwnOrders } from '../orders/find-orders.js';
+import {
+  AppError,
+  assertScope,
+  buildProblem,
+  identityOf,
+  notFound,
+  userOf,
+} from '@switchyard/service-kit';
+import { decodeCursor, findOrder, listOrders } from '../orders/find-orders.js';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  requestHash,
+} from '../orders/idempotency.js';
 import { placeOrder } from '../orders/place-order.js';
-import { OrderIdParams, OrderList, OrderView, PlaceOrderBody } from '../schemas/order.js';
+import {
+  IdempotencyHeaders,
+  OrderIdParams,
+  OrderList,
+  OrderListQuery,
+  OrderView,
+  PlaceOrderBody,
+  type OrderView as OrderViewType,
+} from '../schemas/order.js';
 
-/** A customer's own orders; every route needs a valid access token. */
+export function assertCursor(cursor: string | undefined): void {
+  if (cursor && !decodeCursor(cursor))
+    throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
+}
+
+/** A customer's own orders (and, for machine clients granted orders:read, all orders). */
 export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', app.authenticate);
+  const security = [{ bearerAuth: [] }];
 
   app.post(
     '/v1/orders',
-    { schema: { tags: ['orders'], body: PlaceOrderBody, response: { 201: OrderView } } },
+    {
+      schema: {
+        tags: ['orders'],
+        security,
+        headers: IdempotencyHeaders,
+        body: PlaceOrderBody,
+        response: { 201: OrderView },
+      },
+    },
     async (request, reply) => {
-      const order = await placeOrder(app.db, {
-        userId: userOf(request).userId,
-        ...request.body,
-      });
+      const { userId } = userOf(request);
+      const key = request.headers['idempotency-key'];
+      const idempotency = key ? { userId, key } : null;
+      if (idempotency) {
+        const stored = await claimIdempotencyKey(app.db, {
+          ...idempotency,
+          hash: requestHash(request.body),
+        });
+        if (stored) {
+          // The first answer, replayed exactly: its status and body (a 201 or a 4xx problem).
+          reply.header('idempotent-replayed', 'true');
+          if (stored.status >= 400) {
+            return reply
+              .code(stored.status as 201)
+              .type('application/problem+json')
+              .send(stored.body as never);
+          }
+          const body = stored.body as OrderViewType;
+          return reply.code(201).header('location', `/v1/orders/${body.id}`).send(body);
+        }
+      }
+      let order;
+      try {
+        order = await placeOrder(app.db, { userId, ...request.body }, async (tx, placed) => {
+          if (idempotency)
+            await completeIdempotencyKey(tx, {
+              ...idempotency,
+              response: { status: 201, body: placed },
+            });
+        });
+      } catch (error) {
+        if (idempotency) {
+          // A client error is the answer to this request: remember it. Our own failure is not.
+          if (error instanceof AppError && error.status < 500) {
+            const body = buildProblem({
+              status: error.status,
+              code: error.code,
+              detail: error.detail,
+            });
+            await completeIdempotencyKey(app.db, {
+              ...idempotency,
+              response: { status: error.status, body },
+            });
+          } else {
+            await releaseIdempotencyKey(app.db, idempotency);
+          }
+        }
+        throw error;
+      }
       app.messaging.relay.nudge();
       return reply.status(201).header('location', `/v1/orders/${order.id}`).send(order);
     },
@@ -25,26 +105,36 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/v1/orders',
-    { schema: { tags: ['orders'], response: { 200: OrderList } } },
+    {
+      schema: {
+        tags: ['orders'],
+        security,
+        querystring: OrderListQuery,
+        response: { 200: OrderList },
+      },
+    },
     async (request) => {
+      assertCursor(request.query.cursor);
       const caller = identityOf(request);
-      if (caller.clientId) {
-        assertScope(caller, 'orders:read');
-        return { items: await listAllOrders(app.db) };
-      }
-      return { items: await listOwnOrders(app.db, caller.userId) };
+      if (caller.clientId) assertScope(caller, 'orders:read');
+      return listOrders(app.db, {
+        ...request.query,
+        ...(caller.clientId ? {} : { userId: caller.userId }),
+      });
     },
   );
 
   app.get(
     '/v1/orders/:id',
-    { schema: { tags: ['orders'], params: OrderIdParams, response: { 200: OrderView } } },
+    { schema: { tags: ['orders'], security, params: OrderIdParams, response: { 200: OrderView } } },
     async (request) => {
       const caller = identityOf(request);
       if (caller.clientId) assertScope(caller, 'orders:read');
-      const order = caller.clientId
-        ? await findAnyOrder(app.db, request.params.id)
-        : await findOwnOrder(app.db, caller.userId, request.params.id);
+      const order = await findOrder(
+        app.db,
+        request.params.id,
+        caller.clientId ? undefined : caller.userId,
+      );
       if (!order) throw notFound('order');
       return order;
     },

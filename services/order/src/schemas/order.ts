@@ -1,5 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Money } from '@switchyard/contracts';
+import { ORDER_STATUSES } from '../domain/order-status.js';
+
+const Status = Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)));
 
 export const PlaceOrderBody = Type.Object(
   {
@@ -32,15 +35,19 @@ export const OrderLineView = Type.Object({
 
 export const OrderView = Type.Object({
   id: Type.String(),
-  status: Type.Union([
-    Type.Literal('pending_payment'),
-    Type.Literal('paid'),
-    Type.Literal('cancelled'),
-  ]),
+  status: Status,
   total: Money,
   lines: Type.Array(OrderLineView),
   paymentMethod: Type.String(),
   cancelReason: Type.Optional(Type.String()),
+  timeline: Type.Array(
+    Type.Object({
+      status: Status,
+      at: Type.String({ format: 'date-time' }),
+      actor: Type.Union([Type.Literal('customer'), Type.Literal('admin'), Type.Literal('system')]),
+      reason: Type.Optional(Type.String()),
+    }),
+  ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -48,4 +55,26 @@ export type OrderView = Static<typeof OrderView>;
 
 export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-export const OrderList = Type.Object({ items: Type.Array(OrderView) });
+export const OrderList = Type.Object({
+  items: Type.Array(OrderView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const OrderListQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Retry-safe key: the same key and body return the first response (24 h)',
+    }),
+  ),
+});

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { notFound, requireRole } from '@switchyard/service-kit';
+import { listOrders } from '../orders/find-orders.js';
+import { fulfilOrder } from '../orders/fulfil-order.js';
+import { OrderIdParams, OrderList, OrderListQuery, OrderView } from '../schemas/order.js';
+import { assertCursor } from './orders.js';
+
+/** Administration of orders: every customer's orders, and fulfilment. Admin role required. */
+export async function adminOrderRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRequest', app.authenticate);
+  app.addHook('onRequest', requireRole('admin'));
+  const security = [{ bearerAuth: [] }];
+
+  app.get(
+    '/v1/admin/orders',
+    {
+      schema: {
+        tags: ['admin'],
+        security,
+        querystring: OrderListQuery,
+        response: { 200: OrderList },
+      },
+    },
+    async (request) => {
+      assertCursor(request.query.cursor);
+      return listOrders(app.db, request.query);
+    },
+  );
+
+  app.post(
+    '/v1/admin/orders/:id/fulfil',
+    { schema: { tags: ['admin'], security, params: OrderIdParams, response: { 200: OrderView } } },
+    async (request) => {
+      const order = await fulfilOrder(app.db, request.params.id);
+      if (!order) throw notFound('order');
+      return order;
+    },
+  );
+}
