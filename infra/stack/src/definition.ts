@@ -88,7 +88,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
   };
   return [
     service('auth', { REDIS_URL: options.redisUrl }),
-    service('order'),
+    service('order', { REDIS_URL: options.redisUrl }),
     service('payment'),
     service('notification', { SMTP_URL: options.smtpUrl }),
     {

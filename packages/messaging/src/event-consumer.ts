@@ -21,6 +21,8 @@ import { withConsumerSpan } from './trace-context.js';
 export interface EventHandler<N extends EventName, P = undefined> {
   prepare?: (event: EventEnvelope<N>) => Promise<P>;
   handle: (event: EventEnvelope<N>, tx: SqlClient, prepared: P) => Promise<void>;
+  /** Runs after `handle`'s transaction committed (e.g. invalidate a cache); not on duplicates. */
+  afterCommit?: (event: EventEnvelope<N>) => Promise<void>;
 }
 
 export type EventHandlers = {
@@ -187,9 +189,17 @@ export class EventConsumer {
       if (await wasProcessed(this.options.db, consumerName, event.id)) return false;
       prepared = await handler.prepare(event);
     }
-    return processOnce(this.options.db, consumerName, event, (tx) =>
+    const applied = await processOnce(this.options.db, consumerName, event, (tx) =>
       handler.handle(event, tx, prepared),
     );
+    if (applied && handler.afterCommit) {
+      await handler
+        .afterCommit(event)
+        .catch((error: unknown) =>
+          this.log.warn({ err: error, eventId: event.id }, 'after-commit step failed'),
+        );
+    }
+    return applied;
   }
 
   private async deadLetter(

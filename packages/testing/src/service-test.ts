@@ -38,6 +38,7 @@ export async function setupServiceTest(options: {
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       KAFKA_NAMESPACE: namespace,
+      CACHE_NAMESPACE: namespace,
       AUTH_JWKS_URL: jwks.url,
       AUTH_ISSUER: jwks.issuer,
       AUTH_AUDIENCE: jwks.audience,

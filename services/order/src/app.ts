@@ -1,6 +1,13 @@
 import { Topics } from '@switchyard/contracts';
 import { createMessaging, type Messaging } from '@switchyard/messaging';
-import { createApp, jwtAuth, metricsRegistry, type App } from '@switchyard/service-kit';
+import {
+  createApp,
+  jwtAuth,
+  metricsRegistry,
+  redisPlugin,
+  type App,
+} from '@switchyard/service-kit';
+import { CatalogCache } from './catalog/catalog-cache.js';
 import type { OrderConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { paymentResultHandlers } from './events/apply-payment-result.js';
@@ -12,6 +19,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     messaging: Messaging;
+    catalogCache: CatalogCache;
   }
 }
 
@@ -26,10 +34,18 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     db,
     logger: app.log,
     registry: metricsRegistry,
-    consume: { topics: [Topics.payments], handlers: paymentResultHandlers },
+    consume: {
+      topics: [Topics.payments],
+      handlers: paymentResultHandlers(() => app.catalogCache.invalidate()),
+    },
   });
   app.decorate('db', db);
   app.decorate('messaging', messaging);
+  await app.register(redisPlugin, { url: config.REDIS_URL });
+  app.decorate(
+    'catalogCache',
+    new CatalogCache(app.redis, config.CATALOG_CACHE_TTL_SECONDS, config.CACHE_NAMESPACE),
+  );
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
   app.addReadinessCheck('kafka', () => messaging.checkReady());
 

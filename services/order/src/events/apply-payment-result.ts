@@ -62,7 +62,10 @@ async function cancelAndRelease(
   );
 }
 
-export const paymentResultHandlers: EventHandlers = {
-  'payment.succeeded': { handle: markPaid },
-  'payment.failed': { handle: cancelAndRelease },
-};
+/** The handlers; `stockChanged` runs after a compensation's commit (cache invalidation). */
+export function paymentResultHandlers(stockChanged: () => Promise<void>): EventHandlers {
+  return {
+    'payment.succeeded': { handle: markPaid },
+    'payment.failed': { handle: cancelAndRelease, afterCommit: stockChanged },
+  };
+}

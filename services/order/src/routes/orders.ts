@@ -99,6 +99,7 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
         throw error;
       }
       app.messaging.relay.nudge();
+      await app.catalogCache.invalidate(); // stock changed
       return reply.status(201).header('location', `/v1/orders/${order.id}`).send(order);
     },
   );

@@ -1,30 +1,37 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { notFound } from '@switchyard/service-kit';
-import type { Product } from '../generated/prisma/client.js';
-import { ProductIdParams, ProductList, ProductView } from '../schemas/product.js';
+import { notFound, requireRole } from '@switchyard/service-kit';
+import {
+  createProduct,
+  listActiveProducts,
+  toProductView,
+  updateProduct,
+} from '../catalog/products.js';
+import {
+  CreateProductBody,
+  ProductIdParams,
+  ProductList,
+  ProductListQuery,
+  ProductView,
+  UpdateProductBody,
+} from '../schemas/product.js';
 
-const toView = (p: Product) => ({
-  id: p.id,
-  sku: p.sku,
-  name: p.name,
-  price: { amount: p.priceMinor, currency: p.currency },
-  stock: p.stock,
-});
-
-/** The public catalog: no token needed. */
+/** The catalog: public reads (cached in Redis), admin writes (which invalidate the cache). */
 export async function productRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const adminOnly = { onRequest: [app.authenticate, requireRole('admin')] };
+  const security = [{ bearerAuth: [] }];
 
   app.get(
     '/v1/products',
-    { schema: { tags: ['catalog'], response: { 200: ProductList } } },
-    async () => {
-      const products = await app.db.product.findMany({
-        where: { active: true },
-        orderBy: { sku: 'asc' },
-      });
-      return { items: products.map(toView) };
+    {
+      schema: { tags: ['catalog'], querystring: ProductListQuery, response: { 200: ProductList } },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      return app.catalogCache.getOrLoad(`list:${limit}:${cursor ?? ''}`, () =>
+        listActiveProducts(app.db, { limit, cursor }),
+      );
     },
   );
 
@@ -32,11 +39,52 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/products/:id',
     { schema: { tags: ['catalog'], params: ProductIdParams, response: { 200: ProductView } } },
     async (request) => {
-      const product = await app.db.product.findFirst({
-        where: { id: request.params.id, active: true },
+      const product = await app.catalogCache.getOrLoad(`product:${request.params.id}`, async () => {
+        const row = await app.db.product.findFirst({
+          where: { id: request.params.id, active: true },
+        });
+        return row ? toProductView(row) : null;
       });
       if (!product) throw notFound('product');
-      return toView(product);
+      return product;
+    },
+  );
+
+  app.post(
+    '/v1/products',
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['catalog', 'admin'],
+        security,
+        body: CreateProductBody,
+        response: { 201: ProductView },
+      },
+    },
+    async (request, reply) => {
+      const product = await createProduct(app.db, request.body);
+      await app.catalogCache.invalidate();
+      return reply.status(201).header('location', `/v1/products/${product.id}`).send(product);
+    },
+  );
+
+  app.patch(
+    '/v1/products/:id',
+    {
+      ...adminOnly,
+      schema: {
+        tags: ['catalog', 'admin'],
+        security,
+        params: ProductIdParams,
+        body: UpdateProductBody,
+        response: { 200: ProductView },
+      },
+    },
+    async (request) => {
+      const product = await updateProduct(app.db, request.params.id, request.body);
+      if (!product) throw notFound('product');
+      await app.catalogCache.invalidate();
+      return product;
     },
   );
 }

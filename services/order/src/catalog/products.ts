@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@switchyard/service-kit';
+import type { Db } from '../db.js';
+import { Prisma, type Product } from '../generated/prisma/client.js';
+
+export interface ProductView {
+  id: string;
+  sku: string;
+  name: string;
+  price: { amount: number; currency: string };
+  stock: number;
+  active: boolean;
+}
+
+export const toProductView = (p: Product): ProductView => ({
+  id: p.id,
+  sku: p.sku,
+  name: p.name,
+  price: { amount: p.priceMinor, currency: p.currency },
+  stock: p.stock,
+  active: p.active,
+});
+
+/** Active products in SKU order, `limit` at a time after the cursor (the last SKU seen). */
+export async function listActiveProducts(
+  db: Db,
+  options: { limit: number; cursor?: string },
+): Promise<{ items: ProductView[]; nextCursor: string | null }> {
+  const after = options.cursor ? Buffer.from(options.cursor, 'base64url').toString() : undefined;
+  const rows = await db.product.findMany({
+    where: { active: true, ...(after ? { sku: { gt: after } } : {}) },
+    orderBy: { sku: 'asc' },
+    take: options.limit + 1,
+  });
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toProductView),
+    nextCursor:
+      rows.length > options.limit && last ? Buffer.from(last.sku).toString('base64url') : null,
+  };
+}
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  price: { amount: number; currency: string };
+  stock: number;
+  active?: boolean;
+}
+
+const duplicateSku = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+export async function createProduct(db: Db, input: ProductInput): Promise<ProductView> {
+  try {
+    const product = await db.product.create({
+      data: {
+        id: randomUUID(),
+        sku: input.sku,
+        name: input.name,
+        priceMinor: input.price.amount,
+        currency: input.price.currency,
+        stock: input.stock,
+        active: input.active ?? true,
+      },
+    });
+    return toProductView(product);
+  } catch (error) {
+    if (duplicateSku(error))
+      throw new AppError('CONFLICT', `a product with SKU ${input.sku} exists`);
+    throw error;
+  }
+}
+
+/** Change a product; orders already placed keep the price they were placed at. */
+export async function updateProduct(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<ProductInput, 'sku'>>,
+): Promise<ProductView | null> {
+  const data = {
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.price
+      ? { priceMinor: changes.price.amount, currency: changes.price.currency }
+      : {}),
+    ...(changes.stock !== undefined ? { stock: changes.stock } : {}),
+    ...(changes.active !== undefined ? { active: changes.active } : {}),
+  };
+  const updated = await db.product.updateMany({ where: { id }, data });
+  if (updated.count === 0) return null;
+  return toProductView(await db.product.findUniqueOrThrow({ where: { id } }));
+}
