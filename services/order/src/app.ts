@@ -13,6 +13,7 @@ import { createDb, type Db } from './db.js';
 import { paymentResultHandlers } from './events/apply-payment-result.js';
 import { adminOrderRoutes } from './routes/admin-orders.js';
 import { orderRoutes } from './routes/orders.js';
+import { OrderExpiry } from './orders/order-expiry.js';
 import { productRoutes } from './routes/products.js';
 
 declare module 'fastify' {
@@ -59,9 +60,24 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   await app.register(orderRoutes);
   await app.register(adminOrderRoutes);
 
-  app.addHook('onReady', () => messaging.start());
+  const expiry = new OrderExpiry({
+    db,
+    logger: app.log.child({ component: 'order-expiry' }),
+    paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,
+    intervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
+    onExpired: async () => {
+      messaging.relay.nudge();
+      await app.catalogCache.invalidate();
+    },
+  });
+
+  app.addHook('onReady', async () => {
+    await messaging.start();
+    expiry.start();
+  });
   // Order matters: finish the current message and flush the outbox before the database goes.
   app.addHook('onClose', async () => {
+    await expiry.stop();
     await messaging.stop();
     await db.$disconnect();
   });

@@ -11,6 +11,9 @@ export const OrderConfig = Type.Composite([
     /** Key prefix for the catalog cache (separate deployments or test runs on one Redis). */
     CACHE_NAMESPACE: Type.String({ default: '' }),
     CATALOG_CACHE_TTL_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
+    /** An order still unpaid this long after placement is cancelled (stock released). */
+    ORDER_PAYMENT_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+    EXPIRY_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 50, default: 10_000 }),
   }),
 ]);
 export type OrderConfig = Static<typeof OrderConfig>;

@@ -3,6 +3,8 @@ import { enqueueEvent, type EventHandlers, type SqlClient } from '@switchyard/me
 import type { Prisma } from '../generated/prisma/client.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { changeStatus } from '../orders/change-status.js';
+import { cancelAndReleaseOrder } from '../orders/cancel-order.js';
+import { paymentsForCancelledOrders } from '../orders/order-metrics.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -11,6 +13,7 @@ async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClien
   const tx = sql as unknown as Tx;
   const order = await tx.order.findUnique({ where: { id: event.data.orderId } });
   if (!order) throw new Error(`order ${event.data.orderId} not found`);
+  if (order.status === OrderStatus.cancelled) paymentsForCancelledOrders.inc();
   if (
     !(await changeStatus(tx, order, OrderStatus.paid, {
       actor: 'system',
@@ -38,28 +41,10 @@ async function cancelAndRelease(
   event: EventEnvelope<'payment.failed'>,
   sql: SqlClient,
 ): Promise<void> {
-  const tx = sql as unknown as Tx;
-  const order = await tx.order.findUnique({
-    where: { id: event.data.orderId },
-    include: { lines: true },
+  await cancelAndReleaseOrder(sql as unknown as Tx, event.data.orderId, {
+    actor: 'system',
+    reason: `payment failed: ${event.data.reason}`,
   });
-  if (!order) throw new Error(`order ${event.data.orderId} not found`);
-  const reason = `payment failed: ${event.data.reason}`;
-  if (!(await changeStatus(tx, order, OrderStatus.cancelled, { actor: 'system', reason }))) return;
-  for (const line of order.lines) {
-    await tx.product.update({
-      where: { id: line.productId },
-      data: { stock: { increment: line.quantity } },
-    });
-  }
-  await enqueueEvent(
-    tx,
-    createEvent('order.cancelled', {
-      source: 'order',
-      subject: order.id,
-      data: { orderId: order.id, userId: order.userId, reason },
-    }),
-  );
 }
 
 /** The handlers; `stockChanged` runs after a compensation's commit (cache invalidation). */

@@ -1,0 +1,19 @@
+import client from 'prom-client';
+import { metricsRegistry } from '@switchyard/service-kit';
+
+/** Orders the expiry sweep cancelled because payment never arrived. */
+export const ordersExpired = new client.Counter({
+  name: 'orders_expired_total',
+  help: 'Unpaid orders cancelled by the expiry sweep',
+  registers: [metricsRegistry],
+});
+
+/**
+ * Payments that succeeded for an order already cancelled (e.g. expired first). Until refunds
+ * exist (issue 4), each one needs a manual refund: alert on any increase.
+ */
+export const paymentsForCancelledOrders = new client.Counter({
+  name: 'payments_for_cancelled_orders_total',
+  help: 'payment.succeeded received for an order that was already cancelled',
+  registers: [metricsRegistry],
+});
