@@ -1,32 +1,70 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { userOf } from '@switchyard/service-kit';
-import { NotificationList } from '../schemas/notification.js';
+import { AppError, notFound, userOf } from '@switchyard/service-kit';
+import { countUnread, decodeCursor, listInbox, markAllRead, markRead } from '../inbox/inbox.js';
+import {
+  MarkedAll,
+  NotificationIdParams,
+  NotificationList,
+  NotificationListQuery,
+  UnreadCount,
+} from '../schemas/notification.js';
 
-/** The caller's own in-app inbox, newest first. */
+/** The caller's own in-app inbox: list, unread count, mark read. Another user's is 404. */
 export async function notificationRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', app.authenticate);
+  const security = [{ bearerAuth: [] }];
 
   app.get(
     '/v1/notifications',
-    { schema: { tags: ['notifications'], response: { 200: NotificationList } } },
-    async (request) => {
-      const rows = await app.db.notification.findMany({
-        where: { userId: userOf(request).userId },
-        orderBy: { createdAt: 'desc' },
-        take: 100,
-      });
-      return {
-        items: rows.map((n) => ({
-          id: n.id,
-          category: n.category,
-          title: n.title,
-          body: n.body,
-          read: n.readAt !== null,
-          createdAt: n.createdAt.toISOString(),
-        })),
-      };
+    {
+      schema: {
+        tags: ['notifications'],
+        security,
+        querystring: NotificationListQuery,
+        response: { 200: NotificationList },
+      },
     },
+    async (request) => {
+      const { limit, cursor, unread } = request.query;
+      if (cursor && !decodeCursor(cursor))
+        throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
+      return listInbox(app.db, {
+        userId: userOf(request).userId,
+        limit,
+        cursor,
+        unreadOnly: unread,
+      });
+    },
+  );
+
+  app.get(
+    '/v1/notifications/unread-count',
+    { schema: { tags: ['notifications'], security, response: { 200: UnreadCount } } },
+    async (request) => ({ unreadCount: await countUnread(app.db, userOf(request).userId) }),
+  );
+
+  app.post(
+    '/v1/notifications/:id/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        security,
+        params: NotificationIdParams,
+        response: { 204: { type: 'null' } },
+      },
+    },
+    async (request, reply) => {
+      if (!(await markRead(app.db, userOf(request).userId, request.params.id)))
+        throw notFound('notification');
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/notifications/read-all',
+    { schema: { tags: ['notifications'], security, response: { 200: MarkedAll } } },
+    async (request) => ({ updated: await markAllRead(app.db, userOf(request).userId) }),
   );
 }

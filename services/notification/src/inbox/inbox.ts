@@ -1,0 +1,89 @@
+import type { Db } from '../db.js';
+import type { Notification, Prisma } from '../generated/prisma/client.js';
+
+export interface NotificationView {
+  id: string;
+  category: string;
+  title: string;
+  body: string;
+  read: boolean;
+  createdAt: string;
+}
+
+const toView = (n: Notification): NotificationView => ({
+  id: n.id,
+  category: n.category,
+  title: n.title,
+  body: n.body,
+  read: n.readAt !== null,
+  createdAt: n.createdAt.toISOString(),
+});
+
+const encodeCursor = (n: Notification) =>
+  Buffer.from(`${n.createdAt.toISOString()}|${n.id}`).toString('base64url');
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  return id && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(createdAt.getTime())
+    ? { createdAt, id }
+    : null;
+}
+
+/** A user's inbox, newest first, keyset-paginated, optionally only unread; with the unread count. */
+export async function listInbox(
+  db: Db,
+  options: { userId: string; limit: number; cursor?: string; unreadOnly?: boolean },
+): Promise<{ items: NotificationView[]; nextCursor: string | null; unreadCount: number }> {
+  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const where: Prisma.NotificationWhereInput = {
+    userId: options.userId,
+    ...(options.unreadOnly ? { readAt: null } : {}),
+    ...(after
+      ? {
+          OR: [
+            { createdAt: { lt: after.createdAt } },
+            { createdAt: after.createdAt, id: { lt: after.id } },
+          ],
+        }
+      : {}),
+  };
+  const [rows, unreadCount] = await Promise.all([
+    db.notification.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: options.limit + 1,
+    }),
+    countUnread(db, options.userId),
+  ]);
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toView),
+    nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
+    unreadCount,
+  };
+}
+
+/** Mark one of the user's notifications read; false when it is not theirs (or does not exist). */
+export async function markRead(db: Db, userId: string, id: string): Promise<boolean> {
+  const own = await db.notification.findFirst({ where: { id, userId }, select: { id: true } });
+  if (!own) return false;
+  await db.notification.updateMany({
+    where: { id, userId, readAt: null },
+    data: { readAt: new Date() },
+  });
+  return true;
+}
+
+export async function markAllRead(db: Db, userId: string): Promise<number> {
+  const updated = await db.notification.updateMany({
+    where: { userId, readAt: null },
+    data: { readAt: new Date() },
+  });
+  return updated.count;
+}
+
+export function countUnread(db: Db, userId: string): Promise<number> {
+  return db.notification.count({ where: { userId, readAt: null } });
+}
