@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
-import { publishRaw, readTopic, waitFor, startPlatform, type Platform } from '@switchyard/testing';
+import {
+  publishRaw,
+  readTopic,
+  waitFor,
+  startPlatform,
+  type Platform,
+  consumedEvents,
+} from '@switchyard/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { apiClient } from './client.js';
 
@@ -230,10 +237,7 @@ describe('Switchyard end to end, through the gateway', () => {
     }
     const duplicatesSeen = async (service: 'payment' | 'order' | 'notification', event: string) => {
       const metrics = await (await fetch(`${platform.serviceUrl(service)}/metrics`)).text();
-      const match = new RegExp(
-        `events_consumed_total\\{[^}]*event="${event}"[^}]*outcome="duplicate"[^}]*\\} (\\d+)`,
-      ).exec(metrics);
-      return match ? Number(match[1]) : 0;
+      return consumedEvents(metrics, event, 'duplicate');
     };
     await waitFor(async () => (await duplicatesSeen('payment', 'order.created')) >= 2, {
       what: 'payment to see the duplicates',

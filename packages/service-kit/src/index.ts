@@ -31,3 +31,4 @@ export {
   type RouteRecord,
 } from './plugins/openapi.js';
 export { userOf, assertScope } from './caller.js';
+export { encodeCursor, decodeCursor, cursorParam, type KeysetPosition } from './keyset-cursor.js';

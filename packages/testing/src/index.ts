@@ -25,3 +25,4 @@ export {
   type CapturedEmail,
 } from './smtp-capture.js';
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
+export { consumedEvents } from './consumed-events.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, notFound, requireRole, userOf } from '@switchyard/service-kit';
 import { registerClient, toClientView } from '../oauth/machine-clients.js';
-import { isValidCursor, listUsers, updateUser } from '../users/admin-users.js';
+import { listUsers, updateUser } from '../users/admin-users.js';
 import {
   AdminUserView,
   ClientList,
@@ -32,9 +32,6 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { cursor } = request.query;
-      if (cursor && !isValidCursor(cursor))
-        throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
       return listUsers(app.db, request.query);
     },
   );

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { clearDisabled, markDisabled } from '@switchyard/service-kit';
+import { clearDisabled, cursorParam, encodeCursor, markDisabled } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Role } from '../domain/roles.js';
@@ -14,21 +14,12 @@ export interface UserFilter {
   cursor?: string;
 }
 
-const encodeCursor = (createdAt: Date, id: string) =>
-  Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  return id && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
-}
-
 /** Users, oldest first, filtered; keyset pagination on (created_at, id). */
 export async function listUsers(
   db: Db,
   filter: UserFilter,
 ): Promise<{ items: AdminUserView[]; nextCursor: string | null }> {
-  const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+  const after = cursorParam(filter.cursor);
   const where: Prisma.UserWhereInput = {
     ...(filter.email ? { email: { contains: filter.email.toLowerCase() } } : {}),
     ...(filter.role ? { roles: { has: filter.role } } : {}),
@@ -51,12 +42,8 @@ export async function listUsers(
   const last = page[page.length - 1];
   return {
     items: page.map(toAdminUserView),
-    nextCursor: rows.length > filter.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
   };
-}
-
-export function isValidCursor(cursor: string): boolean {
-  return decodeCursor(cursor) !== null;
 }
 
 /**

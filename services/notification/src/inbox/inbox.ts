@@ -1,3 +1,4 @@
+import { cursorParam, encodeCursor } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Notification, Prisma } from '../generated/prisma/client.js';
 
@@ -19,23 +20,12 @@ const toView = (n: Notification): NotificationView => ({
   createdAt: n.createdAt.toISOString(),
 });
 
-const encodeCursor = (n: Notification) =>
-  Buffer.from(`${n.createdAt.toISOString()}|${n.id}`).toString('base64url');
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  return id && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(createdAt.getTime())
-    ? { createdAt, id }
-    : null;
-}
-
 /** A user's inbox, newest first, keyset-paginated, optionally only unread; with the unread count. */
 export async function listInbox(
   db: Db,
   options: { userId: string; limit: number; cursor?: string; unreadOnly?: boolean },
 ): Promise<{ items: NotificationView[]; nextCursor: string | null; unreadCount: number }> {
-  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const after = cursorParam(options.cursor);
   const where: Prisma.NotificationWhereInput = {
     userId: options.userId,
     ...(options.unreadOnly ? { readAt: null } : {}),

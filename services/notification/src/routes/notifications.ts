@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, notFound, userOf } from '@switchyard/service-kit';
-import { countUnread, decodeCursor, listInbox, markAllRead, markRead } from '../inbox/inbox.js';
+import { notFound, userOf } from '@switchyard/service-kit';
+import { countUnread, listInbox, markAllRead, markRead } from '../inbox/inbox.js';
 import {
   MarkedAll,
   NotificationIdParams,
@@ -28,8 +28,6 @@ export async function notificationRoutes(fastify: FastifyInstance): Promise<void
     },
     async (request) => {
       const { limit, cursor, unread } = request.query;
-      if (cursor && !decodeCursor(cursor))
-        throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
       return listInbox(app.db, {
         userId: userOf(request).userId,
         limit,

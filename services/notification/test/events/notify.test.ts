@@ -9,6 +9,7 @@ import {
   startSmtpCapture,
   waitFor,
   type SmtpCapture,
+  consumedEvents,
 } from '@switchyard/testing';
 import { serviceDir, startNotificationService } from '../support.js';
 
@@ -98,11 +99,7 @@ describe('notification service', () => {
     await waitFor(
       async () => {
         const metrics = (await service.app.inject({ url: '/metrics' })).body;
-        const match =
-          /events_consumed_total\{[^}]*event="order.paid"[^}]*outcome="duplicate"[^}]*\} (\d+)/.exec(
-            metrics,
-          );
-        return match !== null && Number(match[1]) >= 2;
+        return consumedEvents(metrics, 'order.paid', 'duplicate') >= 2;
       },
       { what: 'duplicates consumed' },
     );

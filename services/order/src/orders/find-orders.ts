@@ -1,3 +1,4 @@
+import { cursorParam, encodeCursor } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderStatus } from '../domain/order-status.js';
@@ -12,23 +13,12 @@ export interface OrderQuery {
   cursor?: string;
 }
 
-const encodeCursor = (createdAt: Date, id: string) =>
-  Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  return id && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(createdAt.getTime())
-    ? { createdAt, id }
-    : null;
-}
-
 /** Orders newest first, keyset-paginated on (created_at, id). */
 export async function listOrders(
   db: Db,
   query: OrderQuery,
 ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = cursorParam(query.cursor);
   const where: Prisma.OrderWhereInput = {
     ...(query.userId ? { userId: query.userId } : {}),
     ...(query.status ? { status: query.status } : {}),
@@ -51,7 +41,7 @@ export async function listOrders(
   const last = page[page.length - 1];
   return {
     items: page.map(toOrderView),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
   };
 }
 

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, deadLetterTopicOf, Topics } from '@switchyard/contracts';
-import { publishEvent, publishRaw, queryDb, readTopic, waitFor } from '@switchyard/testing';
+import {
+  publishEvent,
+  publishRaw,
+  queryDb,
+  readTopic,
+  waitFor,
+  consumedEvents,
+} from '@switchyard/testing';
 import { MUG, startOrderService } from '../support.js';
 
 describe('order service payment-result events', () => {
@@ -58,9 +65,7 @@ describe('order service payment-result events', () => {
     await waitFor(
       async () => {
         const metrics = (await service.app.inject({ url: '/metrics' })).body;
-        return /events_consumed_total\{[^}]*event="payment.succeeded"[^}]*outcome="duplicate"[^}]*\} [1-9]/.test(
-          metrics,
-        );
+        return consumedEvents(metrics, 'payment.succeeded', 'duplicate') >= 1;
       },
       { what: 'the duplicate delivery to be consumed' },
     );

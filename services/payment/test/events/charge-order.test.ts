@@ -3,7 +3,14 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEvent, Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
-import { parseMessage, publishEvent, queryDb, readTopic, waitFor } from '@switchyard/testing';
+import {
+  parseMessage,
+  publishEvent,
+  queryDb,
+  readTopic,
+  waitFor,
+  consumedEvents,
+} from '@switchyard/testing';
 import { serviceDir, startPaymentService } from '../support.js';
 
 describe('payment service', () => {
@@ -79,11 +86,7 @@ describe('payment service', () => {
     await waitFor(
       async () => {
         const metrics = (await service.app.inject({ url: '/metrics' })).body;
-        const match =
-          /events_consumed_total\{[^}]*event="order.created"[^}]*outcome="duplicate"[^}]*\} (\d+)/.exec(
-            metrics,
-          );
-        return match !== null && Number(match[1]) >= 2;
+        return consumedEvents(metrics, 'order.created', 'duplicate') >= 2;
       },
       { what: 'both duplicates consumed' },
     );
