@@ -1,7 +1,10 @@
 import { cursorParam, decodeCursor, encodeCursor } from '../src/keyset-cursor.js';
 
 describe('keyset cursors', () => {
-  const position = { createdAt: new Date('2026-11-22T10:00:00.000Z'), id: '6f1c1f4e-6a4b-4a43-9d6e-2b7d8f7b1a11' };
+  const position = {
+    createdAt: new Date('2026-11-22T10:00:00.000Z'),
+    id: '6f1c1f4e-6a4b-4a43-9d6e-2b7d8f7b1a11',
+  };
 
   it('round-trips a position through an opaque cursor', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
@@ -9,7 +12,11 @@ describe('keyset cursors', () => {
 
   it('refuses anything that is not one of our cursors', () => {
     expect(decodeCursor('garbage')).toBeNull();
-    expect(decodeCursor(Buffer.from(`${position.createdAt.toISOString()}|1 OR 1=1`).toString('base64url'))).toBeNull();
+    expect(
+      decodeCursor(
+        Buffer.from(`${position.createdAt.toISOString()}|1 OR 1=1`).toString('base64url'),
+      ),
+    ).toBeNull();
     expect(decodeCursor(Buffer.from(`yesterday|${position.id}`).toString('base64url'))).toBeNull();
     expect(() => cursorParam('garbage')).toThrow('cursor is not valid');
     expect(cursorParam(undefined)).toBeNull();
