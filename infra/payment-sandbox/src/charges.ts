@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+
+export interface Refund {
+  id: string;
+  object: 'refund';
+  charge: string;
+  amount: number;
+  status: 'succeeded';
+  metadata: Record<string, string>;
+  created: number;
+}
+
+export interface Charge {
+  id: string;
+  object: 'charge';
+  amount: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  failure_code: string | null;
+  payment_method: string;
+  metadata: Record<string, string>;
+  amount_refunded: number;
+  refunds: Refund[];
+  created: number;
+}
+
+export type ChargeEventType =
+  'charge.pending' | 'charge.succeeded' | 'charge.failed' | 'charge.refunded';
+
+export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A refund asks for more than is left to refund, or for a charge that holds no money. */
+export class RefundNotAllowed extends Error {
+  override name = 'RefundNotAllowed';
+  constructor(
+    message: string,
+    readonly kind: 'not_captured' | 'exceeds_captured',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The sandbox's ledger, in memory: a sandbox account starts empty every time it starts. Charges
+ * keep their creation order for the list API.
+ */
+export class ChargeLedger {
+  private readonly charges = new Map<string, Charge>();
+
+  create(input: {
+    amount: number;
+    currency: string;
+    paymentMethod: string;
+    metadata: Record<string, string>;
+  }): Charge {
+    const charge: Charge = {
+      id: newId('ch'),
+      object: 'charge',
+      amount: input.amount,
+      currency: input.currency,
+      status: 'pending',
+      failure_code: null,
+      payment_method: input.paymentMethod,
+      metadata: input.metadata,
+      amount_refunded: 0,
+      refunds: [],
+      created: nowSeconds(),
+    };
+    this.charges.set(charge.id, charge);
+    return charge;
+  }
+
+  get(id: string): Charge | undefined {
+    return this.charges.get(id);
+  }
+
+  /** Settle a pending charge; a settled one keeps its outcome. Returns whether it changed. */
+  settle(charge: Charge, outcome: 'succeeded' | { failed: string }): boolean {
+    if (charge.status !== 'pending') return false;
+    if (outcome === 'succeeded') charge.status = 'succeeded';
+    else {
+      charge.status = 'failed';
+      charge.failure_code = outcome.failed;
+    }
+    return true;
+  }
+
+  refund(charge: Charge, amount: number, metadata: Record<string, string>): Refund {
+    if (charge.status !== 'succeeded')
+      throw new RefundNotAllowed(`charge ${charge.id} is ${charge.status}`, 'not_captured');
+    if (amount > charge.amount - charge.amount_refunded)
+      throw new RefundNotAllowed(
+        `${amount} exceeds the ${charge.amount - charge.amount_refunded} left to refund`,
+        'exceeds_captured',
+      );
+    const refund: Refund = {
+      id: newId('re'),
+      object: 'refund',
+      charge: charge.id,
+      amount,
+      status: 'succeeded',
+      metadata,
+      created: nowSeconds(),
+    };
+    charge.refunds.push(refund);
+    charge.amount_refunded += amount;
+    return refund;
+  }
+
+  /** Charges oldest first, from after `startingAfter`, created at or after `createdGte`. */
+  list(options: { limit: number; startingAfter?: string; createdGte?: number }): {
+    data: Charge[];
+    hasMore: boolean;
+  } {
+    let all = [...this.charges.values()];
+    if (options.createdGte !== undefined) all = all.filter((c) => c.created >= options.createdGte!);
+    if (options.startingAfter) {
+      const index = all.findIndex((c) => c.id === options.startingAfter);
+      all = index === -1 ? [] : all.slice(index + 1);
+    }
+    return { data: all.slice(0, options.limit), hasMore: all.length > options.limit };
+  }
+}
+
+/** Remembers each idempotency key's request and answer, as a provider does for a day. */
+export class IdempotencyRecords {
+  private readonly records = new Map<string, { fingerprint: string; answer: unknown }>();
+  private readonly attempts = new Map<string, number>();
+
+  /** Count an attempt for this key and return its number (1 for the first). */
+  attempt(key: string): number {
+    const n = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, n);
+    return n;
+  }
+
+  attemptsOf(key: string): number {
+    return this.attempts.get(key) ?? 0;
+  }
+
+  find(key: string): { fingerprint: string; answer: unknown } | undefined {
+    return this.records.get(key);
+  }
+
+  remember(key: string, fingerprint: string, answer: unknown): void {
+    this.records.set(key, { fingerprint, answer });
+  }
+}

@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import { request } from 'undici';
+import { newId, type Charge, type ChargeEventType } from './charges.js';
+import { SIGNATURE_HEADER, signWebhook } from './signature.js';
+
+export interface WebhookEvent {
+  id: string;
+  object: 'event';
+  type: ChargeEventType;
+  created: number;
+  data: { object: Charge };
+}
+
+export interface DeliveryRecord {
+  eventId: string;
+  type: ChargeEventType;
+  chargeId: string;
+  attempt: number;
+  status: number | 'network_error';
+}
+
+/** A snapshot of the charge as it is now: later changes do not alter an event already made. */
+export function chargeEvent(type: ChargeEventType, charge: Charge): WebhookEvent {
+  return {
+    id: newId('evt'),
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    data: { object: structuredClone(charge) },
+  };
+}
+
+/**
+ * Sends signed webhooks to the merchant's endpoint, one charge's events in the order given, each
+ * retried with exponential backoff until a 2xx or the attempt limit — as real providers do.
+ * Redirects are not followed: a 3xx counts as a failed attempt.
+ */
+export class WebhookSender {
+  readonly deliveries: DeliveryRecord[] = [];
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly options: {
+      url?: string;
+      secret: string;
+      retryMs: number;
+      maxAttempts: number;
+      log: FastifyBaseLogger;
+    },
+  ) {}
+
+  /** Queue these events of one charge for delivery in this order, each `copies` times. */
+  send(chargeId: string, events: WebhookEvent[], copies = 1): void {
+    if (!this.options.url) return;
+    const previous = this.queues.get(chargeId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      for (const event of events) for (let i = 0; i < copies; i++) await this.deliver(event);
+    });
+    this.queues.set(chargeId, next);
+    void next.finally(() => {
+      if (this.queues.get(chargeId) === next) this.queues.delete(chargeId);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled(this.queues.values());
+  }
+
+  private async deliver(event: WebhookEvent): Promise<void> {
+    const body = JSON.stringify(event);
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      if (this.stopping.signal.aborted) return;
+      const status = await this.post(body);
+      this.deliveries.push({
+        eventId: event.id,
+        type: event.type,
+        chargeId: event.data.object.id,
+        attempt,
+        status,
+      });
+      if (typeof status === 'number' && status >= 200 && status < 300) return;
+      this.options.log.warn({ eventId: event.id, attempt, status }, 'webhook delivery failed');
+      try {
+        await sleep(this.options.retryMs * 2 ** (attempt - 1), undefined, {
+          signal: this.stopping.signal,
+        });
+      } catch {
+        return; // shutting down
+      }
+    }
+    this.options.log.error({ eventId: event.id }, 'webhook delivery gave up');
+  }
+
+  private async post(body: string): Promise<number | 'network_error'> {
+    try {
+      const timestamp = Math.floor(Date.now() / 1000);
+      const response = await request(this.options.url!, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signWebhook(this.options.secret, body, timestamp),
+        },
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.body.dump();
+      return response.statusCode;
+    } catch {
+      return 'network_error';
+    }
+  }
+}

@@ -1,0 +1,166 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { waitFor } from '@switchyard/testing';
+import { loadConfig } from '@switchyard/service-kit';
+import { buildSandbox, SandboxConfig, type WebhookEvent } from '../src/index.js';
+
+const apiKey = 'sk_test_sandbox_suite';
+const secret = 'whsec_sandbox_suite_secret';
+
+describe('payment-provider sandbox', () => {
+  let receiver: Server;
+  const received: { signature: string; body: string }[] = [];
+  let sandbox: Awaited<ReturnType<typeof buildSandbox>>;
+  let answer = 200;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ signature: String(req.headers['sandbox-signature']), body });
+        res.statusCode = answer;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    sandbox = await buildSandbox(
+      loadConfig(SandboxConfig, {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        SANDBOX_API_KEY: apiKey,
+        SANDBOX_WEBHOOK_SECRET: secret,
+        SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`,
+        SANDBOX_WEBHOOK_RETRY_MS: '20',
+        SANDBOX_DELAY_MS: '50',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await new Promise((r) => receiver.close(r));
+  });
+
+  const charge = (key: string, body: Record<string, unknown>) =>
+    sandbox.inject({
+      method: 'POST',
+      url: '/v1/charges',
+      headers: { authorization: `Bearer ${apiKey}`, 'idempotency-key': key },
+      payload: { amount: 1000, currency: 'EUR', ...body },
+    });
+  const eventsOf = (chargeId: string) =>
+    received
+      .map((r) => ({ ...r, event: JSON.parse(r.body) as WebhookEvent }))
+      .filter((r) => r.event.data.object.id === chargeId);
+
+  it('refuses a request without the secret key', async () => {
+    const res = await sandbox.inject({ method: 'GET', url: '/v1/charges' });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('charges once per idempotency key and refuses the key with other parameters', async () => {
+    const first = await charge('key-1', { payment_method: 'pm_card_visa' });
+    const again = await charge('key-1', { payment_method: 'pm_card_visa' });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'succeeded', amount: 1000 });
+    expect(again.json().id).toBe(first.json().id);
+    const other = await charge('key-1', { payment_method: 'pm_card_visa', amount: 5 });
+    expect(other.statusCode).toBe(422);
+  });
+
+  it('declines the test cards that decline, and unknown methods', async () => {
+    expect((await charge('key-2', { payment_method: 'pm_card_declined' })).json()).toMatchObject({
+      status: 'failed',
+      failure_code: 'card_declined',
+    });
+    expect(
+      (await charge('key-3', { payment_method: 'pm_card_insufficient_funds' })).json(),
+    ).toMatchObject({ status: 'failed', failure_code: 'insufficient_funds' });
+    expect((await charge('key-4', { payment_method: 'pm_nope' })).json().status).toBe('failed');
+  });
+
+  it('fails twice with a 5xx for pm_card_provider_error, then charges', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await charge('key-5', { payment_method: 'pm_card_provider_error' })).statusCode,
+      );
+    expect(statuses).toEqual([503, 503, 200]);
+  });
+
+  it('answers a redirect for pm_card_redirect', async () => {
+    const res = await charge('key-6', { payment_method: 'pm_card_redirect' });
+    expect(res.statusCode).toBe(307);
+  });
+
+  it('signs webhooks over the timestamp and body, and retries when the endpoint fails', async () => {
+    answer = 500;
+    const created = (await charge('key-7', { payment_method: 'pm_card_delayed' })).json();
+    expect(created.status).toBe('pending');
+    await waitFor(() => eventsOf(created.id).length >= 2, { what: 'a retried webhook' });
+    answer = 200;
+    const [delivery] = eventsOf(created.id);
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery!.signature)!;
+    expect(createHmac('sha256', secret).update(`${t}.${delivery!.body}`).digest('hex')).toBe(v1);
+    expect(delivery!.event).toMatchObject({ type: 'charge.succeeded' });
+  });
+
+  it('sends pm_card_duplicate_webhook events twice with the same id', async () => {
+    const created = (await charge('key-8', { payment_method: 'pm_card_duplicate_webhook' })).json();
+    await waitFor(() => eventsOf(created.id).length === 2, { what: 'two deliveries' });
+    const [a, b] = eventsOf(created.id);
+    expect(a!.event.id).toBe(b!.event.id);
+  });
+
+  it('sends a refund before its charge for pm_card_webhooks_out_of_order', async () => {
+    const created = (
+      await charge('key-9', { payment_method: 'pm_card_webhooks_out_of_order' })
+    ).json();
+    await waitFor(() => eventsOf(created.id).length === 2, { what: 'both webhooks' });
+    expect(eventsOf(created.id).map((d) => d.event.type)).toEqual([
+      'charge.refunded',
+      'charge.succeeded',
+    ]);
+  });
+
+  it('refunds up to what was captured, idempotently', async () => {
+    const created = (await charge('key-10', { payment_method: 'pm_card_visa' })).json();
+    const refund = (key: string, amount: number) =>
+      sandbox.inject({
+        method: 'POST',
+        url: `/v1/charges/${created.id}/refunds`,
+        headers: { authorization: `Bearer ${apiKey}`, 'idempotency-key': key },
+        payload: { amount },
+      });
+    expect((await refund('r-1', 600)).statusCode).toBe(200);
+    expect((await refund('r-1', 600)).statusCode).toBe(200);
+    expect((await refund('r-2', 500)).statusCode).toBe(422);
+    expect((await refund('r-3', 400)).statusCode).toBe(200);
+    const after = await sandbox.inject({
+      url: `/v1/charges/${created.id}`,
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(after.json()).toMatchObject({ amount_refunded: 1000 });
+    expect(after.json().refunds).toHaveLength(2);
+  });
+
+  it('lists charges oldest first, page by page', async () => {
+    const page = (after?: string) =>
+      sandbox.inject({
+        url: `/v1/charges?limit=2${after ? `&starting_after=${after}` : ''}`,
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const body = (await page(after)).json();
+      seen.push(...body.data.map((c: { id: string }) => c.id));
+      if (!body.has_more) break;
+      after = seen.at(-1);
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBeGreaterThanOrEqual(8);
+  });
+});
