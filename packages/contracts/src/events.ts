@@ -62,6 +62,22 @@ export const PaymentFailed = Type.Object(
   { additionalProperties: false },
 );
 
+export const PaymentRefunded = Type.Object(
+  {
+    paymentId: Uuid,
+    orderId: Uuid,
+    userId: Uuid,
+    refundId: Uuid,
+    /** This refund. */
+    amount: Money,
+    /** Everything refunded on this payment so far, this refund included. */
+    totalRefunded: Money,
+    captured: Money,
+    reason: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
 interface CatalogEntry {
   /** CloudEvents `type`: reverse-DNS, versioned. */
   ceType: string;
@@ -105,6 +121,11 @@ export const eventCatalog = {
     ceType: 'dev.switchyard.payment.failed.v1',
     topic: Topics.payments,
     schema: PaymentFailed,
+  },
+  'payment.refunded': {
+    ceType: 'dev.switchyard.payment.refunded.v1',
+    topic: Topics.payments,
+    schema: PaymentRefunded,
   },
 } as const satisfies Record<string, CatalogEntry>;
 

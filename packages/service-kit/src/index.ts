@@ -32,3 +32,4 @@ export {
 } from './plugins/openapi.js';
 export { userOf, assertScope } from './caller.js';
 export { encodeCursor, decodeCursor, cursorParam, type KeysetPosition } from './keyset-cursor.js';
+export { PeriodicTask } from './periodic-task.js';

@@ -13,7 +13,7 @@ import { createDb, type Db } from './db.js';
 import { paymentResultHandlers } from './events/apply-payment-result.js';
 import { adminOrderRoutes } from './routes/admin-orders.js';
 import { orderRoutes } from './routes/orders.js';
-import { OrderExpiry } from './orders/order-expiry.js';
+import { orderExpiryTask } from './orders/order-expiry.js';
 import { productRoutes } from './routes/products.js';
 
 declare module 'fastify' {
@@ -60,7 +60,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   await app.register(orderRoutes);
   await app.register(adminOrderRoutes);
 
-  const expiry = new OrderExpiry({
+  const expiry = orderExpiryTask({
     db,
     logger: app.log.child({ component: 'order-expiry' }),
     paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,

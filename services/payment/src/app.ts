@@ -1,27 +1,53 @@
+import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
 import { createMessaging, type Messaging } from '@switchyard/messaging';
-import { createApp, jwtAuth, metricsRegistry, type App } from '@switchyard/service-kit';
+import {
+  createApp,
+  jwtAuth,
+  metricsRegistry,
+  PeriodicTask,
+  type App,
+} from '@switchyard/service-kit';
 import type { PaymentConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { chargeOrderHandler } from './events/charge-order.js';
-import type { PaymentProvider } from './provider/payment-provider.js';
-import { SandboxPaymentProvider } from './provider/sandbox-provider.js';
+import { orderCancelledHandler } from './events/order-cancelled.js';
+import { releaseJobLease, takeJobLease } from './jobs/job-lease.js';
+import { reconcileWithProvider } from './jobs/reconciliation.js';
+import { runSagaWatchdog } from './jobs/saga-watchdog.js';
+import { PaymentProcessor } from './payments/payment-processor.js';
+import { ProviderClient } from './provider/provider-client.js';
+import { adminPaymentRoutes } from './routes/admin-payments.js';
 import { paymentRoutes } from './routes/payments.js';
+import { providerWebhookRoutes } from './routes/provider-webhooks.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     messaging: Messaging;
+    processor: PaymentProcessor;
+    /** The periodic jobs, exposed so tests can run a pass now. */
+    jobs: { reconcile: PeriodicTask; watchdog: PeriodicTask };
   }
 }
 
-/** The payment service: charges orders through a PaymentProvider and reports the outcome. */
-export async function buildApp(
-  config: PaymentConfig,
-  provider: PaymentProvider = new SandboxPaymentProvider(),
-): Promise<App> {
+/**
+ * The payment service: charges orders through the payment provider's HTTP API, learns the
+ * outcome from its answers, signed webhooks and reconciliation, refunds, and reports every
+ * change as an event.
+ */
+export async function buildApp(config: PaymentConfig): Promise<App> {
   const app = await createApp({ service: 'payment', logLevel: config.LOG_LEVEL });
   const db = createDb(config.DATABASE_URL);
+  const provider = new ProviderClient({
+    baseUrl: config.PROVIDER_URL,
+    apiKey: config.PROVIDER_API_KEY,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    maxAttempts: config.PROVIDER_MAX_ATTEMPTS,
+    retryBaseMs: config.PROVIDER_RETRY_BASE_MS,
+  });
+  // Created before messaging, which needs its handlers; it nudges the relay through `app`.
+  const processor = new PaymentProcessor(db, provider, app.log, () => app.messaging.relay.nudge());
   const messaging = createMessaging({
     service: 'payment',
     brokers: config.KAFKA_BROKERS.split(','),
@@ -31,11 +57,15 @@ export async function buildApp(
     registry: metricsRegistry,
     consume: {
       topics: [Topics.orders],
-      handlers: { 'order.created': chargeOrderHandler(db, provider) },
+      handlers: {
+        'order.created': chargeOrderHandler(db, processor),
+        'order.cancelled': orderCancelledHandler(processor),
+      },
     },
   });
   app.decorate('db', db);
   app.decorate('messaging', messaging);
+  app.decorate('processor', processor);
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
   app.addReadinessCheck('kafka', () => messaging.checkReady());
 
@@ -46,9 +76,65 @@ export async function buildApp(
     audience: config.AUTH_AUDIENCE,
   });
   await app.register(paymentRoutes);
+  await app.register(adminPaymentRoutes, { processor });
+  await app.register(providerWebhookRoutes, {
+    secret: config.PROVIDER_WEBHOOK_SECRET,
+    toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
+    onApplied: async (refunds) => {
+      messaging.relay.nudge();
+      for (const id of refunds) await processor.executeRefund(id);
+    },
+  });
 
-  app.addHook('onReady', () => messaging.start());
+  // One replica at a time runs each job (a lease row); each pass is idempotent anyway.
+  const replica = randomUUID();
+  const leased = (job: string, intervalMs: number, run: () => Promise<unknown>) =>
+    new PeriodicTask({
+      name: job,
+      intervalMs,
+      logger: app.log,
+      run: async () => {
+        const leaseSeconds = Math.max(5, Math.ceil((intervalMs * 3) / 1000));
+        if (!(await takeJobLease(db, job, replica, leaseSeconds))) return;
+        try {
+          await run();
+          messaging.relay.nudge();
+        } finally {
+          await releaseJobLease(db, job, replica);
+        }
+      },
+    });
+  const jobs = {
+    reconcile: leased('payment reconciliation', config.RECONCILE_INTERVAL_MS, () =>
+      reconcileWithProvider({
+        db,
+        provider,
+        processor,
+        logger: app.log.child({ component: 'reconciliation' }),
+        lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
+      }),
+    ),
+    watchdog: leased('payment saga watchdog', config.WATCHDOG_INTERVAL_MS, () =>
+      runSagaWatchdog({
+        db,
+        processor,
+        logger: app.log.child({ component: 'saga-watchdog' }),
+        stuckAfterSeconds: config.STUCK_AFTER_SECONDS,
+        giveUpAfterSeconds: config.GIVE_UP_AFTER_SECONDS,
+      }),
+    ),
+  };
+  app.decorate('jobs', jobs);
+
+  app.addHook('onReady', async () => {
+    await messaging.start();
+    jobs.reconcile.start();
+    jobs.watchdog.start();
+  });
+  // Order matters: stop the jobs, finish the current message, flush the outbox, then the database.
   app.addHook('onClose', async () => {
+    await jobs.reconcile.stop();
+    await jobs.watchdog.stop();
     await messaging.stop();
     await db.$disconnect();
   });

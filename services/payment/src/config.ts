@@ -1,5 +1,38 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
 
-export const PaymentConfig = Type.Composite([ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv]);
+const ProviderEnv = Type.Object({
+  /** The payment provider's API (locally: infra/payment-sandbox). */
+  PROVIDER_URL: Type.String({ pattern: '^https?://' }),
+  PROVIDER_API_KEY: Type.String({ minLength: 8 }),
+  /** The secret the provider signs webhooks with. */
+  PROVIDER_WEBHOOK_SECRET: Type.String({ minLength: 16 }),
+  /** A webhook signed longer ago than this is refused (replay protection). */
+  WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
+  /** Longest wait for one provider request before it counts as failed. */
+  PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  /** Attempts per provider call (5xx, timeouts, network errors; same idempotency key). */
+  PROVIDER_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+  PROVIDER_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 200 }),
+});
+
+const JobsEnv = Type.Object({
+  RECONCILE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 300_000 }),
+  /** How far back reconciliation compares charges with the provider. */
+  RECONCILE_LOOKBACK_HOURS: Type.Integer({ minimum: 1, default: 72 }),
+  WATCHDOG_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+  /** A payment or refund pending this long without news is asked about again. */
+  STUCK_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 60 }),
+  /** A payment the provider could not be reached for this long fails (and compensates). */
+  GIVE_UP_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+});
+
+export const PaymentConfig = Type.Composite([
+  ServerEnv,
+  DatabaseEnv,
+  KafkaEnv,
+  AuthEnv,
+  ProviderEnv,
+  JobsEnv,
+]);
 export type PaymentConfig = Static<typeof PaymentConfig>;

@@ -1,16 +1,156 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSandbox, SandboxConfig } from '@switchyard/payment-sandbox';
 import { loadConfig } from '@switchyard/service-kit';
-import { startServiceUnderTest } from '@switchyard/testing';
+import { createEvent } from '@switchyard/contracts';
+import {
+  freePort,
+  publishEvent,
+  queryDb,
+  startServiceUnderTest,
+  waitFor,
+} from '@switchyard/testing';
 import { buildApp } from '../src/app.js';
 import { PaymentConfig } from '../src/config.js';
 
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const sandboxApiKey = 'sk_test_payment_suite';
+export const webhookSecret = 'whsec_payment_suite_secret';
 
-/** The payment service on a fresh real database, broker namespace and JWKS. */
-export const startPaymentService = () =>
-  startServiceUnderTest({
+/**
+ * The payment service on a fresh real database and broker namespace, listening on a real port,
+ * with the payment-provider sandbox (a real HTTP server) sending it signed webhooks.
+ */
+export async function startPaymentService(
+  options: { env?: Record<string, string>; providerDown?: boolean } = {},
+) {
+  const servicePort = await freePort();
+  const sandboxPort = await freePort();
+  const sandbox = await buildSandbox(
+    loadConfig(SandboxConfig, {
+      PORT: String(sandboxPort),
+      LOG_LEVEL: 'silent',
+      SANDBOX_API_KEY: sandboxApiKey,
+      SANDBOX_WEBHOOK_SECRET: webhookSecret,
+      SANDBOX_WEBHOOK_URL: `http://127.0.0.1:${servicePort}/v1/payments/webhooks/provider`,
+      SANDBOX_DELAY_MS: '300',
+      SANDBOX_HANG_MS: '3000',
+      SANDBOX_WEBHOOK_RETRY_MS: '100',
+    }),
+  );
+  // providerDown: the provider is unreachable until the test calls startSandbox().
+  const startSandbox = () => sandbox.listen({ port: sandboxPort, host: '127.0.0.1' });
+  if (!options.providerDown) await startSandbox();
+  const service = await startServiceUnderTest({
     service: 'payment',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
-    build: (env) => buildApp(loadConfig(PaymentConfig, env)),
+    env: {
+      PROVIDER_URL: `http://127.0.0.1:${sandboxPort}`,
+      PROVIDER_API_KEY: sandboxApiKey,
+      PROVIDER_WEBHOOK_SECRET: webhookSecret,
+      PROVIDER_TIMEOUT_MS: '1000',
+      PROVIDER_RETRY_BASE_MS: '50',
+      // The jobs are run by hand in tests (app.jobs.*.runNow()), not on a timer.
+      RECONCILE_INTERVAL_MS: '3600000',
+      WATCHDOG_INTERVAL_MS: '3600000',
+      STUCK_AFTER_SECONDS: '1',
+      GIVE_UP_AFTER_SECONDS: '3600',
+      ...options.env,
+    },
+    build: (e) => buildApp(loadConfig(PaymentConfig, e)),
   });
+  await service.app.listen({ port: servicePort, host: '127.0.0.1' });
+  return {
+    ...service,
+    sandbox,
+    startSandbox,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    serviceUrl: `http://127.0.0.1:${servicePort}`,
+    async close() {
+      await service.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export type PaymentService = Awaited<ReturnType<typeof startPaymentService>>;
+
+export interface PaymentRow {
+  id: string;
+  status: string;
+  provider_charge_id: string | null;
+  amount_minor: number;
+  amount_refunded_minor: number;
+  failure_reason: string | null;
+  order_cancelled: boolean;
+}
+
+/** An order.created event, as the order service publishes it. */
+export function orderCreated(paymentMethod: string, amount = 2500, userId = randomUUID()) {
+  const orderId = randomUUID();
+  return createEvent('order.created', {
+    source: 'order',
+    subject: orderId,
+    data: {
+      orderId,
+      userId,
+      paymentMethod,
+      total: { amount, currency: 'EUR' },
+      lines: [
+        {
+          productId: randomUUID(),
+          name: 'Mug',
+          quantity: 1,
+          unitPrice: { amount, currency: 'EUR' },
+        },
+      ],
+    },
+  });
+}
+
+export async function paymentOf(
+  service: PaymentService,
+  orderId: string,
+): Promise<PaymentRow | undefined> {
+  const [row] = await queryDb<PaymentRow>(
+    service.ctx.databaseUrl,
+    'SELECT * FROM payments WHERE order_id = $1',
+    [orderId],
+  );
+  return row;
+}
+
+export async function waitForPayment(
+  service: PaymentService,
+  orderId: string,
+  until: (p: PaymentRow) => boolean,
+  what: string,
+): Promise<PaymentRow> {
+  let found: PaymentRow | undefined;
+  await waitFor(
+    async () => {
+      found = await paymentOf(service, orderId);
+      return found !== undefined && until(found);
+    },
+    { what },
+  );
+  return found!;
+}
+
+/** The events this service announced about an order, in order (from its outbox). */
+export async function eventsAbout(service: PaymentService, orderId: string): Promise<string[]> {
+  const rows = await queryDb<{ event_type: string }>(
+    service.ctx.databaseUrl,
+    'SELECT event_type FROM outbox_events WHERE message_key = $1 ORDER BY seq',
+    [orderId],
+  );
+  return rows.map((r) => r.event_type);
+}
+
+/** Place an order's charge the way production does: order.created over Kafka. */
+export async function chargeOrder(service: PaymentService, paymentMethod: string, amount = 2500) {
+  const event = orderCreated(paymentMethod, amount);
+  await publishEvent(service.ctx.namespace, event);
+  return event.data;
+}

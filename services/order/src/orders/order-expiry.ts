@@ -1,48 +1,32 @@
 import type { Logger } from '@switchyard/messaging';
+import { PeriodicTask } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { expireUnpaidOrders } from './expire-unpaid-orders.js';
 import { ordersExpired } from './order-metrics.js';
 
-/** Runs the expiry sweep every `intervalMs` in this replica (safe with several replicas). */
-export class OrderExpiry {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
-  constructor(
-    private readonly options: {
-      db: Db;
-      logger: Logger;
-      paymentTimeoutSeconds: number;
-      intervalMs: number;
-      /** After a sweep that expired orders: invalidate caches, nudge the outbox relay. */
-      onExpired: () => Promise<void>;
+/**
+ * The order side of the saga's watchdog: an order still waiting for payment past its deadline is
+ * cancelled and compensated. Runs in every replica; the sweep's row locks keep it single.
+ */
+export function orderExpiryTask(options: {
+  db: Db;
+  logger: Logger;
+  paymentTimeoutSeconds: number;
+  intervalMs: number;
+  /** After a sweep that expired orders: invalidate caches, nudge the outbox relay. */
+  onExpired: () => Promise<void>;
+}): PeriodicTask {
+  return new PeriodicTask({
+    name: 'order expiry sweep',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: async () => {
+      const olderThan = new Date(Date.now() - options.paymentTimeoutSeconds * 1000);
+      const expired = await expireUnpaidOrders(options.db, { olderThan });
+      if (expired === 0) return;
+      ordersExpired.inc(expired);
+      options.logger.info({ expired }, 'expired unpaid orders');
+      await options.onExpired();
     },
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.sweep().finally(() => (this.running = null));
-    }, this.options.intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.running) await this.running;
-  }
-
-  async sweep(): Promise<void> {
-    try {
-      const olderThan = new Date(Date.now() - this.options.paymentTimeoutSeconds * 1000);
-      const expired = await expireUnpaidOrders(this.options.db, { olderThan });
-      if (expired > 0) {
-        ordersExpired.inc(expired);
-        this.options.logger.info({ expired }, 'expired unpaid orders');
-        await this.options.onExpired();
-      }
-    } catch (error) {
-      this.options.logger.error({ err: error }, 'order expiry sweep failed; will retry');
-    }
-  }
+  });
 }

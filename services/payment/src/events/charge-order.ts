@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, type EventEnvelope } from '@switchyard/contracts';
-import { enqueueEvent, type EventHandler, type SqlClient } from '@switchyard/messaging';
+import type { EventHandler } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { ChargeResult, PaymentProvider } from '../provider/payment-provider.js';
+import type { ChargeAttempt, PaymentProcessor } from '../payments/payment-processor.js';
+
+type Prepared = { paymentId: string; attempt: ChargeAttempt | null };
 
 /**
  * order.created → charge the order once. `prepare` (outside the inbox transaction) records the
- * payment and calls the provider with the payment id as idempotency key, so a redelivery or a
- * crash mid-way charges nothing twice; `handle` stores the outcome and its event atomically.
+ * payment and asks the provider, with the payment id as idempotency key, so a redelivery or a
+ * crash mid-way charges nothing twice; `handle` applies the answer under the payment's lock —
+ * the same state machine the provider's webhook for this charge goes through, in either order.
  */
 export function chargeOrderHandler(
   db: Db,
-  provider: PaymentProvider,
-): EventHandler<'order.created', ChargeResult & { paymentId: string }> {
+  processor: PaymentProcessor,
+): EventHandler<'order.created', Prepared> {
   return {
     async prepare(event) {
       const { orderId, userId, total, paymentMethod } = event.data;
@@ -30,42 +32,16 @@ export function chargeOrderHandler(
           status: 'pending',
         },
       });
-      const result = await provider.charge({
-        idempotencyKey: payment.id,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        paymentMethod: payment.paymentMethod,
-      });
-      return { ...result, paymentId: payment.id };
+      if (payment.status !== 'pending') return { paymentId: payment.id, attempt: null };
+      return { paymentId: payment.id, attempt: await processor.requestCharge(payment) };
     },
 
-    async handle(event: EventEnvelope<'order.created'>, sql: SqlClient, result) {
-      const tx = sql as unknown as Prisma.TransactionClient;
-      const succeeded = result.status === 'succeeded';
-      const updated = await tx.payment.updateMany({
-        where: { id: result.paymentId, status: 'pending' },
-        data: {
-          status: succeeded ? 'succeeded' : 'failed',
-          providerChargeId: result.chargeId,
-          failureReason: succeeded ? null : result.reason,
-        },
-      });
-      if (updated.count === 0) return; // already settled by an earlier delivery
-      const { orderId, userId, total } = event.data;
-      const common = { paymentId: result.paymentId, orderId, userId, amount: total };
-      await enqueueEvent(
-        tx,
-        succeeded
-          ? createEvent('payment.succeeded', {
-              source: 'payment',
-              subject: orderId,
-              data: { ...common, providerChargeId: result.chargeId },
-            })
-          : createEvent('payment.failed', {
-              source: 'payment',
-              subject: orderId,
-              data: { ...common, reason: result.status === 'declined' ? result.reason : 'unknown' },
-            }),
+    async handle(_event, sql, prepared) {
+      if (!prepared.attempt) return; // settled by an earlier delivery
+      await processor.recordChargeAttempt(
+        sql as unknown as Prisma.TransactionClient,
+        prepared.paymentId,
+        prepared.attempt,
       );
     },
   };

@@ -1,40 +1,60 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { assertScope, identityOf } from '@switchyard/service-kit';
-import type { Payment } from '../generated/prisma/client.js';
-import { PaymentList, PaymentQuery } from '../schemas/payment.js';
+import { assertScope, identityOf, notFound } from '@switchyard/service-kit';
+import { listPayments, toPaymentView } from '../payments/payment-queries.js';
+import { PaymentIdParams, PaymentList, PaymentQuery, PaymentView } from '../schemas/payment.js';
 
-const toView = (p: Payment) => ({
-  id: p.id,
-  orderId: p.orderId,
-  amount: { amount: p.amountMinor, currency: p.currency },
-  status: p.status as 'pending' | 'succeeded' | 'failed',
-  ...(p.failureReason ? { failureReason: p.failureReason } : {}),
-  createdAt: p.createdAt.toISOString(),
-  updatedAt: p.updatedAt.toISOString(),
-});
-
-/** A customer's own payments, optionally for one order. */
+/** A customer's own payments (another user's are 404); machine clients with payments:read all. */
 export async function paymentRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', app.authenticate);
+  const security = [{ bearerAuth: [] }];
+
+  const ownerFilter = (request: Parameters<typeof identityOf>[0]) => {
+    const caller = identityOf(request);
+    if (caller.clientId) {
+      assertScope(caller, 'payments:read');
+      return {};
+    }
+    return { userId: caller.userId };
+  };
 
   app.get(
     '/v1/payments',
-    { schema: { tags: ['payments'], querystring: PaymentQuery, response: { 200: PaymentList } } },
+    {
+      schema: {
+        tags: ['payments'],
+        security,
+        querystring: PaymentQuery,
+        response: { 200: PaymentList },
+      },
+    },
     async (request) => {
-      const caller = identityOf(request);
-      // A machine client granted payments:read sees all payments; a person only their own.
-      if (caller.clientId) assertScope(caller, 'payments:read');
-      const payments = await app.db.payment.findMany({
-        where: {
-          ...(caller.clientId ? {} : { userId: caller.userId }),
-          ...(request.query.orderId ? { orderId: request.query.orderId } : {}),
-        },
-        orderBy: { createdAt: 'desc' },
-        take: 100,
+      const { rows, nextCursor } = await listPayments(app.db, {
+        ...request.query,
+        ...ownerFilter(request),
       });
-      return { items: payments.map(toView) };
+      return { items: rows.map(toPaymentView), nextCursor };
+    },
+  );
+
+  app.get(
+    '/v1/payments/:id',
+    {
+      schema: {
+        tags: ['payments'],
+        security,
+        params: PaymentIdParams,
+        response: { 200: PaymentView },
+      },
+    },
+    async (request) => {
+      const payment = await app.db.payment.findFirst({
+        where: { id: request.params.id, ...ownerFilter(request) },
+        include: { refunds: true },
+      });
+      if (!payment) throw notFound('payment');
+      return toPaymentView(payment);
     },
   );
 }

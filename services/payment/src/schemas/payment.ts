@@ -1,19 +1,89 @@
 import { Type } from '@sinclair/typebox';
 import { Money } from '@switchyard/contracts';
 
+const PaymentStatus = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+]);
+
 export const PaymentQuery = Type.Object(
-  { orderId: Type.Optional(Type.String({ format: 'uuid' })) },
+  {
+    orderId: Type.Optional(Type.String({ format: 'uuid' })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 );
+
+export const AdminPaymentQuery = Type.Object(
+  {
+    orderId: Type.Optional(Type.String({ format: 'uuid' })),
+    userId: Type.Optional(Type.String({ format: 'uuid' })),
+    status: Type.Optional(PaymentStatus),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PaymentIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const RefundView = Type.Object({
+  id: Type.String(),
+  amount: Money,
+  status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  reason: Type.String(),
+  requestedBy: Type.String({
+    description: 'admin:<user id>, system (order cancelled) or provider',
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+});
 
 export const PaymentView = Type.Object({
   id: Type.String(),
   orderId: Type.String(),
   amount: Money,
-  status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  refunded: Money,
+  status: PaymentStatus,
   failureReason: Type.Optional(Type.String()),
+  refunds: Type.Array(RefundView),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
-export const PaymentList = Type.Object({ items: Type.Array(PaymentView) });
+export const AdminPaymentView = Type.Composite([
+  PaymentView,
+  Type.Object({
+    userId: Type.String(),
+    providerChargeId: Type.Union([Type.String(), Type.Null()]),
+    paymentMethod: Type.String(),
+  }),
+]);
+
+export const PaymentList = Type.Object({
+  items: Type.Array(PaymentView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const AdminPaymentList = Type.Object({
+  items: Type.Array(AdminPaymentView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const RefundRequest = Type.Object(
+  {
+    /** Defaults to everything left to refund. */
+    amount: Type.Optional(Money),
+    reason: Type.String({ minLength: 1, maxLength: 500, default: 'requested_by_admin' }),
+  },
+  { additionalProperties: false },
+);
+
+export const RefundHeaders = Type.Object({
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 255,
+    description: 'Required: a retried refund request with the same key returns the first refund',
+  }),
+});

@@ -1,51 +1,26 @@
-import { undocumentedRoutes } from '@switchyard/service-kit';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { createEvent, Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
+import { undocumentedRoutes } from '@switchyard/service-kit';
+import { consumedEvents, publishEvent, queryDb, waitFor } from '@switchyard/testing';
 import {
-  parseMessage,
-  publishEvent,
-  queryDb,
-  readTopic,
-  waitFor,
-  consumedEvents,
-} from '@switchyard/testing';
-import { serviceDir, startPaymentService } from '../support.js';
+  chargeOrder,
+  eventsAbout,
+  orderCreated,
+  serviceDir,
+  startPaymentService,
+  waitForPayment,
+  type PaymentService,
+} from '../support.js';
 
-describe('payment service', () => {
-  let service: Awaited<ReturnType<typeof startPaymentService>>;
+describe('charging orders through the provider sandbox', () => {
+  let service: PaymentService;
   beforeAll(async () => {
     service = await startPaymentService();
   });
   afterAll(() => service.close());
 
-  const orderCreated = (paymentMethod: string, userId = randomUUID()) => {
-    const orderId = randomUUID();
-    return createEvent('order.created', {
-      source: 'order',
-      subject: orderId,
-      data: {
-        orderId,
-        userId,
-        paymentMethod,
-        total: { amount: 2500, currency: 'EUR' },
-        lines: [
-          {
-            productId: randomUUID(),
-            name: 'Mug',
-            quantity: 2,
-            unitPrice: { amount: 1250, currency: 'EUR' },
-          },
-        ],
-      },
-    });
-  };
-  const paymentEvents = (orderId: string) =>
-    readTopic(service.ctx.namespace + Topics.payments, (m) => m.key?.toString() === orderId);
-
   it('documents every route it serves in its OpenAPI document', () => {
-    expect(service.app.routeInventory.length).toBeGreaterThan(4);
+    expect(service.app.routeInventory.length).toBeGreaterThan(6);
     expect(undocumentedRoutes(service.app)).toEqual([]);
   });
 
@@ -58,76 +33,88 @@ describe('payment service', () => {
     ).toEqual([]);
   });
 
-  it('charges an order and publishes payment.succeeded', async () => {
-    const event = orderCreated('pm_card_visa');
-    await publishEvent(service.ctx.namespace, event);
-    const [message] = await paymentEvents(event.data.orderId);
-    const result = parseMessage(message!);
-    expect(result.name).toBe('payment.succeeded');
-    expect(result.data).toMatchObject({
-      orderId: event.data.orderId,
-      amount: { amount: 2500, currency: 'EUR' },
-    });
+  it('charges an order and announces payment.succeeded once, whichever of answer and webhook comes first', async () => {
+    const order = await chargeOrder(service, 'pm_card_visa');
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status === 'succeeded',
+      'paid',
+    );
+    expect(payment.provider_charge_id).toMatch(/^ch_/);
+    // The webhook for the same charge arrives too; it must change nothing.
+    await waitFor(
+      async () =>
+        (await service.app.inject({ url: '/metrics' })).body.includes(
+          'payment_provider_webhooks_total{outcome="applied"}',
+        ),
+      { what: 'the webhook applied' },
+    );
+    expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
   });
 
-  it('publishes payment.failed with the reason for a declined card', async () => {
-    const event = orderCreated('pm_card_declined');
-    await publishEvent(service.ctx.namespace, event);
-    const [message] = await paymentEvents(event.data.orderId);
-    expect(parseMessage(message!)).toMatchObject({
-      name: 'payment.failed',
-      data: { reason: 'card_declined' },
-    });
+  it.each([
+    ['pm_card_declined', 'card_declined'],
+    ['pm_card_insufficient_funds', 'insufficient_funds'],
+  ])('fails %s with reason %s', async (method, reason) => {
+    const order = await chargeOrder(service, method);
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status === 'failed',
+      'failed',
+    );
+    expect(payment.failure_reason).toBe(reason);
+    expect(await eventsAbout(service, order.orderId)).toEqual(['payment.failed']);
   });
 
-  it('charges once and publishes one result when order.created is delivered three times', async () => {
+  it('answers pending for a delayed charge and settles it from the webhook', async () => {
+    const order = await chargeOrder(service, 'pm_card_delayed');
+    await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.provider_charge_id !== null,
+      'charge made',
+    );
+    expect((await waitForPayment(service, order.orderId, () => true, 'row')).status).toBe(
+      'pending',
+    );
+    await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status === 'succeeded',
+      'settled by webhook',
+    );
+    expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
+  });
+
+  it('charges once and announces once when order.created is delivered three times', async () => {
     const event = orderCreated('pm_card_visa');
     await publishEvent(service.ctx.namespace, event, 3);
     await waitFor(
-      async () => {
-        const metrics = (await service.app.inject({ url: '/metrics' })).body;
-        return consumedEvents(metrics, 'order.created', 'duplicate') >= 2;
-      },
+      async () =>
+        consumedEvents(
+          (await service.app.inject({ url: '/metrics' })).body,
+          'order.created',
+          'duplicate',
+        ) >= 2,
       { what: 'both duplicates consumed' },
     );
-    const payments = await queryDb(
-      service.ctx.databaseUrl,
-      'SELECT status FROM payments WHERE order_id = $1',
-      [event.data.orderId],
-    );
-    expect(payments).toEqual([{ status: 'succeeded' }]);
-    const results = await queryDb(
-      service.ctx.databaseUrl,
-      'SELECT 1 FROM outbox_events WHERE message_key = $1',
-      [event.data.orderId],
-    );
-    expect(results).toHaveLength(1);
+    await waitForPayment(service, event.data.orderId, (p) => p.status === 'succeeded', 'paid');
+    expect(await eventsAbout(service, event.data.orderId)).toEqual(['payment.succeeded']);
+    const charges = (await (
+      await fetch(`${service.sandboxUrl}/v1/charges?limit=100`, {
+        headers: { authorization: 'Bearer sk_test_payment_suite' },
+      })
+    ).json()) as { data: { metadata: Record<string, string> }[] };
+    expect(charges.data.filter((c) => c.metadata.order_id === event.data.orderId)).toHaveLength(1);
   });
 
-  it("shows a customer their payment for an order, and nobody else's", async () => {
-    const owner = randomUUID();
-    const event = orderCreated('pm_card_visa', owner);
-    await publishEvent(service.ctx.namespace, event);
-    await paymentEvents(event.data.orderId);
-    const url = `/v1/payments?orderId=${event.data.orderId}`;
-    const mine = await service.app.inject({
-      url,
-      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` },
-    });
-    expect(mine.statusCode).toBe(200);
-    expect(mine.json().items).toEqual([
-      expect.objectContaining({ orderId: event.data.orderId, status: 'succeeded' }),
-    ]);
-    const theirs = await service.app.inject({
-      url,
-      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID() })}` },
-    });
-    expect(theirs.json().items).toEqual([]);
-    expect((await service.app.inject({ url })).statusCode).toBe(401);
-    const bad = await service.app.inject({
-      url: '/v1/payments?orderId=nope',
-      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` },
-    });
-    expect(bad.statusCode).toBe(400);
+  it('keeps one payment row per order', async () => {
+    const rows = await queryDb(
+      service.ctx.databaseUrl,
+      'SELECT order_id FROM payments GROUP BY order_id HAVING count(*) > 1',
+    );
+    expect(rows).toEqual([]);
   });
 });

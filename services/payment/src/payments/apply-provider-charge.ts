@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { enqueueEvent } from '@switchyard/messaging';
+import type { Prisma } from '../generated/prisma/client.js';
+import type { ProviderCharge } from '../provider/provider-types.js';
+import { planChargeUpdate, planChangesNothing, type PaymentStatus } from './charge-plan.js';
+import { lockPayment } from './lock-payment.js';
+import { paymentFailed, paymentRefunded, paymentSucceeded } from './payment-events.js';
+import { ensureCancellationRefund } from './refunds.js';
+
+type Tx = Prisma.TransactionClient;
+
+export interface ApplyResult {
+  changed: boolean;
+  /** Refunds created here that should now be sent to the provider (after commit). */
+  refundsToExecute: string[];
+}
+
+/**
+ * Bring a payment in line with the provider's snapshot of its charge, under the payment's lock,
+ * announcing each change (payment.succeeded / failed / refunded) in the same transaction.
+ */
+export async function applyProviderCharge(
+  tx: Tx,
+  paymentId: string,
+  charge: ProviderCharge,
+): Promise<ApplyResult> {
+  const payment = await lockPayment(tx, { id: paymentId });
+  if (!payment) throw new Error(`payment ${paymentId} not found`);
+  const plan = planChargeUpdate(
+    { ...payment, status: payment.status as PaymentStatus },
+    payment.refunds,
+    charge,
+  );
+  let current = payment;
+  if (!payment.providerChargeId || plan.status) {
+    current = {
+      ...payment,
+      ...(await tx.payment.update({
+        where: { id: paymentId },
+        data: {
+          providerChargeId: charge.id,
+          ...(plan.status?.to === 'succeeded'
+            ? { status: 'succeeded', failureReason: null, lastProviderError: null }
+            : {}),
+          ...(plan.status?.to === 'failed'
+            ? { status: 'failed', failureReason: plan.status.reason }
+            : {}),
+        },
+      })),
+    };
+  }
+  if (plan.status?.to === 'succeeded') await enqueueEvent(tx, paymentSucceeded(current, charge.id));
+  if (plan.status?.to === 'failed')
+    await enqueueEvent(tx, paymentFailed(current, plan.status.reason));
+
+  let refunded = current.amountRefundedMinor;
+  for (const done of plan.refundsSucceeded) {
+    const refund = await tx.paymentRefund.update({
+      where: { id: done.refundId },
+      data: {
+        status: 'succeeded',
+        providerRefundId: done.providerRefundId,
+        lastProviderError: null,
+      },
+    });
+    refunded += refund.amountMinor;
+    await enqueueEvent(tx, paymentRefunded(current, refund, refunded));
+  }
+  for (const found of plan.refundsDiscovered) {
+    const refund = await tx.paymentRefund.create({
+      data: {
+        id: randomUUID(),
+        paymentId,
+        amountMinor: found.amountMinor,
+        status: 'succeeded',
+        reason: found.reason,
+        requestedBy: 'provider',
+        providerRefundId: found.providerRefundId,
+      },
+    });
+    refunded += refund.amountMinor;
+    await enqueueEvent(tx, paymentRefunded(current, refund, refunded));
+  }
+  if (refunded !== current.amountRefundedMinor)
+    await tx.payment.update({ where: { id: paymentId }, data: { amountRefundedMinor: refunded } });
+
+  const cancellationRefund = await ensureCancellationRefund(tx, paymentId);
+  return {
+    changed: !planChangesNothing(plan),
+    refundsToExecute: cancellationRefund ? [cancellationRefund] : [],
+  };
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '@switchyard/service-kit';
+import type { Prisma } from '../generated/prisma/client.js';
+import { lockPayment, type LockedPayment } from './lock-payment.js';
+
+type Tx = Prisma.TransactionClient;
+
+const CANCELLATION_KEY = 'order-cancelled';
+
+/** What may still be refunded: captured, minus refunded, minus refunds under way. */
+export function refundable(payment: LockedPayment): number {
+  if (payment.status !== 'succeeded') return 0;
+  const underWay = payment.refunds
+    .filter((r) => r.status === 'pending')
+    .reduce((sum, r) => sum + r.amountMinor, 0);
+  return payment.amountMinor - payment.amountRefundedMinor - underWay;
+}
+
+/**
+ * An admin's refund request, recorded as pending (the provider is asked after commit). Under the
+ * payment's lock, so two concurrent requests can never together exceed what was captured. The
+ * Idempotency-Key makes a retried request return the first refund instead of a second one.
+ */
+export async function requestRefund(
+  tx: Tx,
+  input: {
+    paymentId: string;
+    amountMinor?: number;
+    currency?: string;
+    reason: string;
+    requestedBy: string;
+    idempotencyKey: string;
+  },
+) {
+  const payment = await lockPayment(tx, { id: input.paymentId });
+  if (!payment) throw new AppError('NOT_FOUND', 'payment not found');
+  const earlier = payment.refunds.find((r) => r.idempotencyKey === input.idempotencyKey);
+  if (earlier) {
+    if (input.amountMinor !== undefined && input.amountMinor !== earlier.amountMinor)
+      throw new AppError('UNPROCESSABLE', 'this Idempotency-Key was used for another refund');
+    return { refund: earlier, replayed: true };
+  }
+  if (payment.status !== 'succeeded')
+    throw new AppError('CONFLICT', `payment is ${payment.status}; only captured money is refunded`);
+  if (input.currency && input.currency !== payment.currency)
+    throw new AppError('UNPROCESSABLE', `payment is in ${payment.currency}, not ${input.currency}`);
+  const left = refundable(payment);
+  const amount = input.amountMinor ?? left;
+  if (left <= 0) throw new AppError('UNPROCESSABLE', 'nothing is left to refund on this payment');
+  if (amount > left)
+    throw new AppError(
+      'UNPROCESSABLE',
+      `refund of ${amount} exceeds the ${left} ${payment.currency} minor units left to refund`,
+    );
+  const refund = await tx.paymentRefund.create({
+    data: {
+      id: randomUUID(),
+      paymentId: payment.id,
+      amountMinor: amount,
+      status: 'pending',
+      reason: input.reason,
+      requestedBy: input.requestedBy,
+      idempotencyKey: input.idempotencyKey,
+    },
+  });
+  return { refund, replayed: false };
+}
+
+/**
+ * The saga's last compensation: a payment whose order was cancelled (expired, cancelled by the
+ * customer) must give back whatever it captured — also when the money arrives after the
+ * cancellation. Creates (once per payment) a pending refund of what is left; returns its id.
+ */
+export async function ensureCancellationRefund(tx: Tx, paymentId: string): Promise<string | null> {
+  const payment = await lockPayment(tx, { id: paymentId });
+  if (
+    !payment?.orderCancelled ||
+    payment.refunds.some((r) => r.idempotencyKey === CANCELLATION_KEY)
+  )
+    return null;
+  const left = refundable(payment);
+  if (left <= 0) return null;
+  const refund = await tx.paymentRefund.create({
+    data: {
+      id: randomUUID(),
+      paymentId,
+      amountMinor: left,
+      status: 'pending',
+      reason: 'order_cancelled',
+      requestedBy: 'system',
+      idempotencyKey: CANCELLATION_KEY,
+    },
+  });
+  return refund.id;
+}
