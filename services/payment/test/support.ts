@@ -83,6 +83,7 @@ export interface PaymentRow {
   amount_minor: number;
   amount_refunded_minor: number;
   failure_reason: string | null;
+  last_provider_error: string | null;
   order_cancelled: boolean;
 }
 

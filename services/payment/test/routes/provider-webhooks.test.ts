@@ -1,0 +1,192 @@
+import { createHmac } from 'node:crypto';
+import { queryDb } from '@switchyard/testing';
+import {
+  chargeOrder,
+  eventsAbout,
+  startPaymentService,
+  waitForPayment,
+  webhookSecret,
+  type PaymentService,
+} from '../support.js';
+
+/** A webhook exactly as a provider sends it (or, with other arguments, as an attacker might). */
+function signed(event: unknown, options: { secret?: string; at?: number } = {}) {
+  const body = JSON.stringify(event);
+  const t = options.at ?? Math.floor(Date.now() / 1000);
+  const v1 = createHmac('sha256', options.secret ?? webhookSecret)
+    .update(`${t}.${body}`)
+    .digest('hex');
+  return { body, signature: `t=${t},v1=${v1}` };
+}
+
+describe('provider webhooks', () => {
+  let service: PaymentService;
+  beforeAll(async () => {
+    service = await startPaymentService();
+  });
+  afterAll(() => service.close());
+
+  const deliver = (hook: { body: string; signature: string }) =>
+    service.app.inject({
+      method: 'POST',
+      url: '/v1/payments/webhooks/provider',
+      headers: { 'content-type': 'application/json', 'sandbox-signature': hook.signature },
+      payload: hook.body,
+    });
+
+  /** A pending charge at the sandbox (settled only by hand), and our payment for it. */
+  async function pendingCharge(amount = 2000) {
+    const order = await chargeOrder(service, 'pm_card_pending', amount);
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.provider_charge_id !== null,
+      'charge made',
+    );
+    return { order, payment };
+  }
+
+  const chargeSnapshot = (
+    payment: { id: string; provider_charge_id: string | null },
+    orderId: string,
+    over: Record<string, unknown> = {},
+  ) => ({
+    id: payment.provider_charge_id,
+    amount: 2000,
+    currency: 'EUR',
+    status: 'succeeded',
+    failure_code: null,
+    metadata: { payment_id: payment.id, order_id: orderId },
+    amount_refunded: 0,
+    refunds: [],
+    created: Math.floor(Date.now() / 1000),
+    ...over,
+  });
+
+  it('applies an event delivered five times exactly once', async () => {
+    const { order, payment } = await pendingCharge();
+    const hook = signed({
+      id: `evt_${payment.id}`,
+      type: 'charge.succeeded',
+      created: 0,
+      data: { object: chargeSnapshot(payment, order.orderId) },
+    });
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => deliver(hook)));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.filter((a) => a.json().duplicate)).toHaveLength(4);
+    expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
+  });
+
+  it('converges when a refund arrives before its charge', async () => {
+    const { order, payment } = await pendingCharge();
+    const refund = {
+      id: 're_early',
+      charge: payment.provider_charge_id,
+      amount: 500,
+      status: 'succeeded',
+      metadata: {},
+    };
+    const refunded = signed({
+      id: `evt_refund_${payment.id}`,
+      type: 'charge.refunded',
+      created: 0,
+      data: {
+        object: chargeSnapshot(payment, order.orderId, { amount_refunded: 500, refunds: [refund] }),
+      },
+    });
+    const succeeded = signed({
+      id: `evt_charge_${payment.id}`,
+      type: 'charge.succeeded',
+      created: 0,
+      data: { object: chargeSnapshot(payment, order.orderId) },
+    });
+    expect((await deliver(refunded)).statusCode).toBe(200);
+    expect((await deliver(succeeded)).statusCode).toBe(200);
+    expect((await deliver(refunded)).statusCode).toBe(200);
+    const after = await waitForPayment(service, order.orderId, () => true, 'payment');
+    expect(after).toMatchObject({ status: 'succeeded', amount_refunded_minor: 500 });
+    expect(await eventsAbout(service, order.orderId)).toEqual([
+      'payment.succeeded',
+      'payment.refunded',
+    ]);
+  });
+
+  it.each([
+    ['a stale timestamp', () => ({ at: Math.floor(Date.now() / 1000) - 3600 })],
+    ['a wrong secret', () => ({ secret: 'whsec_not_the_provider_secret' })],
+  ])('refuses %s with 400 and changes nothing', async (_what, options) => {
+    const { order, payment } = await pendingCharge();
+    const hook = signed(
+      {
+        id: `evt_bad_${payment.id}`,
+        type: 'charge.succeeded',
+        created: 0,
+        data: { object: chargeSnapshot(payment, order.orderId) },
+      },
+      options(),
+    );
+    const res = await deliver(hook);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect((await waitForPayment(service, order.orderId, () => true, 'row')).status).toBe(
+      'pending',
+    );
+  });
+
+  it('refuses a body changed by one byte after signing', async () => {
+    const { order, payment } = await pendingCharge();
+    const hook = signed({
+      id: `evt_tamper_${payment.id}`,
+      type: 'charge.succeeded',
+      created: 0,
+      data: { object: chargeSnapshot(payment, order.orderId, { amount: 2000 }) },
+    });
+    const tampered = { ...hook, body: hook.body.replace('"amount":2000', '"amount":2001') };
+    expect(tampered.body).toHaveLength(hook.body.length + 0);
+    expect((await deliver(tampered)).statusCode).toBe(400);
+    expect((await deliver({ ...hook, signature: '' })).statusCode).toBe(400);
+    expect(await eventsAbout(service, order.orderId)).toEqual([]);
+  });
+
+  it('refuses a signed body that is not a charge event with 400', async () => {
+    const res = await deliver(signed({ hello: 'world' }));
+    expect(res.statusCode).toBe(400);
+    const junk = await deliver(signed('not an object'));
+    expect(junk.statusCode).toBe(400);
+  });
+
+  it('acknowledges a charge it does not know without acting on it', async () => {
+    const res = await deliver(
+      signed({
+        id: 'evt_stranger',
+        type: 'charge.succeeded',
+        created: 0,
+        data: { object: { id: 'ch_stranger', status: 'succeeded', metadata: {}, refunds: [] } },
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    const stored = await queryDb(
+      service.ctx.databaseUrl,
+      "SELECT 1 FROM provider_webhook_events WHERE id = 'evt_stranger'",
+    );
+    expect(stored).toHaveLength(1);
+  });
+
+  it('settles from the sandbox’s own signed webhooks, duplicated or out of order', async () => {
+    const twice = await chargeOrder(service, 'pm_card_duplicate_webhook');
+    await waitForPayment(service, twice.orderId, (p) => p.status === 'succeeded', 'paid');
+    const reordered = await chargeOrder(service, 'pm_card_webhooks_out_of_order', 3000);
+    const payment = await waitForPayment(
+      service,
+      reordered.orderId,
+      (p) => p.status === 'succeeded' && p.amount_refunded_minor === 1500,
+      'paid and half refunded',
+    );
+    expect(payment.amount_refunded_minor).toBe(1500);
+    expect(await eventsAbout(service, reordered.orderId)).toEqual([
+      'payment.succeeded',
+      'payment.refunded',
+    ]);
+    expect(await eventsAbout(service, twice.orderId)).toEqual(['payment.succeeded']);
+  });
+});
