@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { Prisma, type Product } from '../generated/prisma/client.js';
+import { recordStockMovement } from './stock-movements.js';
 
 export interface ProductView {
   id: string;
@@ -54,16 +55,24 @@ const duplicateSku = (error: unknown) =>
 
 export async function createProduct(db: Db, input: ProductInput): Promise<ProductView> {
   try {
-    const product = await db.product.create({
-      data: {
-        id: randomUUID(),
-        sku: input.sku,
-        name: input.name,
-        priceMinor: input.price.amount,
-        currency: input.price.currency,
-        stock: input.stock,
-        active: input.active ?? true,
-      },
+    const product = await db.$transaction(async (tx) => {
+      const created = await tx.product.create({
+        data: {
+          id: randomUUID(),
+          sku: input.sku,
+          name: input.name,
+          priceMinor: input.price.amount,
+          currency: input.price.currency,
+          stock: input.stock,
+          active: input.active ?? true,
+        },
+      });
+      await recordStockMovement(tx, {
+        productId: created.id,
+        delta: input.stock,
+        reason: 'initial',
+      });
+      return created;
     });
     return toProductView(product);
   } catch (error) {
@@ -87,7 +96,18 @@ export async function updateProduct(
     ...(changes.stock !== undefined ? { stock: changes.stock } : {}),
     ...(changes.active !== undefined ? { active: changes.active } : {}),
   };
-  const updated = await db.product.updateMany({ where: { id }, data });
-  if (updated.count === 0) return null;
-  return toProductView(await db.product.findUniqueOrThrow({ where: { id } }));
+  return db.$transaction(async (tx) => {
+    // Locked, so the adjustment recorded is exactly the difference this update makes.
+    const [current] = await tx.$queryRaw<
+      { stock: number }[]
+    >`SELECT stock FROM products WHERE id = ${id}::uuid FOR UPDATE`;
+    if (!current) return null;
+    const product = await tx.product.update({ where: { id }, data });
+    await recordStockMovement(tx, {
+      productId: id,
+      delta: product.stock - current.stock,
+      reason: 'adjustment',
+    });
+    return toProductView(product);
+  });
 }

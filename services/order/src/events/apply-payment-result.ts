@@ -47,10 +47,37 @@ async function cancelAndRelease(
   });
 }
 
+/**
+ * payment.refunded → a paid (or fulfilled) order becomes partially_refunded, or refunded once
+ * everything captured is back. The event carries the running total, so a redelivery or a refund
+ * seen twice changes nothing. A cancelled order (its late payment refunded) stays cancelled and
+ * just records the amount.
+ */
+async function recordRefund(
+  event: EventEnvelope<'payment.refunded'>,
+  sql: SqlClient,
+): Promise<void> {
+  const tx = sql as unknown as Tx;
+  const { orderId, totalRefunded, captured, reason } = event.data;
+  const order = await tx.order.findUnique({ where: { id: orderId } });
+  if (!order) throw new Error(`order ${orderId} not found`);
+  if (totalRefunded.amount <= order.refundedMinor) return; // an older total: already counted
+  await tx.order.update({ where: { id: orderId }, data: { refundedMinor: totalRefunded.amount } });
+  if (order.status === OrderStatus.cancelled) return;
+  const to =
+    totalRefunded.amount >= captured.amount ? OrderStatus.refunded : OrderStatus.partiallyRefunded;
+  const moved = await changeStatus(tx, order, to, {
+    actor: 'system',
+    reason: `refunded ${totalRefunded.amount} of ${captured.amount} ${captured.currency} minor units (${reason})`,
+  });
+  if (!moved) throw new Error(`order ${orderId} in ${order.status} cannot become ${to}`);
+}
+
 /** The handlers; `stockChanged` runs after a compensation's commit (cache invalidation). */
 export function paymentResultHandlers(stockChanged: () => Promise<void>): EventHandlers {
   return {
     'payment.succeeded': { handle: markPaid },
     'payment.failed': { handle: cancelAndRelease, afterCommit: stockChanged },
+    'payment.refunded': { handle: recordRefund },
   };
 }

@@ -1,6 +1,8 @@
 import { createEvent } from '@switchyard/contracts';
 import { enqueueEvent } from '@switchyard/messaging';
+import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { recordStockMovement } from '../catalog/stock-movements.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { changeStatus, type Actor } from './change-status.js';
 
@@ -22,6 +24,12 @@ export async function cancelAndReleaseOrder(
       where: { id: line.productId },
       data: { stock: { increment: line.quantity } },
     });
+    await recordStockMovement(tx, {
+      productId: line.productId,
+      orderId: order.id,
+      delta: line.quantity,
+      reason: 'released',
+    });
   }
   await enqueueEvent(
     tx,
@@ -32,4 +40,25 @@ export async function cancelAndReleaseOrder(
     }),
   );
   return true;
+}
+
+/**
+ * The customer cancels their order while its payment is pending. Another user's order is
+ * indistinguishable from none (null → 404); any other state is a conflict. A payment that
+ * succeeds afterwards is refunded by the payment service.
+ */
+export async function cancelByCustomer(
+  db: Db,
+  orderId: string,
+  userId: string,
+): Promise<'cancelled' | 'not_found' | { status: string }> {
+  return db.$transaction(async (tx) => {
+    const order = await tx.order.findFirst({ where: { id: orderId, userId } });
+    if (!order) return 'not_found';
+    const cancelled = await cancelAndReleaseOrder(tx, orderId, {
+      actor: 'customer',
+      reason: 'cancelled by customer',
+    });
+    return cancelled ? 'cancelled' : { status: order.status };
+  });
 }

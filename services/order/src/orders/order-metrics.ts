@@ -9,8 +9,8 @@ export const ordersExpired = new client.Counter({
 });
 
 /**
- * Payments that succeeded for an order already cancelled (e.g. expired first). Until refunds
- * exist (issue 4), each one needs a manual refund: alert on any increase.
+ * Payments that succeeded for an order already cancelled (e.g. expired first). The payment
+ * service refunds each automatically; a rise means slow payments or too short a timeout.
  */
 export const paymentsForCancelledOrders = new client.Counter({
   name: 'payments_for_cancelled_orders_total',

@@ -25,6 +25,7 @@ export function toOrderView(order: OrderWithDetails): OrderView {
       lineTotal: money(l.unitPriceMinor * l.quantity),
     })),
     paymentMethod: order.paymentMethod,
+    refunded: money(order.refundedMinor),
     ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),
     timeline: order.timeline.map((t) => ({
       status: t.toStatus as OrderStatus,

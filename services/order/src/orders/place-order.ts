@@ -4,6 +4,7 @@ import { enqueueEvent } from '@switchyard/messaging';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { recordStockMovement } from '../catalog/stock-movements.js';
 import { recordCreation } from './change-status.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { priceOrder, type RequestedLine } from '../domain/price-order.js';
@@ -68,6 +69,13 @@ export async function placeOrder(
       include: { lines: true },
     });
     await recordCreation(tx, orderId);
+    for (const line of priced.lines)
+      await recordStockMovement(tx, {
+        productId: line.productId,
+        orderId,
+        delta: -line.quantity,
+        reason: 'reserved',
+      });
 
     await enqueueEvent(
       tx,

@@ -8,6 +8,7 @@ import {
   notFound,
   userOf,
 } from '@switchyard/service-kit';
+import { cancelByCustomer } from '../orders/cancel-order.js';
 import { findOrder, listOrders } from '../orders/find-orders.js';
 import {
   claimIdempotencyKey,
@@ -116,6 +117,28 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
         ...request.query,
         ...(caller.clientId ? {} : { userId: caller.userId }),
       });
+    },
+  );
+
+  app.post(
+    '/v1/orders/:id/cancel',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Cancel an order whose payment is still pending (stock is released)',
+        security,
+        params: OrderIdParams,
+        response: { 200: OrderView },
+      },
+    },
+    async (request) => {
+      const outcome = await cancelByCustomer(app.db, request.params.id, userOf(request).userId);
+      if (outcome === 'not_found') throw notFound('order');
+      if (outcome !== 'cancelled')
+        throw new AppError('CONFLICT', `an order in status ${outcome.status} cannot be cancelled`);
+      app.messaging.relay.nudge();
+      await app.catalogCache.invalidate(); // stock released
+      return (await findOrder(app.db, request.params.id))!;
     },
   );
 

@@ -39,6 +39,8 @@ export const OrderView = Type.Object({
   total: Money,
   lines: Type.Array(OrderLineView),
   paymentMethod: Type.String(),
+  /** Refunded so far (the payment service's running total). */
+  refunded: Money,
   cancelReason: Type.Optional(Type.String()),
   timeline: Type.Array(
     Type.Object({
