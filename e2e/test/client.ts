@@ -11,6 +11,7 @@ export interface CallOptions {
   /** A body sent as is, for malformed-input tests. */
   raw?: string;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export function apiClient(baseUrl: string) {
@@ -19,7 +20,7 @@ export function apiClient(baseUrl: string) {
     path: string,
     options: CallOptions = {},
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
     if (options.raw !== undefined) {

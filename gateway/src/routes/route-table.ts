@@ -56,7 +56,14 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
     },
     { prefix: '/v1/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
     { prefix: '/v1/admin/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
-    { prefix: '/v1/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
+    {
+      prefix: '/v1/payments',
+      service: 'payment',
+      upstream: config.PAYMENT_SERVICE_URL,
+      // The payment provider calls this; the HMAC signature is its authentication.
+      publicRoutes: ['POST /v1/payments/webhooks/*'],
+    },
+    { prefix: '/v1/admin/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
     {
       prefix: '/v1/notifications',
       service: 'notification',

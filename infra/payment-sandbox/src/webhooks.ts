@@ -18,6 +18,8 @@ export interface DeliveryRecord {
   chargeId: string;
   attempt: number;
   status: number | 'network_error';
+  /** The exact body sent, so a test can replay a genuine delivery. */
+  body: string;
 }
 
 /** A snapshot of the charge as it is now: later changes do not alter an event already made. */
@@ -80,6 +82,7 @@ export class WebhookSender {
         chargeId: event.data.object.id,
         attempt,
         status,
+        body,
       });
       if (typeof status === 'number' && status >= 200 && status < 300) return;
       this.options.log.warn({ eventId: event.id, attempt, status }, 'webhook delivery failed');

@@ -10,6 +10,8 @@ export interface StackPorts {
   order: number;
   payment: number;
   notification: number;
+  /** The payment-provider sandbox (infra/payment-sandbox), standing in for a real provider. */
+  paymentSandbox: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -18,6 +20,7 @@ export const defaultPorts: StackPorts = {
   order: 4002,
   payment: 4003,
   notification: 4004,
+  paymentSandbox: 4010,
 };
 
 export interface StackOptions {
@@ -33,7 +36,7 @@ export interface StackOptions {
 }
 
 export interface StackProcess {
-  name: 'auth' | 'order' | 'payment' | 'notification' | 'gateway';
+  name: 'auth' | 'order' | 'payment' | 'notification' | 'gateway' | 'payment-sandbox';
   cwd: string;
   /** node arguments: telemetry preloaded, then the compiled server. */
   args: string[];
@@ -42,6 +45,10 @@ export interface StackProcess {
   /** For services owning a database: where their migrations are and which database. */
   database?: { url: string; migrationsDir: string };
 }
+
+// Development-only credentials shared by the local sandbox and the payment service.
+const SANDBOX_API_KEY = 'sk_test_switchyard_sandbox';
+const SANDBOX_WEBHOOK_SECRET = 'whsec_switchyard_sandbox_dev';
 
 function databaseUrl(options: StackOptions, service: string): string {
   const url = new URL(options.postgresUrl);
@@ -89,8 +96,27 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
   return [
     service('auth', { REDIS_URL: options.redisUrl }),
     service('order', { REDIS_URL: options.redisUrl }),
-    service('payment'),
+    service('payment', {
+      PROVIDER_URL: local(options.ports.paymentSandbox),
+      PROVIDER_API_KEY: SANDBOX_API_KEY,
+      PROVIDER_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
+    }),
     service('notification', { SMTP_URL: options.smtpUrl }),
+    {
+      name: 'payment-sandbox',
+      cwd: path.join(repoRoot, 'infra/payment-sandbox'),
+      args: ['dist/server.js'],
+      port: options.ports.paymentSandbox,
+      env: {
+        HOST: '127.0.0.1',
+        LOG_LEVEL: options.logLevel,
+        PORT: String(options.ports.paymentSandbox),
+        SANDBOX_API_KEY,
+        SANDBOX_WEBHOOK_SECRET,
+        // Webhooks come in through the public gateway, as a real provider's would.
+        SANDBOX_WEBHOOK_URL: `${local(options.ports.gateway)}/v1/payments/webhooks/provider`,
+      },
+    },
     {
       name: 'gateway',
       cwd: path.join(repoRoot, 'gateway'),

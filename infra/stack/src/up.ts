@@ -94,6 +94,7 @@ waitUntilReady().then(
     say('all services are ready');
     say(`gateway:      http://127.0.0.1:${defaultPorts.gateway}`);
     say(`captured mail: http://127.0.0.1:${smtpWebPort}`);
+    say(`payment sandbox: http://127.0.0.1:${defaultPorts.paymentSandbox} (test cards: README)`);
     say('press Ctrl-C to stop everything');
   },
   (error) => say(`startup problem: ${(error as Error).message}`),

@@ -28,9 +28,9 @@ export interface PlatformOptions {
 }
 
 /**
- * Start the whole platform — Kafka, SMTP capture, the four services and the gateway — as real
- * processes on free ports, with their own databases and Kafka namespace, isolated from any
- * local stack. Used by the end-to-end tests and the benchmarks.
+ * Start the whole platform — Kafka, SMTP capture, the payment-provider sandbox, the four
+ * services and the gateway — as real processes on free ports, with their own databases and
+ * Kafka namespace, isolated from any local stack. Used by the end-to-end tests and benchmarks.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   await startKafka();
@@ -41,6 +41,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     order: await freePort(),
     payment: await freePort(),
     notification: await freePort(),
+    paymentSandbox: await freePort(),
   };
   const processes = stackProcesses({
     ports,
@@ -86,7 +87,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     running,
     smtp,
     namespace,
-    serviceUrl: (name) => `http://127.0.0.1:${ports[name]}`,
+    serviceUrl: (name) => `http://127.0.0.1:${processes.find((p) => p.name === name)!.port}`,
     async stop() {
       const codes = await Promise.all(running.map((r) => r.stop('SIGTERM')));
       await smtp.stop();

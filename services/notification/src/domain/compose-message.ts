@@ -13,7 +13,8 @@ export type NotifiableEvent =
   | 'user.password_reset_requested'
   | 'order.paid'
   | 'order.cancelled'
-  | 'payment.failed';
+  | 'payment.failed'
+  | 'payment.refunded';
 
 const shortId = (id: string) => id.slice(0, 8);
 
@@ -51,6 +52,16 @@ const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } 
     category: 'payment',
     title: `Payment for order ${shortId(d.orderId)} failed`,
     body: `Your payment of ${formatMoney(d.amount)} for order ${d.orderId} was not accepted (${d.reason}).`,
+  }),
+  'payment.refunded': (d) => ({
+    category: 'payment',
+    title: `Refund of ${formatMoney(d.amount)} for order ${shortId(d.orderId)}`,
+    body:
+      `We refunded ${formatMoney(d.amount)} for order ${d.orderId}` +
+      (d.totalRefunded.amount < d.captured.amount
+        ? ` (${formatMoney(d.totalRefunded)} of ${formatMoney(d.captured)} refunded so far).`
+        : ` — the full ${formatMoney(d.captured)} has now been refunded.`) +
+      ' It may take a few days to appear on your statement.',
   }),
 };
 

@@ -35,6 +35,23 @@ describe('composeMessage', () => {
     expect(message.category).toBe('payment');
     expect(message.body).toContain('card_declined');
   });
+
+  it('tells how much was refunded, and whether that was everything', () => {
+    const refund = (amount: number, total: number) =>
+      composeMessage('payment.refunded', {
+        orderId,
+        userId,
+        paymentId: orderId,
+        refundId: orderId,
+        amount: { amount, currency: 'EUR' },
+        totalRefunded: { amount: total, currency: 'EUR' },
+        captured: { amount: 2500, currency: 'EUR' },
+        reason: 'requested_by_admin',
+      });
+    expect(refund(500, 500).title).toBe('Refund of EUR 5.00 for order 6f1c1f4e');
+    expect(refund(500, 500).body).toContain('EUR 5.00 of EUR 25.00 refunded so far');
+    expect(refund(2000, 2500).body).toContain('the full EUR 25.00 has now been refunded');
+  });
 });
 
 describe('composeMessage for a password reset', () => {

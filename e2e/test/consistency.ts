@@ -1,0 +1,136 @@
+import { queryDb } from '@switchyard/testing';
+
+interface OrderRow {
+  id: string;
+  status: string;
+  total_minor: number;
+  refunded_minor: number;
+}
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  status: string;
+  amount_minor: number;
+  amount_refunded_minor: number;
+  refunds_total: number;
+  provider_charge_id: string | null;
+}
+interface ProviderCharge {
+  id: string;
+  status: string;
+  amount: number;
+  amount_refunded: number;
+  metadata: Record<string, string>;
+}
+
+/**
+ * The invariants every order must satisfy once the platform is quiet, checked across the
+ * order database, the payment database and the provider's own ledger. Returns one line per
+ * violation (empty when consistent).
+ */
+export async function findInconsistencies(options: {
+  orderDb: string;
+  paymentDb: string;
+  providerCharges: ProviderCharge[];
+}): Promise<string[]> {
+  const problems: string[] = [];
+  const report = (line: string) => problems.push(line);
+
+  // Stock: every product's movements sum to its stock, and never below zero.
+  const stockDrift = await queryDb<{ id: string; stock: number; moved: number }>(
+    options.orderDb,
+    `SELECT p.id, p.stock, coalesce(sum(m.delta), 0)::int AS moved
+       FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id
+      GROUP BY p.id HAVING p.stock <> coalesce(sum(m.delta), 0) OR p.stock < 0`,
+  );
+  for (const p of stockDrift)
+    report(`product ${p.id}: stock ${p.stock}, movements sum to ${p.moved}`);
+
+  // Stock per order: each line reserved once; released (in full) exactly when cancelled.
+  const orderStock = await queryDb<{
+    order_id: string;
+    status: string;
+    reserved: number;
+    released: number;
+    ordered: number;
+  }>(
+    options.orderDb,
+    `SELECT o.id AS order_id, o.status,
+            coalesce((SELECT -sum(delta) FROM stock_movements WHERE order_id = o.id AND reason = 'reserved'), 0)::int AS reserved,
+            coalesce((SELECT sum(delta) FROM stock_movements WHERE order_id = o.id AND reason = 'released'), 0)::int AS released,
+            (SELECT sum(quantity) FROM order_lines WHERE order_id = o.id)::int AS ordered
+       FROM orders o`,
+  );
+  for (const o of orderStock) {
+    if (o.reserved !== o.ordered)
+      report(`order ${o.order_id}: reserved ${o.reserved} of ${o.ordered} units`);
+    const expectedRelease = o.status === 'cancelled' ? o.ordered : 0;
+    if (o.released !== expectedRelease)
+      report(
+        `order ${o.order_id} (${o.status}): released ${o.released}, expected ${expectedRelease}`,
+      );
+  }
+
+  // At most one successful charge per order, at the provider itself.
+  const succeededPerOrder = new Map<string, number>();
+  for (const c of options.providerCharges)
+    if (c.status === 'succeeded')
+      succeededPerOrder.set(
+        c.metadata.order_id!,
+        (succeededPerOrder.get(c.metadata.order_id!) ?? 0) + 1,
+      );
+  for (const [orderId, n] of succeededPerOrder)
+    if (n > 1) report(`order ${orderId}: ${n} successful charges at the provider`);
+
+  // Refunds never exceed what was captured, here and at the provider; both agree.
+  const payments = await queryDb<PaymentRow>(
+    options.paymentDb,
+    `SELECT p.id, p.order_id, p.status, p.amount_minor, p.amount_refunded_minor, p.provider_charge_id,
+            coalesce((SELECT sum(amount_minor) FROM payment_refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded'), 0)::int AS refunds_total
+       FROM payments p`,
+  );
+  const chargeById = new Map(options.providerCharges.map((c) => [c.id, c]));
+  for (const p of payments) {
+    if (p.amount_refunded_minor > p.amount_minor)
+      report(`payment ${p.id}: refunded ${p.amount_refunded_minor} of ${p.amount_minor}`);
+    if (p.refunds_total !== p.amount_refunded_minor)
+      report(
+        `payment ${p.id}: refunds sum to ${p.refunds_total}, payment says ${p.amount_refunded_minor}`,
+      );
+    const charge = p.provider_charge_id ? chargeById.get(p.provider_charge_id) : undefined;
+    if (charge && charge.amount_refunded !== p.amount_refunded_minor)
+      report(
+        `payment ${p.id}: provider refunded ${charge.amount_refunded}, we say ${p.amount_refunded_minor}`,
+      );
+    if (charge && charge.status === 'succeeded' && p.status !== 'succeeded')
+      report(`payment ${p.id}: provider charged it, we say ${p.status}`);
+  }
+
+  // The order's state agrees with its payment.
+  const orders = await queryDb<OrderRow>(
+    options.orderDb,
+    'SELECT id, status, total_minor, refunded_minor FROM orders',
+  );
+  const paymentOf = new Map(payments.map((p) => [p.order_id, p]));
+  for (const o of orders) {
+    const p = paymentOf.get(o.id);
+    const captured = p?.status === 'succeeded' ? p.amount_minor : 0;
+    const refunded = p?.amount_refunded_minor ?? 0;
+    if (o.refunded_minor !== refunded)
+      report(`order ${o.id}: says ${o.refunded_minor} refunded, payment ${refunded}`);
+    const agrees: Record<string, boolean> = {
+      pending_payment: !p || p.status === 'pending',
+      paid: captured > 0 && refunded === 0,
+      fulfilled: captured > 0 && refunded === 0,
+      partially_refunded: captured > 0 && refunded > 0 && refunded < captured,
+      refunded: captured > 0 && refunded === captured,
+      // Cancelled: no money kept — never charged, failed, or everything given back.
+      cancelled: !p || p.status !== 'succeeded' || refunded === captured,
+    };
+    if (!agrees[o.status])
+      report(
+        `order ${o.id} is ${o.status} but its payment is ${p?.status ?? 'missing'} (captured ${captured}, refunded ${refunded})`,
+      );
+  }
+  return problems;
+}
