@@ -99,7 +99,7 @@ describe('payment-provider sandbox', () => {
     answer = 500;
     const created = (await charge('key-7', { payment_method: 'pm_card_delayed' })).json();
     expect(created.status).toBe('pending');
-    await waitFor(() => eventsOf(created.id).length >= 2, { what: 'a retried webhook' });
+    await waitFor(async () => eventsOf(created.id).length >= 2, { what: 'a retried webhook' });
     answer = 200;
     const [delivery] = eventsOf(created.id);
     const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(delivery!.signature)!;
@@ -109,7 +109,7 @@ describe('payment-provider sandbox', () => {
 
   it('sends pm_card_duplicate_webhook events twice with the same id', async () => {
     const created = (await charge('key-8', { payment_method: 'pm_card_duplicate_webhook' })).json();
-    await waitFor(() => eventsOf(created.id).length === 2, { what: 'two deliveries' });
+    await waitFor(async () => eventsOf(created.id).length === 2, { what: 'two deliveries' });
     const [a, b] = eventsOf(created.id);
     expect(a!.event.id).toBe(b!.event.id);
   });
@@ -118,7 +118,7 @@ describe('payment-provider sandbox', () => {
     const created = (
       await charge('key-9', { payment_method: 'pm_card_webhooks_out_of_order' })
     ).json();
-    await waitFor(() => eventsOf(created.id).length === 2, { what: 'both webhooks' });
+    await waitFor(async () => eventsOf(created.id).length === 2, { what: 'both webhooks' });
     expect(eventsOf(created.id).map((d) => d.event.type)).toEqual([
       'charge.refunded',
       'charge.succeeded',
