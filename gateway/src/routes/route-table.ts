@@ -69,6 +69,7 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       service: 'notification',
       upstream: config.NOTIFICATION_SERVICE_URL,
     },
+    { prefix: '/v1/webhooks', service: 'notification', upstream: config.NOTIFICATION_SERVICE_URL },
   ];
 }
 

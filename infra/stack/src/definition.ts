@@ -49,6 +49,8 @@ export interface StackProcess {
 // Development-only credentials shared by the local sandbox and the payment service.
 const SANDBOX_API_KEY = 'sk_test_switchyard_sandbox';
 const SANDBOX_WEBHOOK_SECRET = 'whsec_switchyard_sandbox_dev';
+// Encrypts outgoing-webhook secrets at rest; production sets its own (docs/notifications.md).
+const DEV_WEBHOOK_SECRETS_KEY = 'c3dpdGNoeWFyZC1sb2NhbC1kZXYtd2ViaG9vay1rZXk=';
 
 function databaseUrl(options: StackOptions, service: string): string {
   const url = new URL(options.postgresUrl);
@@ -101,7 +103,11 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
       PROVIDER_API_KEY: SANDBOX_API_KEY,
       PROVIDER_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,
     }),
-    service('notification', { SMTP_URL: options.smtpUrl }),
+    service('notification', {
+      SMTP_URL: options.smtpUrl,
+      REDIS_URL: options.redisUrl,
+      WEBHOOK_SECRETS_KEY: DEV_WEBHOOK_SECRETS_KEY,
+    }),
     {
       name: 'payment-sandbox',
       cwd: path.join(repoRoot, 'infra/payment-sandbox'),

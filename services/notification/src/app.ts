@@ -1,24 +1,54 @@
 import nodemailer from 'nodemailer';
 import { Topics } from '@switchyard/contracts';
 import { createMessaging, type Messaging } from '@switchyard/messaging';
-import { createApp, jwtAuth, metricsRegistry, type App } from '@switchyard/service-kit';
+import {
+  createApp,
+  jwtAuth,
+  metricsRegistry,
+  PeriodicTask,
+  redisPlugin,
+  type App,
+} from '@switchyard/service-kit';
 import type { NotificationConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
 import { notificationHandlers } from './events/notify.js';
+import { RealtimeHub } from './realtime/realtime-hub.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import { streamRoutes } from './routes/stream.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { SecretBox } from './webhooks/secret-box.js';
+import { targetPolicy } from './webhooks/ssrf-guard.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     messaging: Messaging;
+    realtime: RealtimeHub;
+    webhooks: { dispatcher: WebhookDispatcher; task: PeriodicTask };
   }
 }
 
-/** The notification service: turns platform events into in-app notifications and emails. */
+/**
+ * The notification service: turns platform events into what customers and integrators hear —
+ * in-app notifications (inbox and live stream), emails and signed webhooks — as their
+ * preferences say.
+ */
 export async function buildApp(config: NotificationConfig): Promise<App> {
   const app = await createApp({ service: 'notification', logLevel: config.LOG_LEVEL });
   const db = createDb(config.DATABASE_URL);
+  await app.register(redisPlugin, { url: config.REDIS_URL });
+  const subscriber = app.redis.duplicate();
+  const realtime = new RealtimeHub({
+    publisher: app.redis,
+    subscriber,
+    channel: config.REALTIME_CHANNEL,
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+    logger: app.log.child({ component: 'realtime' }),
+  });
+
   const transport = nodemailer.createTransport(config.SMTP_URL);
   const emails = new EmailDispatcher({
     db,
@@ -27,6 +57,34 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     logger: app.log.child({ component: 'email-dispatcher' }),
     pollIntervalMs: config.EMAIL_POLL_INTERVAL_MS,
   });
+  const secrets = new SecretBox(config.WEBHOOK_SECRETS_KEY);
+  const policy = targetPolicy(config.WEBHOOK_ALLOWED_TARGETS);
+  const dispatcher = new WebhookDispatcher({
+    db,
+    secrets,
+    policy,
+    logger: app.log.child({ component: 'webhook-dispatcher' }),
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    disableAfterSeconds: config.WEBHOOK_DISABLE_AFTER_SECONDS,
+    onOwnerNotified: () => emails.nudge(),
+  });
+  const webhookTask = new PeriodicTask({
+    name: 'webhook delivery',
+    intervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
+    logger: app.log,
+    run: async () => {
+      while ((await dispatcher.runOnce()) > 0) {
+        /* keep going while deliveries are due */
+      }
+    },
+  });
+  const nudge = () => {
+    emails.nudge();
+    void webhookTask.runNow();
+  };
+
   const messaging = createMessaging({
     service: 'notification',
     brokers: config.KAFKA_BROKERS.split(','),
@@ -36,11 +94,13 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     registry: metricsRegistry,
     consume: {
       topics: [Topics.users, Topics.orders, Topics.payments],
-      handlers: notificationHandlers,
+      handlers: notificationHandlers(db, { realtime, nudge }),
     },
   });
   app.decorate('db', db);
   app.decorate('messaging', messaging);
+  app.decorate('realtime', realtime);
+  app.decorate('webhooks', { dispatcher, task: webhookTask });
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
   app.addReadinessCheck('kafka', () => messaging.checkReady());
 
@@ -51,15 +111,31 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     audience: config.AUTH_AUDIENCE,
   });
   await app.register(notificationRoutes);
+  await app.register(preferenceRoutes);
+  await app.register(streamRoutes, { hub: realtime, retryMs: config.SSE_RETRY_MS });
+  await app.register(webhookEndpointRoutes, {
+    secrets,
+    policy,
+    nudge: () => void webhookTask.runNow(),
+  });
 
   app.addHook('onReady', async () => {
+    await realtime.start();
     await messaging.start();
     emails.start();
+    webhookTask.start();
+  });
+  // Open streams would hold the server open: end them first; clients resume elsewhere.
+  app.addHook('preClose', async () => {
+    await realtime.close();
   });
   app.addHook('onClose', async () => {
+    await webhookTask.stop();
     await messaging.stop();
     await emails.stop();
+    await dispatcher.close();
     transport.close();
+    subscriber.disconnect();
     await db.$disconnect();
   });
   return app;

@@ -1,16 +1,44 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
 
+const EmailEnv = Type.Object({
+  /** e.g. smtp://127.0.0.1:1025 locally, smtps://user:pass@relay:465 in production. */
+  SMTP_URL: Type.String({ pattern: '^smtps?://' }),
+  MAIL_FROM: Type.String({ default: 'Switchyard <no-reply@switchyard.local>' }),
+  EMAIL_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500 }),
+});
+
+const RealtimeEnv = Type.Object({
+  REDIS_URL: Type.String({ pattern: '^rediss?://' }),
+  /** The Redis pub/sub channel every replica of this deployment shares. */
+  REALTIME_CHANNEL: Type.String({ minLength: 1, default: 'switchyard:notifications' }),
+  /** A comment line on every open stream this often, so idle proxies keep it open (the
+   * gateway ends an upstream body silent for UPSTREAM_TIMEOUT_MS, 10 s by default). */
+  SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 5_000 }),
+  SSE_RETRY_MS: Type.Integer({ minimum: 100, default: 3_000 }),
+});
+
+const WebhookEnv = Type.Object({
+  /** 32 random bytes, base64: encrypts webhook signing secrets at rest. */
+  WEBHOOK_SECRETS_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
+  /** Comma-separated IPs/CIDRs webhooks may reach although not public (tests, on-prem). */
+  WEBHOOK_ALLOWED_TARGETS: Type.String({ default: '' }),
+  WEBHOOK_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1_000 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 30, default: 12 }),
+  /** First retry delay; doubles per attempt, with jitter (12 attempts ≈ 1.5 days at 60 s). */
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 10, default: 60_000 }),
+  /** An endpoint failing this long without one success is disabled and its owner told. */
+  WEBHOOK_DISABLE_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 3 * 24 * 3600 }),
+});
+
 export const NotificationConfig = Type.Composite([
   ServerEnv,
   DatabaseEnv,
   KafkaEnv,
   AuthEnv,
-  Type.Object({
-    /** e.g. smtp://127.0.0.1:1025 locally, smtps://user:pass@relay:465 in production. */
-    SMTP_URL: Type.String({ pattern: '^smtps?://' }),
-    MAIL_FROM: Type.String({ default: 'Switchyard <no-reply@switchyard.local>' }),
-    EMAIL_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500 }),
-  }),
+  EmailEnv,
+  RealtimeEnv,
+  WebhookEnv,
 ]);
 export type NotificationConfig = Static<typeof NotificationConfig>;

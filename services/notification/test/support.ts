@@ -6,12 +6,41 @@ import { buildApp } from '../src/app.js';
 import { NotificationConfig } from '../src/config.js';
 
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const TEST_WEBHOOK_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
-/** The notification service on real Postgres, Kafka, JWKS and an SMTP capture server. */
-export const startNotificationService = (smtpUrl: string) =>
+/** The notification service on real Postgres, Kafka, Redis, JWKS and an SMTP capture server. */
+export const startNotificationService = (smtpUrl: string, env: Record<string, string> = {}) =>
   startServiceUnderTest({
     service: 'notification',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
-    env: { SMTP_URL: smtpUrl, EMAIL_POLL_INTERVAL_MS: '100' },
-    build: (env) => buildApp(loadConfig(NotificationConfig, env)),
+    env: {
+      SMTP_URL: smtpUrl,
+      EMAIL_POLL_INTERVAL_MS: '100',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
+      WEBHOOK_POLL_INTERVAL_MS: '100',
+      WEBHOOK_RETRY_BASE_MS: '100',
+      SSE_HEARTBEAT_MS: '200',
+      ...env,
+    },
+    build: (e) =>
+      buildApp(
+        loadConfig(NotificationConfig, {
+          ...e,
+          // One channel per test run, so parallel suites do not see each other's messages.
+          REALTIME_CHANNEL: `switchyard:test:${e.KAFKA_NAMESPACE}notifications`,
+        }),
+      ),
   });
+
+/** Another replica of the same service (same database, broker namespace and Redis channel). */
+export const startReplica = async (env: Record<string, string>) => {
+  const app = await buildApp(
+    loadConfig(NotificationConfig, {
+      ...env,
+      REALTIME_CHANNEL: `switchyard:test:${env.KAFKA_NAMESPACE}notifications`,
+    }),
+  );
+  await app.ready();
+  return app;
+};

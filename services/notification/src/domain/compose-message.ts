@@ -1,16 +1,20 @@
 import type { EventName, EventPayload, Money } from '@switchyard/contracts';
 
+export const CATEGORIES = ['account', 'order', 'payment'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** What the inbox and the stream show, and the email's subject. The email's body comes from
+ * its templates (templates/<event>.{text,html}.hbs), which may say more (a reset token). */
 export interface Message {
-  category: 'account' | 'order' | 'payment';
+  category: Category;
   title: string;
   body: string;
-  /** When the email must say more than the inbox may show (a secret link). */
-  emailText?: string;
 }
 
 export type NotifiableEvent =
   | 'user.registered'
   | 'user.password_reset_requested'
+  | 'order.created'
   | 'order.paid'
   | 'order.cancelled'
   | 'payment.failed'
@@ -34,9 +38,11 @@ const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } 
     category: 'account',
     title: 'Password reset requested',
     body: 'A password reset was requested for your account. The link was sent by email.',
-    emailText:
-      `Hello ${d.name}, use this token to choose a new password before ${d.expiresAt}: ${d.resetToken}\n` +
-      'If you did not ask for this, ignore this email; your password stays as it is.',
+  }),
+  'order.created': (d) => ({
+    category: 'order',
+    title: `Order ${shortId(d.orderId)} received`,
+    body: `We received your order ${d.orderId} of ${formatMoney(d.total)}; it is confirmed once paid.`,
   }),
   'order.paid': (d) => ({
     category: 'order',

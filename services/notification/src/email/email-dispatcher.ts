@@ -12,6 +12,7 @@ interface PendingEmail {
   user_id: string;
   subject: string;
   text_body: string;
+  html_body: string | null;
   attempts: number;
   email: string | null;
   name: string | null;
@@ -78,7 +79,7 @@ export class EmailDispatcher {
     return db.$transaction(
       async (tx) => {
         const [row] = await tx.$queryRawUnsafe<PendingEmail[]>(
-          `SELECT d.id::text, d.user_id::text, d.subject, d.text_body, d.attempts, r.email, r.name
+          `SELECT d.id::text, d.user_id::text, d.subject, d.text_body, d.html_body, d.attempts, r.email, r.name
            FROM email_deliveries d LEFT JOIN recipients r ON r.user_id = d.user_id
            WHERE d.status = 'pending' AND d.next_attempt_at <= now()
            ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
@@ -91,6 +92,7 @@ export class EmailDispatcher {
             to: row.name ? { name: row.name, address: row.email } : row.email,
             subject: row.subject,
             text: row.text_body,
+            ...(row.html_body ? { html: row.html_body } : {}),
           });
           await tx.emailDelivery.update({
             where: { id: row.id },

@@ -1,18 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@switchyard/contracts';
 import type { EventHandler, EventHandlers, SqlClient } from '@switchyard/messaging';
+import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import {
   composeMessage,
   notifiableEvents,
   type NotifiableEvent,
 } from '../domain/compose-message.js';
+import { MANDATORY_EMAIL_EVENTS, preferenceMatrix } from '../domain/preferences.js';
+import { renderEmail } from '../email/email-templates.js';
+import { toNotificationView } from '../inbox/inbox.js';
+import type { RealtimeHub } from '../realtime/realtime-hub.js';
+import { enqueueWebhookDeliveries } from '../webhooks/enqueue-deliveries.js';
 
 type Tx = Prisma.TransactionClient;
 
 /**
- * Store the in-app notification and queue its email in the inbox transaction; the email
- * dispatcher sends it after commit. A redelivered event changes nothing.
+ * One event → at most one notification per channel, all written in the inbox transaction so a
+ * redelivered event changes nothing: the in-app notification (inbox + stream), its email
+ * (sent by the dispatcher after commit) and a webhook delivery per subscribed endpoint —
+ * each only where the user's preferences for that channel and category allow.
  */
 async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Promise<void> {
   const tx = sql as unknown as Tx;
@@ -26,32 +34,69 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
   }
   const userId = event.data.userId;
   const message = composeMessage(event.name, event.data as never);
+  const preferences = preferenceMatrix(
+    await tx.notificationPreference.findMany({ where: { userId, category: message.category } }),
+  );
   const notificationId = randomUUID();
   await tx.notification.create({
     data: {
       id: notificationId,
       userId,
       sourceEventId: event.id,
+      eventType: event.name,
       category: message.category,
       title: message.title,
       body: message.body,
+      inApp: preferences.in_app[message.category],
     },
   });
-  await tx.emailDelivery.create({
-    data: {
-      id: randomUUID(),
-      notificationId,
-      userId,
-      subject: message.title,
-      // The email may say more than the inbox shows (a reset token never reaches the inbox).
-      textBody: message.emailText ?? message.body,
-    },
+  if (preferences.email[message.category] || MANDATORY_EMAIL_EVENTS.has(event.name)) {
+    const email = renderEmail(event.name, event.data as never, message.title);
+    await tx.emailDelivery.create({
+      data: {
+        id: randomUUID(),
+        notificationId,
+        userId,
+        subject: message.title,
+        textBody: email.text,
+        htmlBody: email.html,
+      },
+    });
+  }
+  await enqueueWebhookDeliveries(tx, event, {
+    userId,
+    userAllowsWebhooks: preferences.webhook[message.category],
   });
 }
 
-export const notificationHandlers: EventHandlers = Object.fromEntries(
-  notifiableEvents.map((name) => [
-    name,
-    { handle: notify } satisfies EventHandler<NotifiableEvent>,
-  ]),
-);
+/** After commit: push the in-app notification to connected clients, wake the senders. */
+function afterNotify(
+  db: Db,
+  deps: { realtime: RealtimeHub; nudge: () => void },
+): (event: EventEnvelope<NotifiableEvent>) => Promise<void> {
+  return async (event) => {
+    deps.nudge();
+    const notification = await db.notification.findFirst({
+      where: { sourceEventId: event.id, userId: event.data.userId, inApp: true },
+    });
+    if (!notification) return;
+    await deps.realtime.publish({
+      seq: notification.seq.toString(),
+      userId: notification.userId,
+      notification: toNotificationView(notification),
+    });
+  };
+}
+
+export function notificationHandlers(
+  db: Db,
+  deps: { realtime: RealtimeHub; nudge: () => void },
+): EventHandlers {
+  const afterCommit = afterNotify(db, deps);
+  return Object.fromEntries(
+    notifiableEvents.map((name) => [
+      name,
+      { handle: notify, afterCommit } satisfies EventHandler<NotifiableEvent>,
+    ]),
+  );
+}

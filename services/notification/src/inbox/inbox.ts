@@ -11,7 +11,7 @@ export interface NotificationView {
   createdAt: string;
 }
 
-const toView = (n: Notification): NotificationView => ({
+export const toNotificationView = (n: Notification): NotificationView => ({
   id: n.id,
   category: n.category,
   title: n.title,
@@ -28,6 +28,7 @@ export async function listInbox(
   const after = cursorParam(options.cursor);
   const where: Prisma.NotificationWhereInput = {
     userId: options.userId,
+    inApp: true,
     ...(options.unreadOnly ? { readAt: null } : {}),
     ...(after
       ? {
@@ -49,7 +50,7 @@ export async function listInbox(
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(toView),
+    items: page.map(toNotificationView),
     nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
     unreadCount,
   };
@@ -57,7 +58,10 @@ export async function listInbox(
 
 /** Mark one of the user's notifications read; false when it is not theirs (or does not exist). */
 export async function markRead(db: Db, userId: string, id: string): Promise<boolean> {
-  const own = await db.notification.findFirst({ where: { id, userId }, select: { id: true } });
+  const own = await db.notification.findFirst({
+    where: { id, userId, inApp: true },
+    select: { id: true },
+  });
   if (!own) return false;
   await db.notification.updateMany({
     where: { id, userId, readAt: null },
@@ -75,5 +79,5 @@ export async function markAllRead(db: Db, userId: string): Promise<number> {
 }
 
 export function countUnread(db: Db, userId: string): Promise<number> {
-  return db.notification.count({ where: { userId, readAt: null } });
+  return db.notification.count({ where: { userId, inApp: true, readAt: null } });
 }

@@ -1,9 +1,10 @@
+import { renderEmail } from '../../src/email/email-templates.js';
 import { composeMessage, formatMoney } from '../../src/domain/compose-message.js';
 
-describe('composeMessage', () => {
-  const orderId = '6f1c1f4e-6a4b-4a43-9d6e-2b7d8f7b1a11';
-  const userId = '11111111-2222-4333-8444-555555555555';
+const orderId = '6f1c1f4e-6a4b-4a43-9d6e-2b7d8f7b1a11';
+const userId = '11111111-2222-4333-8444-555555555555';
 
+describe('composeMessage', () => {
   it('formats integer minor units for people', () => {
     expect(formatMoney({ amount: 2500, currency: 'EUR' })).toBe('EUR 25.00');
     expect(formatMoney({ amount: 7, currency: 'USD' })).toBe('USD 0.07');
@@ -54,18 +55,61 @@ describe('composeMessage', () => {
   });
 });
 
-describe('composeMessage for a password reset', () => {
+describe('a password reset', () => {
   it('puts the token in the email only, never in the inbox text', () => {
     const resetToken = 'tok_abcdefghijklmnopqrstuvwxyz0123456789';
-    const message = composeMessage('user.password_reset_requested', {
+    const data = {
       userId: '11111111-2222-4333-8444-555555555555',
       email: 'a@example.com',
       name: 'Ada',
       resetToken,
       expiresAt: '2026-11-22T10:00:00.000Z',
-    });
-    expect(message.emailText).toContain(resetToken);
+    };
+    const message = composeMessage('user.password_reset_requested', data);
+    const email = renderEmail('user.password_reset_requested', data, message.title);
+    expect(email.text).toContain(resetToken);
+    expect(email.html).toContain(resetToken);
     expect(message.body).not.toContain(resetToken);
     expect(message.title).not.toContain(resetToken);
+  });
+});
+
+// Importing email-templates compiles every event's templates: a missing one fails this file.
+describe('email templates', () => {
+  it('renders an order with its lines and money, in text and HTML inside the layout', () => {
+    const data = {
+      orderId,
+      userId,
+      paymentMethod: 'pm_card_visa',
+      total: { amount: 3700, currency: 'EUR' },
+      lines: [
+        {
+          productId: userId,
+          name: 'Mug',
+          quantity: 2,
+          unitPrice: { amount: 1250, currency: 'EUR' },
+        },
+        {
+          productId: orderId,
+          name: 'Tee',
+          quantity: 1,
+          unitPrice: { amount: 1200, currency: 'EUR' },
+        },
+      ],
+    };
+    const email = renderEmail('order.created', data, 'Order received');
+    expect(email.text).toContain('- 2 × Mug at EUR 12.50');
+    expect(email.text).toContain('Total: EUR 37.00.');
+    expect(email.html).toMatch(/^<!doctype html>/);
+    expect(email.html).toContain('<title>Order received</title>');
+    expect(email.html).toContain('<strong>EUR 37.00</strong>');
+  });
+
+  it('escapes what users typed in HTML, and leaves the text as typed', () => {
+    const data = { userId, email: 'a@example.com', name: '<script>x</script> & Co' };
+    const email = renderEmail('user.registered', data, 'Welcome');
+    expect(email.html).toContain('&lt;script&gt;x&lt;/script&gt; &amp; Co');
+    expect(email.html).not.toContain('<script>');
+    expect(email.text).toContain('Hello <script>x</script> & Co,');
   });
 });

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, assertScope, identityOf, notFound } from '@switchyard/service-kit';
+import type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from '../generated/prisma/client.js';
+import {
+  CreatedEndpoint,
+  CreateEndpointBody,
+  DeliveryList,
+  DeliveryQuery,
+  DeliveryView,
+  EndpointList,
+  EndpointView,
+  IdParams,
+  UpdateEndpointBody,
+} from '../schemas/webhook.js';
+import { newSigningSecret, type SecretBox } from '../webhooks/secret-box.js';
+import {
+  assertSafeWebhookUrl,
+  UnsafeWebhookUrl,
+  type TargetPolicy,
+} from '../webhooks/ssrf-guard.js';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const endpointView = (e: WebhookEndpoint) => ({
+  id: e.id,
+  url: e.url,
+  eventTypes: e.eventTypes,
+  description: e.description,
+  status: e.status as 'active' | 'disabled',
+  disabledReason: e.disabledReason,
+  failingSince: iso(e.failingSince),
+  createdAt: e.createdAt.toISOString(),
+});
+
+const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => ({
+  id: d.id,
+  eventId: d.eventId,
+  eventType: d.eventType,
+  status: d.status as 'pending' | 'succeeded' | 'failed',
+  attempts: d.attempts,
+  lastStatusCode: d.lastStatusCode,
+  lastError: d.lastError,
+  nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+  deliveredAt: iso(d.deliveredAt),
+  createdAt: d.createdAt.toISOString(),
+  attemptLog: d.attemptLog
+    .sort((a, b) => a.attemptedAt.getTime() - b.attemptedAt.getTime())
+    .map((a) => ({
+      at: a.attemptedAt.toISOString(),
+      statusCode: a.statusCode,
+      error: a.error,
+      durationMs: a.durationMs,
+    })),
+});
+
+/** Who owns what the caller creates: a person, or a machine client granted webhooks:manage. */
+function ownerOf(request: FastifyRequest): { ownerKind: 'user' | 'client'; ownerId: string } {
+  const caller = identityOf(request);
+  if (caller.clientId) {
+    assertScope(caller, 'webhooks:manage');
+    return { ownerKind: 'client', ownerId: caller.clientId };
+  }
+  return { ownerKind: 'user', ownerId: caller.userId };
+}
+
+/**
+ * Outgoing webhook endpoints and their deliveries, each visible to its owner only (anyone
+ * else's is 404). URLs are checked against SSRF rules here and again at every delivery.
+ */
+export async function webhookEndpointRoutes(
+  fastify: FastifyInstance,
+  options: { secrets: SecretBox; policy: TargetPolicy; nudge: () => void },
+): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRequest', app.authenticate);
+  const security = [{ bearerAuth: [] }];
+  const tags = ['webhooks'];
+
+  const checkUrl = async (url: string) => {
+    try {
+      return (await assertSafeWebhookUrl(url, options.policy)).toString();
+    } catch (error) {
+      if (error instanceof UnsafeWebhookUrl)
+        throw new AppError('UNPROCESSABLE', `webhook URL refused: ${error.message}`);
+      throw error;
+    }
+  };
+  const ownEndpoint = async (request: FastifyRequest, id: string) => {
+    const endpoint = await app.db.webhookEndpoint.findFirst({ where: { id, ...ownerOf(request) } });
+    if (!endpoint) throw notFound('webhook endpoint');
+    return endpoint;
+  };
+
+  app.post(
+    '/v1/webhooks/endpoints',
+    { schema: { tags, security, body: CreateEndpointBody, response: { 201: CreatedEndpoint } } },
+    async (request, reply) => {
+      const owner = ownerOf(request);
+      const url = await checkUrl(request.body.url);
+      const secret = newSigningSecret();
+      const endpoint = await app.db.webhookEndpoint.create({
+        data: {
+          id: randomUUID(),
+          ...owner,
+          url,
+          eventTypes: request.body.eventTypes,
+          description: request.body.description ?? null,
+          secretCiphertext: options.secrets.seal(secret),
+        },
+      });
+      return reply.status(201).send({ ...endpointView(endpoint), secret });
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/endpoints',
+    { schema: { tags, security, response: { 200: EndpointList } } },
+    async (request) => ({
+      items: (
+        await app.db.webhookEndpoint.findMany({
+          where: ownerOf(request),
+          orderBy: { createdAt: 'desc' },
+          take: 100,
+        })
+      ).map(endpointView),
+    }),
+  );
+
+  app.get(
+    '/v1/webhooks/endpoints/:id',
+    { schema: { tags, security, params: IdParams, response: { 200: EndpointView } } },
+    async (request) => endpointView(await ownEndpoint(request, request.params.id)),
+  );
+
+  app.patch(
+    '/v1/webhooks/endpoints/:id',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: UpdateEndpointBody,
+        response: { 200: EndpointView },
+      },
+    },
+    async (request) => {
+      const endpoint = await ownEndpoint(request, request.params.id);
+      const { url, eventTypes, description, status } = request.body;
+      const updated = await app.db.webhookEndpoint.update({
+        where: { id: endpoint.id },
+        data: {
+          ...(url !== undefined ? { url: await checkUrl(url) } : {}),
+          ...(eventTypes ? { eventTypes } : {}),
+          ...(description !== undefined ? { description } : {}),
+          ...(status === 'active' ? { status, disabledReason: null, failingSince: null } : {}),
+          ...(status === 'disabled' ? { status, disabledReason: 'disabled by its owner' } : {}),
+        },
+      });
+      if (status === 'active') options.nudge();
+      return endpointView(updated);
+    },
+  );
+
+  app.delete(
+    '/v1/webhooks/endpoints/:id',
+    { schema: { tags, security, params: IdParams, response: { 204: { type: 'null' } } } },
+    async (request, reply) => {
+      const endpoint = await ownEndpoint(request, request.params.id);
+      await app.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/endpoints/:id/deliveries',
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        querystring: DeliveryQuery,
+        response: { 200: DeliveryList },
+      },
+    },
+    async (request) => {
+      const endpoint = await ownEndpoint(request, request.params.id);
+      const deliveries = await app.db.webhookDelivery.findMany({
+        where: {
+          endpointId: endpoint.id,
+          ...(request.query.status ? { status: request.query.status } : {}),
+        },
+        include: { attemptLog: true },
+        orderBy: { createdAt: 'desc' },
+        take: request.query.limit,
+      });
+      return { items: deliveries.map(deliveryView) };
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/deliveries/:id/redeliver',
+    {
+      schema: {
+        tags,
+        summary: 'Send a failed delivery again (from attempt one)',
+        security,
+        params: IdParams,
+        response: { 202: DeliveryView },
+      },
+    },
+    async (request, reply) => {
+      const delivery = await app.db.webhookDelivery.findFirst({
+        where: { id: request.params.id, endpoint: ownerOf(request) },
+      });
+      if (!delivery) throw notFound('webhook delivery');
+      const reset = await app.db.webhookDelivery.updateMany({
+        where: { id: delivery.id, status: 'failed' },
+        data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
+      });
+      if (reset.count === 0)
+        throw new AppError(
+          'CONFLICT',
+          `only a failed delivery is redelivered; this one is ${delivery.status}`,
+        );
+      options.nudge();
+      const updated = await app.db.webhookDelivery.findUniqueOrThrow({
+        where: { id: delivery.id },
+        include: { attemptLog: true },
+      });
+      return reply.status(202).send(deliveryView(updated));
+    },
+  );
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'undici';
+import type { Logger } from '@switchyard/messaging';
+import type { Db } from '../db.js';
+import { notifyEndpointDisabled } from './endpoint-disabled.js';
+import type { SecretBox } from './secret-box.js';
+import { assertSafeWebhookUrl, guardedLookup, type TargetPolicy } from './ssrf-guard.js';
+import { signPayload, SIGNATURE_HEADER } from './webhook-signature.js';
+
+export interface WebhookDispatcherOptions {
+  db: Db;
+  secrets: SecretBox;
+  policy: TargetPolicy;
+  logger: Logger;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  /** An endpoint failing without a success for this long is disabled and its owner told. */
+  disableAfterSeconds: number;
+  /** After the owner was told (an email queued): let the email dispatcher send it. */
+  onOwnerNotified: () => void;
+}
+
+/** Exponential backoff with full jitter: anywhere in [base·2^(n−1)/2, base·2^(n−1)], ≤ 1 h. */
+export function retryDelayMs(attempt: number, baseMs: number, random = Math.random): number {
+  const ceiling = Math.min(3_600_000, baseMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/**
+ * Delivers queued webhooks. Each pass claims due deliveries with FOR UPDATE SKIP LOCKED and
+ * pushes their next attempt a minute ahead (a lease: if this replica dies mid-send, another
+ * retries then), so replicas never send one delivery at the same time. Every attempt is
+ * recorded; redirects are never followed; the URL is checked again, and the connection's own
+ * DNS answer too, before anything is sent.
+ */
+export class WebhookDispatcher {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    this.agent = new Agent({
+      connect: { lookup: guardedLookup(options.policy) as never, timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  /** Deliver everything due now; returns how many attempts were made. */
+  async runOnce(): Promise<number> {
+    const due = await this.options.db.$queryRaw<{ id: string }[]>`
+      UPDATE webhook_deliveries SET next_attempt_at = now() + interval '60 seconds'
+       WHERE id IN (
+         SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.status = 'active'
+          ORDER BY d.next_attempt_at LIMIT 20
+          FOR UPDATE OF d SKIP LOCKED)
+      RETURNING id::text`;
+    await Promise.all(due.map((d) => this.attempt(d.id)));
+    return due.length;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async attempt(deliveryId: string): Promise<void> {
+    const { db, logger } = this.options;
+    const delivery = await db.webhookDelivery.findUniqueOrThrow({
+      where: { id: deliveryId },
+      include: { endpoint: true },
+    });
+    const started = Date.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      await assertSafeWebhookUrl(delivery.endpoint.url, this.options.policy);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const secret = this.options.secrets.open(delivery.endpoint.secretCiphertext);
+      const response = await request(delivery.endpoint.url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        body: delivery.payload,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Switchyard-Webhooks/1',
+          [SIGNATURE_HEADER]: signPayload(secret, delivery.payload, timestamp),
+          'switchyard-event-id': delivery.eventId,
+          'switchyard-event-type': delivery.eventType,
+          'switchyard-delivery-id': delivery.id,
+        },
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      await response.body.dump();
+      statusCode = response.statusCode;
+      if (statusCode >= 300) error = `answered ${statusCode}`;
+    } catch (e) {
+      error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    }
+    const durationMs = Date.now() - started;
+    const attempts = delivery.attempts + 1;
+    const succeeded = error === null;
+    const failed = !succeeded && attempts >= this.options.maxAttempts;
+    await db.$transaction([
+      db.webhookAttempt.create({
+        data: { id: randomUUID(), deliveryId, statusCode, error, durationMs },
+      }),
+      db.webhookDelivery.update({
+        where: { id: deliveryId },
+        data: {
+          attempts,
+          lastStatusCode: statusCode,
+          lastError: error,
+          status: succeeded ? 'succeeded' : failed ? 'failed' : 'pending',
+          ...(succeeded ? { deliveredAt: new Date() } : {}),
+          nextAttemptAt: new Date(
+            Date.now() +
+              (succeeded || failed ? 0 : retryDelayMs(attempts, this.options.retryBaseMs)),
+          ),
+        },
+      }),
+    ]);
+    logger[succeeded ? 'info' : 'warn'](
+      { deliveryId, endpointId: delivery.endpointId, attempts, statusCode, error, failed },
+      succeeded ? 'webhook delivered' : 'webhook delivery failed',
+    );
+    await this.updateEndpointHealth(delivery.endpointId, succeeded);
+  }
+
+  private async updateEndpointHealth(endpointId: string, succeeded: boolean): Promise<void> {
+    const { db } = this.options;
+    if (succeeded) {
+      await db.webhookEndpoint.updateMany({
+        where: { id: endpointId, failingSince: { not: null } },
+        data: { failingSince: null },
+      });
+      return;
+    }
+    await db.webhookEndpoint.updateMany({
+      where: { id: endpointId, failingSince: null },
+      data: { failingSince: new Date() },
+    });
+    const cutoff = new Date(Date.now() - this.options.disableAfterSeconds * 1000);
+    const disabled = await db.webhookEndpoint.updateManyAndReturn({
+      where: { id: endpointId, status: 'active', failingSince: { lte: cutoff } },
+      data: {
+        status: 'disabled',
+        disabledReason: `failing since more than ${this.options.disableAfterSeconds} s`,
+      },
+    });
+    for (const endpoint of disabled) {
+      this.options.logger.warn({ endpointId }, 'webhook endpoint disabled after failing too long');
+      if (await notifyEndpointDisabled(db, endpoint)) this.options.onOwnerNotified();
+    }
+  }
+}
