@@ -26,3 +26,4 @@ export {
 } from './smtp-capture.js';
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
 export { consumedEvents } from './consumed-events.js';
+export { openEventStream, type EventStreamClient } from './event-stream-client.js';

@@ -56,6 +56,7 @@ export class WebhookDispatcher {
           FOR UPDATE OF d SKIP LOCKED)
       RETURNING id::text`;
     await Promise.all(due.map((d) => this.attempt(d.id)));
+    await this.disableFailingEndpoints();
     return due.length;
   }
 
@@ -139,16 +140,24 @@ export class WebhookDispatcher {
       where: { id: endpointId, failingSince: null },
       data: { failingSince: new Date() },
     });
+  }
+
+  /** Endpoints failing with no success for too long: disabled (once), their owners told. */
+  private async disableFailingEndpoints(): Promise<void> {
+    const { db } = this.options;
     const cutoff = new Date(Date.now() - this.options.disableAfterSeconds * 1000);
     const disabled = await db.webhookEndpoint.updateManyAndReturn({
-      where: { id: endpointId, status: 'active', failingSince: { lte: cutoff } },
+      where: { status: 'active', failingSince: { lte: cutoff } },
       data: {
         status: 'disabled',
         disabledReason: `failing since more than ${this.options.disableAfterSeconds} s`,
       },
     });
     for (const endpoint of disabled) {
-      this.options.logger.warn({ endpointId }, 'webhook endpoint disabled after failing too long');
+      this.options.logger.warn(
+        { endpointId: endpoint.id },
+        'webhook endpoint disabled after failing too long',
+      );
       if (await notifyEndpointDisabled(db, endpoint)) this.options.onOwnerNotified();
     }
   }
