@@ -34,7 +34,7 @@ const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } 
     title: 'Welcome to Switchyard',
     body: `Hello ${d.name}, your account ${d.email} is ready.`,
   }),
-  'user.password_reset_requested': (d) => ({
+  'user.password_reset_requested': () => ({
     category: 'account',
     title: 'Password reset requested',
     body: 'A password reset was requested for your account. The link was sent by email.',
