@@ -27,3 +27,8 @@ export {
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
 export { consumedEvents } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
+export {
+  startWebhookReceiver,
+  verifySwitchyardSignature,
+  type Received,
+} from './webhook-receiver.js';

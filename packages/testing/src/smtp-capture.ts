@@ -8,6 +8,8 @@ export interface CapturedEmail {
   id: string;
   subject: string;
   text: string;
+  /** The HTML part, when the email has one. */
+  html?: string;
   to: { address: string; name: string }[];
   from: { address: string; name: string }[];
 }

@@ -4,12 +4,12 @@ import {
   publishEvent,
   queryDb,
   startSmtpCapture,
+  startWebhookReceiver,
   waitFor,
   type SmtpCapture,
 } from '@switchyard/testing';
 import { SecretBox } from '../../src/webhooks/secret-box.js';
 import { startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
-import { startWebhookReceiver } from './webhook-receiver.js';
 
 describe('outgoing webhooks', () => {
   let smtp: SmtpCapture;

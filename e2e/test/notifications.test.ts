@@ -1,0 +1,192 @@
+// Every notification channel for real, through the gateway: the captured email (text and
+// HTML), the inbox, a live event stream that resumes after a reconnect, and signed webhooks
+// received by an endpoint written as an integrator would write it.
+import { randomUUID } from 'node:crypto';
+import {
+  openEventStream,
+  startPlatform,
+  startWebhookReceiver,
+  waitFor,
+  type EventStreamClient,
+  type Platform,
+} from '@switchyard/testing';
+import { apiClient } from './client.js';
+
+const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
+const password = 'a long enough passphrase';
+
+describe('notifications through the gateway', () => {
+  let platform: Platform;
+  let api: ReturnType<typeof apiClient>;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  const streams: EventStreamClient[] = [];
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver({ failFirst: 1 });
+    platform = await startPlatform({
+      env: {
+        WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32',
+        WEBHOOK_RETRY_BASE_MS: '200',
+        SSE_HEARTBEAT_MS: '1000',
+      },
+    });
+    api = apiClient(platform.gatewayUrl);
+  }, 180_000);
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await platform?.stop();
+    await receiver?.close();
+  }, 60_000);
+
+  async function customer() {
+    const email = `note-${randomUUID()}@example.com`;
+    await api.post('/v1/auth/register', { email, password, name: 'Noor' });
+    const login = await api.post('/v1/auth/login', { email, password });
+    return { email, token: login.body.accessToken as string };
+  }
+  const placeOrder = async (token: string) => {
+    const placed = await api.post(
+      '/v1/orders',
+      { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      token,
+    );
+    expect(placed.status).toBe(201);
+    return placed.body.id as string;
+  };
+  const stream = async (token: string, lastEventId?: string) => {
+    const s = await openEventStream(`${platform.gatewayUrl}/v1/notifications/stream`, {
+      token,
+      lastEventId,
+    });
+    streams.push(s);
+    return s;
+  };
+  const titles = (events: { data: string }[]) =>
+    events.map((e) => JSON.parse(e.data).title as string);
+
+  it('emails in text and HTML, and fills the inbox', async () => {
+    const { email, token } = await customer();
+    const mail = await waitFor(
+      async () =>
+        (await platform.smtp.emailsTo(email)).find((m) => m.subject === 'Welcome to Switchyard'),
+      { what: 'welcome email' },
+    );
+    expect(mail.text).toContain('Hello Noor');
+    expect(mail.html).toContain('<h1');
+    const inbox = await api.get('/v1/notifications', token);
+    expect(inbox.body.items.map((n: { title: string }) => n.title)).toContain(
+      'Welcome to Switchyard',
+    );
+    expect(inbox.body.unreadCount).toBeGreaterThanOrEqual(1);
+    expect((await api.post('/v1/notifications/read-all', undefined, token)).status).toBe(200);
+    expect((await api.get('/v1/notifications/unread-count', token)).body.unreadCount).toBe(0);
+  });
+
+  it('streams notifications live through the gateway and resumes after a reconnect', async () => {
+    const { token } = await customer();
+    const live = await stream(token);
+    expect(live.status).toBe(200);
+    const first = await placeOrder(token);
+    const events = await live.waitForEvents(2, 30_000);
+    expect(titles(events)).toEqual([
+      `Order ${first.slice(0, 8)} received`,
+      `Order ${first.slice(0, 8)} is confirmed`,
+    ]);
+    await waitFor(async () => live.comments.some((c) => c.includes('heartbeat')), {
+      what: 'a heartbeat',
+    });
+    const lastSeen = events[1]!.id!;
+    live.close();
+
+    const missedOrder = await placeOrder(token);
+    await waitFor(
+      async () => (await api.get(`/v1/orders/${missedOrder}`, token)).body.status === 'paid',
+      { what: 'the missed order paid' },
+    );
+    await waitFor(async () => (await api.get('/v1/notifications', token)).body.items.length >= 5, {
+      what: 'its notifications stored',
+    });
+    const resumed = await stream(token, lastSeen);
+    const missed = await resumed.waitForEvents(2, 30_000);
+    expect(titles(missed)).toEqual([
+      `Order ${missedOrder.slice(0, 8)} received`,
+      `Order ${missedOrder.slice(0, 8)} is confirmed`,
+    ]);
+    expect(missed.map((e) => e.id)).not.toContain(lastSeen);
+  });
+
+  it('delivers signed webhooks to an integrator, retried after a 500, never twice', async () => {
+    const { token } = await customer();
+    const registered = await api.post(
+      '/v1/webhooks/endpoints',
+      { url: `${receiver.base}/flaky-shop`, eventTypes: ['order.created', 'order.paid'] },
+      token,
+    );
+    expect(registered.status).toBe(201);
+    receiver.setSecret('/flaky-shop', registered.body.secret);
+    const orderId = await placeOrder(token);
+    await waitFor(
+      async () =>
+        [...receiver.accepted.keys()].filter((k) => k.startsWith('/flaky-shop ')).length === 2,
+      { timeoutMs: 30_000, what: 'both events accepted' },
+    );
+    const got = receiver.received.filter((r) => r.path === '/flaky-shop');
+    // Each event: first answered 500 (the integrator's bad moment), then accepted once.
+    expect(got.map((r) => r.answered).sort()).toEqual([200, 200, 500, 500]);
+    expect([...receiver.accepted.entries()].filter(([k]) => k.startsWith('/flaky-shop '))).toEqual([
+      [expect.any(String), 1],
+      [expect.any(String), 1],
+    ]);
+    const types = got.filter((r) => r.answered === 200).map((r) => JSON.parse(r.body).type);
+    expect(types.sort()).toEqual(['order.created', 'order.paid']);
+    expect(JSON.parse(got.find((r) => r.answered === 200)!.body).data.orderId).toBe(orderId);
+    const deliveries = await api.get(
+      `/v1/webhooks/endpoints/${registered.body.id}/deliveries`,
+      token,
+    );
+    expect(deliveries.body.items.every((d: { attempts: number }) => d.attempts === 2)).toBe(true);
+  });
+
+  it('refuses webhook URLs pointing inward', async () => {
+    const { token } = await customer();
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.5/',
+      'http://[::1]/x',
+    ]) {
+      const res = await api.post(
+        '/v1/webhooks/endpoints',
+        { url, eventTypes: ['order.paid'] },
+        token,
+      );
+      expect(res.status).toBe(422);
+    }
+  });
+
+  it('respects preferences: no order emails once turned off, the inbox still fills', async () => {
+    const { email, token } = await customer();
+    const patched = await api.call('PATCH', '/v1/notifications/preferences', {
+      token,
+      body: { email: { order: false } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.email).toEqual({ account: true, order: false, payment: true });
+    const orderId = await placeOrder(token);
+    const short = orderId.slice(0, 8);
+    await waitFor(
+      async () =>
+        (await api.get('/v1/notifications', token)).body.items.some(
+          (n: { title: string }) => n.title === `Order ${short} is confirmed`,
+        ),
+      { what: 'inbox confirmation' },
+    );
+    await waitFor(
+      async () =>
+        (await platform.smtp.emailsTo(email)).some((m) => m.subject === 'Welcome to Switchyard'),
+      { what: 'the welcome email (account emails stay on)' },
+    );
+    expect((await platform.smtp.emailsTo(email)).map((m) => m.subject)).toEqual([
+      'Welcome to Switchyard',
+    ]);
+  });
+});
