@@ -1,7 +1,9 @@
 // Every notification channel for real, through the gateway: the captured email (text and
 // HTML), the inbox, a live event stream that resumes after a reconnect, and signed webhooks
 // received by an endpoint written as an integrator would write it.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import {
   openEventStream,
   startPlatform,
@@ -14,6 +16,7 @@ import { apiClient } from './client.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 const password = 'a long enough passphrase';
+const run = promisify(execFile);
 
 describe('notifications through the gateway', () => {
   let platform: Platform;
@@ -145,6 +148,43 @@ describe('notifications through the gateway', () => {
       token,
     );
     expect(deliveries.body.items.every((d: { attempts: number }) => d.attempts === 2)).toBe(true);
+  });
+
+  it('lets an integrator’s machine client (webhooks:manage) receive every customer’s events', async () => {
+    const boss = await customer();
+    const auth = platform.processes.find((p) => p.name === 'auth')!;
+    await run(process.execPath, ['dist/cli/grant-role.js', boss.email, 'admin'], {
+      cwd: auth.cwd,
+      env: { ...process.env, DATABASE_URL: auth.database!.url },
+    });
+    const admin = (await api.post('/v1/auth/login', { email: boss.email, password })).body
+      .accessToken;
+    const client = (
+      await api.post('/v1/auth/admin/clients', { name: 'erp', scopes: ['webhooks:manage'] }, admin)
+    ).body;
+    const token = await api.call('POST', '/oauth/token', {
+      raw: `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.clientSecret}&scope=webhooks%3Amanage`,
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(token.status).toBe(200);
+    const registered = await api.post(
+      '/v1/webhooks/endpoints',
+      { url: `${receiver.base}/erp`, eventTypes: ['order.paid'] },
+      token.body.access_token,
+    );
+    expect(registered.status).toBe(201);
+    receiver.setSecret('/erp', registered.body.secret);
+    const [a, b] = [await customer(), await customer()];
+    const orders = [await placeOrder(a.token), await placeOrder(b.token)];
+    await waitFor(
+      async () =>
+        orders.every((id) =>
+          receiver.received.some(
+            (r) => r.path === '/erp' && r.answered === 200 && r.body.includes(id),
+          ),
+        ),
+      { timeoutMs: 30_000, what: 'both customers’ order.paid at the integrator' },
+    );
   });
 
   it('refuses webhook URLs pointing inward', async () => {

@@ -8,6 +8,7 @@ export const CLIENT_SCOPES = [
   'payments:read',
   'notifications:read',
   'catalog:write',
+  'webhooks:manage',
 ] as const;
 
 export interface MachineClientView {
