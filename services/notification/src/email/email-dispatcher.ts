@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from '@switchyard/messaging';
 import type { Db } from '../db.js';
@@ -94,6 +95,9 @@ export class EmailDispatcher {
             text: row.text_body,
             ...(row.html_body ? { html: row.html_body } : {}),
           });
+          await tx.emailAttempt.create({
+            data: { id: randomUUID(), emailDeliveryId: row.id, outcome: 'sent' },
+          });
           await tx.emailDelivery.update({
             where: { id: row.id },
             data: {
@@ -105,6 +109,14 @@ export class EmailDispatcher {
           });
           logger.info({ emailId: row.id }, 'email sent');
         } catch (error) {
+          await tx.emailAttempt.create({
+            data: {
+              id: randomUUID(),
+              emailDeliveryId: row.id,
+              outcome: 'failed',
+              error: (error as Error).message.slice(0, 500),
+            },
+          });
           const attempts = row.attempts + 1;
           const failed = attempts >= MAX_ATTEMPTS;
           await tx.emailDelivery.update({

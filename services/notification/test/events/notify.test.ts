@@ -73,6 +73,20 @@ describe('notification service', () => {
     );
     expect(mail!.subject).toBe('Welcome to Switchyard');
     expect(mail!.text).toContain('Hello Grace');
+    expect(mail!.html).toContain('<p>Hello Grace,</p>');
+    // The attempt is on record with its outcome.
+    await waitFor(
+      async () =>
+        (
+          await queryDb(
+            service.ctx.databaseUrl,
+            `SELECT a.outcome FROM email_attempts a JOIN email_deliveries d ON d.id = a.email_delivery_id
+             WHERE d.user_id = $1 AND a.outcome = 'sent'`,
+            [userId],
+          )
+        ).length === 1,
+      { what: 'the sent attempt recorded' },
+    );
   });
 
   it('notifies once per event, in the inbox and by email, even when Kafka redelivers', async () => {
