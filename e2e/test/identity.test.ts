@@ -61,7 +61,7 @@ describe('identity through the gateway', () => {
         (await platform.smtp.emailsTo(email)).find((m) => m.subject === 'Password reset requested'),
       { timeoutMs: 30_000, what: 'reset email' },
     );
-    const token = /password before [^ ]+: ([A-Za-z0-9_-]{40,})/.exec(mail.text)?.[1];
+    const token = /password before [^ ]+:\s+([A-Za-z0-9_-]{40,})/.exec(mail.text)?.[1];
     expect(token).toBeDefined();
     const confirm = () =>
       api.post('/v1/auth/password-reset/confirm', {

@@ -1,3 +1,4 @@
+import { ensureDatabase } from '@switchyard/db';
 import { migrateStack, stackProcesses, type StackProcess } from '@switchyard/stack';
 import {
   createKafkaNamespace,
@@ -53,8 +54,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     smtpUrl: smtp.smtpUrl,
     logLevel: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'info',
   });
-  await migrateStack(processes);
-  for (const p of processes) if (p.database) await resetDatabase(p.database.url);
+  // A fresh start every run: create, wipe, then migrate (never migrate last run's leftovers).
+  for (const p of processes) {
+    if (!p.database) continue;
+    await ensureDatabase(p.database.url);
+    await resetDatabase(p.database.url);
+  }
   await migrateStack(processes);
 
   const running = processes.map((p) =>
