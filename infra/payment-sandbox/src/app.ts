@@ -98,16 +98,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
       if (attempt <= (method.failFirstAttempts ?? 0))
         throw new AppError('UNAVAILABLE', 'the card network did not answer; retry');
 
-      const seen = idempotency.find(key);
       const print = fingerprint(request.body);
-      if (seen) {
-        if (seen.fingerprint !== print)
-          throw new AppError(
-            'UNPROCESSABLE',
-            'this idempotency key was used with other parameters',
-          );
-        return seen.answer;
-      }
+      const earlier = idempotency.replay(key, print);
+      if (earlier) return earlier.answer;
       const charge = ledger.create({
         amount: request.body.amount,
         currency: request.body.currency,
@@ -162,16 +155,9 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
     },
     async (request) => {
       const key = `refund:${request.headers['idempotency-key']}`;
-      const seen = idempotency.find(key);
       const print = fingerprint({ charge: request.params.id, ...request.body });
-      if (seen) {
-        if (seen.fingerprint !== print)
-          throw new AppError(
-            'UNPROCESSABLE',
-            'this idempotency key was used with other parameters',
-          );
-        return seen.answer;
-      }
+      const earlier = idempotency.replay(key, print);
+      if (earlier) return earlier.answer;
       const charge = ledger.get(request.params.id);
       if (!charge) throw notFound('charge');
       try {

@@ -1,3 +1,4 @@
+import { AppError } from '@switchyard/service-kit';
 import { randomBytes } from 'node:crypto';
 
 export interface Refund {
@@ -135,12 +136,15 @@ export class IdempotencyRecords {
     return n;
   }
 
-  attemptsOf(key: string): number {
-    return this.attempts.get(key) ?? 0;
-  }
-
-  find(key: string): { fingerprint: string; answer: unknown } | undefined {
-    return this.records.get(key);
+  /**
+   * The first answer for this key when the request is the same; a different request under a
+   * used key is refused (as providers do); undefined for a new key.
+   */
+  replay(key: string, fingerprint: string): { answer: unknown } | undefined {
+    const seen = this.records.get(key);
+    if (seen && seen.fingerprint !== fingerprint)
+      throw new AppError('UNPROCESSABLE', 'this idempotency key was used with other parameters');
+    return seen;
   }
 
   remember(key: string, fingerprint: string, answer: unknown): void {

@@ -31,5 +31,11 @@ export {
   type RouteRecord,
 } from './plugins/openapi.js';
 export { userOf, assertScope } from './caller.js';
-export { encodeCursor, decodeCursor, cursorParam, type KeysetPosition } from './keyset-cursor.js';
+export {
+  encodeCursor,
+  decodeCursor,
+  cursorParam,
+  olderThan,
+  type KeysetPosition,
+} from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';

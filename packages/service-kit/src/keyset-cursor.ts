@@ -27,3 +27,18 @@ export function cursorParam(cursor: string | undefined): KeysetPosition | null {
   if (!position) throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
   return position;
 }
+
+/**
+ * The Prisma `where` fragment for "after this position" in a newest-first list ordered by
+ * (createdAt desc, id desc); empty for the first page.
+ */
+export function olderThan(position: KeysetPosition | null) {
+  return position
+    ? {
+        OR: [
+          { createdAt: { lt: position.createdAt } },
+          { createdAt: position.createdAt, id: { lt: position.id } },
+        ],
+      }
+    : {};
+}

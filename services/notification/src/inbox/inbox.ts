@@ -1,4 +1,4 @@
-import { cursorParam, encodeCursor } from '@switchyard/service-kit';
+import { cursorParam, encodeCursor, olderThan } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Notification, Prisma } from '../generated/prisma/client.js';
 
@@ -30,14 +30,7 @@ export async function listInbox(
     userId: options.userId,
     inApp: true,
     ...(options.unreadOnly ? { readAt: null } : {}),
-    ...(after
-      ? {
-          OR: [
-            { createdAt: { lt: after.createdAt } },
-            { createdAt: after.createdAt, id: { lt: after.id } },
-          ],
-        }
-      : {}),
+    ...olderThan(after),
   };
   const [rows, unreadCount] = await Promise.all([
     db.notification.findMany({

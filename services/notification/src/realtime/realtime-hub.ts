@@ -1,20 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@switchyard/messaging';
+import type { NotificationView } from '../inbox/inbox.js';
 import { sseFrame } from './sse.js';
 
 /** What travels over Redis and the stream: an inbox notification with its stream position. */
 export interface RealtimeNotification {
   seq: string;
   userId: string;
-  notification: {
-    id: string;
-    category: string;
-    title: string;
-    body: string;
-    read: boolean;
-    createdAt: string;
-  };
+  notification: NotificationView;
 }
 
 interface Connection {

@@ -1,4 +1,4 @@
-import { cursorParam, encodeCursor } from '@switchyard/service-kit';
+import { cursorParam, encodeCursor, olderThan } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderStatus } from '../domain/order-status.js';
@@ -22,14 +22,7 @@ export async function listOrders(
   const where: Prisma.OrderWhereInput = {
     ...(query.userId ? { userId: query.userId } : {}),
     ...(query.status ? { status: query.status } : {}),
-    ...(after
-      ? {
-          OR: [
-            { createdAt: { lt: after.createdAt } },
-            { createdAt: after.createdAt, id: { lt: after.id } },
-          ],
-        }
-      : {}),
+    ...olderThan(after),
   };
   const rows = await db.order.findMany({
     where,

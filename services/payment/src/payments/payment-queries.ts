@@ -1,4 +1,4 @@
-import { cursorParam, encodeCursor } from '@switchyard/service-kit';
+import { cursorParam, encodeCursor, olderThan } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Payment, PaymentRefund, Prisma } from '../generated/prisma/client.js';
 
@@ -54,14 +54,7 @@ export async function listPayments(
     ...(query.userId ? { userId: query.userId } : {}),
     ...(query.orderId ? { orderId: query.orderId } : {}),
     ...(query.status ? { status: query.status } : {}),
-    ...(after
-      ? {
-          OR: [
-            { createdAt: { lt: after.createdAt } },
-            { createdAt: after.createdAt, id: { lt: after.id } },
-          ],
-        }
-      : {}),
+    ...olderThan(after),
   };
   const rows = await db.payment.findMany({
     where,
