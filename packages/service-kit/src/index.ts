@@ -36,6 +36,7 @@ export {
   decodeCursor,
   cursorParam,
   olderThan,
+  newerThan,
   type KeysetPosition,
 } from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';

@@ -42,3 +42,15 @@ export function olderThan(position: KeysetPosition | null) {
       }
     : {};
 }
+
+/** The same for an oldest-first list ordered by (createdAt asc, id asc). */
+export function newerThan(position: KeysetPosition | null) {
+  return position
+    ? {
+        OR: [
+          { createdAt: { gt: position.createdAt } },
+          { createdAt: position.createdAt, id: { gt: position.id } },
+        ],
+      }
+    : {};
+}

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@switchyard/service-kit';
-import { startServiceUnderTest } from '@switchyard/testing';
+import { createEvent, type Money } from '@switchyard/contracts';
+import { queryDb, startServiceUnderTest } from '@switchyard/testing';
 import { buildApp } from '../src/app.js';
 import { OrderConfig } from '../src/config.js';
 
@@ -17,4 +19,34 @@ export const startOrderService = () =>
     service: 'order',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
     build: (env) => buildApp(loadConfig(OrderConfig, env)),
+  });
+
+/** A product's stock as stored. */
+export async function stockOf(databaseUrl: string, productId: string): Promise<number> {
+  const [row] = await queryDb<{ stock: number }>(
+    databaseUrl,
+    'SELECT stock FROM products WHERE id = $1',
+    [productId],
+  );
+  return row!.stock;
+}
+
+/** payment.succeeded for an order, as the payment service publishes it. */
+export const paymentSucceeded = (data: {
+  orderId: string;
+  userId: string;
+  amount: Money;
+  paymentId?: string;
+  providerChargeId?: string;
+}) =>
+  createEvent('payment.succeeded', {
+    source: 'payment',
+    subject: data.orderId,
+    data: {
+      paymentId: data.paymentId ?? randomUUID(),
+      orderId: data.orderId,
+      userId: data.userId,
+      amount: data.amount,
+      providerChargeId: data.providerChargeId ?? 'ch_test',
+    },
   });

@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { clearDisabled, cursorParam, encodeCursor, markDisabled } from '@switchyard/service-kit';
+import {
+  clearDisabled,
+  cursorParam,
+  encodeCursor,
+  markDisabled,
+  newerThan,
+} from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Role } from '../domain/roles.js';
@@ -24,14 +30,7 @@ export async function listUsers(
     ...(filter.email ? { email: { contains: filter.email.toLowerCase() } } : {}),
     ...(filter.role ? { roles: { has: filter.role } } : {}),
     ...(filter.disabled !== undefined ? { disabled: filter.disabled } : {}),
-    ...(after
-      ? {
-          OR: [
-            { createdAt: { gt: after.createdAt } },
-            { createdAt: after.createdAt, id: { gt: after.id } },
-          ],
-        }
-      : {}),
+    ...newerThan(after),
   };
   const rows = await db.user.findMany({
     where,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createEvent, Topics } from '@switchyard/contracts';
+import { Topics } from '@switchyard/contracts';
 import { loadConfig } from '@switchyard/service-kit';
 import {
   publishEvent,
@@ -12,7 +12,7 @@ import {
 import { buildApp } from '../../src/app.js';
 import { OrderConfig } from '../../src/config.js';
 import { expireUnpaidOrders } from '../../src/orders/expire-unpaid-orders.js';
-import { MUG, serviceDir } from '../support.js';
+import { MUG, paymentSucceeded, serviceDir, stockOf } from '../support.js';
 
 describe('expiry of unpaid orders', () => {
   let service: Awaited<
@@ -37,14 +37,7 @@ describe('expiry of unpaid orders', () => {
     });
     return { userId, order: res.json() };
   };
-  const stock = async () =>
-    (
-      await queryDb<{ stock: number }>(
-        service.ctx.databaseUrl,
-        'SELECT stock FROM products WHERE id = $1',
-        [MUG],
-      )
-    )[0]!.stock;
+  const stock = () => stockOf(service.ctx.databaseUrl, MUG);
   const statusOf = async (id: string) =>
     (
       await queryDb<{ status: string; cancel_reason: string }>(
@@ -110,16 +103,11 @@ describe('expiry of unpaid orders', () => {
     });
     await publishEvent(
       service.ctx.namespace,
-      createEvent('payment.succeeded', {
-        source: 'payment',
-        subject: order.id,
-        data: {
-          paymentId: randomUUID(),
-          orderId: order.id,
-          userId,
-          amount: order.total,
-          providerChargeId: 'ch_late',
-        },
+      paymentSucceeded({
+        orderId: order.id,
+        userId,
+        amount: order.total,
+        providerChargeId: 'ch_late',
       }),
     );
     await waitFor(

@@ -8,7 +8,7 @@ import {
   waitFor,
   consumedEvents,
 } from '@switchyard/testing';
-import { MUG, startOrderService } from '../support.js';
+import { MUG, startOrderService, stockOf } from '../support.js';
 
 describe('order service payment-result events', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
@@ -37,14 +37,7 @@ describe('order service payment-result events', () => {
         [id],
       )
     )[0]!;
-  const stock = async () =>
-    (
-      await queryDb<{ stock: number }>(
-        service.ctx.databaseUrl,
-        'SELECT stock FROM products WHERE id = $1',
-        [MUG],
-      )
-    )[0]!.stock;
+  const stock = () => stockOf(service.ctx.databaseUrl, MUG);
 
   it('marks the order paid once, even when payment.succeeded arrives twice', async () => {
     const orderId = await placeOrder();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
 import { publishEvent, queryDb, waitFor } from '@switchyard/testing';
-import { MUG, startOrderService } from '../support.js';
+import { MUG, paymentSucceeded, startOrderService, stockOf } from '../support.js';
 
 describe('refunds reaching orders, and customer cancellation', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
@@ -34,11 +34,7 @@ describe('refunds reaching orders, and customer cancellation', () => {
   const money = (amount: number) => ({ amount, currency: 'EUR' });
   const paymentId = randomUUID();
   const succeeded = (orderId: string, total: number) =>
-    createEvent('payment.succeeded', {
-      source: 'payment',
-      subject: orderId,
-      data: { paymentId, orderId, userId, amount: money(total), providerChargeId: 'ch_x' },
-    });
+    paymentSucceeded({ paymentId, orderId, userId, amount: money(total) });
   const refunded = (orderId: string, total: number, amount: number, runningTotal: number) =>
     createEvent('payment.refunded', {
       source: 'payment',
@@ -78,17 +74,10 @@ describe('refunds reaching orders, and customer cancellation', () => {
   });
 
   it('lets the customer cancel while payment is pending: stock back, order.cancelled announced', async () => {
-    const stockOf = async () =>
-      (
-        await queryDb<{ stock: number }>(
-          service.ctx.databaseUrl,
-          'SELECT stock FROM products WHERE id = $1',
-          [MUG],
-        )
-      )[0]!.stock;
-    const before = await stockOf();
+    const stock = () => stockOf(service.ctx.databaseUrl, MUG);
+    const before = await stock();
     const { id } = await placeOrder();
-    expect(await stockOf()).toBe(before - 2);
+    expect(await stock()).toBe(before - 2);
     const cancel = (as = token) =>
       service.app.inject({
         method: 'POST',
@@ -104,7 +93,7 @@ describe('refunds reaching orders, and customer cancellation', () => {
       cancelReason: 'cancelled by customer',
     });
     expect(res.json().timeline.at(-1)).toMatchObject({ status: 'cancelled', actor: 'customer' });
-    expect(await stockOf()).toBe(before);
+    expect(await stock()).toBe(before);
     const again = await cancel();
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toContain('application/problem+json');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent } from '@switchyard/contracts';
 import { publishEvent, queryDb, waitFor } from '@switchyard/testing';
-import { MUG, POSTER, startOrderService } from '../support.js';
+import { MUG, paymentSucceeded, POSTER, startOrderService, stockOf } from '../support.js';
 
 const TEE = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0002';
 const BOOK = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0004';
@@ -103,12 +102,7 @@ describe('order lifecycle', () => {
     );
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(10);
     expect(results.filter((r) => r.statusCode === 409)).toHaveLength(40);
-    const [row] = await queryDb<{ stock: number }>(
-      service.ctx.databaseUrl,
-      'SELECT stock FROM products WHERE id = $1',
-      [BOOK],
-    );
-    expect(row!.stock).toBe(0);
+    expect(await stockOf(service.ctx.databaseUrl, BOOK)).toBe(0);
   });
 
   it('records each status change in the timeline the owner sees', async () => {
@@ -119,16 +113,11 @@ describe('order lifecycle', () => {
     ]);
     await publishEvent(
       service.ctx.namespace,
-      createEvent('payment.succeeded', {
-        source: 'payment',
-        subject: order.id,
-        data: {
-          paymentId: randomUUID(),
-          orderId: order.id,
-          userId,
-          amount: order.total,
-          providerChargeId: 'ch_t',
-        },
+      paymentSucceeded({
+        orderId: order.id,
+        userId,
+        amount: order.total,
+        providerChargeId: 'ch_t',
       }),
     );
     const paid: any = await waitFor(

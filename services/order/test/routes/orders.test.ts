@@ -4,7 +4,7 @@ import { Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
 import { parseMessage, queryDb, readTopic, waitFor } from '@switchyard/testing';
 import path from 'node:path';
-import { LANTERN, MUG, POSTER, serviceDir, startOrderService } from '../support.js';
+import { LANTERN, MUG, POSTER, serviceDir, startOrderService, stockOf } from '../support.js';
 
 describe('order service HTTP API', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
@@ -13,14 +13,7 @@ describe('order service HTTP API', () => {
   const auth = async (userId: string) => ({
     authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}`,
   });
-  const stockOf = async (id: string) =>
-    (
-      await queryDb<{ stock: number }>(
-        service.ctx.databaseUrl,
-        'SELECT stock FROM products WHERE id = $1',
-        [id],
-      )
-    )[0]!.stock;
+  const stockOfProduct = (id: string) => stockOf(service.ctx.databaseUrl, id);
 
   beforeAll(async () => {
     service = await startOrderService();
@@ -63,7 +56,7 @@ describe('order service HTTP API', () => {
     });
 
     it('prices the order from the catalog, reserves stock and publishes order.created', async () => {
-      const before = await stockOf(MUG);
+      const before = await stockOfProduct(MUG);
       const res = await service.app.inject({
         method: 'POST',
         url: '/v1/orders',
@@ -77,7 +70,7 @@ describe('order service HTTP API', () => {
         total: { amount: 2500, currency: 'EUR' },
       });
       expect(res.headers.location).toBe(`/v1/orders/${order.id}`);
-      expect(await stockOf(MUG)).toBe(before - 2);
+      expect(await stockOfProduct(MUG)).toBe(before - 2);
 
       const [message] = await readTopic(
         service.ctx.namespace + Topics.orders,
@@ -115,7 +108,7 @@ describe('order service HTTP API', () => {
     });
 
     it('refuses more units than are in stock and leaves the stock unchanged', async () => {
-      const before = await stockOf(POSTER);
+      const before = await stockOfProduct(POSTER);
       const res = await service.app.inject({
         method: 'POST',
         url: '/v1/orders',
@@ -127,7 +120,7 @@ describe('order service HTTP API', () => {
       });
       expect(res.statusCode).toBe(409);
       expect(res.json().detail).toMatch(/not enough stock/);
-      expect(await stockOf(POSTER)).toBe(before);
+      expect(await stockOfProduct(POSTER)).toBe(before);
     });
 
     it('refuses an unknown product with a 422', async () => {
@@ -144,7 +137,7 @@ describe('order service HTTP API', () => {
     });
 
     it('never sells more than the stock under concurrent orders', async () => {
-      const stock = await stockOf(LANTERN);
+      const stock = await stockOfProduct(LANTERN);
       const attempts = stock + 10;
       const headers = await auth(bob);
       const results = await Promise.all(
@@ -162,7 +155,7 @@ describe('order service HTTP API', () => {
       );
       expect(results.filter((r) => r.statusCode === 201)).toHaveLength(stock);
       expect(results.filter((r) => r.statusCode === 409)).toHaveLength(10);
-      expect(await stockOf(LANTERN)).toBe(0);
+      expect(await stockOfProduct(LANTERN)).toBe(0);
     });
   });
 
