@@ -1,16 +1,27 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from './logger.js';
 import type client from 'prom-client';
-import { EventConsumer, type EventHandlers } from './event-consumer.js';
+import { EventConsumer, type ConsumerTiming, type EventHandlers } from './event-consumer.js';
 import { createKafka } from './kafka.js';
 import { OutboxRelay } from './outbox-relay.js';
 import type { TransactionalSqlClient } from './sql-client.js';
 
+/** The Kafka settings a service reads from its environment (service-kit's KafkaEnv). */
+export interface KafkaSettings {
+  KAFKA_BROKERS: string;
+  /** Prefix for topic and consumer-group names (a test run on a shared broker). */
+  KAFKA_NAMESPACE?: string;
+  KAFKA_SESSION_TIMEOUT_MS?: number;
+  KAFKA_HEARTBEAT_INTERVAL_MS?: number;
+  KAFKA_REBALANCE_TIMEOUT_MS?: number;
+  /** Published outbox rows are deleted after this many hours. */
+  OUTBOX_RETENTION_HOURS?: number;
+}
+
 export interface MessagingOptions {
   /** Service name: Kafka client id and (with the namespace) consumer group id. */
   service: string;
-  brokers: string[];
-  namespace?: string;
+  settings: KafkaSettings;
   db: TransactionalSqlClient;
   logger: Logger;
   registry?: client.Registry;
@@ -18,31 +29,46 @@ export interface MessagingOptions {
   consume?: { topics: string[]; handlers: EventHandlers };
 }
 
+/** `kafka`: does the broker answer now; `consumer` (when it consumes): a ConsumerState. */
+export type MessagingStatus = Record<string, string>;
+
 export interface Messaging {
   kafka: Kafka;
   relay: OutboxRelay;
   consumer: EventConsumer | null;
-  start(): Promise<void>;
-  /** Finish the current message and commit, then flush the outbox, then disconnect. */
+  /** Start relaying and consuming in the background; never waits for the broker. */
+  start(): void;
+  /** Finish (or abort) the current message, leave the group, flush the outbox, disconnect. */
   stop(): Promise<void>;
-  /** Throws unless the broker answers. */
-  checkReady(): Promise<void>;
+  /** How the Kafka side stands, for /readyz detail (never a reason to be unready). */
+  status(): Promise<MessagingStatus>;
 }
 
 /** One service's Kafka side: an outbox relay and, if it consumes, an idempotent consumer. */
 export function createMessaging(options: MessagingOptions): Messaging {
-  const namespace = options.namespace ?? '';
-  const kafka = createKafka({
-    clientId: options.service,
-    brokers: options.brokers,
-    logger: options.logger,
-  });
+  const { settings } = options;
+  const namespace = settings.KAFKA_NAMESPACE ?? '';
+  const brokers = settings.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  const timing: Partial<ConsumerTiming> = {
+    ...(settings.KAFKA_SESSION_TIMEOUT_MS
+      ? { sessionTimeoutMs: settings.KAFKA_SESSION_TIMEOUT_MS }
+      : {}),
+    ...(settings.KAFKA_HEARTBEAT_INTERVAL_MS
+      ? { heartbeatIntervalMs: settings.KAFKA_HEARTBEAT_INTERVAL_MS }
+      : {}),
+    ...(settings.KAFKA_REBALANCE_TIMEOUT_MS
+      ? { rebalanceTimeoutMs: settings.KAFKA_REBALANCE_TIMEOUT_MS }
+      : {}),
+  };
+  const kafka = createKafka({ clientId: options.service, brokers, logger: options.logger });
   const relay = new OutboxRelay({
     db: options.db,
     kafka,
     logger: options.logger,
+    service: options.service,
     registry: options.registry,
     topicNamespace: namespace,
+    retentionHours: settings.OUTBOX_RETENTION_HOURS,
   });
   const consumer = options.consume
     ? new EventConsumer({
@@ -54,28 +80,45 @@ export function createMessaging(options: MessagingOptions): Messaging {
         handlers: options.consume.handlers,
         registry: options.registry,
         topicNamespace: namespace,
+        timing,
       })
     : null;
-  let admin: Admin | null = null;
+  // A quick-failing client for the status probe, so /readyz never hangs on a missing broker.
+  const probe: Admin = createKafka({
+    clientId: `${options.service}-probe`,
+    brokers,
+    logger: options.logger,
+    retries: 0,
+  }).admin();
+  let probeConnected = false;
 
   return {
     kafka,
     relay,
     consumer,
-    async start() {
-      admin = kafka.admin();
-      await admin.connect();
-      await relay.start();
-      await consumer?.start();
+    start() {
+      relay.start();
+      consumer?.start();
     },
     async stop() {
       await consumer?.stop();
       await relay.stop();
-      await admin?.disconnect();
+      if (probeConnected) await probe.disconnect().catch(() => {});
     },
-    async checkReady() {
-      if (!admin) throw new Error('messaging not started');
-      await admin.describeCluster();
+    async status() {
+      let broker = 'ok';
+      try {
+        if (!probeConnected) {
+          await probe.connect();
+          probeConnected = true;
+        }
+        await probe.describeCluster();
+      } catch {
+        broker = 'unavailable';
+        probeConnected = false;
+        await probe.disconnect().catch(() => {});
+      }
+      return { kafka: broker, ...(consumer ? { consumer: consumer.state } : {}) };
     },
   };
 }

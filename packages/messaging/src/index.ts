@@ -1,5 +1,11 @@
 export { createKafka, ensureTopics, type KafkaOptions } from './kafka.js';
-export { createMessaging, type Messaging, type MessagingOptions } from './create-messaging.js';
+export {
+  createMessaging,
+  type Messaging,
+  type MessagingOptions,
+  type MessagingStatus,
+  type KafkaSettings,
+} from './create-messaging.js';
 export { enqueueEvent } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { processOnce, wasProcessed } from './inbox.js';
@@ -8,7 +14,11 @@ export {
   type EventConsumerOptions,
   type EventHandler,
   type EventHandlers,
+  type ConsumerTiming,
+  defaultConsumerTiming,
 } from './event-consumer.js';
+export type { ConsumerState } from './consumer-metrics.js';
+export { TransientError, isTransientError } from './transient-error.js';
 export { currentTraceparent, withConsumerSpan } from './trace-context.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export type { Logger } from './logger.js';

@@ -5,6 +5,8 @@ export interface KafkaOptions {
   clientId: string;
   brokers: string[];
   logger: Logger;
+  /** Retries per request before giving up (default 10; 0 for a quick probe). */
+  retries?: number;
 }
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -21,7 +23,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     connectionTimeout: 3_000,
-    retry: { initialRetryTime: 300, retries: 10 },
+    retry: { initialRetryTime: 300, retries: options.retries ?? 10 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

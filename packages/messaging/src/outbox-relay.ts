@@ -1,7 +1,10 @@
 import type { Kafka, Producer } from 'kafkajs';
+import type client from 'prom-client';
+import { abortableSleep } from './abortable-sleep.js';
 import type { Logger } from './logger.js';
-import client from 'prom-client';
-import type { TransactionalSqlClient } from './sql-client.js';
+import { outboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
+import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
+import { isTransientError } from './transient-error.js';
 
 interface OutboxRow {
   id: string;
@@ -9,51 +12,73 @@ interface OutboxRow {
   message_key: string;
   headers: Record<string, string>;
   payload: string;
+  attempts: number;
 }
 
 export interface OutboxRelayOptions {
   db: TransactionalSqlClient;
   kafka: Kafka;
   logger: Logger;
+  /** The service's name: one relay per service publishes at a time (see `publishBatch`). */
+  service?: string;
   /** How often to look for new rows when idle. */
   pollIntervalMs?: number;
   batchSize?: number;
+  /** A row Kafka refuses this many times is parked (moved aside) so the rest can flow. */
+  maxRowAttempts?: number;
+  /** Published rows are deleted this long after publication. */
+  retentionHours?: number;
   registry?: client.Registry;
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
   topicNamespace?: string;
 }
 
+/** A failure that is the row's own: Kafka will refuse it again (too large, invalid). */
+class RowRejected extends Error {
+  override name = 'RowRejected';
+  constructor(
+    readonly rowId: string,
+    readonly reason: unknown,
+  ) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
 /**
- * Publishes outbox rows to Kafka in insertion order. Rows are claimed with
- * FOR UPDATE SKIP LOCKED inside a transaction that stays open until Kafka acknowledges, so
- * several replicas can relay at once without sending a row twice in the normal case; a crash
- * after the send but before the commit re-sends it, which consumers' inboxes absorb.
+ * Publishes outbox rows to Kafka in insertion order.
+ *
+ * - One publisher per service at a time: each batch runs in a transaction that first takes a
+ *   transaction-scoped advisory lock named after the service, so with several replicas the
+ *   rows of one aggregate still reach Kafka in the order they were written (a `SKIP LOCKED`
+ *   race between replicas could publish a later event before an earlier one).
+ * - A crash after the send but before the commit re-sends the batch; consumers' inboxes absorb
+ *   the duplicates.
+ * - A row Kafka refuses for its own sake is retried `maxRowAttempts` times, then parked
+ *   (`parked_at`), logged and counted, instead of blocking every row behind it.
+ * - Start-up never waits for the broker: the producer connects on the first pass and again
+ *   after any failure.
  */
 export class OutboxRelay {
   private readonly producer: Producer;
   private readonly log: Logger;
+  private readonly metrics: OutboxMetrics;
+  private readonly lockName: string;
+  private connected = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
-  private readonly published: client.Counter;
+  private lastPrune = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
     this.log = options.logger.child({ component: 'outbox-relay' });
-    const registers = options.registry ? [options.registry] : [];
-    this.published =
-      (options.registry?.getSingleMetric('outbox_events_published_total') as
-        client.Counter | undefined) ??
-      new client.Counter({
-        name: 'outbox_events_published_total',
-        help: 'Outbox events published to Kafka',
-        labelNames: ['topic'],
-        registers,
-      });
+    this.metrics = outboxMetrics(options.registry);
+    this.lockName = `outbox-relay:${options.service ?? 'default'}`;
   }
 
-  async start(): Promise<void> {
-    await this.producer.connect();
+  /** Begin relaying in the background; returns at once. */
+  start(): void {
     this.stopped = false;
     this.schedule(0);
   }
@@ -66,22 +91,38 @@ export class OutboxRelay {
   /** Publish everything pending now; resolves when the outbox is empty or an error occurs. */
   async flush(): Promise<void> {
     if (this.running) await this.running;
+    await this.ensureConnected();
     while ((await this.publishBatch()) > 0) {
       /* keep going until the outbox is drained */
     }
   }
 
-  async stop(): Promise<void> {
+  /** Stop polling and publish what is pending, giving up after `flushTimeoutMs`. */
+  async stop(flushTimeoutMs = 5_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.running) await this.running;
+    const gaveUp = new AbortController();
     try {
-      await this.flush();
+      await Promise.race([
+        this.flush(),
+        abortableSleep(flushTimeoutMs, gaveUp.signal).then(() => {
+          throw new Error(`outbox not flushed within ${flushTimeoutMs} ms`);
+        }),
+      ]);
     } catch (error) {
       this.log.warn({ err: error }, 'could not flush the outbox on shutdown; rows stay pending');
+    } finally {
+      gaveUp.abort();
     }
-    await this.producer.disconnect();
+    await this.producer.disconnect().catch(() => {});
+  }
+
+  private async ensureConnected(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
   }
 
   private schedule(delayMs: number): void {
@@ -97,9 +138,12 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     let delay = this.options.pollIntervalMs ?? 250;
     try {
+      await this.ensureConnected();
       while (!this.stopped && (await this.publishBatch()) > 0) {
         /* drain */
       }
+      await this.updateGauges();
+      await this.pruneIfDue();
     } catch (error) {
       this.log.error({ err: error }, 'outbox publish failed; will retry');
       delay = 2_000;
@@ -107,38 +151,130 @@ export class OutboxRelay {
     if (!this.stopped) this.schedule(delay);
   }
 
+  /**
+   * Publish the next batch; returns how many rows were published (0 when nothing is pending,
+   * another replica is publishing, or the first row was refused).
+   */
   private async publishBatch(): Promise<number> {
     const limit = this.options.batchSize ?? 100;
-    return this.options.db.$transaction(
+    const refused: { row: RowRejected | null } = { row: null };
+    const published = await this.options.db.$transaction(
       async (tx: TransactionalSqlClient) => {
+        const [lock] = await tx.$queryRawUnsafe<{ leader: boolean }[]>(
+          `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS leader`,
+          this.lockName,
+        );
+        if (!lock?.leader) return 0;
+        // No SKIP LOCKED: under the lock this is the only publisher, and waiting for a row that
+        // something else holds keeps the order instead of jumping ahead of it.
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text, topic, message_key, headers, payload FROM outbox_events
-           WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `SELECT id::text, topic, message_key, headers, payload, attempts FROM outbox_events
+           WHERE published_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE`,
           limit,
         );
         if (rows.length === 0) return 0;
-        const byTopic = new Map<string, OutboxRow[]>();
-        for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-        await this.producer.sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-            topic: (this.options.topicNamespace ?? '') + topic,
-            messages: topicRows.map((r) => ({
-              key: r.message_key,
-              value: r.payload,
-              headers: r.headers,
-            })),
-          })),
-        });
-        await tx.$executeRawUnsafe(
-          `UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])`,
-          rows.map((r) => r.id),
-        );
-        for (const [topic, topicRows] of byTopic) this.published.inc({ topic }, topicRows.length);
-        this.log.debug({ count: rows.length }, 'published outbox events');
-        return rows.length;
+        try {
+          await this.send(rows);
+          await this.markPublished(tx, rows);
+          return rows.length;
+        } catch (error) {
+          if (isTransientError(error)) throw error;
+          if (rows.length === 1) refused.row = new RowRejected(rows[0]!.id, error);
+        }
+        if (refused.row) return 0;
+        // Refused for something other than the broker's health: one row at a time finds it.
+        let sent = 0;
+        for (const row of rows) {
+          try {
+            await this.send([row]);
+          } catch (error) {
+            if (isTransientError(error)) throw error;
+            refused.row = new RowRejected(row.id, error);
+            break;
+          }
+          await this.markPublished(tx, [row]);
+          sent++;
+        }
+        return sent;
       },
       { timeout: 30_000 },
+    );
+    if (refused.row) await this.recordRejection(refused.row);
+    return refused.row ? 0 : published;
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+        topic: (this.options.topicNamespace ?? '') + topic,
+        messages: topicRows.map((r) => ({
+          key: r.message_key,
+          value: r.payload,
+          headers: r.headers,
+        })),
+      })),
+    });
+  }
+
+  private async markPublished(tx: SqlClient, rows: OutboxRow[]): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])`,
+      rows.map((r) => r.id),
+    );
+    for (const row of rows) this.metrics.published.inc({ topic: row.topic });
+  }
+
+  /** Count a refusal against its row; park the row once it has been refused too often. */
+  private async recordRejection(rejected: RowRejected): Promise<void> {
+    const maxAttempts = this.options.maxRowAttempts ?? 5;
+    const [row] = await this.options.db.$queryRawUnsafe<{ attempts: number; topic: string }[]>(
+      `UPDATE outbox_events
+          SET attempts = attempts + 1, last_error = $2,
+              parked_at = CASE WHEN attempts + 1 >= $3 THEN now() END
+        WHERE id = $1::uuid
+        RETURNING attempts, topic`,
+      rejected.rowId,
+      rejected.message.slice(0, 1000),
+      maxAttempts,
+    );
+    if (!row) return;
+    if (row.attempts >= maxAttempts) {
+      this.metrics.parked.inc({ topic: row.topic });
+      this.log.error(
+        { outboxId: rejected.rowId, attempts: row.attempts, err: rejected.reason },
+        'Kafka refuses this outbox row; parked it so the rows behind it flow (see docs/operations.md)',
+      );
+    } else {
+      this.log.warn(
+        { outboxId: rejected.rowId, attempts: row.attempts, err: rejected.reason },
+        'Kafka refused an outbox row; will retry it',
+      );
+    }
+  }
+
+  private async updateGauges(): Promise<void> {
+    const [stats] = await this.options.db.$queryRawUnsafe<
+      { oldest_seconds: number | null; parked: number }[]
+    >(
+      `SELECT EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE parked_at IS NULL))::float8 AS oldest_seconds,
+              count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
+         FROM outbox_events WHERE published_at IS NULL`,
+    );
+    this.metrics.oldestPendingAge.set(stats?.oldest_seconds ?? 0);
+    this.metrics.parkedRows.set(stats?.parked ?? 0);
+  }
+
+  /** Delete rows published longer ago than the retention (they may carry personal data). */
+  private async pruneIfDue(): Promise<void> {
+    if (Date.now() - this.lastPrune < 60_000) return;
+    this.lastPrune = Date.now();
+    const hours = this.options.retentionHours ?? 24 * 7;
+    await this.options.db.$executeRawUnsafe(
+      `DELETE FROM outbox_events WHERE published_at < now() - make_interval(hours => $1)`,
+      hours,
     );
   }
 }

@@ -18,6 +18,16 @@ export const KafkaEnv = Type.Object({
   KAFKA_BROKERS: Type.String({ default: '127.0.0.1:9092', minLength: 1 }),
   /** Prefix for topic and consumer-group names, to isolate a test run on a shared broker. */
   KAFKA_NAMESPACE: Type.String({ default: '' }),
+  /**
+   * Consumer-group timing, chosen for fast failover (docs/decisions/0009): a killed member is
+   * dropped after the session timeout; members heartbeat also while a handler runs; a
+   * rebalance waits this long for members still finishing a message.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6_000, maximum: 300_000, default: 10_000 }),
+  KAFKA_HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 10_000, default: 1_000 }),
+  KAFKA_REBALANCE_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 300_000, default: 30_000 }),
+  /** Published outbox rows are kept this long, then deleted. */
+  OUTBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
 });
 
 export const AuthEnv = Type.Object({

@@ -34,8 +34,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   await keys.load();
   const messaging = createMessaging({
     service: 'auth',
-    brokers: config.KAFKA_BROKERS.split(','),
-    namespace: config.KAFKA_NAMESPACE,
+    settings: config,
     db,
     logger: app.log,
     registry: metricsRegistry,
@@ -63,7 +62,8 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     app.log.error({ err: error }, 'could not reload signing keys; keeping the current ones'),
   );
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
-  app.addReadinessCheck('kafka', () => messaging.checkReady());
+  // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
+  app.addStatusReport(() => messaging.status());
 
   // Zero trust applies here too: /me verifies the token like every other service.
   await app.register(jwtAuth, {
@@ -76,7 +76,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   await app.register(adminRoutes);
   await app.register(oauthRoutes);
 
-  app.addHook('onReady', () => messaging.start());
+  app.addHook('onReady', async () => messaging.start());
   app.addHook('onClose', async () => {
     keys.stopReloading();
     await messaging.stop();

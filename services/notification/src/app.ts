@@ -87,8 +87,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
 
   const messaging = createMessaging({
     service: 'notification',
-    brokers: config.KAFKA_BROKERS.split(','),
-    namespace: config.KAFKA_NAMESPACE,
+    settings: config,
     db,
     logger: app.log,
     registry: metricsRegistry,
@@ -102,7 +101,8 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
   app.decorate('realtime', realtime);
   app.decorate('webhooks', { dispatcher, task: webhookTask });
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
-  app.addReadinessCheck('kafka', () => messaging.checkReady());
+  // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
+  app.addStatusReport(() => messaging.status());
 
   await app.register(jwtAuth, {
     jwksUrl: config.AUTH_JWKS_URL,
@@ -121,7 +121,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
 
   app.addHook('onReady', async () => {
     await realtime.start();
-    await messaging.start();
+    messaging.start();
     emails.start();
     webhookTask.start();
   });

@@ -30,8 +30,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   const db = createDb(config.DATABASE_URL);
   const messaging = createMessaging({
     service: 'order',
-    brokers: config.KAFKA_BROKERS.split(','),
-    namespace: config.KAFKA_NAMESPACE,
+    settings: config,
     db,
     logger: app.log,
     registry: metricsRegistry,
@@ -48,7 +47,8 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     new CatalogCache(app.redis, config.CATALOG_CACHE_TTL_SECONDS, config.CACHE_NAMESPACE),
   );
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
-  app.addReadinessCheck('kafka', () => messaging.checkReady());
+  // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
+  app.addStatusReport(() => messaging.status());
 
   await app.register(jwtAuth, {
     jwksUrl: config.AUTH_JWKS_URL,
@@ -72,7 +72,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   });
 
   app.addHook('onReady', async () => {
-    await messaging.start();
+    messaging.start();
     expiry.start();
   });
   // Order matters: finish the current message and flush the outbox before the database goes.

@@ -50,8 +50,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   const processor = new PaymentProcessor(db, provider, app.log, () => app.messaging.relay.nudge());
   const messaging = createMessaging({
     service: 'payment',
-    brokers: config.KAFKA_BROKERS.split(','),
-    namespace: config.KAFKA_NAMESPACE,
+    settings: config,
     db,
     logger: app.log,
     registry: metricsRegistry,
@@ -67,7 +66,8 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   app.decorate('messaging', messaging);
   app.decorate('processor', processor);
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
-  app.addReadinessCheck('kafka', () => messaging.checkReady());
+  // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
+  app.addStatusReport(() => messaging.status());
 
   await app.register(jwtAuth, {
     jwksUrl: config.AUTH_JWKS_URL,
@@ -127,7 +127,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   app.decorate('jobs', jobs);
 
   app.addHook('onReady', async () => {
-    await messaging.start();
+    messaging.start();
     jobs.reconcile.start();
     jobs.watchdog.start();
   });

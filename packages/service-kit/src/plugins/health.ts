@@ -3,11 +3,18 @@ import fp from 'fastify-plugin';
 import { Type } from '@sinclair/typebox';
 
 export type ReadinessCheck = () => Promise<unknown>;
+/** Reports how something stands (e.g. `joining`), shown in `/readyz` without deciding it. */
+export type StatusReport = () => Promise<Record<string, string>>;
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Register a dependency that must be reachable for `/readyz` to answer 200. */
     addReadinessCheck(name: string, check: ReadinessCheck): void;
+    /**
+     * Register something whose state `/readyz` shows but that does not decide readiness: a
+     * Kafka consumer joins in the background, and the API serves meanwhile.
+     */
+    addStatusReport(report: StatusReport): void;
   }
 }
 
@@ -32,8 +39,12 @@ const HealthResponse = Type.Object({
 export const health = fp(
   async (app: FastifyInstance) => {
     const checks = new Map<string, ReadinessCheck>();
+    const reports: StatusReport[] = [];
     app.decorate('addReadinessCheck', (name: string, check: ReadinessCheck) => {
       checks.set(name, check);
+    });
+    app.decorate('addStatusReport', (report: StatusReport) => {
+      reports.push(report);
     });
 
     app.get(
@@ -51,8 +62,16 @@ export const health = fp(
       async (request, reply) => {
         const results: Record<string, string> = {};
         let ready = true;
-        await Promise.all(
-          [...checks].map(async ([name, check]) => {
+        const reported = reports.map(async (report) => {
+          try {
+            Object.assign(results, await withTimeout(report(), CHECK_TIMEOUT_MS));
+          } catch (error) {
+            request.log.warn({ err: error }, 'status report failed');
+          }
+        });
+        await Promise.all([
+          ...reported,
+          ...[...checks].map(async ([name, check]) => {
             try {
               await withTimeout(check(), CHECK_TIMEOUT_MS);
               results[name] = 'ok';
@@ -62,7 +81,7 @@ export const health = fp(
               request.log.warn({ check: name, err: error }, 'readiness check failed');
             }
           }),
-        );
+        ]);
         return reply
           .status(ready ? 200 : 503)
           .send({ status: ready ? 'ready' : 'not ready', checks: results });
