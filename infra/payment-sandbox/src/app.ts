@@ -95,6 +95,13 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
       if (method.hangFirstAttempt && attempt === 1) {
         await sleep(config.SANDBOX_HANG_MS, undefined, { signal: closing.signal }).catch(() => {});
       }
+      if (method.slow) {
+        await sleep(config.SANDBOX_SLOW_MS, undefined, { signal: closing.signal }).catch(() => {});
+      }
+      if (attempt <= (method.throttleFirstAttempts ?? 0)) {
+        reply.header('retry-after', '1');
+        throw new AppError('RATE_LIMITED', 'too many requests; retry after a second');
+      }
       if (attempt <= (method.failFirstAttempts ?? 0))
         throw new AppError('UNAVAILABLE', 'the card network did not answer; retry');
 
@@ -153,13 +160,18 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
         body: CreateRefund,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const key = `refund:${request.headers['idempotency-key']}`;
       const print = fingerprint({ charge: request.params.id, ...request.body });
+      const attempt = idempotency.attempt(key);
       const earlier = idempotency.replay(key, print);
       if (earlier) return earlier.answer;
       const charge = ledger.get(request.params.id);
       if (!charge) throw notFound('charge');
+      if (methodOf(charge).throttleRefunds && attempt <= 2) {
+        reply.header('retry-after', '1');
+        throw new AppError('RATE_LIMITED', 'too many requests; retry after a second');
+      }
       try {
         const refund = ledger.refund(
           charge,

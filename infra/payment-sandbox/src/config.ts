@@ -13,6 +13,8 @@ export const SandboxConfig = Type.Composite([
     SANDBOX_DELAY_MS: Type.Integer({ minimum: 0, default: 2000 }),
     /** How long `pm_card_provider_timeout` hangs on its first attempt. */
     SANDBOX_HANG_MS: Type.Integer({ minimum: 0, default: 30_000 }),
+    /** How long `pm_card_slow` takes to answer each attempt. */
+    SANDBOX_SLOW_MS: Type.Integer({ minimum: 0, default: 8_000 }),
     /** First wait between webhook delivery attempts; doubles each time. */
     SANDBOX_WEBHOOK_RETRY_MS: Type.Integer({ minimum: 1, default: 1000 }),
     SANDBOX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, default: 8 }),

@@ -11,6 +11,12 @@ export interface TestMethod {
   failFirstAttempts?: number;
   /** Hang (past any sane client timeout) on the first attempt per idempotency key. */
   hangFirstAttempt?: boolean;
+  /** Answer every attempt, but only after SANDBOX_SLOW_MS (a slow, working provider). */
+  slow?: boolean;
+  /** Answer 429 with Retry-After to this many attempts per idempotency key first. */
+  throttleFirstAttempts?: number;
+  /** Answer 429 to the first two attempts of every refund of this charge. */
+  throttleRefunds?: boolean;
   /** Answer with a redirect to somewhere else instead of processing the charge. */
   redirect?: boolean;
   /** Deliver every webhook of this charge twice (same event id). */
@@ -29,6 +35,9 @@ export const testMethods: Record<string, TestMethod> = {
   pm_card_provider_error: { outcome: 'succeeded', failFirstAttempts: 2 },
   pm_card_provider_outage: { outcome: 'succeeded', failFirstAttempts: Number.MAX_SAFE_INTEGER },
   pm_card_provider_timeout: { outcome: 'succeeded', hangFirstAttempt: true },
+  pm_card_slow: { outcome: 'succeeded', slow: true },
+  pm_card_rate_limited: { outcome: 'succeeded', throttleFirstAttempts: 2 },
+  pm_card_refunds_rate_limited: { outcome: 'succeeded', throttleRefunds: true },
   pm_card_redirect: { outcome: 'succeeded', redirect: true },
   pm_card_duplicate_webhook: { outcome: 'succeeded', duplicateWebhooks: true },
   pm_card_webhooks_out_of_order: { outcome: 'succeeded', refundAndReorderWebhooks: true },

@@ -32,3 +32,4 @@ export {
   verifySwitchyardSignature,
   type Received,
 } from './webhook-receiver.js';
+export { takeDatabaseOffline } from './faults.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ensureDatabase, migrate, withDatabase } from '@switchyard/db';
+import { databaseNameOf, ensureDatabase, migrate, withDatabase } from '@switchyard/db';
 
 const adminUrl = () =>
   process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -18,8 +18,15 @@ export async function prepareTestDatabase(name: string, migrationsDir: string): 
   return url;
 }
 
-/** Drop everything in the database's public schema. */
+/** Drop everything in the database's public schema (and undo an outage a test left behind). */
 export async function resetDatabase(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${databaseNameOf(url)}" ALLOW_CONNECTIONS true`);
+  } finally {
+    await admin.end();
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -45,9 +45,17 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     timeoutMs: config.PROVIDER_TIMEOUT_MS,
     maxAttempts: config.PROVIDER_MAX_ATTEMPTS,
     retryBaseMs: config.PROVIDER_RETRY_BASE_MS,
+    budgetMs: config.PROVIDER_CALL_BUDGET_MS,
   });
   // Created before messaging, which needs its handlers; it nudges the relay through `app`.
-  const processor = new PaymentProcessor(db, provider, app.log, () => app.messaging.relay.nudge());
+  const shutdown = new AbortController();
+  const processor = new PaymentProcessor(
+    db,
+    provider,
+    app.log,
+    () => app.messaging.relay.nudge(),
+    shutdown.signal,
+  );
   const messaging = createMessaging({
     service: 'payment',
     settings: config,
@@ -133,6 +141,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   });
   // Order matters: stop the jobs, finish the current message, flush the outbox, then the database.
   app.addHook('onClose', async () => {
+    shutdown.abort(); // provider calls in flight end now; their work is redone after restart
     await jobs.reconcile.stop();
     await jobs.watchdog.stop();
     await messaging.stop();

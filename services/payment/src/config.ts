@@ -14,6 +14,12 @@ const ProviderEnv = Type.Object({
   /** Attempts per provider call (5xx, timeouts, network errors; same idempotency key). */
   PROVIDER_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
   PROVIDER_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 200 }),
+  /**
+   * Most time one provider call may take with its retries. Keep it under
+   * KAFKA_REBALANCE_TIMEOUT_MS (a charge runs inside an event handler) and under the shutdown
+   * grace (docs/decisions/0009).
+   */
+  PROVIDER_CALL_BUDGET_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 20_000 }),
 });
 
 const JobsEnv = Type.Object({

@@ -23,7 +23,11 @@ export const webhookSecret = 'whsec_payment_suite_secret';
  * with the payment-provider sandbox (a real HTTP server) sending it signed webhooks.
  */
 export async function startPaymentService(
-  options: { env?: Record<string, string>; providerDown?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    sandboxEnv?: Record<string, string>;
+    providerDown?: boolean;
+  } = {},
 ) {
   const servicePort = await freePort();
   const sandboxPort = await freePort();
@@ -37,6 +41,7 @@ export async function startPaymentService(
       SANDBOX_DELAY_MS: '300',
       SANDBOX_HANG_MS: '3000',
       SANDBOX_WEBHOOK_RETRY_MS: '100',
+      ...options.sandboxEnv,
     }),
   );
   // providerDown: the provider is unreachable until the test calls startSandbox().

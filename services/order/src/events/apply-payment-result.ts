@@ -8,7 +8,30 @@ import { paymentsForCancelledOrders } from '../orders/order-metrics.js';
 
 type Tx = Prisma.TransactionClient;
 
-/** payment.succeeded → the order is paid (and says so with order.paid). */
+/**
+ * Move a paid (or fulfilled, or partly refunded) order to where the refunds recorded on it put
+ * it: refunded once everything captured is back, partially_refunded before that.
+ */
+async function moveToRefundState(
+  tx: Tx,
+  order: { id: string; status: string; refundedMinor: number },
+  captured: { amount: number; currency: string },
+  reason: string,
+): Promise<void> {
+  if (order.refundedMinor <= 0) return;
+  const to =
+    order.refundedMinor >= captured.amount ? OrderStatus.refunded : OrderStatus.partiallyRefunded;
+  const moved = await changeStatus(tx, order, to, {
+    actor: 'system',
+    reason: `refunded ${order.refundedMinor} of ${captured.amount} ${captured.currency} minor units (${reason})`,
+  });
+  if (!moved) throw new Error(`order ${order.id} in ${order.status} cannot become ${to}`);
+}
+
+/**
+ * payment.succeeded → the order is paid (and says so with order.paid). A refund that overtook
+ * this event (recorded while the order was still pending) is applied right after.
+ */
 async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClient): Promise<void> {
   const tx = sql as unknown as Tx;
   const order = await tx.order.findUnique({ where: { id: event.data.orderId } });
@@ -34,6 +57,12 @@ async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClien
       },
     }),
   );
+  await moveToRefundState(
+    tx,
+    { ...order, status: OrderStatus.paid },
+    event.data.amount,
+    'recorded before the payment was',
+  );
 }
 
 /** payment.failed → compensate: release the reserved stock and cancel the order. */
@@ -51,7 +80,8 @@ async function cancelAndRelease(
  * payment.refunded → a paid (or fulfilled) order becomes partially_refunded, or refunded once
  * everything captured is back. The event carries the running total, so a redelivery or a refund
  * seen twice changes nothing. A cancelled order (its late payment refunded) stays cancelled and
- * just records the amount.
+ * just records the amount; so does an order still pending payment (the refund overtook
+ * payment.succeeded), which moves on when that event arrives.
  */
 async function recordRefund(
   event: EventEnvelope<'payment.refunded'>,
@@ -63,14 +93,8 @@ async function recordRefund(
   if (!order) throw new Error(`order ${orderId} not found`);
   if (totalRefunded.amount <= order.refundedMinor) return; // an older total: already counted
   await tx.order.update({ where: { id: orderId }, data: { refundedMinor: totalRefunded.amount } });
-  if (order.status === OrderStatus.cancelled) return;
-  const to =
-    totalRefunded.amount >= captured.amount ? OrderStatus.refunded : OrderStatus.partiallyRefunded;
-  const moved = await changeStatus(tx, order, to, {
-    actor: 'system',
-    reason: `refunded ${totalRefunded.amount} of ${captured.amount} ${captured.currency} minor units (${reason})`,
-  });
-  if (!moved) throw new Error(`order ${orderId} in ${order.status} cannot become ${to}`);
+  if (order.status === OrderStatus.cancelled || order.status === OrderStatus.pendingPayment) return;
+  await moveToRefundState(tx, { ...order, refundedMinor: totalRefunded.amount }, captured, reason);
 }
 
 /** The handlers; `stockChanged` runs after a compensation's commit (cache invalidation). */

@@ -73,6 +73,29 @@ describe('refunds reaching orders, and customer cancellation', () => {
     ]);
   });
 
+  it('converges when payment.refunded overtakes payment.succeeded (a reordering)', async () => {
+    const { id, total } = await placeOrder();
+    const metrics = async () => (await service.app.inject({ url: '/metrics' })).body;
+    // The refund of half arrives while the order still waits for its payment.
+    await publishEvent(service.ctx.namespace, refunded(id, total, total / 2, total / 2));
+    await waitFor(async () => (await order(id)).refunded.amount === total / 2, {
+      what: 'the refund recorded on the pending order',
+    });
+    expect((await order(id)).status).toBe('pending_payment');
+    await publishEvent(service.ctx.namespace, succeeded(id, total));
+    await waitFor(async () => (await order(id)).status === 'partially_refunded', {
+      what: 'partially refunded once paid',
+    });
+    expect((await order(id)).timeline.map((t: { status: string }) => t.status)).toEqual([
+      'pending_payment',
+      'paid',
+      'partially_refunded',
+    ]);
+    expect(await metrics()).not.toMatch(
+      /events_consumed_total\{[^}]*outcome="dead_lettered"[^}]*\} [1-9]/,
+    );
+  });
+
   it('lets the customer cancel while payment is pending: stock back, order.cancelled announced', async () => {
     const stock = () => stockOf(service.ctx.databaseUrl, MUG);
     const before = await stock();

@@ -20,3 +20,10 @@ export const watchdogActions = new client.Counter({
   labelNames: ['step', 'action'],
   registers: [metricsRegistry],
 });
+
+export const chargesSkipped = new client.Counter({
+  name: 'payment_charges_skipped_total',
+  help: 'Charge requests not made, by reason (order_cancelled: the cancellation came first)',
+  labelNames: ['reason'],
+  registers: [metricsRegistry],
+});

@@ -32,18 +32,27 @@ export class PaymentProcessor {
     private readonly log: Logger,
     /** Called after a commit that wrote events: lets the outbox relay publish at once. */
     private readonly committed: () => void,
+    /** Aborted at shutdown: every provider call in flight ends at once (nothing is lost). */
+    private readonly shutdown: AbortSignal = new AbortController().signal,
   ) {}
 
+  private signal(extra?: AbortSignal): AbortSignal {
+    return extra ? AbortSignal.any([this.shutdown, extra]) : this.shutdown;
+  }
+
   /** Ask for the charge; the payment id is the idempotency key, so asking again is safe. */
-  async requestCharge(payment: Payment): Promise<ChargeAttempt> {
+  async requestCharge(payment: Payment, signal?: AbortSignal): Promise<ChargeAttempt> {
     try {
-      const charge = await this.provider.createCharge({
-        idempotencyKey: payment.id,
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        paymentMethod: payment.paymentMethod,
-        metadata: { payment_id: payment.id, order_id: payment.orderId },
-      });
+      const charge = await this.provider.createCharge(
+        {
+          idempotencyKey: payment.id,
+          amountMinor: payment.amountMinor,
+          currency: payment.currency,
+          paymentMethod: payment.paymentMethod,
+          metadata: { payment_id: payment.id, order_id: payment.orderId },
+        },
+        { signal: this.signal(signal) },
+      );
       return { kind: 'answered', charge };
     } catch (error) {
       if (error instanceof ProviderRejectedError)
@@ -112,7 +121,9 @@ export class PaymentProcessor {
   /** Fetch a charge from the provider and apply it. */
   async refresh(payment: Payment): Promise<ApplyResult | null> {
     if (!payment.providerChargeId) return null;
-    const charge = await this.provider.getCharge(payment.providerChargeId);
+    const charge = await this.provider.getCharge(payment.providerChargeId, {
+      signal: this.signal(),
+    });
     return this.applySnapshot(payment.id, charge);
   }
 
@@ -128,12 +139,15 @@ export class PaymentProcessor {
     });
     if (refund?.status !== 'pending' || !refund.payment.providerChargeId) return;
     try {
-      await this.provider.createRefund({
-        chargeId: refund.payment.providerChargeId,
-        idempotencyKey: refund.id,
-        amountMinor: refund.amountMinor,
-        metadata: { refund_id: refund.id, payment_id: refund.paymentId, reason: refund.reason },
-      });
+      await this.provider.createRefund(
+        {
+          chargeId: refund.payment.providerChargeId,
+          idempotencyKey: refund.id,
+          amountMinor: refund.amountMinor,
+          metadata: { refund_id: refund.id, payment_id: refund.paymentId, reason: refund.reason },
+        },
+        { signal: this.signal() },
+      );
       await this.refresh(refund.payment);
     } catch (error) {
       const rejected = error instanceof ProviderRejectedError;

@@ -26,10 +26,25 @@ export interface ProviderEvent {
   data: { object: ProviderCharge };
 }
 
-/** The provider could not be reached or failed (5xx, timeout): safe to retry, same key. */
+/**
+ * The provider could not be reached, failed (5xx, timeout) or asked us to come back later
+ * (408, 409, 425, 429): safe to retry with the same idempotency key.
+ */
 export class ProviderUnavailableError extends Error {
   override name = 'ProviderUnavailableError';
+  /** Marks it for the event consumer: retried, never dead-lettered. */
+  readonly transient = true;
+  constructor(
+    message: string,
+    /** How long the provider asked us to wait (Retry-After), when it said. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
+
+/** Statuses that mean "not now" rather than "no": a timeout, a concurrent request, rate limits. */
+export const RETRYABLE_CLIENT_STATUSES = new Set([408, 409, 425, 429]);
 
 /** The provider refused the request (4xx) or answered something we never follow (3xx). */
 export class ProviderRejectedError extends Error {

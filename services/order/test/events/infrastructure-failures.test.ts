@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  consumedEvents,
+  publishEvent,
+  queryDb,
+  takeDatabaseOffline,
+  waitFor,
+} from '@switchyard/testing';
+import { MUG, paymentSucceeded, startOrderService } from '../support.js';
+
+describe('order service consuming while its database is away', () => {
+  let service: Awaited<ReturnType<typeof startOrderService>>;
+  const userId = randomUUID();
+
+  beforeAll(async () => {
+    service = await startOrderService();
+  });
+  afterAll(() => service.close());
+
+  const metrics = async () => (await service.app.inject({ url: '/metrics' })).body;
+
+  it('applies payment.succeeded once the database is back, instead of dead-lettering it', async () => {
+    const placed = await service.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` },
+      payload: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+    });
+    expect(placed.statusCode).toBe(201);
+    const orderId: string = placed.json().id;
+
+    // A failover: the database refuses connections for longer than any bounded retry budget.
+    const restore = await takeDatabaseOffline(service.ctx.databaseUrl);
+    try {
+      await publishEvent(
+        service.ctx.namespace,
+        paymentSucceeded({ orderId, userId, amount: { amount: 1250, currency: 'EUR' } }),
+      );
+      // Longer than the few seconds of retries a handler failure used to get.
+      await sleep(7_000);
+    } finally {
+      await restore();
+    }
+
+    await waitFor(
+      async () =>
+        (
+          await queryDb<{ status: string }>(
+            service.ctx.databaseUrl,
+            'SELECT status FROM orders WHERE id = $1',
+            [orderId],
+          )
+        )[0]?.status === 'paid',
+      { what: 'the order paid after the outage' },
+    );
+    expect(consumedEvents(await metrics(), 'payment.succeeded', 'dead_lettered')).toBe(0);
+    expect(consumedEvents(await metrics(), 'payment.succeeded', 'applied')).toBe(1);
+    expect(await metrics()).toMatch(
+      /event_handler_retries_total\{[^}]*kind="transient"[^}]*\} [1-9]/,
+    );
+  });
+});
