@@ -12,7 +12,7 @@ import type { PaymentConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { chargeOrderHandler } from './events/charge-order.js';
 import { orderCancelledHandler } from './events/order-cancelled.js';
-import { releaseJobLease, takeJobLease } from './jobs/job-lease.js';
+import { runWithLease } from './jobs/job-lease.js';
 import { reconcileWithProvider } from './jobs/reconciliation.js';
 import { runSagaWatchdog } from './jobs/saga-watchdog.js';
 import { PaymentProcessor } from './payments/payment-processor.js';
@@ -96,25 +96,27 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
 
   // One replica at a time runs each job (a lease row); each pass is idempotent anyway.
   const replica = randomUUID();
-  const leased = (job: string, intervalMs: number, run: () => Promise<unknown>) =>
+  const leased = (
+    job: string,
+    intervalMs: number,
+    run: (signal: AbortSignal) => Promise<unknown>,
+  ) =>
     new PeriodicTask({
       name: job,
       intervalMs,
       logger: app.log,
       run: async () => {
-        const leaseSeconds = Math.max(5, Math.ceil((intervalMs * 3) / 1000));
-        if (!(await takeJobLease(db, job, replica, leaseSeconds))) return;
-        try {
-          await run();
+        const seconds = Math.max(5, Math.ceil((intervalMs * 3) / 1000));
+        await runWithLease(db, { job, holder: replica, seconds }, async (signal) => {
+          await run(signal);
           messaging.relay.nudge();
-        } finally {
-          await releaseJobLease(db, job, replica);
-        }
+        });
       },
     });
   const jobs = {
-    reconcile: leased('payment reconciliation', config.RECONCILE_INTERVAL_MS, () =>
+    reconcile: leased('payment reconciliation', config.RECONCILE_INTERVAL_MS, (signal) =>
       reconcileWithProvider({
+        signal,
         db,
         provider,
         processor,
@@ -122,8 +124,9 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
         lookbackHours: config.RECONCILE_LOOKBACK_HOURS,
       }),
     ),
-    watchdog: leased('payment saga watchdog', config.WATCHDOG_INTERVAL_MS, () =>
+    watchdog: leased('payment saga watchdog', config.WATCHDOG_INTERVAL_MS, (signal) =>
       runSagaWatchdog({
+        signal,
         db,
         processor,
         logger: app.log.child({ component: 'saga-watchdog' }),

@@ -2,6 +2,7 @@ import { createEvent } from '@switchyard/contracts';
 import { enqueueEvent } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { inProductLockOrder } from '../catalog/lock-order.js';
 import { recordStockMovement } from '../catalog/stock-movements.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { changeStatus, type Actor } from './change-status.js';
@@ -19,7 +20,7 @@ export async function cancelAndReleaseOrder(
   const order = await tx.order.findUnique({ where: { id: orderId }, include: { lines: true } });
   if (!order) throw new Error(`order ${orderId} not found`);
   if (!(await changeStatus(tx, order, OrderStatus.cancelled, change))) return false;
-  for (const line of order.lines) {
+  for (const line of inProductLockOrder(order.lines)) {
     await tx.product.update({
       where: { id: line.productId },
       data: { stock: { increment: line.quantity } },

@@ -4,6 +4,7 @@ import { enqueueEvent } from '@switchyard/messaging';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { inProductLockOrder } from '../catalog/lock-order.js';
 import { recordStockMovement } from '../catalog/stock-movements.js';
 import { recordCreation } from './change-status.js';
 import { OrderStatus } from '../domain/order-status.js';
@@ -33,8 +34,7 @@ export async function placeOrder(
     const products = await tx.product.findMany({ where: { id: { in: productIds } } });
     const priced = priceOrder(input.lines, new Map(products.map((p) => [p.id, p])));
 
-    // Lock rows in a stable order so two orders for the same products cannot deadlock.
-    for (const line of [...priced.lines].sort((a, b) => a.productId.localeCompare(b.productId))) {
+    for (const line of inProductLockOrder(priced.lines)) {
       const reserved = await tx.product.updateMany({
         where: { id: line.productId, stock: { gte: line.quantity } },
         data: { stock: { decrement: line.quantity } },

@@ -1,76 +1,175 @@
 import type { Logger } from '@switchyard/messaging';
 import type { Db } from '../db.js';
+import type { Payment } from '../generated/prisma/client.js';
 import { lockPayment } from '../payments/lock-payment.js';
 import type { PaymentProcessor } from '../payments/payment-processor.js';
-import { watchdogActions } from '../payments/payment-metrics.js';
+import { chargesLost, watchdogActions } from '../payments/payment-metrics.js';
+import { ProviderRejectedError } from '../provider/provider-types.js';
+import { itemBackoffMs } from './item-backoff.js';
 
-/**
- * The payment side of the saga's watchdog. A payment still pending past `stuckAfterSeconds`
- * is charged again with its idempotency key (the provider answers with the charge it has, or
- * makes it now); one the provider could never be reached for by `giveUpAfterSeconds` fails,
- * which compensates the order. A refund still pending is sent again. Every action is logged
- * and counted (saga_watchdog_actions_total).
- */
-export async function runSagaWatchdog(options: {
+interface WatchdogOptions {
   db: Db;
   processor: PaymentProcessor;
   logger: Logger;
   stuckAfterSeconds: number;
   giveUpAfterSeconds: number;
-}): Promise<void> {
-  const { db, processor, logger } = options;
+  /** Aborted when this replica's lease on the job is lost: stop between items. */
+  signal?: AbortSignal;
+}
+
+const BATCH = 100;
+
+/**
+ * The payment side of the saga's watchdog. A payment still pending past `stuckAfterSeconds`
+ * is charged again with its idempotency key (the provider answers with the charge it has, or
+ * makes it now), or asked about when the provider already has its charge; one the provider
+ * could never be reached for, or that it still does not know, by `giveUpAfterSeconds` fails,
+ * which compensates the order. A refund still pending is sent again. Every action is logged
+ * and counted (saga_watchdog_actions_total).
+ *
+ * Each item is on its own: one that fails is backed off (watchdog_next_at) and the pass goes
+ * on, so a single bad payment never starves the others.
+ */
+export async function runSagaWatchdog(options: WatchdogOptions): Promise<void> {
+  const { db } = options;
   const stuckBefore = new Date(Date.now() - options.stuckAfterSeconds * 1000);
-  const giveUpBefore = new Date(Date.now() - options.giveUpAfterSeconds * 1000);
+  const due = (now = new Date()) => ({
+    updatedAt: { lt: stuckBefore },
+    OR: [{ watchdogNextAt: null }, { watchdogNextAt: { lte: now } }],
+  });
 
   const stuckPayments = await db.payment.findMany({
-    where: { status: 'pending', updatedAt: { lt: stuckBefore } },
+    where: { status: 'pending', ...due() },
     orderBy: { updatedAt: 'asc' },
-    take: 100,
+    take: BATCH,
   });
   for (const payment of stuckPayments) {
-    if (payment.providerChargeId) {
-      // The provider has the charge: ask how it stands (a replayed create would only repeat
-      // its first answer), and look again one period later.
-      const result = await processor.refresh(payment);
-      await db.payment.updateMany({
-        where: { id: payment.id, status: 'pending' },
-        data: { updatedAt: new Date() },
-      });
-      watchdogActions.inc({
-        step: 'payment',
-        action: result?.changed ? 'resolved' : 'still_pending',
-      });
-      continue;
-    }
-    const attempt = await processor.chargeAgain(payment);
-    const action = attempt.kind === 'answered' ? attempt.charge.status : attempt.kind;
-    watchdogActions.inc({ step: 'payment', action: `retried_${action}` });
-    logger.warn({ paymentId: payment.id, outcome: action }, 'watchdog retried a stuck payment');
-    if (attempt.kind !== 'unavailable' || payment.createdAt > giveUpBefore) continue;
-    // Never answered, and out of time: fail it so the order is released and the customer told.
-    const failed = await db.$transaction(async (tx) => {
-      const locked = await lockPayment(tx, { id: payment.id });
-      if (locked?.status !== 'pending' || locked.providerChargeId) return false;
-      await processor.fail(tx, locked, 'provider_unavailable', attempt.error);
-      return true;
-    });
-    if (failed) {
-      watchdogActions.inc({ step: 'payment', action: 'compensated' });
-      logger.error(
-        { paymentId: payment.id },
-        'watchdog failed a payment the provider never answered',
-      );
+    if (options.signal?.aborted) return;
+    try {
+      await watchPayment(options, payment);
+      if (payment.watchdogFailures > 0)
+        await db.payment.update({
+          where: { id: payment.id },
+          data: { watchdogFailures: 0, watchdogNextAt: null },
+        });
+    } catch (error) {
+      await backOffPayment(options, payment, error);
     }
   }
 
   const stuckRefunds = await db.paymentRefund.findMany({
-    where: { status: 'pending', updatedAt: { lt: stuckBefore } },
-    take: 100,
+    where: { status: 'pending', ...due() },
+    orderBy: { updatedAt: 'asc' },
+    take: BATCH,
   });
   for (const refund of stuckRefunds) {
-    await processor.executeRefund(refund.id);
-    watchdogActions.inc({ step: 'refund', action: 'retried' });
-    logger.warn({ refundId: refund.id }, 'watchdog resent a stuck refund');
+    if (options.signal?.aborted) return;
+    try {
+      await options.processor.executeRefund(refund.id);
+      watchdogActions.inc({ step: 'refund', action: 'retried' });
+      options.logger.warn({ refundId: refund.id }, 'watchdog resent a stuck refund');
+    } catch (error) {
+      const failures = refund.watchdogFailures + 1;
+      await db.paymentRefund.update({
+        where: { id: refund.id },
+        data: {
+          watchdogFailures: failures,
+          watchdogNextAt: new Date(Date.now() + itemBackoffMs(failures)),
+        },
+      });
+      watchdogActions.inc({ step: 'refund', action: 'item_failed' });
+      options.logger.error(
+        { refundId: refund.id, err: error, failures },
+        'watchdog could not resend a refund; backing off',
+      );
+    }
   }
   // The relay publishes whatever the failures above wrote.
+}
+
+async function watchPayment(options: WatchdogOptions, payment: Payment): Promise<void> {
+  const { db, processor, logger } = options;
+  if (payment.providerChargeId) {
+    // The provider has the charge: ask how it stands (a replayed create would only repeat
+    // its first answer), and look again one period later.
+    const result = await processor.refresh(payment);
+    await db.payment.updateMany({
+      where: { id: payment.id, status: 'pending' },
+      data: { updatedAt: new Date() },
+    });
+    watchdogActions.inc({
+      step: 'payment',
+      action: result?.changed ? 'resolved' : 'still_pending',
+    });
+    return;
+  }
+  const attempt = await processor.chargeAgain(payment);
+  const action = attempt.kind === 'answered' ? attempt.charge.status : attempt.kind;
+  watchdogActions.inc({ step: 'payment', action: `retried_${action}` });
+  logger.warn({ paymentId: payment.id, outcome: action }, 'watchdog retried a stuck payment');
+  if (attempt.kind !== 'unavailable' || !outOfTime(options, payment)) return;
+  // Never answered, and out of time: fail it so the order is released and the customer told.
+  if (await failPending(options, payment, 'provider_unavailable', attempt.error)) {
+    watchdogActions.inc({ step: 'payment', action: 'compensated' });
+    logger.error(
+      { paymentId: payment.id },
+      'watchdog failed a payment the provider never answered',
+    );
+  }
+}
+
+const outOfTime = (options: WatchdogOptions, payment: Payment) =>
+  payment.createdAt.getTime() < Date.now() - options.giveUpAfterSeconds * 1000;
+
+/** Fail a payment still pending (under its lock); false when something settled it meanwhile. */
+async function failPending(
+  options: WatchdogOptions,
+  payment: Payment,
+  reason: string,
+  detail: string,
+): Promise<boolean> {
+  return options.db.$transaction(async (tx) => {
+    const locked = await lockPayment(tx, { id: payment.id });
+    if (locked?.status !== 'pending') return false;
+    await options.processor.fail(tx, locked, reason, detail);
+    return true;
+  });
+}
+
+/**
+ * One payment failed the watchdog: look at it again later (exponential backoff). A charge the
+ * provider says it does not know (404), still unknown once the payment is out of time, was
+ * never made: the payment fails (the order compensates) and an alert metric counts it.
+ */
+async function backOffPayment(
+  options: WatchdogOptions,
+  payment: Payment,
+  error: unknown,
+): Promise<void> {
+  const { db, logger } = options;
+  const unknownCharge = error instanceof ProviderRejectedError && error.status === 404;
+  if (unknownCharge && outOfTime(options, payment)) {
+    if (await failPending(options, payment, 'provider_lost_charge', (error as Error).message)) {
+      chargesLost.inc();
+      watchdogActions.inc({ step: 'payment', action: 'compensated_unknown_charge' });
+      logger.error(
+        { paymentId: payment.id, chargeId: payment.providerChargeId },
+        'the provider does not know this charge; payment failed so the order is released (check the provider)',
+      );
+    }
+    return;
+  }
+  const failures = payment.watchdogFailures + 1;
+  await db.payment.update({
+    where: { id: payment.id },
+    data: {
+      watchdogFailures: failures,
+      watchdogNextAt: new Date(Date.now() + itemBackoffMs(failures)),
+    },
+  });
+  watchdogActions.inc({ step: 'payment', action: 'item_failed' });
+  logger.error(
+    { paymentId: payment.id, err: error, failures },
+    'watchdog could not move a payment; backing off',
+  );
 }

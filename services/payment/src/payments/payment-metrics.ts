@@ -27,3 +27,22 @@ export const chargesSkipped = new client.Counter({
   labelNames: ['reason'],
   registers: [metricsRegistry],
 });
+
+export const chargesLost = new client.Counter({
+  name: 'payment_charges_lost_total',
+  help: 'Pending payments whose charge the provider never knew; failed by the watchdog (alert)',
+  registers: [metricsRegistry],
+});
+
+export const refundsFailed = new client.Counter({
+  name: 'payment_refunds_failed_total',
+  help: 'Refunds the provider refused for good; each needs a person (alert)',
+  labelNames: ['reason'],
+  registers: [metricsRegistry],
+});
+
+export const reconciliationFailures = new client.Counter({
+  name: 'payment_reconciliation_failures_total',
+  help: 'Provider charges reconciliation could not apply (each logged; the pass goes on)',
+  registers: [metricsRegistry],
+});

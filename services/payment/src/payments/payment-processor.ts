@@ -10,6 +10,7 @@ import {
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
 import { lockPayment } from './lock-payment.js';
 import { paymentFailed } from './payment-events.js';
+import { refundsFailed } from './payment-metrics.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -151,10 +152,16 @@ export class PaymentProcessor {
       await this.refresh(refund.payment);
     } catch (error) {
       const rejected = error instanceof ProviderRejectedError;
-      this.log.warn(
-        { refundId, error: describe(error) },
-        rejected ? 'provider refused the refund' : 'refund not sent yet',
-      );
+      if (rejected) {
+        // Refused for good (not a "come back later"): the customer is owed money; a person acts.
+        refundsFailed.inc({ reason: refund.reason });
+        this.log.error(
+          { refundId, paymentId: refund.paymentId, error: describe(error) },
+          'provider refused the refund; it needs a person (docs/operations.md)',
+        );
+      } else {
+        this.log.warn({ refundId, error: describe(error) }, 'refund not sent yet');
+      }
       await this.db.paymentRefund.updateMany({
         where: { id: refundId, status: 'pending' },
         data: { lastProviderError: describe(error), ...(rejected ? { status: 'failed' } : {}) },

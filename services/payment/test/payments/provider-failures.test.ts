@@ -1,3 +1,5 @@
+import { createEvent } from '@switchyard/contracts';
+import { publishEvent, queryDb } from '@switchyard/testing';
 import {
   chargeOrder,
   eventsAbout,
@@ -33,6 +35,45 @@ describe('a misbehaving payment provider', () => {
     );
     expect(await chargesFor(order.orderId)).toHaveLength(1);
     expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
+  });
+
+  it('treats 429 as "not now": waits as Retry-After says, retries, and charges once', async () => {
+    const order = await chargeOrder(service, 'pm_card_rate_limited');
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status !== 'pending',
+      'settled after being throttled',
+    );
+    expect(payment.status).toBe('succeeded');
+    expect(await chargesFor(order.orderId)).toHaveLength(1);
+    expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
+  });
+
+  it('keeps retrying a cancellation refund the provider throttles, until it is made', async () => {
+    const order = await chargeOrder(service, 'pm_card_refunds_rate_limited', 4200);
+    await waitForPayment(service, order.orderId, (p) => p.status === 'succeeded', 'paid');
+    await publishEvent(
+      service.ctx.namespace,
+      createEvent('order.cancelled', {
+        source: 'order',
+        subject: order.orderId,
+        data: { orderId: order.orderId, userId: order.userId, reason: 'cancelled by customer' },
+      }),
+    );
+    const refunded = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.amount_refunded_minor === 4200,
+      'refunded although the first refund attempts were throttled',
+    );
+    expect(refunded.status).toBe('succeeded');
+    const refunds = await queryDb<{ status: string }>(
+      service.ctx.databaseUrl,
+      'SELECT r.status FROM payment_refunds r JOIN payments p ON p.id = r.payment_id WHERE p.order_id = $1',
+      [order.orderId],
+    );
+    expect(refunds).toEqual([{ status: 'succeeded' }]);
   });
 
   it('times out a hanging provider, retries, and still charges once', async () => {
