@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pg from 'pg';
 import { databaseNameOf, withDatabase } from '@switchyard/db';
 
@@ -27,5 +28,53 @@ export async function takeDatabaseOffline(url: string): Promise<() => Promise<vo
     } finally {
       await again.end();
     }
+  };
+}
+
+export interface TcpProxy {
+  url: (scheme: string) => string;
+  port: number;
+  /** Drop every connection and refuse new ones, as a crashed or partitioned server would. */
+  cut(): void;
+  /** Accept connections again. */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of a real server (Redis, Postgres, Kafka…), so a test can take that
+ * server away from one process without touching the server others share.
+ */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = net.connect(target.port, target.host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: (scheme) => `${scheme}://127.0.0.1:${port}`,
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -32,4 +32,4 @@ export {
   verifySwitchyardSignature,
   type Received,
 } from './webhook-receiver.js';
-export { takeDatabaseOffline } from './faults.js';
+export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';

@@ -41,10 +41,16 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   });
   app.decorate('db', db);
   app.decorate('messaging', messaging);
-  await app.register(redisPlugin, { url: config.REDIS_URL });
+  // Redis is only the catalog cache here: the service starts and serves without it.
+  await app.register(redisPlugin, { url: config.REDIS_URL, required: false });
   app.decorate(
     'catalogCache',
-    new CatalogCache(app.redis, config.CATALOG_CACHE_TTL_SECONDS, config.CACHE_NAMESPACE),
+    new CatalogCache(
+      app.redis,
+      config.CATALOG_CACHE_TTL_SECONDS,
+      config.CACHE_NAMESPACE,
+      app.log.child({ component: 'catalog-cache' }),
+    ),
   );
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
   // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
