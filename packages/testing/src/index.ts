@@ -33,3 +33,4 @@ export {
   type Received,
 } from './webhook-receiver.js';
 export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';
+export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';

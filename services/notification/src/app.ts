@@ -12,6 +12,7 @@ import {
 import type { NotificationConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
+import { smtpUrlWithTimeouts } from './email/smtp-url.js';
 import { notificationHandlers } from './events/notify.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -49,13 +50,16 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     logger: app.log.child({ component: 'realtime' }),
   });
 
-  const transport = nodemailer.createTransport(config.SMTP_URL);
+  const transport = nodemailer.createTransport(
+    smtpUrlWithTimeouts(config.SMTP_URL, config.SMTP_TIMEOUT_MS),
+  );
   const emails = new EmailDispatcher({
     db,
     transport,
     from: config.MAIL_FROM,
     logger: app.log.child({ component: 'email-dispatcher' }),
     pollIntervalMs: config.EMAIL_POLL_INTERVAL_MS,
+    leaseSeconds: Math.ceil((config.SMTP_TIMEOUT_MS * 4) / 1000),
   });
   const secrets = new SecretBox(config.WEBHOOK_SECRETS_KEY);
   const policy = targetPolicy(config.WEBHOOK_ALLOWED_TARGETS);

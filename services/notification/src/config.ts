@@ -6,6 +6,12 @@ const EmailEnv = Type.Object({
   SMTP_URL: Type.String({ pattern: '^smtps?://' }),
   MAIL_FROM: Type.String({ default: 'Switchyard <no-reply@switchyard.local>' }),
   EMAIL_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500 }),
+  /**
+   * Longest wait for the mail server at each step (connect, greeting, any reply). A claimed
+   * email is this replica's for four times as long, so a silent server fails the attempt
+   * long before another replica could send the same email.
+   */
+  SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000 }),
 });
 
 const RealtimeEnv = Type.Object({

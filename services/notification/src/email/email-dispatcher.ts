@@ -20,9 +20,13 @@ interface PendingEmail {
 }
 
 /**
- * Sends queued emails over SMTP. Each row is claimed with FOR UPDATE SKIP LOCKED and stays
- * locked while it is sent, so replicas never send the same email concurrently; failures are
- * retried with backoff and finally marked failed with the error.
+ * Sends queued emails over SMTP. A replica claims one due email at a time by pushing its next
+ * attempt a lease ahead (FOR UPDATE SKIP LOCKED inside one short UPDATE), then sends it with no
+ * transaction open, then records the outcome. SMTP timeouts are well under the lease, so a
+ * slow or silent mail server fails the attempt (retried with backoff, finally marked failed)
+ * instead of outliving it; if this replica dies mid-send, another retries after the lease.
+ * Every message carries a Message-ID derived from its delivery, so a resend after such a crash
+ * is recognisable as the same email.
  */
 export class EmailDispatcher {
   private timer: NodeJS.Timeout | null = null;
@@ -36,6 +40,8 @@ export class EmailDispatcher {
       from: string;
       logger: Logger;
       pollIntervalMs: number;
+      /** How long a claimed email is this replica's to send; longer than any SMTP timeout. */
+      leaseSeconds: number;
     },
   ) {}
 
@@ -74,65 +80,66 @@ export class EmailDispatcher {
     }
   }
 
+  /** Claim one due email for the lease; null when none is due. */
+  private async claim(): Promise<PendingEmail | null> {
+    const [row] = await this.options.db.$queryRawUnsafe<PendingEmail[]>(
+      `WITH claimed AS (
+         UPDATE email_deliveries SET next_attempt_at = now() + make_interval(secs => $1)
+          WHERE id = (SELECT id FROM email_deliveries
+                       WHERE status = 'pending' AND next_attempt_at <= now()
+                       ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, user_id, subject, text_body, html_body, attempts)
+       SELECT c.id::text, c.user_id::text, c.subject, c.text_body, c.html_body, c.attempts, r.email, r.name
+         FROM claimed c LEFT JOIN recipients r ON r.user_id = c.user_id`,
+      this.options.leaseSeconds,
+    );
+    return row ?? null;
+  }
+
   /** Send one due email; false when none is due. */
   private async sendOne(): Promise<boolean> {
     const { db, transport, from, logger } = this.options;
-    return db.$transaction(
-      async (tx) => {
-        const [row] = await tx.$queryRawUnsafe<PendingEmail[]>(
-          `SELECT d.id::text, d.user_id::text, d.subject, d.text_body, d.html_body, d.attempts, r.email, r.name
-           FROM email_deliveries d LEFT JOIN recipients r ON r.user_id = d.user_id
-           WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-           ORDER BY d.next_attempt_at LIMIT 1 FOR UPDATE OF d SKIP LOCKED`,
-        );
-        if (!row) return false;
-        try {
-          if (!row.email) throw new Error('recipient address not known yet');
-          await transport.sendMail({
-            from,
-            to: row.name ? { name: row.name, address: row.email } : row.email,
-            subject: row.subject,
-            text: row.text_body,
-            ...(row.html_body ? { html: row.html_body } : {}),
-          });
-          await tx.emailAttempt.create({
-            data: { id: randomUUID(), emailDeliveryId: row.id, outcome: 'sent' },
-          });
-          await tx.emailDelivery.update({
-            where: { id: row.id },
-            data: {
-              status: 'sent',
-              sentAt: new Date(),
-              attempts: { increment: 1 },
-              lastError: null,
-            },
-          });
-          logger.info({ emailId: row.id }, 'email sent');
-        } catch (error) {
-          await tx.emailAttempt.create({
-            data: {
-              id: randomUUID(),
-              emailDeliveryId: row.id,
-              outcome: 'failed',
-              error: (error as Error).message.slice(0, 500),
-            },
-          });
-          const attempts = row.attempts + 1;
-          const failed = attempts >= MAX_ATTEMPTS;
-          await tx.emailDelivery.update({
-            where: { id: row.id },
-            data: {
+    const row = await this.claim();
+    if (!row) return false;
+    let error: Error | null = null;
+    try {
+      if (!row.email) throw new Error('recipient address not known yet');
+      await transport.sendMail({
+        from,
+        to: row.name ? { name: row.name, address: row.email } : row.email,
+        subject: row.subject,
+        text: row.text_body,
+        ...(row.html_body ? { html: row.html_body } : {}),
+        messageId: `<${row.id}@switchyard>`,
+      });
+    } catch (e) {
+      error = e instanceof Error ? e : new Error(String(e));
+    }
+    const attempts = row.attempts + 1;
+    const failed = error !== null && attempts >= MAX_ATTEMPTS;
+    await db.$transaction([
+      db.emailAttempt.create({
+        data: {
+          id: randomUUID(),
+          emailDeliveryId: row.id,
+          outcome: error ? 'failed' : 'sent',
+          error: error?.message.slice(0, 500) ?? null,
+        },
+      }),
+      db.emailDelivery.update({
+        where: { id: row.id },
+        data: error
+          ? {
               attempts,
               status: failed ? 'failed' : 'pending',
-              lastError: (error as Error).message.slice(0, 500),
+              lastError: error.message.slice(0, 500),
               nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
-            },
-          });
-          logger.warn({ emailId: row.id, attempts, failed, err: error }, 'email not sent');
-        }
-        return true;
-      },
-      { timeout: 60_000 },
-    );
+            }
+          : { status: 'sent', sentAt: new Date(), attempts, lastError: null },
+      }),
+    ]);
+    if (error) logger.warn({ emailId: row.id, attempts, failed, err: error }, 'email not sent');
+    else logger.info({ emailId: row.id }, 'email sent');
+    return true;
   }
 }

@@ -55,7 +55,16 @@ export class WebhookDispatcher {
           ORDER BY d.next_attempt_at LIMIT 20
           FOR UPDATE OF d SKIP LOCKED)
       RETURNING id::text`;
-    await Promise.all(due.map((d) => this.attempt(d.id)));
+    // Each delivery on its own: one that cannot even be attempted (say, a secret that no longer
+    // decrypts) is logged and comes back after its lease, while the others go out.
+    const outcomes = await Promise.allSettled(due.map((d) => this.attempt(d.id)));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected')
+        this.options.logger.error(
+          { deliveryId: due[i]!.id, err: outcome.reason },
+          'webhook delivery could not be attempted',
+        );
+    });
     await this.disableFailingEndpoints();
     return due.length;
   }

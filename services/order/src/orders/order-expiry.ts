@@ -22,7 +22,7 @@ export function orderExpiryTask(options: {
     logger: options.logger,
     run: async () => {
       const olderThan = new Date(Date.now() - options.paymentTimeoutSeconds * 1000);
-      const expired = await expireUnpaidOrders(options.db, { olderThan });
+      const expired = await expireUnpaidOrders(options.db, { olderThan, logger: options.logger });
       if (expired === 0) return;
       ordersExpired.inc(expired);
       options.logger.info({ expired }, 'expired unpaid orders');

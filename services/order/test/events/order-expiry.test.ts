@@ -67,6 +67,49 @@ describe('expiry of unpaid orders', () => {
     expect(metrics).toMatch(/orders_expired_total [1-9]/);
   });
 
+  it('expires the other orders when one of them cannot be expired', async () => {
+    // An order whose release must fail: its product's stock is at the column's maximum.
+    const admin = `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID(), roles: ['admin'] })}`;
+    const product = (
+      await service.app.inject({
+        method: 'POST',
+        url: '/v1/products',
+        headers: { authorization: admin },
+        payload: {
+          sku: `FULL-${Date.now()}`,
+          name: 'Full shelf',
+          price: { amount: 100, currency: 'EUR' },
+          stock: 10,
+        },
+      })
+    ).json();
+    const stuck = (
+      await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: {
+          authorization: `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID() })}`,
+        },
+        payload: { lines: [{ productId: product.id, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      })
+    ).json();
+    await queryDb(service.ctx.databaseUrl, 'UPDATE products SET stock = 2147483647 WHERE id = $1', [
+      product.id,
+    ]);
+    const { order } = await place();
+
+    await waitFor(async () => (await statusOf(order.id)).status === 'cancelled', {
+      what: 'the other order expired',
+    });
+    const [row] = await queryDb<{ status: string; expiry_failures: number }>(
+      service.ctx.databaseUrl,
+      'SELECT status, expiry_failures FROM orders WHERE id = $1',
+      [stuck.id],
+    );
+    expect(row!.status).toBe('pending_payment');
+    expect(row!.expiry_failures).toBeGreaterThanOrEqual(1);
+  });
+
   it('expires each order once even when several sweepers run at once', async () => {
     const orders = await Promise.all([1, 2, 3, 4].map(() => place()));
     const future = new Date(Date.now() + 60_000);

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { createEvent } from '@switchyard/contracts';
+import { publishEvent, queryDb, startScriptedSmtp, waitFor } from '@switchyard/testing';
+import { startNotificationService, startReplica } from '../support.js';
+
+const welcome = (userId: string) =>
+  createEvent('user.registered', {
+    source: 'auth',
+    subject: userId,
+    data: { userId, email: `mail-${userId}@example.com`, name: 'Ada' },
+  });
+
+describe('sending email through a mail server that hangs', () => {
+  it('fails the attempt within the SMTP timeout and backs off, instead of holding a transaction', async () => {
+    const smtp = await startScriptedSmtp({ silent: true });
+    const service = await startNotificationService(smtp.smtpUrl, { SMTP_TIMEOUT_MS: '1000' });
+    try {
+      const userId = randomUUID();
+      await publishEvent(service.ctx.namespace, welcome(userId));
+      const attempts = await waitFor(
+        async () => {
+          const rows = await queryDb<{ outcome: string; error: string }>(
+            service.ctx.databaseUrl,
+            `SELECT a.outcome, a.error FROM email_attempts a
+               JOIN email_deliveries d ON d.id = a.email_delivery_id WHERE d.user_id = $1`,
+            [userId],
+          );
+          return rows.length > 0 && rows;
+        },
+        { timeoutMs: 15_000, what: 'an attempt recorded' },
+      );
+      expect(attempts[0]!.outcome).toBe('failed');
+      expect(attempts[0]!.error).toMatch(/timeout/i);
+      const [delivery] = await queryDb<{ status: string; attempts: number; next_attempt_at: Date }>(
+        service.ctx.databaseUrl,
+        'SELECT status, attempts, next_attempt_at FROM email_deliveries WHERE user_id = $1',
+        [userId],
+      );
+      expect(delivery).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(delivery!.next_attempt_at.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await service.close();
+      await smtp.close();
+    }
+  });
+
+  it('sends an email once with two replicas and a slow mail server', async () => {
+    const smtp = await startScriptedSmtp({ acceptDelayMs: 1_500 });
+    const service = await startNotificationService(smtp.smtpUrl, { EMAIL_POLL_INTERVAL_MS: '50' });
+    const replica = await startReplica(service.ctx.env);
+    try {
+      const userIds = [randomUUID(), randomUUID(), randomUUID()];
+      for (const userId of userIds) await publishEvent(service.ctx.namespace, welcome(userId));
+      await waitFor(async () => smtp.accepted.length >= 3, { timeoutMs: 20_000, what: '3 emails' });
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(smtp.accepted).toHaveLength(3);
+      const ids = smtp.accepted.map((m) => /^Message-ID: (.*)$/im.exec(m)?.[1]);
+      expect(new Set(ids).size).toBe(3);
+    } finally {
+      await replica.close();
+      await service.close();
+      await smtp.close();
+    }
+  });
+});
