@@ -6,4 +6,8 @@ import { GatewayConfig } from './config.js';
 const config = loadConfigOrExit(GatewayConfig);
 const app = await buildGateway(config);
 app.addHook('onClose', shutdownTelemetry);
-await runServer(app, { port: config.PORT, host: config.HOST });
+await runServer(app, {
+  port: config.PORT,
+  host: config.HOST,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});

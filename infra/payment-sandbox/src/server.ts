@@ -4,4 +4,8 @@ import { SandboxConfig } from './config.js';
 
 const config = loadConfigOrExit(SandboxConfig);
 const app = await buildSandbox(config);
-await runServer(app, { port: config.PORT, host: config.HOST });
+await runServer(app, {
+  port: config.PORT,
+  host: config.HOST,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});

@@ -121,9 +121,11 @@ export class EventConsumer {
   async stop(): Promise<void> {
     this.stopController.abort();
     const consumer = this.consumer;
-    await consumer?.disconnect().catch((error: unknown) => {
-      this.log.warn({ err: error }, 'consumer did not disconnect cleanly');
-    });
+    const wasConsuming = this.current === 'consuming';
+    await consumer?.disconnect().then(
+      () => this.log.info({ wasConsuming }, 'left the consumer group'),
+      (error: unknown) => this.log.warn({ err: error }, 'consumer did not disconnect cleanly'),
+    );
     await this.supervisor;
     this.supervisor = null;
     await this.dlqProducer.disconnect().catch(() => {});

@@ -8,6 +8,12 @@ export const ServerEnv = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /**
+   * How long SIGTERM may take: in-flight requests drain, the current message finishes or is
+   * abandoned uncommitted, the group is left, the outbox flushed. Keep it under the
+   * orchestrator's kill deadline (Kubernetes terminationGracePeriodSeconds: 30 s).
+   */
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 1_000, maximum: 120_000, default: 25_000 }),
 });
 
 export const DatabaseEnv = Type.Object({

@@ -6,4 +6,8 @@ import { PaymentConfig } from './config.js';
 const config = loadConfigOrExit(PaymentConfig);
 const app = await buildApp(config);
 app.addHook('onClose', shutdownTelemetry);
-await runServer(app, { port: config.PORT, host: config.HOST });
+await runServer(app, {
+  port: config.PORT,
+  host: config.HOST,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});
