@@ -70,6 +70,22 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       upstream: config.NOTIFICATION_SERVICE_URL,
     },
     { prefix: '/v1/webhooks', service: 'notification', upstream: config.NOTIFICATION_SERVICE_URL },
+    // Operators: what each consuming service gave up on, and replay (admins only).
+    {
+      prefix: '/v1/admin/dead-letters/order',
+      service: 'order',
+      upstream: config.ORDER_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/dead-letters/payment',
+      service: 'payment',
+      upstream: config.PAYMENT_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/dead-letters/notification',
+      service: 'notification',
+      upstream: config.NOTIFICATION_SERVICE_URL,
+    },
   ];
 }
 

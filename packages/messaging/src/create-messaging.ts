@@ -33,9 +33,12 @@ export interface MessagingOptions {
 export type MessagingStatus = Record<string, string>;
 
 export interface Messaging {
+  service: string;
   kafka: Kafka;
   relay: OutboxRelay;
   consumer: EventConsumer | null;
+  /** What this service consumes: its group, topics (without namespace) and the namespace. */
+  consumes: { groupId: string; topics: string[]; namespace: string } | null;
   /** Start relaying and consuming in the background; never waits for the broker. */
   start(): void;
   /** Finish (or abort) the current message, leave the group, flush the outbox, disconnect. */
@@ -70,12 +73,13 @@ export function createMessaging(options: MessagingOptions): Messaging {
     topicNamespace: namespace,
     retentionHours: settings.OUTBOX_RETENTION_HOURS,
   });
+  const groupId = `${namespace}${options.service}`;
   const consumer = options.consume
     ? new EventConsumer({
         kafka,
         db: options.db,
         logger: options.logger,
-        groupId: `${namespace}${options.service}`,
+        groupId,
         topics: options.consume.topics,
         handlers: options.consume.handlers,
         registry: options.registry,
@@ -93,9 +97,11 @@ export function createMessaging(options: MessagingOptions): Messaging {
   let probeConnected = false;
 
   return {
+    service: options.service,
     kafka,
     relay,
     consumer,
+    consumes: options.consume ? { groupId, topics: options.consume.topics, namespace } : null,
     start() {
       relay.start();
       consumer?.start();

@@ -22,3 +22,10 @@ export { TransientError, isTransientError } from './transient-error.js';
 export { currentTraceparent, withConsumerSpan } from './trace-context.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export type { Logger } from './logger.js';
+export {
+  listDeadLetters,
+  replayDeadLetter,
+  DeadLetterNotFound,
+  type DeadLetter,
+} from './dead-letters.js';
+export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';

@@ -181,7 +181,10 @@ export class OutboxRelay {
           if (isTransientError(error)) throw error;
           if (rows.length === 1) refused.row = new RowRejected(rows[0]!.id, error);
         }
-        if (refused.row) return 0;
+        if (refused.row) {
+          await this.recordRejection(tx, refused.row);
+          return 0;
+        }
         // Refused for something other than the broker's health: one row at a time finds it.
         let sent = 0;
         for (const row of rows) {
@@ -190,6 +193,7 @@ export class OutboxRelay {
           } catch (error) {
             if (isTransientError(error)) throw error;
             refused.row = new RowRejected(row.id, error);
+            await this.recordRejection(tx, refused.row);
             break;
           }
           await this.markPublished(tx, [row]);
@@ -199,7 +203,6 @@ export class OutboxRelay {
       },
       { timeout: 30_000 },
     );
-    if (refused.row) await this.recordRejection(refused.row);
     return refused.row ? 0 : published;
   }
 
@@ -227,14 +230,17 @@ export class OutboxRelay {
     for (const row of rows) this.metrics.published.inc({ topic: row.topic });
   }
 
-  /** Count a refusal against its row; park the row once it has been refused too often. */
-  private async recordRejection(rejected: RowRejected): Promise<void> {
+  /**
+   * Count a refusal against its row (in the batch's transaction, so under the publisher lock);
+   * park the row once it has been refused too often.
+   */
+  private async recordRejection(tx: SqlClient, rejected: RowRejected): Promise<void> {
     const maxAttempts = this.options.maxRowAttempts ?? 5;
-    const [row] = await this.options.db.$queryRawUnsafe<{ attempts: number; topic: string }[]>(
+    const [row] = await tx.$queryRawUnsafe<{ attempts: number; topic: string }[]>(
       `UPDATE outbox_events
           SET attempts = attempts + 1, last_error = $2,
               parked_at = CASE WHEN attempts + 1 >= $3 THEN now() END
-        WHERE id = $1::uuid
+        WHERE id = $1::uuid AND parked_at IS NULL
         RETURNING attempts, topic`,
       rejected.rowId,
       rejected.message.slice(0, 1000),

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { Topics } from '@switchyard/contracts';
-import { createMessaging, type Messaging } from '@switchyard/messaging';
+import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
   jwtAuth,
@@ -114,6 +114,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });
+  await app.register(deadLetterRoutes, { messaging });
   await app.register(notificationRoutes);
   await app.register(preferenceRoutes);
   await app.register(streamRoutes, { hub: realtime, retryMs: config.SSE_RETRY_MS });

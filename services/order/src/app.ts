@@ -1,5 +1,5 @@
 import { Topics } from '@switchyard/contracts';
-import { createMessaging, type Messaging } from '@switchyard/messaging';
+import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
   jwtAuth,
@@ -62,6 +62,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });
+  await app.register(deadLetterRoutes, { messaging });
   await app.register(productRoutes);
   await app.register(orderRoutes);
   await app.register(adminOrderRoutes);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
-import { createMessaging, type Messaging } from '@switchyard/messaging';
+import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
   jwtAuth,
@@ -83,6 +83,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
   });
+  await app.register(deadLetterRoutes, { messaging });
   await app.register(paymentRoutes);
   await app.register(adminPaymentRoutes, { processor });
   await app.register(providerWebhookRoutes, {

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopicOf } from '@switchyard/contracts';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+
+/** One message on a dead-letter topic, as an operator needs to see it. */
+export interface DeadLetter {
+  /** Where it sits on the dead-letter topic: what `replayDeadLetter` takes. */
+  deadLetterTopic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  /** Why the consumer gave up on it. */
+  reason: string;
+  consumerGroup: string | null;
+  originalTopic: string | null;
+  originalPartition: number | null;
+  originalOffset: string | null;
+  deadLetteredAt: string | null;
+  /** The event's data as it was sent (JSON), for the operator to judge. */
+  payload: string | null;
+}
+
+const text = (headers: IHeaders | undefined, name: string): string | null => {
+  const raw = headers?.[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value === undefined ? null : value.toString();
+};
+
+function describe(deadLetterTopic: string, partition: number, message: KafkaMessage): DeadLetter {
+  const h = message.headers;
+  const originalPartition = text(h, 'dlt_original_partition');
+  return {
+    deadLetterTopic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    eventId: text(h, 'ce_id'),
+    eventType: text(h, 'ce_type'),
+    reason: text(h, 'dlt_reason') ?? 'unknown',
+    consumerGroup: text(h, 'dlt_consumer_group'),
+    originalTopic: text(h, 'dlt_original_topic'),
+    originalPartition: originalPartition === null ? null : Number(originalPartition),
+    originalOffset: text(h, 'dlt_original_offset'),
+    deadLetteredAt: text(h, 'dlt_at'),
+    payload: message.value?.toString() ?? null,
+  };
+}
+
+/**
+ * Every message on a dead-letter topic up to now, read with a throwaway consumer group that
+ * is deleted afterwards (kafkajs cannot read by offset without one). Meant for operators:
+ * dead-letter topics are small, and this reads one from the start.
+ */
+async function readAll(
+  kafka: Kafka,
+  deadLetterTopic: string,
+  keep: (partition: number, message: KafkaMessage) => boolean,
+): Promise<{ partition: number; message: KafkaMessage }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `dead-letter-reader-${randomUUID()}`;
+  try {
+    const ends = await admin.fetchTopicOffsets(deadLetterTopic);
+    const pending = new Map(
+      ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, p.high]),
+    );
+    const found: { partition: number; message: KafkaMessage }[] = [];
+    if (pending.size === 0) return found;
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await consumer.connect();
+    try {
+      let done!: () => void;
+      const finished = new Promise<void>((resolve) => (done = resolve));
+      await consumer.subscribe({ topic: deadLetterTopic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          if (keep(partition, message)) found.push({ partition, message });
+          const high = pending.get(partition);
+          if (high !== undefined && BigInt(message.offset) + 1n >= BigInt(high)) {
+            pending.delete(partition);
+            if (pending.size === 0) done();
+          }
+        },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        finished,
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`reading ${deadLetterTopic} timed out`)),
+            60_000,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
+    } finally {
+      await consumer.disconnect();
+    }
+    return found.sort(
+      (a, b) => a.partition - b.partition || Number(a.message.offset) - Number(b.message.offset),
+    );
+  } finally {
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The messages dead-lettered from `topic` (a full, namespaced topic name), optionally only
+ * those a given consumer group gave up on, oldest first.
+ */
+export async function listDeadLetters(
+  kafka: Kafka,
+  options: { topic: string; consumerGroup?: string; limit?: number },
+): Promise<DeadLetter[]> {
+  const deadLetterTopic = deadLetterTopicOf(options.topic);
+  const messages = await readAll(
+    kafka,
+    deadLetterTopic,
+    (_, message) =>
+      !options.consumerGroup ||
+      text(message.headers, 'dlt_consumer_group') === options.consumerGroup,
+  );
+  return messages
+    .slice(0, options.limit ?? 100)
+    .map(({ partition, message }) => describe(deadLetterTopic, partition, message));
+}
+
+/**
+ * Put a dead-lettered message back on its original topic, key, value and headers as they were
+ * (minus the dead-letter bookkeeping, plus where it was replayed from). Every consumer group
+ * of that topic sees it again; those that had applied it find it in their inbox and skip it.
+ * Returns the replayed message as it was on the dead-letter topic.
+ */
+export async function replayDeadLetter(
+  kafka: Kafka,
+  options: { deadLetterTopic: string; partition: number; offset: string },
+): Promise<DeadLetter> {
+  const [found] = await readAll(
+    kafka,
+    options.deadLetterTopic,
+    (partition, message) => partition === options.partition && message.offset === options.offset,
+  );
+  if (!found) throw new DeadLetterNotFound(options);
+  const letter = describe(options.deadLetterTopic, found.partition, found.message);
+  if (!letter.originalTopic) throw new Error('the dead letter does not name its original topic');
+  const headers = Object.fromEntries(
+    Object.entries(found.message.headers ?? {}).filter(([name]) => !name.startsWith('dlt_')),
+  ) as IHeaders;
+  headers.dlt_replayed_from = `${options.deadLetterTopic}/${options.partition}/${options.offset}`;
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: letter.originalTopic,
+      acks: -1,
+      messages: [{ key: found.message.key, value: found.message.value, headers }],
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  return letter;
+}
+
+export class DeadLetterNotFound extends Error {
+  override name = 'DeadLetterNotFound';
+  constructor(where: { deadLetterTopic: string; partition: number; offset: string }) {
+    super(
+      `no message at ${where.deadLetterTopic} partition ${where.partition} offset ${where.offset}`,
+    );
+  }
+}

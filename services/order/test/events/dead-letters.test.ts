@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Topics } from '@switchyard/contracts';
+import { consumedEvents, publishEvent, queryDb, repoRoot, waitFor } from '@switchyard/testing';
+import { paymentSucceeded, startOrderService } from '../support.js';
+
+const run = promisify(execFile);
+
+describe('dead letters: inspect and replay', () => {
+  let service: Awaited<ReturnType<typeof startOrderService>>;
+  let admin: string;
+  beforeAll(async () => {
+    service = await startOrderService();
+    admin = `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID(), roles: ['admin'] })}`;
+  });
+  afterAll(() => service.close());
+
+  const metrics = async () => (await service.app.inject({ url: '/metrics' })).body;
+  const cli = (...args: string[]) =>
+    run(
+      process.execPath,
+      [path.join(repoRoot(), 'packages/messaging/dist/cli/dead-letters.js'), ...args],
+      {
+        env: { ...process.env, KAFKA_NAMESPACE: service.ctx.namespace },
+      },
+    );
+
+  it('lists what the consumer gave up on, and applies it once replayed after the cause is fixed', async () => {
+    // payment.succeeded for an order this database does not have (yet): a failure of the data,
+    // not of the infrastructure, so after its attempts it is dead-lettered.
+    const orderId = randomUUID();
+    const userId = randomUUID();
+    const event = paymentSucceeded({ orderId, userId, amount: { amount: 1250, currency: 'EUR' } });
+    await publishEvent(service.ctx.namespace, event);
+    await waitFor(
+      async () => consumedEvents(await metrics(), 'payment.succeeded', 'dead_lettered') === 1,
+      {
+        what: 'dead-lettered',
+      },
+    );
+
+    const listed = await service.app.inject({
+      url: `/v1/admin/dead-letters/order?topic=${Topics.payments}`,
+      headers: { authorization: admin },
+    });
+    expect(listed.statusCode).toBe(200);
+    const [letter] = listed.json().items;
+    expect(letter).toMatchObject({
+      topic: Topics.payments,
+      eventId: event.id,
+      eventType: 'dev.switchyard.payment.succeeded.v1',
+      key: orderId,
+    });
+    expect(letter.reason).toMatch(/not found/);
+    // The same through the command-line tool.
+    const { stdout } = await cli('list', Topics.payments);
+    expect(stdout).toContain(event.id);
+
+    // Customers may not look.
+    const customer = `Bearer ${await service.ctx.jwks.sign({ userId })}`;
+    const refused = await service.app.inject({
+      url: '/v1/admin/dead-letters/order',
+      headers: { authorization: customer },
+    });
+    expect(refused.statusCode).toBe(403);
+
+    // The cause is fixed (the order is restored), then the message is replayed once.
+    await queryDb(
+      service.ctx.databaseUrl,
+      `INSERT INTO orders (id, user_id, status, total_minor, currency, payment_method, created_at, updated_at)
+       VALUES ($1, $2, 'pending_payment', 1250, 'EUR', 'pm_card_visa', now(), now())`,
+      [orderId, userId],
+    );
+    const replayed = await service.app.inject({
+      method: 'POST',
+      url: '/v1/admin/dead-letters/order/replay',
+      headers: { authorization: admin },
+      payload: { topic: Topics.payments, partition: letter.partition, offset: letter.offset },
+    });
+    expect(replayed.statusCode).toBe(202);
+    await waitFor(
+      async () =>
+        (
+          await queryDb<{ status: string }>(
+            service.ctx.databaseUrl,
+            'SELECT status FROM orders WHERE id = $1',
+            [orderId],
+          )
+        )[0]?.status === 'paid',
+      { what: 'the replayed event applied' },
+    );
+    // Replaying it again (here with the CLI) changes nothing: the inbox has it.
+    await cli('replay', Topics.payments, String(letter.partition), letter.offset);
+    await waitFor(
+      async () => consumedEvents(await metrics(), 'payment.succeeded', 'duplicate') === 1,
+      {
+        what: 'the second replay seen as a duplicate',
+      },
+    );
+    const unknown = await service.app.inject({
+      method: 'POST',
+      url: '/v1/admin/dead-letters/order/replay',
+      headers: { authorization: admin },
+      payload: { topic: Topics.payments, partition: letter.partition, offset: '999999' },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+});
