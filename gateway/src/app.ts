@@ -7,7 +7,7 @@ import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
 import { circuitBreakers } from './plugins/circuit-breakers.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
-import { routeTable } from './routes/route-table.js';
+import { isCredentialRoute, routeTable } from './routes/route-table.js';
 
 /** The API gateway: authenticate, rate-limit, and route every public request to its service. */
 export async function buildGateway(config: GatewayConfig): Promise<App> {
@@ -15,7 +15,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     service: 'gateway',
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    fastify: { trustProxy: false },
+    trustedProxies: config.TRUSTED_PROXIES,
     serveOpenApi: false,
   });
   const routes = routeTable(config);
@@ -61,8 +61,11 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     // Redis trouble must not take the whole API down; it is logged and shows in /readyz.
     skipOnError: true,
     keyGenerator: (request) => {
-      const strict = (request.routeOptions.config as { strictRateLimit?: boolean }).strictRateLimit;
-      if (strict) return `credentials:${request.ip}`;
+      const prefix = (request.routeOptions.config as { proxyPrefix?: string }).proxyPrefix;
+      const route = routes.find((r) => r.prefix === prefix);
+      const path = request.url.split('?')[0] ?? '';
+      if (route && isCredentialRoute(route, request.method, path))
+        return `credentials:${request.ip}`;
       return request.identity ? `user:${request.identity.userId}` : `ip:${request.ip}`;
     },
     max: (_request, key) =>

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-// Headers some systems use to carry an already-authenticated identity. A client must never be
-// able to assert one: the gateway drops them all before forwarding.
+// Headers some systems use to carry an already-authenticated identity or the client's address.
+// A client must never be able to assert one: the gateway drops them all before forwarding
+// (and sets X-Forwarded-For itself).
 const IDENTITY_HEADER =
-  /^(x-user-|x-auth-|x-authenticated-|x-forwarded-user|x-remote-user|x-consumer-|x-identity|x-roles?$|x-scopes?$)/i;
+  /^(x-user-|x-auth-|x-authenticated-|x-forwarded-|forwarded$|x-real-ip$|x-client-ip$|x-remote-user|x-consumer-|x-identity|x-roles?$|x-scopes?$)/i;
 
 export function stripIdentityHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const cleaned: IncomingHttpHeaders = {};
@@ -11,4 +12,29 @@ export function stripIdentityHeaders(headers: IncomingHttpHeaders): IncomingHttp
     if (!IDENTITY_HEADER.test(name)) cleaned[name] = value;
   }
   return cleaned;
+}
+
+// Hop-by-hop headers belong to one connection and must not be forwarded (RFC 9110 §7.6.1);
+// an upstream's "connection: keep-alive" would otherwise keep a client's "close" connection open.
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
+
+export function stripHopByHopHeaders<H extends Record<string, unknown>>(headers: H): H {
+  const named = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  return Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name]) => !HOP_BY_HOP.has(name.toLowerCase()) && !named.includes(name.toLowerCase()),
+    ),
+  ) as H;
 }

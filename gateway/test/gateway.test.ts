@@ -126,6 +126,14 @@ describe('gateway', () => {
     expect(res.headers['x-request-id']).toBe('req-42');
   });
 
+  it('keeps the per-IP credential limit to routes that take a credential, not /me or admin routes', async () => {
+    const headers = await bearer();
+    for (let i = 0; i < 6; i++) {
+      expect((await gateway.inject({ url: '/v1/auth/me', headers })).statusCode).toBe(200);
+      expect((await gateway.inject({ url: '/v1/auth/admin/users', headers })).statusCode).toBe(200);
+    }
+  });
+
   it('strips identity headers a client tries to set', async () => {
     await gateway.inject({
       url: '/v1/notifications',

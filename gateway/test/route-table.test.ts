@@ -16,8 +16,9 @@ describe('route table', () => {
       '/.well-known/openid-configuration',
       '/.well-known/jwks.json',
     ]);
-    expect(route('/oauth/token').strictRateLimit).toBe(true);
-    expect(route('/v1/auth').strictRateLimit).toBe(true);
+    expect(route('/oauth/token').credentialRoutes).toEqual(['POST /oauth/token']);
+    expect(route('/v1/auth').credentialRoutes).toContain('POST /v1/auth/login');
+    expect(route('/v1/auth').credentialRoutes).not.toContain('GET /v1/auth/me');
   });
 
   it('keeps public only what must be public', () => {

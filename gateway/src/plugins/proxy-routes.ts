@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import httpProxy from '@fastify/http-proxy';
-import { stripIdentityHeaders } from '../identity-headers.js';
+import { stripHopByHopHeaders, stripIdentityHeaders } from '../identity-headers.js';
 import type { UpstreamRoute } from '../routes/route-table.js';
 import { upstreamError } from '../upstream-error.js';
 
@@ -15,7 +15,7 @@ export async function proxyRoutes(
       prefix: route.prefix,
       rewritePrefix: route.prefix,
       maxRetriesOn503: 2,
-      config: { strictRateLimit: route.strictRateLimit ?? false, upstreamService: route.service },
+      config: { proxyPrefix: route.prefix, upstreamService: route.service },
       undici: {
         connections: 128,
         connectTimeout: options.timeoutMs,
@@ -25,9 +25,13 @@ export async function proxyRoutes(
       replyOptions: {
         // Retried only for idempotent methods (reply-from's default list), a few times at most.
         retriesCount: 2,
+        rewriteHeaders: (headers) => stripHopByHopHeaders(headers),
         rewriteRequestHeaders: (request, headers) => ({
-          ...stripIdentityHeaders(headers),
+          ...stripHopByHopHeaders(stripIdentityHeaders(headers)),
           'x-request-id': request.id,
+          // The client's address as the gateway determined it (past trusted proxies only);
+          // whatever the client claimed was dropped above. Services believe it only from us.
+          'x-forwarded-for': request.ip,
         }),
         onError: (reply, { error }) => {
           reply.log.warn({ err: error, upstream: route.upstream }, 'upstream request failed');

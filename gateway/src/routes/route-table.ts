@@ -8,8 +8,11 @@ export interface UpstreamRoute {
   upstream: string;
   /** Routes under the prefix that need no access token (method + exact path or prefix*). */
   publicRoutes?: string[];
-  /** Stricter per-IP rate limit (credential endpoints). */
-  strictRateLimit?: boolean;
+  /**
+   * Routes that take a password, a reset token or a client secret (method + exact path):
+   * they share the stricter per-IP limit against guessing, on top of the per-user one.
+   */
+  credentialRoutes?: string[];
 }
 
 /** Which service answers which public path: the one table of the gateway's routing. */
@@ -27,14 +30,21 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
         'POST /v1/auth/password-reset',
         'POST /v1/auth/password-reset/confirm',
       ],
-      strictRateLimit: true,
+      credentialRoutes: [
+        'POST /v1/auth/register',
+        'POST /v1/auth/login',
+        'POST /v1/auth/refresh',
+        'POST /v1/auth/password',
+        'POST /v1/auth/password-reset',
+        'POST /v1/auth/password-reset/confirm',
+      ],
     },
     {
       prefix: '/oauth/token',
       service: 'auth',
       upstream: config.AUTH_SERVICE_URL,
       publicRoutes: ['POST /oauth/token'],
-      strictRateLimit: true,
+      credentialRoutes: ['POST /oauth/token'],
     },
     {
       prefix: '/.well-known/openid-configuration',
@@ -89,12 +99,20 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
   ];
 }
 
-/** Does `method path` match one of the route's public entries? */
-export function isPublic(route: UpstreamRoute, method: string, path: string): boolean {
+/** Does `method path` match one of `entries` ("METHOD /exact/path" or "METHOD /prefix*")? */
+function matches(entries: string[] | undefined, method: string, path: string): boolean {
   const effectiveMethod = method === 'HEAD' ? 'GET' : method;
-  return (route.publicRoutes ?? []).some((entry) => {
+  return (entries ?? []).some((entry) => {
     const [m, p] = entry.split(' ') as [string, string];
     if (m !== effectiveMethod) return false;
     return p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p;
   });
 }
+
+/** Does `method path` match one of the route's public entries? */
+export const isPublic = (route: UpstreamRoute, method: string, path: string) =>
+  matches(route.publicRoutes, method, path);
+
+/** Does `method path` take a credential (the stricter per-IP limit applies)? */
+export const isCredentialRoute = (route: UpstreamRoute, method: string, path: string) =>
+  matches(route.credentialRoutes, method, path);

@@ -87,6 +87,8 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
       port: options.ports[name],
       env: {
         ...common,
+        // The gateway runs on this host and is the only proxy services believe.
+        TRUSTED_PROXIES: '127.0.0.1,::1',
         OTEL_SERVICE_NAME: name,
         PORT: String(options.ports[name]),
         DATABASE_URL: url,
@@ -99,6 +101,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     service('auth', { REDIS_URL: options.redisUrl }),
     service('order', { REDIS_URL: options.redisUrl }),
     service('payment', {
+      REDIS_URL: options.redisUrl,
       PROVIDER_URL: local(options.ports.paymentSandbox),
       PROVIDER_API_KEY: SANDBOX_API_KEY,
       PROVIDER_WEBHOOK_SECRET: SANDBOX_WEBHOOK_SECRET,

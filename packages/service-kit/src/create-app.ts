@@ -16,11 +16,21 @@ export interface CreateAppOptions {
   fastify?: Partial<FastifyServerOptions>;
   /** Serve this process's own OpenAPI document at /openapi.json (the gateway serves /docs). */
   serveOpenApi?: boolean;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For gives `request.ip` (empty: nobody's). */
+  trustedProxies?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{1,128}$/;
 
 export type App = FastifyInstance;
+
+function trustedProxyList(value: string | undefined): string[] | false {
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length ? list : false;
+}
 
 /**
  * A Fastify instance with everything a Switchyard process shares: logging, request ids,
@@ -45,6 +55,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       },
     },
     return503OnClosing: true,
+    trustProxy: trustedProxyList(options.trustedProxies),
     forceCloseConnections: 'idle',
     ...options.fastify,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -14,6 +14,12 @@ export const ServerEnv = Type.Object({
    * orchestrator's kill deadline (Kubernetes terminationGracePeriodSeconds: 30 s).
    */
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 1_000, maximum: 120_000, default: 25_000 }),
+  /**
+   * Comma-separated addresses or CIDRs of the proxies in front of this process, whose
+   * X-Forwarded-For is believed: for a service, the gateway (its pods' range in Kubernetes);
+   * for the gateway, the ingress. Empty: the peer address is the client (docs/operations.md).
+   */
+  TRUSTED_PROXIES: Type.String({ default: '', pattern: '^[0-9A-Fa-f:.,/ ]*$' }),
 });
 
 export const DatabaseEnv = Type.Object({

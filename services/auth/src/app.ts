@@ -28,7 +28,11 @@ declare module 'fastify' {
 
 /** The auth service: accounts, tokens and the public signing keys. */
 export async function buildApp(config: AuthConfig): Promise<App> {
-  const app = await createApp({ service: 'auth', logLevel: config.LOG_LEVEL });
+  const app = await createApp({
+    service: 'auth',
+    logLevel: config.LOG_LEVEL,
+    trustedProxies: config.TRUSTED_PROXIES,
+  });
   const db = createDb(config.DATABASE_URL);
   const keys = new KeyStore(db);
   await keys.load();
@@ -70,6 +74,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     keys: keys.getKey,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    denylist: app.redis,
   });
   await app.register(jwksRoutes);
   await app.register(authRoutes);

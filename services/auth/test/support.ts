@@ -8,9 +8,10 @@ import { AuthConfig } from '../src/config.js';
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The auth service on a fresh real database and broker namespace. */
-export const startAuthService = () =>
+export const startAuthService = (env: Record<string, string> = {}) =>
   startServiceUnderTest({
     service: 'auth',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
-    build: (env) => buildApp(loadConfig(AuthConfig, env)),
+    env,
+    build: (e) => buildApp(loadConfig(AuthConfig, e)),
   });

@@ -38,7 +38,11 @@ declare module 'fastify' {
  * preferences say.
  */
 export async function buildApp(config: NotificationConfig): Promise<App> {
-  const app = await createApp({ service: 'notification', logLevel: config.LOG_LEVEL });
+  const app = await createApp({
+    service: 'notification',
+    logLevel: config.LOG_LEVEL,
+    trustedProxies: config.TRUSTED_PROXIES,
+  });
   const db = createDb(config.DATABASE_URL);
   await app.register(redisPlugin, { url: config.REDIS_URL });
   const subscriber = app.redis.duplicate();
@@ -113,6 +117,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    denylist: app.redis,
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(notificationRoutes);

@@ -26,7 +26,11 @@ declare module 'fastify' {
 
 /** The order service as a Fastify app: catalog, orders, and its side of the payment saga. */
 export async function buildApp(config: OrderConfig): Promise<App> {
-  const app = await createApp({ service: 'order', logLevel: config.LOG_LEVEL });
+  const app = await createApp({
+    service: 'order',
+    logLevel: config.LOG_LEVEL,
+    trustedProxies: config.TRUSTED_PROXIES,
+  });
   const db = createDb(config.DATABASE_URL);
   const messaging = createMessaging({
     service: 'order',
@@ -61,6 +65,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    denylist: app.redis,
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(productRoutes);

@@ -6,6 +6,7 @@ import {
   jwtAuth,
   metricsRegistry,
   PeriodicTask,
+  redisPlugin,
   type App,
 } from '@switchyard/service-kit';
 import type { PaymentConfig } from './config.js';
@@ -37,8 +38,14 @@ declare module 'fastify' {
  * change as an event.
  */
 export async function buildApp(config: PaymentConfig): Promise<App> {
-  const app = await createApp({ service: 'payment', logLevel: config.LOG_LEVEL });
+  const app = await createApp({
+    service: 'payment',
+    logLevel: config.LOG_LEVEL,
+    trustedProxies: config.TRUSTED_PROXIES,
+  });
   const db = createDb(config.DATABASE_URL);
+  // Redis only for the disabled-user denylist: the service starts and serves without it.
+  await app.register(redisPlugin, { url: config.REDIS_URL, required: false });
   const provider = new ProviderClient({
     baseUrl: config.PROVIDER_URL,
     apiKey: config.PROVIDER_API_KEY,
@@ -82,6 +89,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    denylist: app.redis,
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(paymentRoutes);

@@ -33,7 +33,13 @@ const JobsEnv = Type.Object({
   GIVE_UP_AFTER_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
 });
 
+const RedisEnv = Type.Object({
+  /** Read for the disabled-user denylist only (defence in depth behind the gateway). */
+  REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
+});
+
 export const PaymentConfig = Type.Composite([
+  RedisEnv,
   ServerEnv,
   DatabaseEnv,
   KafkaEnv,

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Redis } from 'ioredis';
+import { isDisabled } from '../disabled-users.js';
 import { AppError } from '../errors.js';
 
 export interface Identity {
@@ -25,6 +27,13 @@ declare module 'fastify' {
 export interface JwtAuthOptions {
   issuer: string;
   audience: string;
+  /**
+   * Redis holding the disabled-user denylist auth writes. The gateway refuses a disabled
+   * user's tokens first; services refuse them too (defence in depth). If Redis cannot be read
+   * a service lets the token through and logs it: the gateway, which fails closed, is the
+   * control in front.
+   */
+  denylist?: Redis;
   /** Where public keys come from: a JWKS URL (cached, refetched on an unknown kid) or a key getter. */
   jwksUrl?: string;
   jwksCooldownMs?: number;
@@ -82,6 +91,16 @@ export async function authenticateRequest(
   }
 }
 
+async function refuseDisabled(request: FastifyRequest, redis: Redis): Promise<void> {
+  let disabled = false;
+  try {
+    disabled = await isDisabled(redis, identityOf(request).userId);
+  } catch (error) {
+    request.log.warn({ err: error }, 'disabled-user denylist unreadable; the gateway enforces it');
+  }
+  if (disabled) throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+}
+
 /** A JWKS fetched over HTTP, cached, and refetched (at most every 30 s) on an unknown kid. */
 export function remoteKeySet(jwksUrl: string, cooldownMs = 30_000): JWTVerifyGetKey {
   return createRemoteJWKSet(new URL(jwksUrl), {
@@ -102,9 +121,10 @@ export const jwtAuth = fp(
     if (!keys) throw new Error('jwtAuth needs jwksUrl or keys');
 
     app.decorateRequest('identity', null);
-    app.decorate('authenticate', (request: FastifyRequest) =>
-      authenticateRequest(request, keys, options),
-    );
+    app.decorate('authenticate', async (request: FastifyRequest) => {
+      await authenticateRequest(request, keys, options);
+      if (options.denylist) await refuseDisabled(request, options.denylist);
+    });
   },
   { name: 'switchyard-jwt-auth' },
 );

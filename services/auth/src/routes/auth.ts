@@ -9,6 +9,7 @@ import {
   revokeByToken,
   rotateRefreshToken,
 } from '../tokens/refresh-tokens.js';
+import { LoginThrottled } from '../security/login-throttle.js';
 import { authenticateUser } from '../users/authenticate-user.js';
 import { changePassword } from '../users/change-password.js';
 import { confirmPasswordReset, requestPasswordReset } from '../users/password-reset.js';
@@ -52,19 +53,16 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['auth'], body: LoginBody, response: { 200: TokenPair } } },
     async (request, reply) => {
       const { email, password } = request.body;
-      const wait = await app.loginThrottle.retryAfter(email, request.ip);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
+      try {
+        await app.loginThrottle.beginAttempt(email, request.ip);
+      } catch (error) {
+        if (!(error instanceof LoginThrottled)) throw error;
+        reply.header('retry-after', String(error.retryAfterSeconds));
         throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later');
       }
-      let user;
-      try {
-        user = await authenticateUser(app.db, email, password);
-      } catch (error) {
-        await app.loginThrottle.recordFailure(email, request.ip);
-        throw error;
-      }
-      await app.loginThrottle.recordSuccess(email);
+      // A wrong password keeps the point it took; a right one gives it back.
+      const user = await authenticateUser(app.db, email, password);
+      await app.loginThrottle.succeeded(email, request.ip);
       const refreshToken = await issueRefreshToken(app.db, {
         userId: user.id,
         clientId: FIRST_PARTY_CLIENT,

@@ -34,8 +34,9 @@ export class InvalidRefreshToken extends AppError {
 
 /**
  * Exchange a refresh token for a new one in the same family (rotation). It must be presented
- * by the client it was issued to. Exactly one of two concurrent uses wins (conditional
- * update). Presenting a token that was already used means it leaked: the family is revoked.
+ * by the client it was issued to. Presenting a token that was already used means it leaked:
+ * the family is revoked. Of two concurrent uses exactly one can win the conditional update;
+ * the loser is a reuse too, so it revokes the family (the winner's new token with it).
  */
 export async function rotateRefreshToken(
   db: Db,
@@ -49,12 +50,12 @@ export async function rotateRefreshToken(
     await revokeFamily(db, row.familyId);
     throw new InvalidRefreshToken();
   }
-  return db.$transaction(async (tx) => {
+  const rotated = await db.$transaction(async (tx) => {
     const claimed = await tx.refreshToken.updateMany({
       where: { id: row.id, usedAt: null, revokedAt: null },
       data: { usedAt: new Date() },
     });
-    if (claimed.count === 0) throw new InvalidRefreshToken();
+    if (claimed.count === 0) return null;
     const refreshToken = await issueRefreshToken(tx, {
       userId: row.userId,
       clientId: row.clientId,
@@ -63,6 +64,13 @@ export async function rotateRefreshToken(
     });
     return { userId: row.userId, refreshToken };
   });
+  if (!rotated) {
+    // Lost the race to another use of the same token: two parties hold it, so it leaked.
+    // Treated like any reuse — the whole family goes, the winner's new token included.
+    await revokeFamily(db, row.familyId);
+    throw new InvalidRefreshToken();
+  }
+  return rotated;
 }
 
 export async function revokeFamily(db: Pick<Db, 'refreshToken'>, familyId: string): Promise<void> {

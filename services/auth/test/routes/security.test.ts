@@ -11,7 +11,7 @@ describe('auth service: account security', () => {
   beforeAll(async () => {
     service = await startAuthService();
     redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys('switchyard:auth:login-failures:*');
+    const keys = await redis.keys('switchyard:auth:login-*');
     if (keys.length) await redis.del(...keys);
   });
   afterAll(async () => {

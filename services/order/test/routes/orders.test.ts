@@ -1,4 +1,5 @@
-import { undocumentedRoutes } from '@switchyard/service-kit';
+import { Redis } from 'ioredis';
+import { disabledUserKey, undocumentedRoutes } from '@switchyard/service-kit';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
@@ -23,6 +24,18 @@ describe('order service HTTP API', () => {
   it('documents every route it serves in its OpenAPI document', () => {
     expect(service.app.routeInventory.length).toBeGreaterThan(4);
     expect(undocumentedRoutes(service.app)).toEqual([]);
+  });
+
+  it("refuses a disabled user's still-valid token itself, not only at the gateway", async () => {
+    const userId = randomUUID();
+    const headers = await auth(userId);
+    expect((await service.app.inject({ url: '/v1/orders', headers })).statusCode).toBe(200);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    await redis.set(disabledUserKey(userId), '1', 'EX', 60);
+    await redis.quit();
+    const refused = await service.app.inject({ url: '/v1/orders', headers });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
   it('has a migrated database that matches schema.prisma', async () => {

@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
+import { startJwksServer, type JwksServer } from '@switchyard/testing';
+import { buildGateway } from '../src/app.js';
+import { GatewayConfig } from '../src/config.js';
+
+/** Send a request line exactly as written (fetch and inject would normalise it first). */
+function rawRequest(port: number, target: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; contentType: string; body: string }>((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let data = '';
+    socket.on('data', (chunk) => (data += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = '', body = ''] = data.split('\r\n\r\n');
+      resolve({
+        status: Number(head.split(' ')[1]),
+        contentType: /content-type: ([^\r\n]*)/i.exec(head)?.[1] ?? '',
+        body,
+      });
+    });
+    const lines = Object.entries({ host: 'localhost', connection: 'close', ...headers }).map(
+      ([k, v]) => `${k}: ${v}`,
+    );
+    socket.write(`GET ${target} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
+
+describe('gateway: the request target decides nothing it does not understand', () => {
+  let gateway: App;
+  let jwks: JwksServer;
+  let upstream: Server;
+  const reached: string[] = [];
+  let port: number;
+
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+    upstream = createServer((req, res) => {
+      reached.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    gateway = await buildGateway(
+      loadConfig(GatewayConfig, {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        AUTH_JWKS_URL: jwks.url,
+        AUTH_SERVICE_URL: url,
+        ORDER_SERVICE_URL: url,
+        PAYMENT_SERVICE_URL: url,
+        NOTIFICATION_SERVICE_URL: url,
+        RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
+      }),
+    );
+    await gateway.listen({ port: 0, host: '127.0.0.1' });
+    port = (gateway.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await jwks.close();
+    upstream.close();
+  });
+
+  it.each([
+    '/v1/orders#x',
+    '/v1/orders/%2e%2e/x',
+    '/v1/products/..%2F..%2Fv1%2Forders',
+    '/v1/products/%2e%2e/orders',
+    '/v1/products/../orders',
+    '/v1/products/./../orders',
+    '//v1/orders',
+    '/v1//orders',
+    '/v1/orders;jsessionid=1',
+    '/v1/products;x/../orders',
+    '/v1/products\\..\\orders',
+  ])('refuses %s with 400 problem+json, and nothing reaches a service', async (target) => {
+    const before = reached.length;
+    const res = await rawRequest(port, target);
+    expect(res.status).toBe(400);
+    expect(res.contentType).toMatch(/application\/problem\+json/);
+    expect(reached.length).toBe(before);
+  });
+
+  it.each([
+    '/v1/orders',
+    '/v1/orders/',
+    '/v1/ORDERS',
+    '/V1/orders',
+    '/v1/orders/123',
+    '/v1/admin/orders',
+  ])('needs a token for %s (deny by default: not a public route)', async (target) => {
+    const before = reached.length;
+    const res = await rawRequest(port, target);
+    expect([401, 404]).toContain(res.status);
+    expect(res.contentType).toMatch(/application\/problem\+json/);
+    expect(reached.length).toBe(before);
+  });
+
+  it('lets the public routes through without a token, exactly as listed', async () => {
+    expect((await rawRequest(port, '/v1/products')).status).toBe(200);
+    expect((await rawRequest(port, '/v1/products/abc?x=%2F')).status).toBe(200);
+    expect((await rawRequest(port, '/.well-known/jwks.json')).status).toBe(200);
+    expect((await rawRequest(port, '/healthz')).status).toBe(200);
+  });
+
+  it('refuses a disabled user whatever the spelling of the path', async () => {
+    const userId = randomUUID();
+    const redis = new Redis('redis://127.0.0.1:6379');
+    await redis.set(disabledUserKey(userId), '1', 'EX', 60);
+    await redis.quit();
+    const authorization = `Bearer ${await jwks.sign({ userId })}`;
+    for (const target of ['/v1/orders', '/v1/orders#x', '/v1/orders/']) {
+      const res = await rawRequest(port, target, { authorization });
+      expect([400, 401]).toContain(res.status);
+    }
+  });
+});
