@@ -78,6 +78,8 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     routes,
     failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD,
     openMs: config.CIRCUIT_OPEN_MS,
+    // A trial never holds the half-open slot longer than an upstream may take to answer.
+    trialTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   await app.register(apiDocs, { routes });
   await app.register(proxyRoutes, { routes, timeoutMs: config.UPSTREAM_TIMEOUT_MS });

@@ -5,6 +5,8 @@ export interface CircuitBreakerOptions {
   failureThreshold: number;
   /** How long it stays open before letting one trial request through. */
   openMs: number;
+  /** A trial with no outcome after this long no longer holds the half-open slot. */
+  trialTimeoutMs: number;
   now?: () => number;
 }
 
@@ -12,12 +14,13 @@ export interface CircuitBreakerOptions {
  * A per-upstream circuit breaker. Closed: requests flow, consecutive failures are counted.
  * Open: requests are refused at once (the gateway answers 503) until `openMs` has passed.
  * Half-open: one trial request goes through; its success closes the circuit, its failure
- * opens it again. See docs/decisions/0006-gateway-circuit-breaker.md.
+ * opens it again; a trial that ends without an outcome (its client went away) or outlives
+ * `trialTimeoutMs` frees the slot for the next one. See docs/decisions/0006.
  */
 export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
-  private trialInFlight = false;
+  private trialStartedAt: number | null = null;
   private current: CircuitState = 'closed';
   private readonly now: () => number;
 
@@ -28,7 +31,7 @@ export class CircuitBreaker {
   get state(): CircuitState {
     if (this.current === 'open' && this.now() - this.openedAt >= this.options.openMs) {
       this.current = 'half-open';
-      this.trialInFlight = false;
+      this.trialStartedAt = null;
     }
     return this.current;
   }
@@ -37,11 +40,13 @@ export class CircuitBreaker {
   tryAcquire(): boolean {
     const state = this.state;
     if (state === 'closed') return true;
-    if (state === 'half-open' && !this.trialInFlight) {
-      this.trialInFlight = true;
-      return true;
-    }
-    return false;
+    if (state !== 'half-open') return false;
+    const trialExpired =
+      this.trialStartedAt !== null &&
+      this.now() - this.trialStartedAt >= this.options.trialTimeoutMs;
+    if (this.trialStartedAt !== null && !trialExpired) return false;
+    this.trialStartedAt = this.now();
+    return true;
   }
 
   /** Milliseconds until a trial request will be allowed. */
@@ -52,7 +57,7 @@ export class CircuitBreaker {
   recordSuccess(): void {
     this.failures = 0;
     this.current = 'closed';
-    this.trialInFlight = false;
+    this.trialStartedAt = null;
   }
 
   recordFailure(): void {
@@ -60,7 +65,12 @@ export class CircuitBreaker {
     if (this.current === 'half-open' || this.failures >= this.options.failureThreshold) {
       this.current = 'open';
       this.openedAt = this.now();
-      this.trialInFlight = false;
+      this.trialStartedAt = null;
     }
+  }
+
+  /** A request let through ended without telling anything about the upstream (aborted). */
+  release(): void {
+    if (this.current === 'half-open') this.trialStartedAt = null;
   }
 }

@@ -2,7 +2,13 @@ import { CircuitBreaker } from '../src/circuit-breaker.js';
 
 describe('CircuitBreaker', () => {
   let clock = 0;
-  const breaker = () => new CircuitBreaker({ failureThreshold: 3, openMs: 1000, now: () => clock });
+  const breaker = () =>
+    new CircuitBreaker({
+      failureThreshold: 3,
+      openMs: 1000,
+      trialTimeoutMs: 5000,
+      now: () => clock,
+    });
   beforeEach(() => {
     clock = 0;
   });
@@ -40,6 +46,18 @@ describe('CircuitBreaker', () => {
     expect(b.tryAcquire()).toBe(true);
     b.recordSuccess();
     expect(b.state).toBe('closed');
+    expect(b.tryAcquire()).toBe(true);
+  });
+
+  it('frees the half-open slot when the trial is abandoned or outlives its time limit', () => {
+    const b = breaker();
+    for (let i = 0; i < 3; i++) b.recordFailure();
+    clock = 1000;
+    expect(b.tryAcquire()).toBe(true);
+    b.release(); // its client went away
+    expect(b.tryAcquire()).toBe(true);
+    expect(b.tryAcquire()).toBe(false);
+    clock = 1000 + 5000; // that trial never answered
     expect(b.tryAcquire()).toBe(true);
   });
 });

@@ -51,7 +51,7 @@ async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server:
       return;
     }
     if (req.url?.startsWith('/v1/notifications/fail')) {
-      res.writeHead(500, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
       return;
     }
     res
@@ -246,7 +246,7 @@ describe('gateway', () => {
     const before = upstream.seen.length;
     for (let i = 0; i < 3; i++) {
       expect((await gateway.inject({ url: '/v1/notifications/fail', headers })).statusCode).toBe(
-        500,
+        503,
       );
     }
     const rejected = await gateway.inject({ url: '/v1/notifications', headers });

@@ -7,21 +7,36 @@ import type { UpstreamRoute } from '../routes/route-table.js';
 const upstreamOf = (request: FastifyRequest) =>
   (request.routeOptions.config as { upstreamService?: string } | undefined)?.upstreamService;
 
+/**
+ * Answers that say the upstream is down or overloaded. Anything else — a 500 included — is
+ * an answer, and a client could provoke it with its own input; it must not let one client
+ * open the circuit for everyone.
+ */
+const UPSTREAM_FAILURE = new Set([502, 503, 504]);
+
 declare module 'fastify' {
   interface FastifyRequest {
-    circuitRejected?: boolean;
+    /** The breaker this request holds a place in, until its outcome is recorded. */
+    circuit?: CircuitBreaker;
   }
 }
 
 /**
- * One breaker per upstream service: a 5xx or an unreachable upstream counts as a failure,
- * and while a breaker is open the gateway answers 503 at once instead of waiting on a
- * service that is down.
+ * One breaker per upstream service. A connection error, a timeout, or a 502/503/504 counts as
+ * a failure; while a breaker is open the gateway answers 503 at once instead of waiting on a
+ * service that is down. The outcome is recorded when the response headers go out (a stream's
+ * outcome is known then, not when it ends), and a request whose client goes away first
+ * releases its place, so a half-open circuit never waits on an abandoned trial.
  */
 export const circuitBreakers = fp(
   async (
     app: FastifyInstance,
-    options: { routes: UpstreamRoute[]; failureThreshold: number; openMs: number },
+    options: {
+      routes: UpstreamRoute[];
+      failureThreshold: number;
+      openMs: number;
+      trialTimeoutMs: number;
+    },
   ) => {
     const breakers = new Map<string, CircuitBreaker>();
     for (const route of options.routes) {
@@ -31,6 +46,7 @@ export const circuitBreakers = fp(
           new CircuitBreaker({
             failureThreshold: options.failureThreshold,
             openMs: options.openMs,
+            trialTimeoutMs: options.trialTimeoutMs,
           }),
         );
       }
@@ -39,17 +55,24 @@ export const circuitBreakers = fp(
     app.addHook('preHandler', async (request, reply) => {
       const service = upstreamOf(request);
       const breaker = service ? breakers.get(service) : undefined;
-      if (!breaker || breaker.tryAcquire()) return;
-      request.circuitRejected = true;
-      reply.header('retry-after', String(Math.ceil(breaker.retryAfterMs() / 1000) || 1));
-      throw new AppError('UNAVAILABLE', `The ${service} service is unavailable, retry later`);
+      if (!breaker) return;
+      if (!breaker.tryAcquire()) {
+        reply.header('retry-after', String(Math.ceil(breaker.retryAfterMs() / 1000) || 1));
+        throw new AppError('UNAVAILABLE', `The ${service} service is unavailable, retry later`);
+      }
+      request.circuit = breaker;
+      request.raw.once('close', () => {
+        // Gone before its answer started: nothing learnt about the upstream.
+        if (request.circuit && !reply.sent) request.circuit.release();
+        request.circuit = undefined;
+      });
     });
 
-    app.addHook('onResponse', async (request, reply) => {
-      const service = upstreamOf(request);
-      const breaker = service ? breakers.get(service) : undefined;
-      if (!breaker || request.circuitRejected) return;
-      if (reply.statusCode >= 500) breaker.recordFailure();
+    app.addHook('onSend', async (request, reply) => {
+      const breaker = request.circuit;
+      if (!breaker) return;
+      request.circuit = undefined;
+      if (UPSTREAM_FAILURE.has(reply.statusCode)) breaker.recordFailure();
       else breaker.recordSuccess();
     });
   },
