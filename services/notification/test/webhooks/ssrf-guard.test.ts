@@ -27,6 +27,16 @@ describe('SSRF guard for webhook URLs', () => {
     'http://0x7f.0.0.1/hook', // hex
     'http://127.1/hook', // short form
     'http://017700000001/hook', // octal as one number
+    'http://[::127.0.0.1]/hook', // IPv4-compatible IPv6 (::/96)
+    'http://[::7f00:1]/hook',
+    'http://[::a9fe:a9fe]/latest/meta-data/', // ::169.254.169.254
+    'http://[::ffff:0:7f00:1]/hook', // SIIT (::ffff:0:0:0/96)
+    'http://[64:ff9b::7f00:1]/hook', // NAT64 of 127.0.0.1
+    'http://[64:ff9b:1::a00:1]/hook', // local-use NAT64 of 10.0.0.1
+    'http://[2002:7f00:1::]/hook', // 6to4 of 127.0.0.1
+    'http://[2002:a9fe:a9fe::1]/hook', // 6to4 of 169.254.169.254
+    'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook', // Teredo, client 127.0.0.1
+    'http://[::]/hook',
   ])('refuses %s', async (url) => {
     await expect(assertSafeWebhookUrl(url, none)).rejects.toThrow(/non-public address/);
   });
