@@ -51,6 +51,8 @@ const SANDBOX_API_KEY = 'sk_test_switchyard_sandbox';
 const SANDBOX_WEBHOOK_SECRET = 'whsec_switchyard_sandbox_dev';
 // Encrypts outgoing-webhook secrets at rest; production sets its own (docs/notifications.md).
 const DEV_WEBHOOK_SECRETS_KEY = 'c3dpdGNoeWFyZC1sb2NhbC1kZXYtd2ViaG9vay1rZXk=';
+// Seals reset tokens between auth and notification; production sets its own (docs/security.md).
+const DEV_RESET_TOKEN_SEALING_KEY = 'c3dpdGNoeWFyZC1sb2NhbC1kZXYtcmVzZXQtc2VhbCE=';
 
 function databaseUrl(options: StackOptions, service: string): string {
   const url = new URL(options.postgresUrl);
@@ -98,7 +100,10 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     };
   };
   return [
-    service('auth', { REDIS_URL: options.redisUrl }),
+    service('auth', {
+      REDIS_URL: options.redisUrl,
+      RESET_TOKEN_SEALING_KEY: DEV_RESET_TOKEN_SEALING_KEY,
+    }),
     service('order', { REDIS_URL: options.redisUrl }),
     service('payment', {
       REDIS_URL: options.redisUrl,
@@ -110,6 +115,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
       SMTP_URL: options.smtpUrl,
       REDIS_URL: options.redisUrl,
       WEBHOOK_SECRETS_KEY: DEV_WEBHOOK_SECRETS_KEY,
+      RESET_TOKEN_SEALING_KEY: DEV_RESET_TOKEN_SEALING_KEY,
     }),
     {
       name: 'payment-sandbox',

@@ -14,8 +14,13 @@ export const PasswordResetRequested = Type.Object(
     userId: Uuid,
     email: Type.String(),
     name: Type.String(),
-    /** Single-use secret for the email only; its hash is what the auth service keeps. */
-    resetToken: Type.String({ minLength: 20 }),
+    /**
+     * The single-use reset token, sealed (AES-256-GCM, RESET_TOKEN_SEALING_KEY) for the
+     * notification service, which opens it only to put it in the email it sends. Neither the
+     * outbox, Kafka, a dead-letter topic nor a stored email ever holds it in plain text; auth
+     * keeps only its hash.
+     */
+    sealedResetToken: Type.String({ minLength: 20, maxLength: 1000 }),
     expiresAt: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },

@@ -40,3 +40,4 @@ export {
   type KeysetPosition,
 } from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';
+export { SecretBox } from './secret-box.js';

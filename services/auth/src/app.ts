@@ -4,6 +4,7 @@ import {
   jwtAuth,
   metricsRegistry,
   redisPlugin,
+  SecretBox,
   type App,
 } from '@switchyard/service-kit';
 import type { AuthConfig } from './config.js';
@@ -22,6 +23,8 @@ declare module 'fastify' {
     keys: KeyStore;
     messaging: Messaging;
     tokens: AccessTokenSettings & { refreshTtlSeconds: number; passwordResetTtlSeconds: number };
+    /** Seals reset tokens for the notification service. */
+    resetTokenSealing: SecretBox;
     loginThrottle: LoginThrottle;
   }
 }
@@ -53,6 +56,10 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
   });
+  app.decorate(
+    'resetTokenSealing',
+    new SecretBox(config.RESET_TOKEN_SEALING_KEY, 'RESET_TOKEN_SEALING_KEY'),
+  );
   await app.register(redisPlugin, { url: config.REDIS_URL });
   app.decorate(
     'loginThrottle',

@@ -13,6 +13,11 @@ export const AuthConfig = Type.Composite([
     ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
     REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 24 * 3600 }),
     PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 86_400, default: 1800 }),
+    /**
+     * 32 random bytes, base64, shared with the notification service only: seals reset tokens
+     * on their way to the email (`openssl rand -base64 32`).
+     */
+    RESET_TOKEN_SEALING_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
     /** Failed logins for one account within the window before it is locked for the window. */
     LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
     /** Failed logins from one IP within the window before that IP is locked out. */

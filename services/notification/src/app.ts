@@ -7,6 +7,7 @@ import {
   metricsRegistry,
   PeriodicTask,
   redisPlugin,
+  SecretBox,
   type App,
 } from '@switchyard/service-kit';
 import type { NotificationConfig } from './config.js';
@@ -19,7 +20,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { streamRoutes } from './routes/stream.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
-import { SecretBox } from './webhooks/secret-box.js';
+
 import { targetPolicy } from './webhooks/ssrf-guard.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
@@ -64,8 +65,9 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     logger: app.log.child({ component: 'email-dispatcher' }),
     pollIntervalMs: config.EMAIL_POLL_INTERVAL_MS,
     leaseSeconds: Math.ceil((config.SMTP_TIMEOUT_MS * 4) / 1000),
+    secrets: new SecretBox(config.RESET_TOKEN_SEALING_KEY, 'RESET_TOKEN_SEALING_KEY'),
   });
-  const secrets = new SecretBox(config.WEBHOOK_SECRETS_KEY);
+  const secrets = new SecretBox(config.WEBHOOK_SECRETS_KEY, 'WEBHOOK_SECRETS_KEY');
   const policy = targetPolicy(config.WEBHOOK_ALLOWED_TARGETS);
   const dispatcher = new WebhookDispatcher({
     db,

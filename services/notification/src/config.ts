@@ -11,6 +11,8 @@ const EmailEnv = Type.Object({
    * email is this replica's for four times as long, so a silent server fails the attempt
    * long before another replica could send the same email.
    */
+  /** Shared with auth only: opens reset tokens just before their email is sent. */
+  RESET_TOKEN_SEALING_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
   SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000 }),
 });
 

@@ -7,6 +7,7 @@ import { NotificationConfig } from '../src/config.js';
 
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const TEST_WEBHOOK_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEST_RESET_TOKEN_SEALING_KEY = Buffer.alloc(32, 9).toString('base64');
 
 /** The notification service on real Postgres, Kafka, Redis, JWKS and an SMTP capture server. */
 export const startNotificationService = (smtpUrl: string, env: Record<string, string> = {}) =>
@@ -18,6 +19,7 @@ export const startNotificationService = (smtpUrl: string, env: Record<string, st
       EMAIL_POLL_INTERVAL_MS: '100',
       REDIS_URL: 'redis://127.0.0.1:6379',
       WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
+      RESET_TOKEN_SEALING_KEY: TEST_RESET_TOKEN_SEALING_KEY,
       WEBHOOK_POLL_INTERVAL_MS: '100',
       WEBHOOK_RETRY_BASE_MS: '100',
       SSE_HEARTBEAT_MS: '200',

@@ -131,7 +131,9 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { tags: ['auth'], body: ResetRequestBody, response: { 202: Accepted } } },
     async (request, reply) => {
       // Same answer whether or not the email exists.
-      if (await requestPasswordReset(app.db, request.body.email, tokens.passwordResetTtlSeconds)) {
+      const sealing = app.resetTokenSealing;
+      const ttlSeconds = tokens.passwordResetTtlSeconds;
+      if (await requestPasswordReset(app.db, request.body.email, { ttlSeconds, sealing })) {
         app.messaging.relay.nudge();
       }
       return reply.status(202).send({ status: 'accepted' as const });

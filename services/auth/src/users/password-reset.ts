@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
 import { enqueueEvent } from '@switchyard/messaging';
-import { AppError } from '@switchyard/service-kit';
+import { AppError, type SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { assertAcceptablePassword } from '../domain/password-policy.js';
 import { hashPassword } from '../domain/passwords.js';
@@ -9,14 +9,16 @@ import { hashToken, revokeAllForUser } from '../tokens/refresh-tokens.js';
 
 /**
  * Start a reset: for a known, enabled account, store a single-use token's hash and send the
- * token to the notification service (email) through the outbox. The caller answers 202
+ * token, sealed for the notification service, through the outbox (it is never stored or
+ * published in plain text). The caller answers 202
  * whatever happens here, so the response never tells whether the email exists.
  */
 export async function requestPasswordReset(
   db: Db,
   email: string,
-  ttlSeconds: number,
+  options: { ttlSeconds: number; sealing: SecretBox },
 ): Promise<boolean> {
+  const { ttlSeconds } = options;
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user || user.disabled) return false;
   const token = randomBytes(32).toString('base64url');
@@ -34,7 +36,7 @@ export async function requestPasswordReset(
           userId: user.id,
           email: user.email,
           name: user.name,
-          resetToken: token,
+          sealedResetToken: options.sealing.seal(token),
           expiresAt: expiresAt.toISOString(),
         },
       }),

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { disabledUserKey } from '@switchyard/service-kit';
-import { parseMessage, readTopic } from '@switchyard/testing';
+import { disabledUserKey, SecretBox } from '@switchyard/service-kit';
+import { parseMessage, queryDb, readTopic } from '@switchyard/testing';
 import { Topics } from '@switchyard/contracts';
-import { startAuthService } from '../support.js';
+import { startAuthService, TEST_RESET_TOKEN_SEALING_KEY } from '../support.js';
 import { freshEmail, password, signUp } from '../support-users.js';
 
 describe('auth service: account security', () => {
@@ -96,7 +96,17 @@ describe('auth service: account security', () => {
         m.key?.toString() === user.id &&
         m.headers?.ce_type?.toString() === 'dev.switchyard.user.password_reset_requested.v1',
     );
-    const token = (parseMessage(message!).data as { resetToken: string }).resetToken;
+    // On Kafka (and in the outbox) the token is sealed; only the notification service's key
+    // opens it. Auth stores its hash alone.
+    const sealed = (parseMessage(message!).data as { sealedResetToken: string }).sealedResetToken;
+    const token = new SecretBox(TEST_RESET_TOKEN_SEALING_KEY).open(sealed);
+    expect(message!.value!.toString()).not.toContain(token);
+    const outbox = await queryDb<{ payload: string }>(
+      service.ctx.databaseUrl,
+      "SELECT payload FROM outbox_events WHERE event_type = 'user.password_reset_requested'",
+    );
+    expect(outbox.length).toBeGreaterThan(0);
+    for (const row of outbox) expect(row.payload).not.toContain(token);
     const confirm = (newPassword: string) =>
       service.app.inject({
         method: 'POST',

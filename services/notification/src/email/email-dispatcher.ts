@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from '@switchyard/messaging';
+import type { SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
+import { withSecret } from './email-secret.js';
 
 const MAX_ATTEMPTS = 8;
 // A recipient may be unknown for a moment (user.registered and order events travel on
@@ -14,6 +16,7 @@ interface PendingEmail {
   subject: string;
   text_body: string;
   html_body: string | null;
+  sealed_secret: string | null;
   attempts: number;
   email: string | null;
   name: string | null;
@@ -42,6 +45,8 @@ export class EmailDispatcher {
       pollIntervalMs: number;
       /** How long a claimed email is this replica's to send; longer than any SMTP timeout. */
       leaseSeconds: number;
+      /** Opens the secret an email carries (a reset token), just before it is sent. */
+      secrets: SecretBox;
     },
   ) {}
 
@@ -88,8 +93,9 @@ export class EmailDispatcher {
           WHERE id = (SELECT id FROM email_deliveries
                        WHERE status = 'pending' AND next_attempt_at <= now()
                        ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, user_id, subject, text_body, html_body, attempts)
-       SELECT c.id::text, c.user_id::text, c.subject, c.text_body, c.html_body, c.attempts, r.email, r.name
+         RETURNING id, user_id, subject, text_body, html_body, sealed_secret, attempts)
+       SELECT c.id::text, c.user_id::text, c.subject, c.text_body, c.html_body, c.sealed_secret,
+              c.attempts, r.email, r.name
          FROM claimed c LEFT JOIN recipients r ON r.user_id = c.user_id`,
       this.options.leaseSeconds,
     );
@@ -104,12 +110,15 @@ export class EmailDispatcher {
     let error: Error | null = null;
     try {
       if (!row.email) throw new Error('recipient address not known yet');
+      // The secret exists in plain text only here, in memory, for this one send.
+      const secret = row.sealed_secret ? this.options.secrets.open(row.sealed_secret) : null;
+      const body = (text: string) => (secret ? withSecret(text, secret) : text);
       await transport.sendMail({
         from,
         to: row.name ? { name: row.name, address: row.email } : row.email,
         subject: row.subject,
-        text: row.text_body,
-        ...(row.html_body ? { html: row.html_body } : {}),
+        text: body(row.text_body),
+        ...(row.html_body ? { html: body(row.html_body) } : {}),
         messageId: `<${row.id}@switchyard>`,
       });
     } catch (e) {
@@ -134,8 +143,9 @@ export class EmailDispatcher {
               status: failed ? 'failed' : 'pending',
               lastError: error.message.slice(0, 500),
               nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+              ...(failed ? { sealedSecret: null } : {}),
             }
-          : { status: 'sent', sentAt: new Date(), attempts, lastError: null },
+          : { status: 'sent', sentAt: new Date(), attempts, lastError: null, sealedSecret: null },
       }),
     ]);
     if (error) logger.warn({ emailId: row.id, attempts, failed, err: error }, 'email not sent');

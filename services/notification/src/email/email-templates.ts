@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { EventPayload, Money } from '@switchyard/contracts';
 import { formatMoney, notifiableEvents, type NotifiableEvent } from '../domain/compose-message.js';
+import { SECRET_PLACEHOLDER } from './email-secret.js';
 
 const templatesDir = new URL('../../templates/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, templatesDir), 'utf8');
@@ -25,6 +26,10 @@ const layout = html.compile(read('layout.html.hbs'), { strict: true });
 
 /** Extra values some templates need, derived from the event. */
 function templateData<N extends NotifiableEvent>(name: N, data: EventPayload<N>): object {
+  if (name === 'user.password_reset_requested') {
+    // The token itself is put in by the sender, from its sealed copy (email-secret.ts).
+    return { ...data, resetToken: SECRET_PLACEHOLDER };
+  }
   if (name === 'payment.refunded') {
     const d = data as EventPayload<'payment.refunded'>;
     return { ...d, complete: d.totalRefunded.amount >= d.captured.amount };

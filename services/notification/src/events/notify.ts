@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@switchyard/contracts';
+import type { EventEnvelope, EventPayload } from '@switchyard/contracts';
 import type { EventHandler, EventHandlers, SqlClient } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -24,7 +24,8 @@ type Tx = Prisma.TransactionClient;
  */
 async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Promise<void> {
   const tx = sql as unknown as Tx;
-  if (event.name === 'user.registered') {
+  // Account events carry the address to write to: the freshest one wins.
+  if (event.name === 'user.registered' || event.name === 'user.password_reset_requested') {
     const d = (event as EventEnvelope<'user.registered'>).data;
     await tx.recipient.upsert({
       where: { userId: d.userId },
@@ -51,6 +52,7 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
     },
   });
   if (preferences.email[message.category] || MANDATORY_EMAIL_EVENTS.has(event.name)) {
+    const secret = emailSecretOf(event);
     const email = renderEmail(event.name, event.data as never, message.title);
     await tx.emailDelivery.create({
       data: {
@@ -60,6 +62,7 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
         subject: message.title,
         textBody: email.text,
         htmlBody: email.html,
+        sealedSecret: secret,
       },
     });
   }
@@ -67,6 +70,13 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
     userId,
     userAllowsWebhooks: preferences.webhook[message.category],
   });
+}
+
+/** The sealed secret an event's email carries (a reset token), if any; it stays sealed. */
+function emailSecretOf(event: EventEnvelope): string | null {
+  return event.name === 'user.password_reset_requested'
+    ? (event.data as EventPayload<'user.password_reset_requested'>).sealedResetToken
+    : null;
 }
 
 /** After commit: push the in-app notification to connected clients, wake the senders. */

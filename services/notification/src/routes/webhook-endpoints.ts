@@ -18,7 +18,8 @@ import {
   IdParams,
   UpdateEndpointBody,
 } from '../schemas/webhook.js';
-import { newSigningSecret, type SecretBox } from '../webhooks/secret-box.js';
+import type { SecretBox } from '@switchyard/service-kit';
+import { newSigningSecret } from '../webhooks/signing-secret.js';
 import {
   assertSafeWebhookUrl,
   UnsafeWebhookUrl,

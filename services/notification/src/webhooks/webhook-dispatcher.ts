@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import type { Logger } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import { notifyEndpointDisabled } from './endpoint-disabled.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '@switchyard/service-kit';
 import { assertSafeWebhookUrl, guardedLookup, type TargetPolicy } from './ssrf-guard.js';
 import { signPayload, SIGNATURE_HEADER } from './webhook-signature.js';
 

@@ -1,3 +1,4 @@
+import { SECRET_PLACEHOLDER, withSecret } from '../../src/email/email-secret.js';
 import { renderEmail } from '../../src/email/email-templates.js';
 import { composeMessage, formatMoney } from '../../src/domain/compose-message.js';
 
@@ -56,19 +57,22 @@ describe('composeMessage', () => {
 });
 
 describe('a password reset', () => {
-  it('puts the token in the email only, never in the inbox text', () => {
+  it('renders the email with a placeholder the sender fills from the sealed token; the inbox never shows it', () => {
     const resetToken = 'tok_abcdefghijklmnopqrstuvwxyz0123456789';
     const data = {
       userId: '11111111-2222-4333-8444-555555555555',
       email: 'a@example.com',
       name: 'Ada',
-      resetToken,
+      sealedResetToken: 'sealed-iv.sealed-tag.sealed-ciphertext',
       expiresAt: '2026-11-22T10:00:00.000Z',
     };
     const message = composeMessage('user.password_reset_requested', data);
     const email = renderEmail('user.password_reset_requested', data, message.title);
-    expect(email.text).toContain(resetToken);
-    expect(email.html).toContain(resetToken);
+    expect(email.text).toContain(SECRET_PLACEHOLDER);
+    expect(email.html).toContain(SECRET_PLACEHOLDER);
+    expect(email.text).not.toContain(data.sealedResetToken);
+    expect(withSecret(email.text, resetToken)).toContain(resetToken);
+    expect(withSecret(email.html, resetToken)).toContain(resetToken);
     expect(message.body).not.toContain(resetToken);
     expect(message.title).not.toContain(resetToken);
   });

@@ -1,4 +1,4 @@
-import { undocumentedRoutes } from '@switchyard/service-kit';
+import { SecretBox, undocumentedRoutes } from '@switchyard/service-kit';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
@@ -11,7 +11,7 @@ import {
   type SmtpCapture,
   consumedEvents,
 } from '@switchyard/testing';
-import { serviceDir, startNotificationService } from '../support.js';
+import { serviceDir, startNotificationService, TEST_RESET_TOKEN_SEALING_KEY } from '../support.js';
 
 describe('notification service', () => {
   let smtp: SmtpCapture;
@@ -87,6 +87,53 @@ describe('notification service', () => {
         ).length === 1,
       { what: 'the sent attempt recorded' },
     );
+  });
+
+  it('sends a reset token by email without ever storing it in plain text', async () => {
+    const userId = randomUUID();
+    const email = `reset-${userId}@example.com`;
+    const token = `tok_${randomUUID()}${randomUUID()}`;
+    await publishEvent(
+      service.ctx.namespace,
+      createEvent('user.password_reset_requested', {
+        source: 'auth',
+        subject: userId,
+        data: {
+          userId,
+          email,
+          name: 'Rosa',
+          sealedResetToken: new SecretBox(TEST_RESET_TOKEN_SEALING_KEY).seal(token),
+          expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+        },
+      }),
+    );
+    const [mail] = await waitFor(
+      async () => {
+        const mails = await smtp.emailsTo(email);
+        return mails.length > 0 && mails;
+      },
+      { what: 'the reset email' },
+    );
+    expect(mail!.text).toContain(token);
+    expect(mail!.html).toContain(token);
+    await waitFor(
+      async () =>
+        (
+          await queryDb<{ sealed_secret: string | null; status: string }>(
+            service.ctx.databaseUrl,
+            'SELECT sealed_secret, status FROM email_deliveries WHERE user_id = $1',
+            [userId],
+          )
+        )[0]?.sealed_secret === null,
+      { what: 'the sealed token cleared once sent' },
+    );
+    const stored = await queryDb(
+      service.ctx.databaseUrl,
+      `SELECT d.text_body, d.html_body, n.title, n.body FROM email_deliveries d
+         JOIN notifications n ON n.id = d.notification_id WHERE d.user_id = $1`,
+      [userId],
+    );
+    expect(JSON.stringify(stored)).not.toContain(token);
   });
 
   it('notifies once per event, in the inbox and by email, even when Kafka redelivers', async () => {

@@ -8,7 +8,7 @@ import {
   waitFor,
   type SmtpCapture,
 } from '@switchyard/testing';
-import { SecretBox } from '../../src/webhooks/secret-box.js';
+import { SecretBox } from '@switchyard/service-kit';
 import { startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
 
 describe('outgoing webhooks', () => {

@@ -1,16 +1,17 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * Webhook signing secrets at rest: AES-256-GCM under a key from the environment
- * (WEBHOOK_SECRETS_KEY, 32 bytes base64), so a database dump alone cannot forge deliveries.
- * Stored as base64url `iv.tag.ciphertext`. node:crypto does the cryptography.
+ * Secrets that must not sit anywhere in plain text — webhook signing secrets at rest, reset
+ * tokens on their way from auth to the email that carries them: AES-256-GCM under a key from
+ * the environment (32 bytes, base64), so a database dump, a Kafka topic or a dead-letter queue
+ * alone reveals nothing. Sealed as base64url `iv.tag.ciphertext`; node:crypto does the work.
  */
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(keyBase64: string) {
+  constructor(keyBase64: string, keyName = 'the key') {
     this.key = Buffer.from(keyBase64, 'base64');
-    if (this.key.length !== 32) throw new Error('WEBHOOK_SECRETS_KEY must be 32 bytes, base64');
+    if (this.key.length !== 32) throw new Error(`${keyName} must be 32 bytes, base64`);
   }
 
   seal(plain: string): string {
@@ -27,6 +28,3 @@ export class SecretBox {
     return Buffer.concat([decipher.update(data!), decipher.final()]).toString('utf8');
   }
 }
-
-/** A new signing secret, shown to its owner once. */
-export const newSigningSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
