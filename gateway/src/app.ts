@@ -82,6 +82,10 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     trialTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   await app.register(apiDocs, { routes });
-  await app.register(proxyRoutes, { routes, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  await app.register(proxyRoutes, {
+    routes,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+  });
   return app;
 }

@@ -25,6 +25,7 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'proxy-authenticate',
   'proxy-authorization',
+  'transfer-encoding',
 ]);
 
 export function stripHopByHopHeaders<H extends Record<string, unknown>>(headers: H): H {

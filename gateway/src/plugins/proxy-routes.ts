@@ -1,16 +1,38 @@
 import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
 import { stripHopByHopHeaders, stripIdentityHeaders } from '../identity-headers.js';
 import type { UpstreamRoute } from '../routes/route-table.js';
 import { upstreamError } from '../upstream-error.js';
 
-/** One reverse-proxy per route-table entry: identity headers stripped, request id forwarded. */
+/** The whole body was read, so its length is known: say so (a chunked upload is no longer one). */
+const bodyLength = (body: unknown): Record<string, string> => {
+  const length = (body as { byteLength?: number } | undefined)?.byteLength;
+  return length === undefined ? {} : { 'content-length': String(length) };
+};
+
+const withoutExpect = <H extends Record<string, unknown>>({ expect: _expect, ...rest }: H) => rest;
+
+/**
+ * One reverse-proxy per route-table entry: identity headers stripped, request id forwarded.
+ * Bodies are read here, whole and up to the body limit (413 before anything goes upstream,
+ * chunked or not), and forwarded byte for byte; the services parse and validate them.
+ */
 export async function proxyRoutes(
   app: FastifyInstance,
-  options: { routes: UpstreamRoute[]; timeoutMs: number },
+  options: { routes: UpstreamRoute[]; timeoutMs: number; bodyLimit: number },
 ): Promise<void> {
+  app.removeAllContentTypeParsers();
+  // Handed on as a stream of the bytes received (reply-from would re-encode a Buffer as JSON).
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
+    (_request, body, done) =>
+      done(null, Object.assign(Readable.from([body]), { byteLength: body.length })),
+  );
   for (const route of options.routes) {
     await app.register(httpProxy, {
+      proxyPayloads: false,
       upstream: route.upstream,
       prefix: route.prefix,
       rewritePrefix: route.prefix,
@@ -27,11 +49,13 @@ export async function proxyRoutes(
         retriesCount: 2,
         rewriteHeaders: (headers) => stripHopByHopHeaders(headers),
         rewriteRequestHeaders: (request, headers) => ({
-          ...stripHopByHopHeaders(stripIdentityHeaders(headers)),
+          // Expect: 100-continue was answered here (Node does); it is not the upstream's.
+          ...stripHopByHopHeaders(stripIdentityHeaders(withoutExpect(headers))),
           'x-request-id': request.id,
           // The client's address as the gateway determined it (past trusted proxies only);
           // whatever the client claimed was dropped above. Services believe it only from us.
           'x-forwarded-for': request.ip,
+          ...bodyLength(request.body),
         }),
         onError: (reply, { error }) => {
           reply.log.warn({ err: error, upstream: route.upstream }, 'upstream request failed');

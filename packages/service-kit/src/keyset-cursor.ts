@@ -13,11 +13,25 @@ export function encodeCursor(position: KeysetPosition): string {
   return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`).toString('base64url');
 }
 
-/** The position in a cursor, or null when it is not one of ours. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const EARLIEST = Date.UTC(2020, 0, 1);
+const DAY_MS = 86_400_000;
+
+/**
+ * The position in a cursor, or null when it is not one we could have issued: exactly our
+ * encoding, a UUID, and a time between the platform's start and now (a cursor from the
+ * future or the distant past was made up, and a date out of the database's range is a 400,
+ * not a database error).
+ */
 export function decodeCursor(cursor: string): KeysetPosition | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  return id && UUID.test(id) && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  const parts = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (parts.length !== 2) return null;
+  const [at = '', id = ''] = parts;
+  if (!ISO_INSTANT.test(at) || !UUID.test(id)) return null;
+  const time = Date.parse(at);
+  if (Number.isNaN(time) || time < EARLIEST || time > Date.now() + DAY_MS) return null;
+  return { createdAt: new Date(time), id };
 }
 
 /** For a route's `cursor` query parameter: absent → null, malformed → 400. */

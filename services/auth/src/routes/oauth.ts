@@ -40,6 +40,18 @@ const Discovery = Type.Object({
   claims_supported: Type.Array(Type.String()),
 });
 
+/**
+ * Basic credentials are application/x-www-form-urlencoded before they are base64-encoded
+ * (RFC 6749 §2.3.1): "+" is a space, and a malformed escape is a bad client, not our error.
+ */
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    throw new OAuthError('invalid_client', 'Malformed Basic credentials');
+  }
+}
+
 /** Client credentials from HTTP Basic (RFC 6749 §2.3.1) or, failing that, the form body. */
 function clientCredentials(
   request: FastifyRequest,
@@ -51,8 +63,8 @@ function clientCredentials(
     const colon = decoded.indexOf(':');
     if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic credentials');
     return {
-      id: decodeURIComponent(decoded.slice(0, colon)),
-      secret: decodeURIComponent(decoded.slice(colon + 1)),
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
     };
   }
   return { id: body.client_id, secret: body.client_secret };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { userOf } from '@switchyard/service-kit';
+import { AppError, userOf } from '@switchyard/service-kit';
 import { toNotificationView } from '../inbox/inbox.js';
 import type { RealtimeHub } from '../realtime/realtime-hub.js';
 import { openEventStream } from '../realtime/sse.js';
@@ -11,6 +11,8 @@ const BACKLOG_LIMIT = 500;
  * Each event's id is the notification's stream position: a client reconnecting with
  * `Last-Event-ID` first gets what it missed, then live events, without gaps or repeats.
  */
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+
 export async function streamRoutes(
   fastify: FastifyInstance,
   options: { hub: RealtimeHub; retryMs: number },
@@ -40,6 +42,9 @@ export async function streamRoutes(
     async (request, reply) => {
       const { userId } = userOf(request);
       const lastEventId = request.headers['last-event-id'] as string | undefined;
+      // Ids are Postgres bigints: anything larger was never sent, so it cannot be resumed from.
+      if (lastEventId && BigInt(lastEventId) > MAX_EVENT_ID)
+        throw new AppError('VALIDATION_FAILED', 'Last-Event-ID is not an id this stream sent');
       reply.hijack();
       openEventStream(reply.raw, options.retryMs);
       const stream = options.hub.attach(userId, reply.raw);

@@ -22,12 +22,23 @@ export const toProductView = (p: Product): ProductView => ({
   active: p.active,
 });
 
+const SKU = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
+
+/** The SKU a catalog cursor holds; anything that is not one of ours is a 400. */
+function skuOfCursor(cursor: string): string {
+  const sku = /^[A-Za-z0-9_-]{1,80}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString()
+    : '';
+  if (!SKU.test(sku)) throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
+  return sku;
+}
+
 /** Active products in SKU order, `limit` at a time after the cursor (the last SKU seen). */
 export async function listActiveProducts(
   db: Db,
   options: { limit: number; cursor?: string },
 ): Promise<{ items: ProductView[]; nextCursor: string | null }> {
-  const after = options.cursor ? Buffer.from(options.cursor, 'base64url').toString() : undefined;
+  const after = options.cursor ? skuOfCursor(options.cursor) : undefined;
   const rows = await db.product.findMany({
     where: { active: true, ...(after ? { sku: { gt: after } } : {}) },
     orderBy: { sku: 'asc' },
