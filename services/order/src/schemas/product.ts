@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Money } from '@switchyard/contracts';
+import { Money, Price } from '@switchyard/contracts';
 
 export const ProductView = Type.Object({
   id: Type.String(),
@@ -30,14 +30,14 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Stock = Type.Integer({ minimum: 0, maximum: 1_000_000 });
 
 export const CreateProductBody = Type.Object(
-  { sku: Sku, name: Name, price: Money, stock: Stock, active: Type.Optional(Type.Boolean()) },
+  { sku: Sku, name: Name, price: Price, stock: Stock, active: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
 
 export const UpdateProductBody = Type.Object(
   {
     name: Type.Optional(Name),
-    price: Type.Optional(Money),
+    price: Type.Optional(Price),
     stock: Type.Optional(Stock),
     active: Type.Optional(Type.Boolean()),
   },

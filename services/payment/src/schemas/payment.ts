@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Money } from '@switchyard/contracts';
+import { Money, PositiveMoney } from '@switchyard/contracts';
 
 const PaymentStatus = Type.Union([
   Type.Literal('pending'),
@@ -74,7 +74,7 @@ export const AdminPaymentList = Type.Object({
 export const RefundRequest = Type.Object(
   {
     /** Defaults to everything left to refund. */
-    amount: Type.Optional(Money),
+    amount: Type.Optional(PositiveMoney),
     reason: Type.String({ minLength: 1, maxLength: 500, default: 'requested_by_admin' }),
   },
   { additionalProperties: false },
