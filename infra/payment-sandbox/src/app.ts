@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, createApp, notFound, type App } from '@switchyard/service-kit';
-import { ChargeLedger, IdempotencyRecords, RefundNotAllowed, type Charge } from './charges.js';
+import {
+  ChargeLedger,
+  IdempotencyRecords,
+  RefundNotAllowed,
+  type Charge,
+  type JournalRecord,
+} from './charges.js';
+import { Journal } from './journal.js';
 import type { SandboxConfig } from './config.js';
 import {
   ChargeParams,
@@ -36,8 +43,13 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
     serveOpenApi: true,
   })) as unknown as App;
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const ledger = new ChargeLedger();
-  const idempotency = new IdempotencyRecords();
+  const journal = new Journal<JournalRecord>(config.SANDBOX_DATA_FILE);
+  const ledger = new ChargeLedger(journal);
+  const idempotency = new IdempotencyRecords(journal);
+  for (const record of journal.replay()) {
+    if (record.kind === 'charge') ledger.restore(record.charge);
+    else idempotency.restore(record.key, record.fingerprint, record.answer);
+  }
   const webhooks = new WebhookSender({
     url: config.SANDBOX_WEBHOOK_URL,
     secret: config.SANDBOX_WEBHOOK_SECRET,
@@ -51,6 +63,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
   app.addHook('onClose', async () => {
     closing.abort();
     await webhooks.close();
+    journal.close();
   });
 
   app.addHook('onRequest', async (request) => {

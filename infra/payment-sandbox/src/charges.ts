@@ -1,5 +1,6 @@
 import { AppError } from '@switchyard/service-kit';
 import { randomBytes } from 'node:crypto';
+import type { Journal } from './journal.js';
 
 export interface Refund {
   id: string;
@@ -42,12 +43,30 @@ export class RefundNotAllowed extends Error {
   }
 }
 
+/** What the sandbox journals: the latest state of a charge, or an idempotent answer. */
+export type JournalRecord =
+  | { kind: 'charge'; charge: Charge }
+  | { kind: 'answer'; key: string; fingerprint: string; answer: unknown };
+
 /**
- * The sandbox's ledger, in memory: a sandbox account starts empty every time it starts. Charges
- * keep their creation order for the list API.
+ * The sandbox's ledger. Every change to a charge is journalled (when a journal file is set), so
+ * a restarted sandbox still knows the charges it made. Charges keep their creation order for
+ * the list API.
  */
 export class ChargeLedger {
   private readonly charges = new Map<string, Charge>();
+
+  constructor(private readonly journal?: Journal<JournalRecord>) {}
+
+  /** Take back a charge from the journal at start. */
+  restore(charge: Charge): void {
+    this.charges.set(charge.id, charge);
+  }
+
+  private saved(charge: Charge): Charge {
+    this.journal?.write({ kind: 'charge', charge });
+    return charge;
+  }
 
   create(input: {
     amount: number;
@@ -69,7 +88,7 @@ export class ChargeLedger {
       created: nowSeconds(),
     };
     this.charges.set(charge.id, charge);
-    return charge;
+    return this.saved(charge);
   }
 
   get(id: string): Charge | undefined {
@@ -84,6 +103,7 @@ export class ChargeLedger {
       charge.status = 'failed';
       charge.failure_code = outcome.failed;
     }
+    this.saved(charge);
     return true;
   }
 
@@ -106,6 +126,7 @@ export class ChargeLedger {
     };
     charge.refunds.push(refund);
     charge.amount_refunded += amount;
+    this.saved(charge);
     return refund;
   }
 
@@ -124,10 +145,19 @@ export class ChargeLedger {
   }
 }
 
-/** Remembers each idempotency key's request and answer, as a provider does for a day. */
+/**
+ * Remembers each idempotency key's request and answer, as a provider does for a day
+ * (journalled, like the ledger). Attempt counts, which only steer the test methods, are not.
+ */
 export class IdempotencyRecords {
   private readonly records = new Map<string, { fingerprint: string; answer: unknown }>();
   private readonly attempts = new Map<string, number>();
+
+  constructor(private readonly journal?: Journal<JournalRecord>) {}
+
+  restore(key: string, fingerprint: string, answer: unknown): void {
+    this.records.set(key, { fingerprint, answer });
+  }
 
   /** Count an attempt for this key and return its number (1 for the first). */
   attempt(key: string): number {
@@ -149,5 +179,6 @@ export class IdempotencyRecords {
 
   remember(key: string, fingerprint: string, answer: unknown): void {
     this.records.set(key, { fingerprint, answer });
+    this.journal?.write({ kind: 'answer', key, fingerprint, answer });
   }
 }

@@ -18,6 +18,11 @@ export const SandboxConfig = Type.Composite([
     /** First wait between webhook delivery attempts; doubles each time. */
     SANDBOX_WEBHOOK_RETRY_MS: Type.Integer({ minimum: 1, default: 1000 }),
     SANDBOX_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, default: 8 }),
+    /**
+     * Where the sandbox keeps its charges and idempotent answers across restarts (a JSON-lines
+     * journal). Unset: in memory only, as for a throwaway test account.
+     */
+    SANDBOX_DATA_FILE: Type.Optional(Type.String({ minLength: 1 })),
   }),
 ]);
 export type SandboxConfig = Static<typeof SandboxConfig>;

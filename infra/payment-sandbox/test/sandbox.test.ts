@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -162,5 +165,40 @@ describe('payment-provider sandbox', () => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('payment-provider sandbox restarted', () => {
+  it('still knows its charges and idempotency keys after a restart (no second charge)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sandbox-')), 'ledger.jsonl');
+    const config = loadConfig(SandboxConfig, {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SANDBOX_API_KEY: apiKey,
+      SANDBOX_DATA_FILE: file,
+    });
+    const headers = { authorization: `Bearer ${apiKey}`, 'idempotency-key': 'order-42' };
+    const payload = { amount: 1200, currency: 'EUR', payment_method: 'pm_card_visa' };
+
+    const first = await buildSandbox(config);
+    const made = await first.inject({ method: 'POST', url: '/v1/charges', headers, payload });
+    expect(made.statusCode).toBe(200);
+    await first.inject({
+      method: 'POST',
+      url: `/v1/charges/${made.json().id}/refunds`,
+      headers: { ...headers, 'idempotency-key': 'refund-1' },
+      payload: { amount: 200 },
+    });
+    await first.close();
+
+    const second = await buildSandbox(config);
+    const known = await second.inject({ url: `/v1/charges/${made.json().id}`, headers });
+    expect(known.statusCode).toBe(200);
+    expect(known.json()).toMatchObject({ status: 'succeeded', amount_refunded: 200 });
+    const again = await second.inject({ method: 'POST', url: '/v1/charges', headers, payload });
+    expect(again.json().id).toBe(made.json().id);
+    const list = await second.inject({ url: '/v1/charges?limit=10', headers });
+    expect(list.json().data).toHaveLength(1);
+    await second.close();
   });
 });

@@ -128,6 +128,12 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
         PORT: String(options.ports.paymentSandbox),
         SANDBOX_API_KEY,
         SANDBOX_WEBHOOK_SECRET,
+        // Its charges survive a restart, as a real provider's do (one file per stack).
+        SANDBOX_DATA_FILE: path.join(
+          repoRoot,
+          '.var/payment-sandbox',
+          `${[options.databasePrefix, options.kafkaNamespace.replace(/\.$/, '')].filter(Boolean).join('-')}.jsonl`,
+        ),
         // Webhooks come in through the public gateway, as a real provider's would.
         SANDBOX_WEBHOOK_URL: `${local(options.ports.gateway)}/v1/payments/webhooks/provider`,
       },
