@@ -17,6 +17,8 @@ export default class ResultsReporter {
         failed: results.numFailedTests,
         skipped: results.numPendingTests + results.numTodoTests,
         suiteErrors: results.numRuntimeErrorTestSuites,
+        // A suite can fail with every test passing (an afterAll check, e.g. the OpenAPI one).
+        failedSuites: results.numFailedTestSuites,
       }),
     );
   }

@@ -1,2 +1,6 @@
 import base from '../jest.config.base.js';
-export default { ...base, testTimeout: 120_000 };
+export default {
+  ...base,
+  testTimeout: 120_000,
+  setupFilesAfterEnv: ['<rootDir>/test/openapi-conformance.setup.ts'],
+};

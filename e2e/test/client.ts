@@ -1,3 +1,15 @@
+import { OpenApiConformance, type Exchange } from '@switchyard/testing';
+
+/**
+ * Every answer the suite got through the gateway, and the gateway's published OpenAPI document
+ * to check them against (fetched with the first answer, while the platform is up). The check
+ * runs after each test file (openapi-conformance.setup.ts).
+ */
+export const recorded: { exchanges: Exchange[]; document: Promise<OpenApiConformance> | null } = {
+  exchanges: [],
+  document: null,
+};
+
 /** A minimal HTTP client for the gateway's public API, as a client developer would use it. */
 export interface ApiResponse<T = any> {
   status: number;
@@ -14,7 +26,12 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export function apiClient(baseUrl: string) {
+export function apiClient(
+  baseUrl: string,
+  /** Record answers for the OpenAPI check (off for a client talking straight to a service). */
+  options: { checkAgainstOpenApi?: boolean } = {},
+) {
+  const record = options.checkAgainstOpenApi ?? true;
   async function call<T = any>(
     method: string,
     path: string,
@@ -37,6 +54,17 @@ export function apiClient(baseUrl: string) {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       // not JSON (e.g. an HTML page): keep the text
+    }
+    // The API's operations only: the gateway's own pages (/docs) are not in the document.
+    if (record && !path.startsWith('/docs')) {
+      recorded.document ??= OpenApiConformance.fromGateway(baseUrl);
+      recorded.exchanges.push({
+        method,
+        target: path,
+        status: res.status,
+        contentType: res.headers.get('content-type'),
+        body: parsed,
+      });
     }
     return { status: res.status, headers: res.headers, body: parsed as T };
   }

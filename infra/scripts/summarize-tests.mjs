@@ -17,9 +17,9 @@ for (const file of files) {
   passed += result.passed;
   failed += result.failed;
   skipped += result.skipped;
-  if (result.failed || result.suiteErrors)
+  if (result.failed || result.suiteErrors || result.failedSuites)
     failures.push(
-      `${result.package}: ${result.failed} failed, ${result.suiteErrors} suite error(s)`,
+      `${result.package}: ${result.failed} failed, ${result.failedSuites ?? 0} suite(s) failed, ${result.suiteErrors} suite error(s)`,
     );
 }
 for (const line of failures) console.log(`  ✗ ${line}`);

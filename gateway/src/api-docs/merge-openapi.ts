@@ -11,6 +11,48 @@ export interface OpenApiDocument {
 const underPrefix = (path: string, prefix: string) =>
   path === prefix || path.startsWith(`${prefix}/`);
 
+const gatewayProblem = (description: string) => ({
+  description,
+  content: {
+    'application/problem+json': {
+      schema: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'code'],
+        properties: {
+          type: { type: 'string' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          code: { type: 'string' },
+          detail: { type: 'string' },
+          instance: { type: 'string' },
+          requestId: { type: 'string' },
+        },
+      },
+    },
+  },
+});
+
+/** What the gateway itself may answer for any routed operation, beside the service's answers. */
+function withGatewayResponses(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [method, operation] of Object.entries(item)) {
+    const op = operation as { responses?: Record<string, unknown> };
+    out[method] = {
+      ...op,
+      responses: {
+        414: gatewayProblem('The request target is too long'),
+        429: gatewayProblem('Too many requests; see Retry-After and RateLimit headers'),
+        431: gatewayProblem('The request header fields are too large'),
+        502: gatewayProblem('The service answered unexpectedly'),
+        503: gatewayProblem('The service is unavailable (circuit open); see Retry-After'),
+        504: gatewayProblem('The service did not answer in time'),
+        ...op.responses,
+      },
+    };
+  }
+  return out;
+}
+
 /**
  * One public OpenAPI 3.1 document from the services' own: only the paths the gateway routes
  * to that service (so internal routes never appear), with their schemas and tags.
@@ -27,7 +69,7 @@ export function mergeOpenApi(
   for (const { service, document } of documents) {
     const prefixes = routes.filter((r) => r.service === service).map((r) => r.prefix);
     for (const [path, item] of Object.entries(document.paths ?? {})) {
-      if (prefixes.some((p) => underPrefix(path, p))) paths[path] = item;
+      if (prefixes.some((p) => underPrefix(path, p))) paths[path] = withGatewayResponses(item);
     }
     Object.assign(schemas, document.components?.schemas ?? {});
     Object.assign(securitySchemes, document.components?.securitySchemes ?? {});

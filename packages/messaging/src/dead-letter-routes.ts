@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { deadLetterTopicOf } from '@switchyard/contracts';
-import { AppError, requireRole } from '@switchyard/service-kit';
+import { AppError, problemResponse, requireRole } from '@switchyard/service-kit';
 import type { Messaging } from './create-messaging.js';
 import {
   DeadLetterNotFound,
@@ -65,7 +65,7 @@ export async function deadLetterRoutes(
   });
   const known = (topic: string) => {
     if (!options.topics.includes(topic))
-      throw new AppError('NOT_FOUND', `${options.service} does not consume ${topic}`);
+      throw new AppError('VALIDATION_FAILED', `${options.service} does not consume ${topic}`);
     return options.namespace + topic;
   };
 
@@ -111,7 +111,7 @@ export async function deadLetterRoutes(
         summary: 'Put a dead-lettered message back on its topic (after fixing its cause)',
         security,
         body: Position,
-        response: { 202: DeadLetterView },
+        response: { 202: DeadLetterView, 404: problemResponse },
       },
     },
     async (request, reply) => {

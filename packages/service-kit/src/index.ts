@@ -26,6 +26,7 @@ export { requireRole } from './require-role.js';
 export { disabledUserKey, markDisabled, clearDisabled, isDisabled } from './disabled-users.js';
 export {
   openapi,
+  problemResponse,
   undocumentedRoutes,
   INFRASTRUCTURE_ROUTES,
   type RouteRecord,

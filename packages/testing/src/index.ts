@@ -34,3 +34,4 @@ export {
 } from './webhook-receiver.js';
 export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
+export { OpenApiConformance, type Exchange } from './openapi-conformance.js';

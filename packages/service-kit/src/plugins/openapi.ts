@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
+import { ProblemDetails as ProblemDetailsSchema } from '../problem.js';
 
 export interface RouteRecord {
   method: string;
@@ -13,6 +14,65 @@ declare module 'fastify' {
     /** Every route registered on this app, as registered (for the documentation check). */
     routeInventory: RouteRecord[];
   }
+}
+
+interface RouteSchema {
+  hide?: boolean;
+  params?: unknown;
+  body?: unknown;
+  security?: unknown[];
+  response?: Record<string, unknown>;
+}
+
+/** A route's own error answer, declared as `problemResponse`: documented as problem+json. */
+const isProblemRef = (response: unknown) =>
+  (response as { $ref?: string } | undefined)?.$ref === 'ProblemDetails#';
+
+/** Declare an error status a route answers that the generic list would not cover. */
+export const problemResponse = { $ref: 'ProblemDetails#' } as const;
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemDetailsSchema } },
+});
+
+/**
+ * Document the errors a route can answer with, as RFC 9457 problem+json, beside the answers it
+ * declares itself (a route's own entry for a status wins): every route may be refused for bad
+ * input (400), too many requests (429) or our own failure (500, 503); a secured route for a
+ * missing or bad token (401) or a missing role or scope (403); a route with a path parameter
+ * for what does not exist (404); one that takes a body for its size or type (413, 415) and
+ * for a conflict with the current state (409) or a well-formed but impossible request (422).
+ * Only the document changes; the route's own schemas still serialize its answers.
+ */
+export function withProblemResponses(schema: RouteSchema, method = 'GET'): RouteSchema {
+  if (schema.hide) return schema;
+  const errors: Record<string, unknown> = {
+    400: problem('The request is not valid (the problem lists each field)'),
+    429: problem('Too many requests; see Retry-After'),
+    500: problem('Our failure; nothing about it is disclosed'),
+    503: problem('Temporarily unavailable; retry later'),
+  };
+  if (schema.security?.length) {
+    errors[401] = problem('A valid bearer access token is required');
+    errors[403] = problem('The token lacks the role or scope this needs');
+  }
+  if (schema.params) errors[404] = problem('Not found (or not yours)');
+  if (method !== 'GET' && method !== 'HEAD') {
+    errors[409] = problem('Conflicts with the current state of the resource');
+    errors[422] = problem('Well-formed, but cannot be done');
+  }
+  if (schema.body) {
+    errors[413] = problem('The body is larger than the limit');
+    errors[415] = problem('The body is not JSON');
+  }
+  const own = Object.fromEntries(
+    Object.entries(schema.response ?? {}).map(([status, response]) => [
+      status,
+      isProblemRef(response) ? problem('See the problem detail') : response,
+    ]),
+  );
+  return { ...schema, response: { ...errors, ...own } };
 }
 
 /** Operational endpoints that are deliberately undocumented and never routed by the gateway. */
@@ -37,6 +97,12 @@ export const openapi = fp(
       }
     });
     await app.register(swagger, {
+      transform: ({ schema, url, route }) => ({
+        schema: (schema
+          ? withProblemResponses(schema as RouteSchema, String(route.method))
+          : schema) as typeof schema,
+        url,
+      }),
       openapi: {
         openapi: '3.1.0',
         info: { title: `Switchyard ${options.service} service`, version: '1.0.0' },

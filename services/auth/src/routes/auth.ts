@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, notFound, userOf } from '@switchyard/service-kit';
+import { AppError, notFound, problemResponse, userOf } from '@switchyard/service-kit';
 import { signAccessToken } from '../tokens/access-token.js';
 import {
   FIRST_PARTY_CLIENT,
@@ -50,7 +50,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/v1/auth/login',
-    { schema: { tags: ['auth'], body: LoginBody, response: { 200: TokenPair } } },
+    {
+      schema: {
+        tags: ['auth'],
+        body: LoginBody,
+        response: { 200: TokenPair, 401: problemResponse },
+      },
+    },
     async (request, reply) => {
       const { email, password } = request.body;
       try {
@@ -74,7 +80,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/v1/auth/refresh',
-    { schema: { tags: ['auth'], body: RefreshBody, response: { 200: TokenPair } } },
+    {
+      schema: {
+        tags: ['auth'],
+        body: RefreshBody,
+        response: { 200: TokenPair, 401: problemResponse },
+      },
+    },
     async (request) => {
       const rotated = await rotateRefreshToken(app.db, {
         token: request.body.refreshToken,

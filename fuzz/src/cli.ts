@@ -1,0 +1,40 @@
+// pnpm fuzz [--requests N] [--seed S]: the long schema-driven fuzz run against a platform it
+// starts itself (loopback only). Prints the figures, writes them to fuzz/results/latest.json,
+// prints a curl command for each failure, and exits 1 if any request failed.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot, startPlatform } from '@switchyard/testing';
+import { runCampaign } from './campaign.js';
+import { prepareContext } from './prepare.js';
+
+const { values } = parseArgs({
+  options: { requests: { type: 'string', default: '10000' }, seed: { type: 'string' } },
+});
+const requests = Number(values.requests);
+const seed = values.seed ? Number(values.seed) : Date.now() % 2_147_483_647;
+
+console.log(`[fuzz] starting the platform; ${requests} requests, seed ${seed}`);
+const platform = await startPlatform({ logLevel: 'warn' });
+let failed = false;
+try {
+  const context = await prepareContext(platform);
+  const result = await runCampaign({ gatewayUrl: platform.gatewayUrl, context, requests, seed });
+  const summary = { ...result, failures: result.failures.slice(0, 50) };
+  const file = path.join(repoRoot(), 'fuzz/results/latest.json');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify({ at: new Date().toISOString(), ...summary }, null, 2));
+  console.log(
+    `[fuzz] ${result.requests} requests over ${result.operations} operations in ${Math.round(result.durationMs / 1000)} s: ` +
+      `${result.serverErrors} 5xx, ${result.undocumentedStatuses} undocumented statuses, ` +
+      `${result.schemaMismatches} schema mismatches`,
+  );
+  console.log(`[fuzz] statuses: ${JSON.stringify(result.byStatus)}`);
+  for (const f of result.failures.slice(0, 20))
+    console.log(`[fuzz] FAIL ${f.problem}\n  ${f.curl}`);
+  console.log(`[fuzz] figures written to ${path.relative(process.cwd(), file)}`);
+  failed = result.failures.length > 0;
+} finally {
+  await platform.stop();
+}
+process.exit(failed ? 1 : 0);
