@@ -126,4 +126,33 @@ describe('outbox relay', () => {
     );
     expect(metrics).toMatch(/outbox_oldest_pending_age_seconds \d/);
   });
+
+  it('deletes published rows once they are older than the retention, and only those', async () => {
+    const old = cancelled(randomUUID());
+    const recent = cancelled(randomUUID());
+    await db.$transaction(async (tx) => {
+      await enqueueEvent(tx, old);
+      await enqueueEvent(tx, recent);
+    });
+    await db.$executeRawUnsafe(
+      `UPDATE outbox_events SET published_at = now() - interval '8 days' WHERE id = $1::uuid`,
+      old.id,
+    );
+    newRelay().start(); // a new relay prunes on its first pass (retention: 7 days)
+    await waitFor(
+      async () =>
+        (
+          await queryDb(service.ctx.databaseUrl, 'SELECT 1 FROM outbox_events WHERE id = $1', [
+            old.id,
+          ])
+        ).length === 0,
+      { what: 'the old published row pruned' },
+    );
+    const [kept] = await queryDb<{ published_at: Date | null }>(
+      service.ctx.databaseUrl,
+      'SELECT published_at FROM outbox_events WHERE id = $1',
+      [recent.id],
+    );
+    expect(kept).toBeDefined();
+  });
 });
