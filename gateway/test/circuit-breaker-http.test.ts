@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type App } from '@switchyard/service-kit';
+import type { App } from '@switchyard/service-kit';
 import { startJwksServer, waitFor, type JwksServer } from '@switchyard/testing';
-import { buildGateway } from '../src/app.js';
-import { GatewayConfig } from '../src/config.js';
+import { startTestGateway } from './support.js';
 
 /** The gateway's circuit breakers against a real upstream whose behaviour the test steers. */
 describe('gateway circuit breaker over HTTP', () => {
@@ -26,23 +25,11 @@ describe('gateway circuit breaker over HTTP', () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    gateway = await buildGateway(
-      loadConfig(GatewayConfig, {
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        AUTH_JWKS_URL: jwks.url,
-        AUTH_SERVICE_URL: url,
-        ORDER_SERVICE_URL: url,
-        PAYMENT_SERVICE_URL: url,
-        NOTIFICATION_SERVICE_URL: url,
-        CIRCUIT_FAILURE_THRESHOLD: '2',
-        CIRCUIT_OPEN_MS: '300',
-        UPSTREAM_TIMEOUT_MS: '2000',
-        RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
-      }),
-    );
-    await gateway.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(gateway.server.address() as AddressInfo).port}`;
+    ({ gateway, baseUrl: base } = await startTestGateway(jwks, url, {
+      CIRCUIT_FAILURE_THRESHOLD: '2',
+      CIRCUIT_OPEN_MS: '300',
+      UPSTREAM_TIMEOUT_MS: '2000',
+    }));
     authorization = `Bearer ${await jwks.sign({ userId: randomUUID() })}`;
   });
   afterAll(async () => {

@@ -2,10 +2,9 @@ import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
+import { disabledUserKey, type App } from '@switchyard/service-kit';
 import { startJwksServer, type JwksServer } from '@switchyard/testing';
-import { buildGateway } from '../src/app.js';
-import { GatewayConfig } from '../src/config.js';
+import { startTestGateway } from './support.js';
 
 /** Send a request line exactly as written (fetch and inject would normalise it first). */
 function rawRequest(port: number, target: string, headers: Record<string, string> = {}) {
@@ -44,20 +43,7 @@ describe('gateway: the request target decides nothing it does not understand', (
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    gateway = await buildGateway(
-      loadConfig(GatewayConfig, {
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        AUTH_JWKS_URL: jwks.url,
-        AUTH_SERVICE_URL: url,
-        ORDER_SERVICE_URL: url,
-        PAYMENT_SERVICE_URL: url,
-        NOTIFICATION_SERVICE_URL: url,
-        RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
-      }),
-    );
-    await gateway.listen({ port: 0, host: '127.0.0.1' });
-    port = (gateway.server.address() as AddressInfo).port;
+    ({ gateway, port } = await startTestGateway(jwks, url));
   });
   afterAll(async () => {
     await gateway.close();

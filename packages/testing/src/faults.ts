@@ -8,27 +8,28 @@ import { databaseNameOf, withDatabase } from '@switchyard/db';
  * returned function is called. Only this database is affected, not the shared server.
  */
 export async function takeDatabaseOffline(url: string): Promise<() => Promise<void>> {
+  await allowConnections(url, false);
+  return () => allowConnections(url, true);
+}
+
+/**
+ * Let a database accept connections or not; refusing also ends the open ones (except this
+ * admin session), as a failover does.
+ */
+export async function allowConnections(url: string, allow: boolean): Promise<void> {
   const name = databaseNameOf(url);
   const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
   await admin.connect();
   try {
-    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-    await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [name],
-    );
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allow}`);
+    if (!allow)
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
   } finally {
     await admin.end();
   }
-  return async () => {
-    const again = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
-    await again.connect();
-    try {
-      await again.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
-    } finally {
-      await again.end();
-    }
-  };
 }
 
 export interface TcpProxy {

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { databaseNameOf, ensureDatabase, migrate, withDatabase } from '@switchyard/db';
+import { ensureDatabase, migrate, withDatabase } from '@switchyard/db';
+import { allowConnections } from './faults.js';
 
 const adminUrl = () =>
   process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -20,13 +21,7 @@ export async function prepareTestDatabase(name: string, migrationsDir: string): 
 
 /** Drop everything in the database's public schema (and undo an outage a test left behind). */
 export async function resetDatabase(url: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`ALTER DATABASE "${databaseNameOf(url)}" ALLOW_CONNECTIONS true`);
-  } finally {
-    await admin.end();
-  }
+  await allowConnections(url, true);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

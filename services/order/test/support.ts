@@ -50,3 +50,13 @@ export const paymentSucceeded = (data: {
       providerChargeId: data.providerChargeId ?? 'ch_test',
     },
   });
+
+/** An order's status as stored (undefined when there is no such order). */
+export async function orderStatusOf(databaseUrl: string, orderId: string) {
+  const [row] = await queryDb<{ status: string }>(
+    databaseUrl,
+    'SELECT status FROM orders WHERE id = $1',
+    [orderId],
+  );
+  return row?.status;
+}

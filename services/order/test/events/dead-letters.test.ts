@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Topics } from '@switchyard/contracts';
 import { consumedEvents, publishEvent, queryDb, repoRoot, waitFor } from '@switchyard/testing';
-import { paymentSucceeded, startOrderService } from '../support.js';
+import { paymentSucceeded, startOrderService, orderStatusOf } from '../support.js';
 
 const run = promisify(execFile);
 
@@ -80,17 +80,9 @@ describe('dead letters: inspect and replay', () => {
       payload: { topic: Topics.payments, partition: letter.partition, offset: letter.offset },
     });
     expect(replayed.statusCode).toBe(202);
-    await waitFor(
-      async () =>
-        (
-          await queryDb<{ status: string }>(
-            service.ctx.databaseUrl,
-            'SELECT status FROM orders WHERE id = $1',
-            [orderId],
-          )
-        )[0]?.status === 'paid',
-      { what: 'the replayed event applied' },
-    );
+    await waitFor(async () => (await orderStatusOf(service.ctx.databaseUrl, orderId)) === 'paid', {
+      what: 'the replayed event applied',
+    });
     // Replaying it again (here with the CLI) changes nothing: the inbox has it.
     await cli('replay', Topics.payments, String(letter.partition), letter.offset);
     await waitFor(

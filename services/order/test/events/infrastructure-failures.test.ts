@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  consumedEvents,
-  publishEvent,
-  queryDb,
-  takeDatabaseOffline,
-  waitFor,
-} from '@switchyard/testing';
-import { MUG, paymentSucceeded, startOrderService } from '../support.js';
+import { consumedEvents, publishEvent, takeDatabaseOffline, waitFor } from '@switchyard/testing';
+import { MUG, paymentSucceeded, startOrderService, orderStatusOf } from '../support.js';
 
 describe('order service consuming while its database is away', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
@@ -43,17 +37,9 @@ describe('order service consuming while its database is away', () => {
       await restore();
     }
 
-    await waitFor(
-      async () =>
-        (
-          await queryDb<{ status: string }>(
-            service.ctx.databaseUrl,
-            'SELECT status FROM orders WHERE id = $1',
-            [orderId],
-          )
-        )[0]?.status === 'paid',
-      { what: 'the order paid after the outage' },
-    );
+    await waitFor(async () => (await orderStatusOf(service.ctx.databaseUrl, orderId)) === 'paid', {
+      what: 'the order paid after the outage',
+    });
     expect(consumedEvents(await metrics(), 'payment.succeeded', 'dead_lettered')).toBe(0);
     expect(consumedEvents(await metrics(), 'payment.succeeded', 'applied')).toBe(1);
     expect(await metrics()).toMatch(
