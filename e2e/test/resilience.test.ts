@@ -122,10 +122,11 @@ describe('a killed replica comes back in seconds', () => {
         what: `${service} replica ${replica} consuming again`,
       });
       const consumingAfterMs = Date.now() - killedAt;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Orders go on a while after: while the gateway's own order replica was down, placing
+      // failed (the gateway routes to replica 0 only; a Kubernetes Service would balance).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
       const latencies = await stopTraffic();
-      // (While the gateway's order replica is down, placements fail; the others go on.)
-      expect(latencies.length).toBeGreaterThan(2);
+      expect(latencies.length).toBeGreaterThan(5);
       measurements.push({
         service,
         replica,
