@@ -87,6 +87,11 @@ describe('notifications through the gateway', () => {
 
   it('streams notifications live through the gateway and resumes after a reconnect', async () => {
     const { token } = await customer();
+    // The welcome notification is published asynchronously after registration; wait for it
+    // so it cannot arrive on the live stream among the order's events.
+    await waitFor(async () => (await api.get('/v1/notifications', token)).body.items.length >= 1, {
+      what: 'the welcome notification stored',
+    });
     const live = await stream(token);
     expect(live.status).toBe(200);
     const first = await placeOrder(token);

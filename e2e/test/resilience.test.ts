@@ -66,6 +66,7 @@ describe('a killed replica comes back in seconds', () => {
   /** Place orders every 400 ms until stopped; resolves with each order's placed → paid time. */
   function orderTraffic() {
     let running = true;
+    let placedCount = 0;
     const latencies: Promise<number | null>[] = [];
     const loop = (async () => {
       while (running) {
@@ -77,6 +78,7 @@ describe('a killed replica comes back in seconds', () => {
           })
           .catch(() => null);
         if (placed?.status === 201) {
+          placedCount++;
           latencies.push(
             waitFor(
               async () => {
@@ -92,11 +94,12 @@ describe('a killed replica comes back in seconds', () => {
         await new Promise((resolve) => setTimeout(resolve, 400));
       }
     })();
-    return async () => {
+    const stop = async () => {
       running = false;
       await loop;
       return Promise.all(latencies);
     };
+    return Object.assign(stop, { placed: () => placedCount });
   }
 
   it.each(SERVICES.flatMap((service) => [1, 0].map((replica) => [service, replica] as const)))(
@@ -122,9 +125,14 @@ describe('a killed replica comes back in seconds', () => {
         what: `${service} replica ${replica} consuming again`,
       });
       const consumingAfterMs = Date.now() - killedAt;
-      // Orders go on a while after: while the gateway's own order replica was down, placing
-      // failed (the gateway routes to replica 0 only; a Kubernetes Service would balance).
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Orders go on until five more are placed: while the gateway's own order replica was
+      // down, placing failed (the gateway routes to replica 0 only; a Kubernetes Service would
+      // balance), and its breaker may stay open a few seconds after.
+      const placedWhenConsuming = stopTraffic.placed();
+      await waitFor(async () => stopTraffic.placed() >= placedWhenConsuming + 5, {
+        timeoutMs: 30_000,
+        what: 'five more orders placed after the replica is back',
+      });
       const latencies = await stopTraffic();
       expect(latencies.length).toBeGreaterThan(5);
       measurements.push({
