@@ -2,3 +2,4 @@ export { ensureDatabase } from './ensure-database.js';
 export { migrate, readMigrations, type Migration, type MigrateOptions } from './migrate.js';
 export { findSchemaDrift } from './find-schema-drift.js';
 export { databaseNameOf, withDatabase, redactUrl } from './connection-url.js';
+export { schemaCurrencyCheck, SchemaBehindError, type QueryRows } from './schema-currency.js';

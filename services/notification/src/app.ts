@@ -1,3 +1,4 @@
+import { schemaCurrencyCheck } from '@switchyard/db';
 import nodemailer from 'nodemailer';
 import { Topics } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
@@ -111,6 +112,15 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
   app.decorate('realtime', realtime);
   app.decorate('webhooks', { dispatcher, task: webhookTask });
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
+  // Not ready while the database lacks a migration this code ships (the migration step of a
+  // rolling deploy has not run yet).
+  app.addReadinessCheck(
+    'schema',
+    schemaCurrencyCheck({
+      migrationsDir: new URL('../prisma/migrations/', import.meta.url),
+      query: (sql) => db.$queryRawUnsafe(sql),
+    }),
+  );
   // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
   app.addStatusReport(() => messaging.status());
 

@@ -1,3 +1,4 @@
+import { schemaCurrencyCheck } from '@switchyard/db';
 import { Topics } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
@@ -57,6 +58,15 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     ),
   );
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
+  // Not ready while the database lacks a migration this code ships (the migration step of a
+  // rolling deploy has not run yet).
+  app.addReadinessCheck(
+    'schema',
+    schemaCurrencyCheck({
+      migrationsDir: new URL('../prisma/migrations/', import.meta.url),
+      query: (sql) => db.$queryRawUnsafe(sql),
+    }),
+  );
   // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
   app.addStatusReport(() => messaging.status());
 

@@ -1,3 +1,4 @@
+import { schemaCurrencyCheck } from '@switchyard/db';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
@@ -81,6 +82,15 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   app.decorate('messaging', messaging);
   app.decorate('processor', processor);
   app.addReadinessCheck('postgres', () => db.$queryRawUnsafe('SELECT 1'));
+  // Not ready while the database lacks a migration this code ships (the migration step of a
+  // rolling deploy has not run yet).
+  app.addReadinessCheck(
+    'schema',
+    schemaCurrencyCheck({
+      migrationsDir: new URL('../prisma/migrations/', import.meta.url),
+      query: (sql) => db.$queryRawUnsafe(sql),
+    }),
+  );
   // Kafka is shown in /readyz but never holds the API back: consumers join in the background.
   app.addStatusReport(() => messaging.status());
 
