@@ -31,7 +31,9 @@ async function eventually(what, probe, timeoutMs = 30_000) {
 
 function expectStatus(step, response, status) {
   if (response.status !== status) {
-    throw new Error(`${step}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `${step}: expected ${status}, got ${response.status} ${JSON.stringify(response.body)}`,
+    );
   }
 }
 
@@ -39,7 +41,11 @@ const started = Date.now();
 const email = `walkthrough-${Date.now()}@example.com`;
 const password = 'a long passphrase';
 try {
-  expectStatus('register', await call('POST', '/v1/auth/register', { body: { email, password, name: 'Ada' } }), 201);
+  expectStatus(
+    'register',
+    await call('POST', '/v1/auth/register', { body: { email, password, name: 'Ada' } }),
+    201,
+  );
   const login = await call('POST', '/v1/auth/login', { body: { email, password } });
   expectStatus('log in', login, 200);
   const token = login.body.accessToken;
@@ -48,12 +54,18 @@ try {
     body: { lines: [{ productId: MUG, quantity: 2 }], paymentMethod: 'pm_card_visa' },
   });
   expectStatus('place an order', order, 201);
-  await eventually('the order paid', async () => (await call('GET', `/v1/orders/${order.body.id}`, { token })).body.status === 'paid');
+  await eventually(
+    'the order paid',
+    async () =>
+      (await call('GET', `/v1/orders/${order.body.id}`, { token })).body.status === 'paid',
+  );
   const mail = await eventually('the confirmation email captured', async () => {
     const emails = await (await fetch(`${mailUi}/email`)).json();
     return emails.find((m) => m.to?.[0]?.address === email && /confirmed/i.test(m.subject));
   });
-  console.log(`walkthrough: registered ${email}, order ${order.body.id} paid, email "${mail.subject}" captured (${Date.now() - started} ms)`);
+  console.log(
+    `walkthrough: registered ${email}, order ${order.body.id} paid, email "${mail.subject}" captured (${Date.now() - started} ms)`,
+  );
 } catch (error) {
   console.error(`walkthrough failed: ${error.message}`);
   process.exit(1);

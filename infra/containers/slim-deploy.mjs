@@ -19,7 +19,9 @@ const NEVER_READ = /(\.map|\.d\.ts|\.d\.mts|\.d\.cts|\.md|\.markdown)$/i;
 
 function unused(file, directory) {
   if (NEVER_READ.test(file) && !/^license/i.test(file)) return true;
-  return directory.endsWith(path.join('@prisma', 'client', 'runtime')) && OTHER_DATABASES.test(file);
+  return (
+    directory.endsWith(path.join('@prisma', 'client', 'runtime')) && OTHER_DATABASES.test(file)
+  );
 }
 
 let removedBytes = 0;
