@@ -12,7 +12,9 @@ export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec?: Record<string, unknown> & { template?: { spec?: PodSpec; metadata?: { labels?: Record<string, string> } } };
+  spec?: Record<string, unknown> & {
+    template?: { spec?: PodSpec; metadata?: { labels?: Record<string, string> } };
+  };
   data?: Record<string, string>;
   [key: string]: unknown;
 }

@@ -27,7 +27,9 @@ async function modelFor(object: K8sObject): Promise<new (data: unknown) => Model
     : ['', object.apiVersion];
   const pkg = PACKAGE_OF_GROUP[group!];
   if (!pkg) throw new Error(`no schema known for ${object.apiVersion} (${object.kind})`);
-  const modulePath = group ? `${pkg}/${group}/${version}/${object.kind}` : `${pkg}/${version}/${object.kind}`;
+  const modulePath = group
+    ? `${pkg}/${group}/${version}/${object.kind}`
+    : `${pkg}/${version}/${object.kind}`;
   const module = (await import(modulePath)) as Record<string, new (data: unknown) => Model>;
   const model = module[object.kind];
   if (!model) throw new Error(`${modulePath} has no ${object.kind}`);
