@@ -29,7 +29,7 @@ export { consumedEvents } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
 export {
   startWebhookReceiver,
-  verifySwitchyardSignature,
+  verifyStandardWebhook,
   type Received,
 } from './webhook-receiver.js';
 export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';

@@ -1,21 +1,29 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 
-/** Verify a Switchyard webhook the way docs/notifications.md tells integrators to. */
-export function verifySwitchyardSignature(
-  header: string | undefined,
+/**
+ * Verify a delivery as an integrator does: with the Standard Webhooks reference library
+ * (`standardwebhooks` on npm), not with our own code. True if any secret verifies it.
+ */
+export function verifyStandardWebhook(
+  headers: IncomingHttpHeaders,
   rawBody: string,
-  secret: string,
-  toleranceSeconds = 300,
+  secrets: string[],
 ): boolean {
-  if (!header) return false;
-  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds) return false;
-  const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
-  const given = Buffer.from(parts.v1 ?? '', 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const wanted = {
+    'webhook-id': String(headers['webhook-id'] ?? ''),
+    'webhook-timestamp': String(headers['webhook-timestamp'] ?? ''),
+    'webhook-signature': String(headers['webhook-signature'] ?? ''),
+  };
+  return secrets.some((secret) => {
+    try {
+      new Webhook(secret).verify(rawBody, wanted);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface Received {
@@ -23,6 +31,7 @@ export interface Received {
   eventId: string;
   body: string;
   signature: string | undefined;
+  headers: IncomingHttpHeaders;
   answered: number;
 }
 
@@ -32,7 +41,7 @@ export interface Received {
  * it accepted — a second acceptance of one event id would be a duplicate.
  */
 export async function startWebhookReceiver(options: { failFirst: number }) {
-  const secrets = new Map<string, string>();
+  const secrets = new Map<string, string[]>();
   const received: Received[] = [];
   const accepted = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -40,15 +49,14 @@ export async function startWebhookReceiver(options: { failFirst: number }) {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const path = req.url ?? '/';
-      const signature = req.headers['switchyard-signature'] as string | undefined;
-      const eventId = String(req.headers['switchyard-event-id']);
-      const secret = secrets.get(path) ?? '';
+      const signature = req.headers['webhook-signature'] as string | undefined;
+      const eventId = String(req.headers['webhook-id']);
       const seenBefore = received.filter((r) => r.path === path && r.eventId === eventId).length;
       let answered = 200;
-      if (!verifySwitchyardSignature(signature, body, secret)) answered = 401;
+      if (!verifyStandardWebhook(req.headers, body, secrets.get(path) ?? [])) answered = 401;
       else if (path.startsWith('/down')) answered = 500;
       else if (path.startsWith('/flaky') && seenBefore < options.failFirst) answered = 500;
-      received.push({ path, eventId, body, signature, answered });
+      received.push({ path, eventId, body, signature, headers: req.headers, answered });
       if (answered === 200)
         accepted.set(`${path} ${eventId}`, (accepted.get(`${path} ${eventId}`) ?? 0) + 1);
       res.statusCode = answered;
@@ -63,7 +71,9 @@ export async function startWebhookReceiver(options: { failFirst: number }) {
     /** How often each (path, event) was accepted: every value must be 1. */
     accepted,
     /** The receiver learns each endpoint's secret from the registration answer. */
-    setSecret: (path: string, secret: string) => secrets.set(path, secret),
+    setSecret: (path: string, secret: string) => secrets.set(path, [secret]),
+    /** Accept any of these secrets (an integrator's side of a rotation). */
+    setSecrets: (path: string, list: string[]) => secrets.set(path, list),
     close: () => new Promise((r) => server.close(r)),
   };
 }

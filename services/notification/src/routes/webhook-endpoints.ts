@@ -16,6 +16,8 @@ import {
   EndpointList,
   EndpointView,
   IdParams,
+  RotatedSecret,
+  RotateSecretBody,
   UpdateEndpointBody,
 } from '../schemas/webhook.js';
 import type { SecretBox } from '@switchyard/service-kit';
@@ -25,6 +27,10 @@ import {
   UnsafeWebhookUrl,
   type TargetPolicy,
 } from '../webhooks/ssrf-guard.js';
+
+// How long a replaced secret keeps signing, unless the caller says otherwise: a day to deploy
+// the new secret on the receiving side.
+const DEFAULT_SECRET_OVERLAP_SECONDS = 24 * 3600;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -165,6 +171,43 @@ export async function webhookEndpointRoutes(
       });
       if (status === 'active') options.nudge();
       return endpointView(updated);
+    },
+  );
+
+  app.post(
+    '/v1/webhooks/endpoints/:id/rotate-secret',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the signing secret; the old one keeps signing during the overlap',
+        security,
+        params: IdParams,
+        body: RotateSecretBody,
+        response: { 200: RotatedSecret },
+      },
+      // The body is optional: an empty POST rotates with the default overlap.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => {
+      const endpoint = await ownEndpoint(request, request.params.id);
+      const overlapSeconds = request.body.overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
+      const secret = newSigningSecret();
+      const previousSecretExpiresAt = new Date(Date.now() + overlapSeconds * 1000);
+      const updated = await app.db.webhookEndpoint.update({
+        where: { id: endpoint.id },
+        data: {
+          secretCiphertext: options.secrets.seal(secret),
+          previousSecretCiphertext: endpoint.secretCiphertext,
+          previousSecretExpiresAt,
+        },
+      });
+      return {
+        ...endpointView(updated),
+        secret,
+        previousSecretExpiresAt: iso(previousSecretExpiresAt)!,
+      };
     },
   );
 

@@ -45,6 +45,30 @@ export const CreatedEndpoint = Type.Composite([
   }),
 ]);
 
+export const RotateSecretBody = Type.Partial(
+  Type.Object(
+    {
+      overlapSeconds: Type.Integer({
+        minimum: 0,
+        maximum: 7 * 24 * 3600,
+        description:
+          'How long the replaced secret keeps signing deliveries alongside the new one (default one day; 0 ends it now)',
+      }),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+export const RotatedSecret = Type.Composite([
+  CreatedEndpoint,
+  Type.Object({
+    previousSecretExpiresAt: Type.String({
+      format: 'date-time',
+      description: 'Until then deliveries carry a signature with the replaced secret too',
+    }),
+  }),
+]);
+
 export const EndpointList = Type.Object({ items: Type.Array(EndpointView) });
 
 export const DeliveryView = Type.Object({

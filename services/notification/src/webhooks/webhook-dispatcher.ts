@@ -5,7 +5,14 @@ import type { Db } from '../db.js';
 import { notifyEndpointDisabled } from './endpoint-disabled.js';
 import type { SecretBox } from '@switchyard/service-kit';
 import { assertSafeWebhookUrl, guardedLookup, type TargetPolicy } from './ssrf-guard.js';
-import { signPayload, SIGNATURE_HEADER } from './webhook-signature.js';
+import {
+  legacySignature,
+  LEGACY_SIGNATURE_HEADER,
+  standardSignature,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from './webhook-signature.js';
 
 export interface WebhookDispatcherOptions {
   db: Db;
@@ -85,7 +92,7 @@ export class WebhookDispatcher {
     try {
       await assertSafeWebhookUrl(delivery.endpoint.url, this.options.policy);
       const timestamp = Math.floor(Date.now() / 1000);
-      const secret = this.options.secrets.open(delivery.endpoint.secretCiphertext);
+      const secrets = signingSecretsOf(delivery.endpoint, this.options.secrets);
       const response = await request(delivery.endpoint.url, {
         method: 'POST',
         dispatcher: this.agent,
@@ -93,7 +100,16 @@ export class WebhookDispatcher {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Switchyard-Webhooks/1',
-          [SIGNATURE_HEADER]: signPayload(secret, delivery.payload, timestamp),
+          [WEBHOOK_ID_HEADER]: delivery.eventId,
+          [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+          [WEBHOOK_SIGNATURE_HEADER]: standardSignature(
+            secrets,
+            delivery.eventId,
+            timestamp,
+            delivery.payload,
+          ),
+          // Until integrators have moved to the Standard Webhooks headers (docs/notifications.md).
+          [LEGACY_SIGNATURE_HEADER]: legacySignature(secrets, timestamp, delivery.payload),
           'switchyard-event-id': delivery.eventId,
           'switchyard-event-type': delivery.eventType,
           'switchyard-delivery-id': delivery.id,
@@ -170,4 +186,24 @@ export class WebhookDispatcher {
       if (await notifyEndpointDisabled(db, endpoint)) this.options.onOwnerNotified();
     }
   }
+}
+
+/** The endpoint's current secret, and the one a rotation replaced while it still overlaps. */
+function signingSecretsOf(
+  endpoint: {
+    secretCiphertext: string;
+    previousSecretCiphertext: string | null;
+    previousSecretExpiresAt: Date | null;
+  },
+  box: SecretBox,
+): string[] {
+  const secrets = [box.open(endpoint.secretCiphertext)];
+  if (
+    endpoint.previousSecretCiphertext &&
+    endpoint.previousSecretExpiresAt &&
+    endpoint.previousSecretExpiresAt.getTime() > Date.now()
+  ) {
+    secrets.push(box.open(endpoint.previousSecretCiphertext));
+  }
+  return secrets;
 }

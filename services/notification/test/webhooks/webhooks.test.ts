@@ -64,7 +64,8 @@ describe('outgoing webhooks', () => {
   it('shows the signing secret once and keeps it encrypted at rest', async () => {
     const userId = randomUUID();
     const endpoint = await register(userId, '/secret-check');
-    expect(endpoint.secret).toMatch(/^whsec_/);
+    // Standard Webhooks: whsec_ + base64 of the key (here 32 bytes).
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const [row] = await queryDb<{ secret_ciphertext: string }>(
       service.ctx.databaseUrl,
       'SELECT secret_ciphertext FROM webhook_endpoints WHERE id = $1',
@@ -144,6 +145,62 @@ describe('outgoing webhooks', () => {
       );
     expect(gaps[0]).toBeGreaterThanOrEqual(50); // 100 ms base, jittered down to half at most
     expect(gaps[1]).toBeGreaterThanOrEqual(100); // doubled
+  });
+
+  it('sends Standard Webhooks headers a standardwebhooks verifier accepts', async () => {
+    const userId = randomUUID();
+    await register(userId, '/standard');
+    const event = orderPaid(userId);
+    await publishEvent(service.ctx.namespace, event);
+    const delivery = await waitFor(
+      async () => receiver.received.find((r) => r.path === '/standard' && r.answered === 200),
+      { what: 'a verified delivery' },
+    );
+    expect(delivery.headers['webhook-id']).toBe(event.id);
+    expect(
+      Math.abs(Number(delivery.headers['webhook-timestamp']) - Date.now() / 1000),
+    ).toBeLessThan(60);
+    expect(delivery.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(delivery.headers['content-type']).toBe('application/json');
+  });
+
+  it('rotates a secret without downtime: both sign during the overlap, then only the new one', async () => {
+    const userId = randomUUID();
+    const old = await register(userId, '/rotating');
+    const rotate = (payload?: object) =>
+      as(userId).then((headers) =>
+        service.app.inject({
+          method: 'POST',
+          url: `/v1/webhooks/endpoints/${old.id}/rotate-secret`,
+          headers,
+          ...(payload ? { payload } : {}),
+        }),
+      );
+    const rotated = await rotate();
+    expect(rotated.statusCode).toBe(200);
+    const fresh = rotated.json() as { secret: string; previousSecretExpiresAt: string };
+    expect(fresh.secret).not.toBe(old.secret);
+    expect(Date.parse(fresh.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23 * 3600e3);
+
+    const deliveredWith = async (secrets: string[]) => {
+      receiver.setSecrets('/rotating', secrets);
+      const event = orderPaid(userId);
+      await publishEvent(service.ctx.namespace, event);
+      return waitFor(
+        async () =>
+          receiver.received.find((r) => r.path === '/rotating' && r.eventId === event.id)?.answered,
+        { what: 'a delivery to the rotating endpoint' },
+      );
+    };
+    // The receiver has not deployed the new secret yet, or already has: both verify.
+    expect(await deliveredWith([old.secret])).toBe(200);
+    expect(await deliveredWith([fresh.secret])).toBe(200);
+
+    // Ending the overlap at once: the replaced secret no longer verifies anything.
+    const again = await rotate({ overlapSeconds: 0 });
+    const newest = again.json().secret as string;
+    expect(await deliveredWith([fresh.secret])).toBe(401);
+    receiver.setSecrets('/rotating', [newest]);
   });
 
   it('marks a delivery failed after its attempts, disables the endpoint, tells the owner, and redelivers on request', async () => {
