@@ -168,6 +168,10 @@ describe('Switchyard end to end, through the gateway', () => {
     const noToken = await api.get('/v1/orders');
     expect(noToken.status).toBe(401);
     expect(noToken.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    // RFC 6750: a bare challenge without a token, invalid_token for a refused one.
+    expect(noToken.headers.get('www-authenticate')).toBe('Bearer realm="switchyard"');
+    const garbage = await api.get('/v1/orders', 'not-a-token');
+    expect(garbage.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
 
     const { privateKey } = await generateKeyPair('ES256');
     const jwks = (await api.get('/.well-known/jwks.json')).body;
@@ -194,6 +198,14 @@ describe('Switchyard end to end, through the gateway', () => {
     expect((await api.get(`/v1/payments?orderId=${order.body.id}`, bob.token)).body.items).toEqual(
       [],
     );
+  });
+
+  it('answers a known path with an unsupported method 405 and Allow, through the gateway', async () => {
+    const { token } = await newCustomer();
+    const res = await api.call('DELETE', '/v1/notifications/preferences', { token });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD, PATCH');
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
   it('applies a Kafka event delivered twice only once: one charge, one notification', async () => {

@@ -4,6 +4,7 @@ import {
   AppError,
   authenticateRequest,
   identityOf,
+  invalidToken,
   isDisabled,
   remoteKeySet,
 } from '@switchyard/service-kit';
@@ -59,7 +60,7 @@ export const authenticateRequests = fp(
         request.log.error({ err: error }, 'cannot read the disabled-user denylist');
         throw new AppError('UNAVAILABLE', 'Account status cannot be checked right now');
       }
-      if (disabled) throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+      if (disabled) throw invalidToken();
     });
   },
   { name: 'switchyard-gateway-authentication', dependencies: ['switchyard-redis'] },

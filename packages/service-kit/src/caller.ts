@@ -12,6 +12,8 @@ export function userOf(request: FastifyRequest): Identity {
 /** Refuse a machine client that was not granted `scope` (403). */
 export function assertScope(identity: Identity, scope: string): void {
   if (!identity.scopes.includes(scope)) {
-    throw new AppError('FORBIDDEN', `This operation needs the ${scope} scope`);
+    throw Object.assign(new AppError('FORBIDDEN', `This operation needs the ${scope} scope`), {
+      bearerError: 'insufficient_scope' as const,
+    });
   }
 }

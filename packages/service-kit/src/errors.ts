@@ -54,10 +54,19 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * What a 401 or 403 tells a bearer-token client in `WWW-Authenticate` (RFC 6750 §3):
+ * `invalid_token` (expired, revoked, malformed, wrong audience…) or `insufficient_scope`.
+ * A request with no token at all gets the bare challenge, without an error code.
+ */
+export type BearerError = 'invalid_token' | 'insufficient_scope';
+
 /** The one error type domain code throws; the error handler turns it into problem+json. */
 export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
+  /** Set on errors about a bearer token: named in the WWW-Authenticate challenge. */
+  bearerError?: BearerError;
 
   constructor(
     readonly code: ErrorCode,
@@ -70,3 +79,10 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+/** 401 for a bearer token that was presented but cannot be accepted. */
+export function invalidToken(detail = 'The access token is invalid or expired'): AppError {
+  return Object.assign(new AppError('UNAUTHENTICATED', detail), {
+    bearerError: 'invalid_token' as const,
+  });
+}

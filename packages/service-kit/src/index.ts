@@ -1,6 +1,14 @@
 export { loadConfig, loadConfigOrExit, ConfigError } from './config.js';
 export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv } from './env.js';
-export { AppError, notFound, errorStatus, type ErrorCode, type FieldError } from './errors.js';
+export {
+  AppError,
+  invalidToken,
+  notFound,
+  errorStatus,
+  type BearerError,
+  type ErrorCode,
+  type FieldError,
+} from './errors.js';
 export { ProblemDetails, buildProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
 export { createApp, type App, type CreateAppOptions } from './create-app.js';
 export { runServer } from './run-server.js';

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet } from 'jose';
 import {
   AppError,
+  assertScope,
   createApp,
   identityOf,
   jwtAuth,
@@ -37,6 +38,10 @@ async function buildTestApp(): Promise<{
     throw new AppError('CONFLICT', 'already there');
   });
   app.get('/me', { onRequest: [app.authenticate] }, async (request) => identityOf(request));
+  app.get('/scoped', { onRequest: [app.authenticate] }, async (request) => {
+    assertScope(identityOf(request), 'orders:read');
+    return {};
+  });
   const sign = (claims: object = {}, header: object = {}) =>
     new SignJWT({ roles: ['customer'], ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt', ...header })
@@ -134,6 +139,57 @@ describe('createApp', () => {
       (await app.inject({ url: '/me', headers: { authorization: `Bearer ${unknownKid}` } }))
         .statusCode,
     ).toBe(401);
+  });
+});
+
+describe('HTTP semantics', () => {
+  let app: App;
+  let sign: Awaited<ReturnType<typeof buildTestApp>>['sign'];
+  beforeAll(async () => {
+    ({ app, sign } = await buildTestApp());
+  });
+  afterAll(() => app.close());
+
+  it('challenges a request without a token with a bare Bearer challenge (RFC 6750 §3.1)', async () => {
+    const res = await app.inject({ url: '/me' });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="switchyard"');
+  });
+
+  it('names invalid_token for a token it refuses', async () => {
+    const notAnAccessToken = await sign({}, { typ: 'JWT' });
+    for (const token of ['garbage', notAnAccessToken]) {
+      const res = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token}` } });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(
+        /^Bearer realm="switchyard", error="invalid_token", error_description="[^"]+"$/,
+      );
+    }
+  });
+
+  it('names insufficient_scope on a 403 for a missing scope', async () => {
+    const token = await sign({ client_id: 'shop', scope: 'payments:read' });
+    const res = await app.inject({ url: '/scoped', headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('answers a known path with an unsupported method 405 and an Allow header', async () => {
+    const res = await app.inject({ method: 'DELETE', url: '/things' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    const get = await app.inject({ method: 'PUT', url: '/conflict?x=1' });
+    expect(get.headers.allow).toBe('GET, HEAD');
+    expect((await app.inject({ method: 'GET', url: '/nowhere' })).statusCode).toBe(404);
+  });
+
+  it('gives a 500 a detail that is safe to show', async () => {
+    const res = await app.inject({ url: '/boom' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().detail).toMatch(/retry later or quote requestId \S+ to support/);
+    expect(res.json().detail).not.toContain('secret');
   });
 });
 

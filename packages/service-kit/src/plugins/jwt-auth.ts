@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Redis } from 'ioredis';
 import { isDisabled } from '../disabled-users.js';
-import { AppError } from '../errors.js';
+import { AppError, invalidToken } from '../errors.js';
 
 export interface Identity {
   /** The token's subject: a user id, or a machine client's id (then `clientId` is set too). */
@@ -87,7 +87,7 @@ export async function authenticateRequest(
       request.log.error({ err: error }, 'cannot verify access token: key set unavailable');
       throw new AppError('UNAVAILABLE', 'Token verification is temporarily unavailable');
     }
-    throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+    throw invalidToken();
   }
 }
 
@@ -98,7 +98,7 @@ async function refuseDisabled(request: FastifyRequest, redis: Redis): Promise<vo
   } catch (error) {
     request.log.warn({ err: error }, 'disabled-user denylist unreadable; the gateway enforces it');
   }
-  if (disabled) throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+  if (disabled) throw invalidToken();
 }
 
 /** A JWKS fetched over HTTP, cached, and refetched (at most every 30 s) on an unknown kid. */

@@ -7,6 +7,32 @@ function send(reply: FastifyReply, problem: ProblemDetails): FastifyReply {
   return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
+const REALM = 'switchyard';
+const quoted = (value: string) => `"${value.replace(/["\\]/g, "'")}"`;
+
+/**
+ * RFC 9110 §15.5.2: a 401 carries a challenge. RFC 6750 §3: the Bearer scheme, naming the
+ * error when a token was presented and refused.
+ */
+function challenge(error: AppError): string | undefined {
+  if (error.status === 401) {
+    const parts = [`realm=${quoted(REALM)}`];
+    if (error.bearerError) {
+      parts.push(`error=${quoted(error.bearerError)}`);
+      if (error.detail) parts.push(`error_description=${quoted(error.detail)}`);
+    }
+    return `Bearer ${parts.join(', ')}`;
+  }
+  if (error.status === 403 && error.bearerError === 'insufficient_scope') {
+    return `Bearer realm=${quoted(REALM)}, error="insufficient_scope"`;
+  }
+  return undefined;
+}
+
+// The methods a resource may answer, for the Allow header of a 405. OPTIONS is left out: CORS
+// answers it on every path, which says nothing about whether the path exists.
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 function validationErrors(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((v) => {
     const params = v.params as Record<string, unknown>;
@@ -29,6 +55,8 @@ export const problemErrors = fp(
       const base = { instance: request.url, requestId: request.id };
       if (error instanceof AppError) {
         if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+        const wwwAuthenticate = challenge(error);
+        if (wwwAuthenticate) reply.header('www-authenticate', wwwAuthenticate);
         return send(
           reply,
           buildProblem({
@@ -56,7 +84,15 @@ export const problemErrors = fp(
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err: error }, 'unhandled error');
-        return send(reply, buildProblem({ ...base, status }));
+        // Safe to show: says what happened and what to do, nothing about our internals.
+        return send(
+          reply,
+          buildProblem({
+            ...base,
+            status,
+            detail: `The request could not be completed; retry later or quote requestId ${request.id} to support`,
+          }),
+        );
       }
       if (status === 429) {
         return send(
@@ -67,18 +103,34 @@ export const problemErrors = fp(
       return send(reply, buildProblem({ ...base, status, detail: error.message }));
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      send(
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      // RFC 9110 §15.5.6: a path that exists with other methods is a 405 naming them.
+      const allowed = METHODS.filter((method) => request.server.findRoute({ method, url: path }));
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return send(
+          reply,
+          buildProblem({
+            status: 405,
+            code: 'METHOD_NOT_ALLOWED',
+            detail: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+            instance: request.url,
+            requestId: request.id,
+          }),
+        );
+      }
+      return send(
         reply,
         buildProblem({
           status: 404,
           code: 'NOT_FOUND',
-          detail: `No route for ${request.method} ${request.url.split('?')[0]}`,
+          detail: `No route for ${request.method} ${path}`,
           instance: request.url,
           requestId: request.id,
         }),
-      ),
-    );
+      );
+    });
   },
   { name: 'switchyard-problem-errors' },
 );
