@@ -5,6 +5,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
+import * as openid from 'openid-client';
 import { startPlatform, waitFor, type Platform } from '@switchyard/testing';
 import { apiClient } from './client.js';
 
@@ -33,6 +35,25 @@ describe('identity through the gateway', () => {
       env: { ...process.env, DATABASE_URL: auth().database!.url, ...env },
     });
 
+  /** An admin registers a machine client with these scopes. */
+  async function machineClient(scopes: string[]) {
+    const admin = await customer();
+    await authCli(['dist/cli/grant-role.js', admin.email, 'admin']);
+    const adminToken = (await api.post('/v1/auth/login', { email: admin.email, password })).body
+      .accessToken as string;
+    const registered = await api.post(
+      '/v1/auth/admin/clients',
+      { name: `integration-${randomUUID().slice(0, 8)}`, scopes },
+      adminToken,
+    );
+    expect(registered.status).toBe(201);
+    return {
+      clientId: registered.body.clientId as string,
+      clientSecret: registered.body.clientSecret as string,
+      adminToken,
+    };
+  }
+
   async function customer() {
     const email = `id-${randomUUID()}@example.com`;
     await api.post('/v1/auth/register', { email, password, name: 'Ida' });
@@ -40,17 +61,64 @@ describe('identity through the gateway', () => {
     return { email, token: login.body.accessToken as string };
   }
 
-  it('publishes OIDC discovery; a standard library verifies our tokens from it', async () => {
-    const discovery = (await api.get('/.well-known/openid-configuration')).body;
-    expect(discovery.issuer).toBe(platform.gatewayUrl);
-    expect(discovery.jwks_uri).toBe(`${platform.gatewayUrl}/.well-known/jwks.json`);
+  it('publishes RFC 8414 metadata; a standard library verifies our tokens from it', async () => {
+    const metadata = (await api.get('/.well-known/oauth-authorization-server')).body;
+    expect(metadata.issuer).toBe(platform.gatewayUrl);
+    expect(metadata.jwks_uri).toBe(`${platform.gatewayUrl}/.well-known/jwks.json`);
+    // Not an OpenID Provider (no ID tokens): no OIDC discovery document that would be invalid.
+    expect((await api.get('/.well-known/openid-configuration')).status).toBe(404);
     const { token } = await customer();
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(discovery.jwks_uri)), {
-      issuer: discovery.issuer,
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(metadata.jwks_uri)), {
+      issuer: metadata.issuer,
       audience: 'switchyard-api',
-      algorithms: discovery.id_token_signing_alg_values_supported,
     });
     expect(payload.roles).toEqual(['customer']);
+  });
+
+  it('works with openid-client and oauth4webapi: discovery, client credentials, refresh, RFC 9068 validation', async () => {
+    const insecure = { execute: [openid.allowInsecureRequests], algorithm: 'oauth2' as const };
+    const gateway = new URL(platform.gatewayUrl);
+    const { clientId, clientSecret } = await machineClient(['orders:read']);
+
+    // A machine client, configured from discovery alone.
+    const machine = await openid.discovery(gateway, clientId, clientSecret, undefined, insecure);
+    const granted = await openid.clientCredentialsGrant(machine, { scope: 'orders:read' });
+    expect(granted.token_type.toLowerCase()).toBe('bearer');
+
+    // The first-party web client is public (no secret): it refreshes a signed-in user's session.
+    const email = `id-${randomUUID()}@example.com`;
+    await api.post('/v1/auth/register', { email, password, name: 'Ida' });
+    const login = (await api.post('/v1/auth/login', { email, password })).body;
+    const web = await openid.discovery(
+      gateway,
+      'switchyard-web',
+      undefined,
+      openid.None(),
+      insecure,
+    );
+    const refreshed = await openid.refreshTokenGrant(web, login.refreshToken);
+    expect(refreshed.refresh_token).not.toBe(login.refreshToken);
+
+    // A resource server validating access tokens strictly as RFC 9068 says.
+    const as = machine.serverMetadata();
+    const validate = (token: string) =>
+      oauth.validateJwtAccessToken(
+        as,
+        new Request(`${platform.gatewayUrl}/v1/orders`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        'switchyard-api',
+        { [oauth.allowInsecureRequests]: true },
+      );
+    const machineClaims = await validate(granted.access_token);
+    expect(machineClaims).toMatchObject({ client_id: clientId, sub: clientId });
+    for (const token of [login.accessToken as string, refreshed.access_token]) {
+      const claims = await validate(token);
+      expect(claims.client_id).toBe('switchyard-web');
+      expect(claims.sub).not.toBe('switchyard-web');
+      // Still a person to the services, not a machine client.
+      expect((await api.get('/v1/auth/me', token)).status).toBe(200);
+    }
   });
 
   it('resets a password with the token from the email, once', async () => {
@@ -111,17 +179,7 @@ describe('identity through the gateway', () => {
   });
 
   it('gives a registered machine client a client-credentials token that the gateway accepts', async () => {
-    const admin = await customer();
-    await authCli(['dist/cli/grant-role.js', admin.email, 'admin']);
-    const adminToken = (await api.post('/v1/auth/login', { email: admin.email, password })).body
-      .accessToken;
-    const registered = await api.post(
-      '/v1/auth/admin/clients',
-      { name: 'warehouse', scopes: ['orders:read'] },
-      adminToken,
-    );
-    expect(registered.status).toBe(201);
-    const { clientId, clientSecret } = registered.body;
+    const { clientId, clientSecret, adminToken } = await machineClient(['orders:read']);
     const res = await fetch(`${platform.gatewayUrl}/oauth/token`, {
       method: 'POST',
       headers: {
