@@ -13,7 +13,7 @@ describe('route table', () => {
     expect(routes.filter((r) => r.service === 'auth').map((r) => r.prefix)).toEqual([
       '/v1/auth',
       '/oauth/token',
-      '/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server',
       '/.well-known/jwks.json',
     ]);
     expect(route('/oauth/token').credentialRoutes).toEqual(['POST /oauth/token']);

@@ -47,10 +47,10 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       credentialRoutes: ['POST /oauth/token'],
     },
     {
-      prefix: '/.well-known/openid-configuration',
+      prefix: '/.well-known/oauth-authorization-server',
       service: 'auth',
       upstream: config.AUTH_SERVICE_URL,
-      publicRoutes: ['GET /.well-known/openid-configuration'],
+      publicRoutes: ['GET /.well-known/oauth-authorization-server'],
     },
     {
       prefix: '/.well-known/jwks.json',

@@ -65,8 +65,12 @@ export async function verifyAccessToken(
   });
   const roles = Array.isArray(payload.roles) ? payload.roles.map(String) : [];
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+  // Every token names the client it was issued to (RFC 9068); a machine client's token is
+  // about the client itself (sub = client_id). A person's token names the app they signed in
+  // through, and they stay a person.
   const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-  return { userId: payload.sub as string, roles, scopes, ...(clientId ? { clientId } : {}) };
+  const machine = clientId !== undefined && clientId === payload.sub;
+  return { userId: payload.sub as string, roles, scopes, ...(machine ? { clientId } : {}) };
 }
 
 /**

@@ -33,7 +33,11 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   const tokenPair = async (user: { id: string; roles: string[] }, refreshToken: string) => ({
     tokenType: 'Bearer' as const,
-    accessToken: await signAccessToken(app.keys, tokens, { subject: user.id, roles: user.roles }),
+    accessToken: await signAccessToken(app.keys, tokens, {
+      subject: user.id,
+      roles: user.roles,
+      clientId: FIRST_PARTY_CLIENT,
+    }),
     expiresIn: tokens.ttlSeconds,
     refreshToken,
   });

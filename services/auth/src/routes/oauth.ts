@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formBody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { ACCESS_TOKEN_ALGORITHMS } from '@switchyard/service-kit';
 import { authenticateClient, CLIENT_SCOPES } from '../oauth/machine-clients.js';
 import { OAuthError } from '../oauth/oauth-error.js';
 import { signAccessToken } from '../tokens/access-token.js';
@@ -26,18 +25,21 @@ const TokenResponse = Type.Object({
 
 const OAuthErrorBody = Type.Object({ error: Type.String(), error_description: Type.String() });
 
-const Discovery = Type.Object({
+/**
+ * OAuth 2.0 Authorization Server Metadata (RFC 8414). We are an authorization server for the
+ * refresh_token and client_credentials grants, not an OpenID Provider: no ID tokens, no
+ * authorization endpoint (RFC 8414 §2 leaves it out when no grant uses it), so no OIDC
+ * discovery document, which would have to claim both.
+ */
+const AuthorizationServerMetadata = Type.Object({
   issuer: Type.String(),
   jwks_uri: Type.String(),
   token_endpoint: Type.String(),
   grant_types_supported: Type.Array(Type.String()),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
   response_types_supported: Type.Array(Type.String()),
-  subject_types_supported: Type.Array(Type.String()),
-  id_token_signing_alg_values_supported: Type.Array(Type.String()),
-  token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
   scopes_supported: Type.Array(Type.String()),
-  claims_supported: Type.Array(Type.String()),
+  service_documentation: Type.String(),
 });
 
 /**
@@ -137,6 +139,7 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
           access_token: await signAccessToken(app.keys, tokens, {
             subject: user.id,
             roles: user.roles,
+            clientId: body.client_id,
           }),
           token_type: 'Bearer' as const,
           expires_in: tokens.ttlSeconds,
@@ -180,8 +183,14 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
   );
 
   app.get(
-    '/.well-known/openid-configuration',
-    { schema: { tags: ['oauth'], response: { 200: Discovery } } },
+    '/.well-known/oauth-authorization-server',
+    {
+      schema: {
+        tags: ['oauth'],
+        summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+        response: { 200: AuthorizationServerMetadata },
+      },
+    },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       const issuer = tokens.issuer.replace(/\/$/, '');
@@ -190,13 +199,16 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
         jwks_uri: `${issuer}/.well-known/jwks.json`,
         token_endpoint: `${issuer}/oauth/token`,
         grant_types_supported: ['refresh_token', 'client_credentials'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        response_types_supported: ['token'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,
-        token_endpoint_auth_signing_alg_values_supported: ACCESS_TOKEN_ALGORITHMS,
+        // none: the first-party web client (switchyard-web) is public and refreshes by id alone.
+        token_endpoint_auth_methods_supported: [
+          'client_secret_basic',
+          'client_secret_post',
+          'none',
+        ],
+        // No authorization endpoint, so no response types (the member itself is required).
+        response_types_supported: [],
         scopes_supported: [...CLIENT_SCOPES],
-        claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'jti', 'roles', 'scope', 'client_id'],
+        service_documentation: `${issuer}/docs`,
       };
     },
   );

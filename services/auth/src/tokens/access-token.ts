@@ -14,10 +14,17 @@ export interface AccessTokenSubject {
   subject: string;
   roles: string[];
   scopes?: string[];
-  clientId?: string;
+  /**
+   * The client the token is issued to (RFC 9068 `client_id`, required): the machine client
+   * itself (then equal to the subject), or the client a person signed in through.
+   */
+  clientId: string;
 }
 
-/** A short-lived access token (RFC 9068 `at+jwt`) signed with the current key. */
+/**
+ * A short-lived access token, an RFC 9068 JWT profile token: `typ: at+jwt`, and the claims it
+ * requires (iss, exp, aud, sub, client_id, iat, jti), signed with the current key.
+ */
 export async function signAccessToken(
   keys: KeyStore,
   settings: AccessTokenSettings,
@@ -26,7 +33,7 @@ export async function signAccessToken(
   const { kid, privateKey } = keys.signingKey();
   const claims: Record<string, unknown> = { roles: who.roles };
   if (who.scopes?.length) claims.scope = who.scopes.join(' ');
-  if (who.clientId) claims.client_id = who.clientId;
+  claims.client_id = who.clientId;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(who.subject)

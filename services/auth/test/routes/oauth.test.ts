@@ -105,15 +105,23 @@ describe('OAuth 2.0 token endpoint and OIDC discovery', () => {
     expect(ok.json().refresh_token).toEqual(expect.any(String));
   });
 
-  it('publishes OIDC discovery pointing at its JWKS and token endpoint', async () => {
-    const res = await service.app.inject({ url: '/.well-known/openid-configuration' });
-    expect(res.json()).toMatchObject({
+  it('publishes RFC 8414 metadata pointing at its JWKS and token endpoint', async () => {
+    const res = await service.app.inject({ url: '/.well-known/oauth-authorization-server' });
+    expect(res.json()).toEqual({
       issuer: 'switchyard-auth',
       jwks_uri: 'switchyard-auth/.well-known/jwks.json',
       token_endpoint: 'switchyard-auth/oauth/token',
       grant_types_supported: ['refresh_token', 'client_credentials'],
-      id_token_signing_alg_values_supported: ['ES256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      response_types_supported: [],
+      scopes_supported: expect.arrayContaining(['orders:read']),
+      service_documentation: 'switchyard-auth/docs',
     });
+    // No *_jwt client authentication, so no signing algorithms advertised for it.
+    expect(res.json()).not.toHaveProperty('token_endpoint_auth_signing_alg_values_supported');
+    expect(
+      (await service.app.inject({ url: '/.well-known/openid-configuration' })).statusCode,
+    ).toBe(404);
   });
 
   it('rotates signing keys: the new key is published first, signs once active, old tokens stay valid', async () => {
