@@ -371,7 +371,8 @@ describe('security suite', () => {
       }
       expect(limited).toBeDefined();
       expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(limited!.headers.get('ratelimit-limit')).toBe('300');
+      expect(limited!.headers.get('ratelimit-policy')).toBe('"credentials";q=300;w=60');
+      expect(limited!.headers.get('ratelimit')).toMatch(/^"credentials";r=0;t=\d+$/);
       expect(limited!.body.code).toBe('RATE_LIMITED');
     });
   });

@@ -7,7 +7,8 @@ import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
 import { circuitBreakers } from './plugins/circuit-breakers.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
-import { isCredentialRoute, routeTable } from './routes/route-table.js';
+import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-headers.js';
+import { routeTable } from './routes/route-table.js';
 
 /** The API gateway: authenticate, rate-limit, and route every public request to its service. */
 export async function buildGateway(config: GatewayConfig): Promise<App> {
@@ -32,14 +33,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     origin: (origin, callback) =>
       callback(null, !origin || allowedOrigins.includes(origin) ? (origin ?? false) : false),
     credentials: false,
-    exposedHeaders: [
-      'x-request-id',
-      'retry-after',
-      'ratelimit-limit',
-      'ratelimit-remaining',
-      'ratelimit-reset',
-      'location',
-    ],
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy', 'location'],
     maxAge: 600,
   });
   await app.register(redisPlugin, { url: config.REDIS_URL });
@@ -61,12 +55,9 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     // Redis trouble must not take the whole API down; it is logged and shows in /readyz.
     skipOnError: true,
     keyGenerator: (request) => {
-      const prefix = (request.routeOptions.config as { proxyPrefix?: string }).proxyPrefix;
-      const route = routes.find((r) => r.prefix === prefix);
-      const path = request.url.split('?')[0] ?? '';
-      if (route && isCredentialRoute(route, request.method, path))
-        return `credentials:${request.ip}`;
-      return request.identity ? `user:${request.identity.userId}` : `ip:${request.ip}`;
+      const policy = rateLimitPolicyOf(request, routes);
+      if (policy === 'credentials') return `credentials:${request.ip}`;
+      return policy === 'per-user' ? `user:${request.identity!.userId}` : `ip:${request.ip}`;
     },
     max: (_request, key) =>
       key.startsWith('credentials:')
@@ -74,6 +65,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
         : config.RATE_LIMIT_PER_MINUTE,
     allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
   });
+  await app.register(rateLimitHeaders, { routes, windowSeconds: 60 });
   await app.register(circuitBreakers, {
     routes,
     failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD,

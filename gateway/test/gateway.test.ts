@@ -7,6 +7,7 @@ import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
 import { freePort, startJwksServer, type JwksServer } from '@switchyard/testing';
 import { buildGateway } from '../src/app.js';
 import { GatewayConfig } from '../src/config.js';
+import { parseList, type Item } from 'structured-headers';
 
 interface Seen {
   method: string;
@@ -194,6 +195,16 @@ describe('gateway', () => {
     expect(limited.headers['retry-after']).toBeDefined();
     expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(limited.json().code).toBe('RATE_LIMITED');
+    // The credential policy, per IP, with nothing left until the window resets.
+    const [policy, policyParams] = parseList(
+      String(limited.headers['ratelimit-policy']),
+    )[0] as Item;
+    expect(policy).toBe('credentials');
+    expect(Object.fromEntries(policyParams)).toEqual({ q: 3, w: 60 });
+    const [name, params] = parseList(String(limited.headers.ratelimit))[0] as Item;
+    expect(name).toBe('credentials');
+    expect(params.get('r')).toBe(0);
+    expect(params.get('t')).toBeGreaterThan(0);
   });
 
   it('answers with a 5xx problem, not a hang or a stack trace, when an upstream is down', async () => {
@@ -218,8 +229,19 @@ describe('gateway', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/);
-    expect(res.headers['ratelimit-limit']).toBeDefined();
-    expect(res.headers['ratelimit-remaining']).toBeDefined();
+    // draft-ietf-httpapi-ratelimit-headers: structured fields, read with a library.
+    const [policy, policyParams] = parseList(String(res.headers['ratelimit-policy']))[0] as Item;
+    expect(policy).toBe('per-ip');
+    expect(policyParams.get('w')).toBe(60);
+    expect(policyParams.get('q')).toBeGreaterThan(0);
+    const [name, params] = parseList(String(res.headers.ratelimit))[0] as Item;
+    expect(name).toBe('per-ip');
+    expect(params.get('r')).toBeLessThan(Number(policyParams.get('q')));
+    expect(params.get('r')).toBeGreaterThanOrEqual(0);
+    expect(params.get('t')).toBeGreaterThanOrEqual(0);
+    // The earlier draft's fields are gone.
+    expect(res.headers['ratelimit-limit']).toBeUndefined();
+    expect(res.headers['x-ratelimit-limit']).toBeUndefined();
     expect(res.headers.server).toBeUndefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
