@@ -49,6 +49,16 @@ export function assertPayload<N extends EventName>(name: N, data: unknown): Even
   return data as EventPayload<N>;
 }
 
+/**
+ * CloudEvents recommends an absolute URI for `source`: a service's events come from
+ * https://switchyard.dev/services/<service>. Already absolute sources are kept.
+ */
+export function eventSource(service: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(service)
+    ? service
+    : `https://switchyard.dev/services/${encodeURIComponent(service)}`;
+}
+
 export function createEvent<N extends EventName>(
   name: N,
   options: { source: string; subject: string; data: EventPayload<N>; id?: string; time?: Date },
@@ -56,7 +66,7 @@ export function createEvent<N extends EventName>(
   return {
     id: options.id ?? randomUUID(),
     name,
-    source: options.source,
+    source: eventSource(options.source),
     subject: options.subject,
     time: (options.time ?? new Date()).toISOString(),
     data: assertPayload(name, options.data),
@@ -73,7 +83,12 @@ export function toWireMessage(event: EventEnvelope): WireMessage {
     ce_time: event.time,
     'content-type': 'application/json',
   };
-  if (event.traceparent) headers.traceparent = event.traceparent;
+  if (event.traceparent) {
+    // Twice: `traceparent` for OpenTelemetry's Kafka propagation, and the CloudEvents
+    // distributed-tracing extension (`ce_traceparent` in binary mode) for CloudEvents SDKs.
+    headers.traceparent = event.traceparent;
+    headers.ce_traceparent = event.traceparent;
+  }
   return {
     topic: eventCatalog[event.name].topic,
     key: event.subject,
@@ -119,6 +134,6 @@ export function fromWireMessage(message: {
     subject: required('ce_subject'),
     time: required('ce_time'),
     data: assertPayload(name, data),
-    traceparent: header(headers, 'traceparent'),
+    traceparent: header(headers, 'ce_traceparent') ?? header(headers, 'traceparent'),
   };
 }
