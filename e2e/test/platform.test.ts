@@ -63,17 +63,22 @@ describe('Switchyard end to end, through the gateway', () => {
     expect(products.status).toBe(200);
     expect(products.body.items.length).toBeGreaterThan(0);
 
-    const placed = await api.post(
-      '/v1/orders',
-      {
+    // The client is traced itself (any OpenTelemetry-instrumented client sends this).
+    const clientTraceId = randomUUID().replace(/-/g, '');
+    const placed = await api.call('POST', '/v1/orders', {
+      token,
+      body: {
         lines: [
           { productId: MUG, quantity: 2 },
           { productId: TEE, quantity: 1 },
         ],
         paymentMethod: 'pm_card_visa',
       },
-      token,
-    );
+      headers: {
+        traceparent: `00-${clientTraceId}-00f067aa0ba902b7-01`,
+        tracestate: 'client=1',
+      },
+    });
     expect(placed.status).toBe(201);
     expect(placed.body.total).toEqual({ amount: 2 * 1250 + 2400, currency: 'EUR' });
 
@@ -84,7 +89,8 @@ describe('Switchyard end to end, through the gateway', () => {
       expect.objectContaining({ status: 'succeeded', amount: { amount: 4900, currency: 'EUR' } }),
     ]);
 
-    // One trace runs from the gateway's request, through Kafka, into the payment consumer.
+    // One trace — the client's — runs through the gateway, the order service, Kafka, and into
+    // the payment consumer.
     const traceIn = (process: string, match: (line: any) => boolean): unknown =>
       platform.running
         .find((r) => r.name === process)!
@@ -107,8 +113,14 @@ describe('Switchyard end to end, through the gateway', () => {
       'payment',
       (l) => l.msg === 'event applied' && l.subject === placed.body.id,
     );
-    expect(requestTrace).toMatch(/^[0-9a-f]{32}$/);
-    expect(consumerTrace).toBe(requestTrace);
+    const orderTrace = traceIn(
+      'order',
+      (l) =>
+        l.msg === 'incoming request' && l.req?.method === 'POST' && l.req?.url === '/v1/orders',
+    );
+    expect(requestTrace).toBe(clientTraceId);
+    expect(orderTrace).toBe(clientTraceId);
+    expect(consumerTrace).toBe(clientTraceId);
 
     const shortId = placed.body.id.slice(0, 8);
     await waitFor(
