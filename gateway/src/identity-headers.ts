@@ -39,3 +39,15 @@ export function stripHopByHopHeaders<H extends Record<string, unknown>>(headers:
     ),
   ) as H;
 }
+
+// W3C Trace Context and Baggage. The gateway's tracing continues the client's trace (its
+// server span is a child of the client's span) and injects the context again into the
+// upstream request; forwarding the client's own fields as well would send each twice,
+// comma-joined, and the service would start a new trace.
+const TRACE_CONTEXT = new Set(['traceparent', 'tracestate', 'baggage']);
+
+export function stripTraceContextHeaders<H extends Record<string, unknown>>(headers: H): H {
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !TRACE_CONTEXT.has(name.toLowerCase())),
+  ) as H;
+}

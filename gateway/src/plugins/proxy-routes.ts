@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
-import { stripHopByHopHeaders, stripIdentityHeaders } from '../identity-headers.js';
+import {
+  stripHopByHopHeaders,
+  stripIdentityHeaders,
+  stripTraceContextHeaders,
+} from '../identity-headers.js';
 import type { UpstreamRoute } from '../routes/route-table.js';
 import { upstreamError } from '../upstream-error.js';
 
@@ -50,7 +54,9 @@ export async function proxyRoutes(
         rewriteHeaders: (headers) => stripHopByHopHeaders(headers),
         rewriteRequestHeaders: (request, headers) => ({
           // Expect: 100-continue was answered here (Node does); it is not the upstream's.
-          ...stripHopByHopHeaders(stripIdentityHeaders(withoutExpect(headers))),
+          ...stripTraceContextHeaders(
+            stripHopByHopHeaders(stripIdentityHeaders(withoutExpect(headers))),
+          ),
           'x-request-id': request.id,
           // The client's address as the gateway determined it (past trusted proxies only);
           // whatever the client claimed was dropped above. Services believe it only from us.
