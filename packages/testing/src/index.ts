@@ -35,3 +35,4 @@ export {
 export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
+export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

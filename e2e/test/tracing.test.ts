@@ -1,0 +1,72 @@
+// Traces leave the platform: every process exports over OTLP/HTTP to the endpoint in
+// OTEL_EXPORTER_OTLP_ENDPOINT (here an in-process receiver standing in for a collector), and
+// one order is one trace — the client's — across the gateway, order, payment and notification,
+// linked across Kafka.
+import { randomUUID } from 'node:crypto';
+import { startOtlpReceiver, startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import { apiClient } from './client.js';
+
+const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
+const CONSUMER = 5;
+
+describe('traces through the platform', () => {
+  let platform: Platform;
+  let api: ReturnType<typeof apiClient>;
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    platform = await startPlatform({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200' },
+    });
+    api = apiClient(platform.gatewayUrl);
+  }, 180_000);
+  afterAll(async () => {
+    await platform?.stop();
+    await receiver?.close();
+  }, 60_000);
+
+  it('exports one trace per order, from the gateway to every consumer, linked across Kafka', async () => {
+    const email = `trace-${randomUUID()}@example.com`;
+    const password = 'a long enough passphrase';
+    await api.post('/v1/auth/register', { email, password, name: 'Tracy' });
+    const token = (await api.post('/v1/auth/login', { email, password })).body.accessToken;
+
+    const traceId = randomUUID().replace(/-/g, '');
+    const placed = await api.call('POST', '/v1/orders', {
+      token,
+      body: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    expect(placed.status).toBe(201);
+
+    const services = ['gateway', 'order', 'payment', 'notification'];
+    const trace = await waitFor(
+      async () => {
+        const spans = receiver.spans.filter((s) => s.traceId === traceId);
+        const seen = new Set(spans.map((s) => s.service));
+        // notification consumes order.created and order.paid: the end of the saga.
+        const notified = spans.filter((s) => s.service === 'notification' && s.kind === CONSUMER);
+        return services.every((s) => seen.has(s)) && notified.length >= 2 ? spans : undefined;
+      },
+      { timeoutMs: 45_000, what: 'spans of every service in the order’s trace' },
+    );
+
+    // The gateway's server span continues the client's span.
+    const gatewayRoot = trace.find(
+      (s) => s.service === 'gateway' && s.parentSpanId === '00f067aa0ba902b7',
+    );
+    expect(gatewayRoot).toBeDefined();
+    // Every consumer span has a parent in another service: the trace crossed Kafka linked.
+    const byId = new Map(trace.map((s) => [s.spanId, s]));
+    const consumers = trace.filter((s) => s.kind === CONSUMER);
+    expect(new Set(consumers.map((s) => s.service))).toEqual(
+      new Set(['order', 'payment', 'notification']),
+    );
+    for (const span of consumers) {
+      const parent = byId.get(span.parentSpanId ?? '');
+      expect(parent).toBeDefined();
+      expect(parent!.service).not.toBe(span.service);
+    }
+  });
+});
