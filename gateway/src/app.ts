@@ -18,6 +18,8 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustedProxies: config.TRUSTED_PROXIES,
     serveOpenApi: false,
+    // The public port never serves metrics: server.ts starts the internal metrics port.
+    metricsRoute: false,
   });
   const routes = routeTable(config);
 
@@ -63,7 +65,7 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
       key.startsWith('credentials:')
         ? config.AUTH_RATE_LIMIT_PER_MINUTE
         : config.RATE_LIMIT_PER_MINUTE,
-    allowList: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
+    allowList: (request) => ['/healthz', '/readyz'].includes(request.url),
   });
   await app.register(rateLimitHeaders, { routes, windowSeconds: 60 });
   await app.register(circuitBreakers, {

@@ -26,6 +26,8 @@ export const GatewayConfig = Type.Composite([
     CORS_ORIGINS: Type.String({ default: '' }),
     /** Largest request body accepted, in bytes. */
     BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
+    /** /metrics is served here, not on the public PORT (Prometheus scrapes it in-cluster). */
+    METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
   }),
 ]);
 export type GatewayConfig = Static<typeof GatewayConfig>;

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
 import { freePort, startJwksServer, type JwksServer } from '@switchyard/testing';
+import { startMetricsServer } from '@switchyard/service-kit';
 import { buildGateway } from '../src/app.js';
 import { GatewayConfig } from '../src/config.js';
 import { parseList, type Item } from 'structured-headers';
@@ -308,6 +309,24 @@ describe('gateway', () => {
     const res = await gateway.inject({ url: '/v1/orders/slow', headers: await bearer() });
     expect(res.statusCode).toBe(504);
     expect(res.json()).toMatchObject({ code: 'GATEWAY_TIMEOUT' });
+  });
+
+  it('does not serve its metrics on the public port', async () => {
+    const res = await gateway.inject({ url: '/metrics' });
+    expect([401, 404]).toContain(res.statusCode);
+    expect(res.body).not.toContain('http_server_request_duration_seconds');
+  });
+
+  it('serves its metrics on the internal metrics port only', async () => {
+    const server = await startMetricsServer({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await fetch(`${server.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('http_server_request_duration_seconds');
+      expect((await fetch(`${server.url}/v1/orders`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it('reports readiness with Redis reachable', async () => {

@@ -8,8 +8,8 @@
 #
 # Installs podman, runc, mmdebstrap and docker-compose from Debian if missing. Uses the
 # machine's PostgreSQL (databases auth/order/payment/notification are reset), Redis, and the
-# Maven-run Kafka (started if needed, under its own topic namespace). Needs ports 8080, 1080,
-# 1025, 4001-4004 and 4010 free.
+# Maven-run Kafka (started if needed, under its own topic namespace). Needs ports 8080, 9464,
+# 1080, 1025, 4001-4004 and 4010 free.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -29,7 +29,7 @@ export TAG="${TAG:-dev}"
 export KAFKA_NAMESPACE="compose-smoke."
 project=switchyard-smoke
 
-for port in 8080 1080 1025 4001 4002 4003 4004 4010; do
+for port in 8080 9464 1080 1025 4001 4002 4003 4004 4010; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is in use (is the native stack up? stop it first)"
   fi
@@ -123,6 +123,15 @@ say "platform ready (every container healthy) ${ready_ms} ms after docker-compos
 # ---- 6. the README walkthrough through the gateway container
 node infra/compose/walkthrough.mjs http://127.0.0.1:8080 http://127.0.0.1:1080 ||
   { "${compose[@]}" logs --tail 30; fail "walkthrough"; }
+
+# The gateway's metrics: on its internal port, never on the public one.
+node -e "
+  const served = (url) => fetch(url).then((r) => r.text().then((t) => r.ok && t.includes('http_server_request_duration_seconds')));
+  Promise.all([served('http://127.0.0.1:8080/metrics'), served('http://127.0.0.1:9464/metrics')]).then(([pub, internal]) => {
+    if (pub || !internal) { console.error('metrics: public port ' + pub + ', metrics port ' + internal); process.exit(1); }
+  });
+" || fail "the gateway's metrics must be on 9464 only"
+say "gateway metrics on the internal port 9464 only"
 
 # ---- 7. from outside: the process's real uid, and its root mount read-only
 containers=$(podman ps --format '{{.Names}}' --filter "label=com.docker.compose.project=$project" | sort)

@@ -20,7 +20,7 @@ export interface AuthenticateRequestsOptions {
 }
 
 /** The gateway's own routes that need no token (everything else it serves does). */
-const OWN_PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+const OWN_PUBLIC_ROUTES = new Set(['/healthz', '/readyz']);
 const isOwnPublicRoute = (url: string) =>
   OWN_PUBLIC_ROUTES.has(url) || url === '/docs' || url.startsWith('/docs/');
 

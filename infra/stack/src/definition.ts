@@ -12,6 +12,8 @@ export interface StackPorts {
   notification: number;
   /** The payment-provider sandbox (infra/payment-sandbox), standing in for a real provider. */
   paymentSandbox: number;
+  /** The gateway's /metrics, apart from its public port. */
+  gatewayMetrics: number;
 }
 
 export const defaultPorts: StackPorts = {
@@ -21,6 +23,7 @@ export const defaultPorts: StackPorts = {
   payment: 4003,
   notification: 4004,
   paymentSandbox: 4010,
+  gatewayMetrics: 9464,
 };
 
 export interface StackOptions {
@@ -147,6 +150,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
         ...common,
         OTEL_SERVICE_NAME: 'gateway',
         PORT: String(options.ports.gateway),
+        METRICS_PORT: String(options.ports.gatewayMetrics),
         REDIS_URL: options.redisUrl,
         AUTH_SERVICE_URL: local(options.ports.auth),
         ORDER_SERVICE_URL: local(options.ports.order),

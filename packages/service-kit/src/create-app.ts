@@ -21,6 +21,8 @@ export interface CreateAppOptions {
   serveOpenApi?: boolean;
   /** TRUSTED_PROXIES: whose X-Forwarded-For gives `request.ip` (empty: nobody's). */
   trustedProxies?: string;
+  /** Serve /metrics on the app's port (default); false when startMetricsServer serves it. */
+  metricsRoute?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9\-_.:]{1,128}$/;
@@ -72,6 +74,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   await app.register(problemErrors);
   await app.register(strictInput);
   await app.register(health);
-  await app.register(metrics);
+  await app.register(metrics, { route: options.metricsRoute ?? true });
   return app as unknown as App;
 }

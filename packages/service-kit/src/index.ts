@@ -50,3 +50,4 @@ export {
 } from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';
 export { SecretBox } from './secret-box.js';
+export { startMetricsServer } from './metrics-server.js';

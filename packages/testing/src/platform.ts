@@ -71,6 +71,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     payment: await freePort(),
     notification: await freePort(),
     paymentSandbox: await freePort(),
+    gatewayMetrics: await freePort(),
   };
   const processes = stackProcesses({
     ports,

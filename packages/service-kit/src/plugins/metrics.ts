@@ -14,9 +14,12 @@ const httpDuration = new client.Histogram({
   registers: [metricsRegistry],
 });
 
-/** `/metrics` in Prometheus text format, and a duration histogram of every request. */
+/**
+ * A duration histogram of every request, and `/metrics` in Prometheus text format on the
+ * app's own port unless `route: false` (then startMetricsServer serves it elsewhere).
+ */
 export const metrics = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: { route?: boolean }) => {
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       if (route === '/metrics') return;
@@ -25,6 +28,7 @@ export const metrics = fp(
         reply.elapsedTime / 1000,
       );
     });
+    if (options.route === false) return;
     app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
       reply.type(metricsRegistry.contentType);
       return metricsRegistry.metrics();
