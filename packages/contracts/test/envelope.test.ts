@@ -1,4 +1,4 @@
-import { Kafka, type KafkaMessage } from 'cloudevents';
+import { Kafka, type CloudEvent, type KafkaMessage } from 'cloudevents';
 import { createEvent, fromWireMessage, toWireMessage, InvalidEventError } from '../src/index.js';
 
 const userId = '6f1c1f4e-6a4b-4a43-9d6e-2b7d8f7b1a11';
@@ -42,7 +42,7 @@ describe('CloudEvents envelope', () => {
       timestamp: String(Date.now()),
     };
     const received = Kafka.toEvent(message);
-    const cloudEvent = Array.isArray(received) ? received[0]! : received;
+    const cloudEvent = (Array.isArray(received) ? received[0] : received) as CloudEvent<string>;
     expect(cloudEvent.validate()).toBe(true);
     // CloudEvents recommends an absolute URI for source.
     expect(new URL(cloudEvent.source).protocol).toBe('https:');

@@ -27,11 +27,7 @@ export {
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
 export { consumedEvents } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
-export {
-  startWebhookReceiver,
-  verifyStandardWebhook,
-  type Received,
-} from './webhook-receiver.js';
+export { startWebhookReceiver, verifyStandardWebhook, type Received } from './webhook-receiver.js';
 export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
