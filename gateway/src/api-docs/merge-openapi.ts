@@ -3,6 +3,7 @@ import type { UpstreamRoute } from '../routes/route-table.js';
 export interface OpenApiDocument {
   openapi?: string;
   info?: Record<string, unknown>;
+  servers?: { url: string; description?: string }[];
   paths?: Record<string, Record<string, unknown>>;
   components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, unknown> };
   tags?: { name: string }[];
@@ -86,6 +87,8 @@ export function mergeOpenApi(
       description:
         'The public API of the Switchyard commerce platform, served through its gateway.',
     },
+    // Relative: the API is wherever this document was fetched from (the gateway's origin).
+    servers: [{ url: '/', description: 'this gateway' }],
     paths,
     components: { schemas, securitySchemes },
     tags,

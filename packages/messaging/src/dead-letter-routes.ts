@@ -34,7 +34,10 @@ const Position = Type.Object(
     partition: Type.Integer({ minimum: 0, maximum: 10_000 }),
     offset: Type.String({ pattern: '^[0-9]{1,19}$' }),
   },
-  { additionalProperties: false },
+  {
+    examples: [{ topic: 'switchyard.orders.v1.dlt', partition: 0, offset: '42' }],
+    additionalProperties: false,
+  },
 );
 
 /**
@@ -75,6 +78,7 @@ export async function deadLetterRoutes(
       onRequest: [app.authenticate, requireRole('admin')],
       schema: {
         tags: ['operations'],
+        operationId: `list${capitalised(options.service)}DeadLetters`,
         summary: `Messages the ${options.service} service gave up on`,
         security,
         querystring: Type.Object(
@@ -108,6 +112,7 @@ export async function deadLetterRoutes(
       onRequest: [app.authenticate, requireRole('admin')],
       schema: {
         tags: ['operations'],
+        operationId: `replay${capitalised(options.service)}DeadLetter`,
         summary: 'Put a dead-lettered message back on its topic (after fixing its cause)',
         security,
         body: Position,
@@ -133,4 +138,9 @@ export async function deadLetterRoutes(
       }
     },
   );
+}
+
+/** `order` → `Order`, for operationIds unique across the merged API document. */
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

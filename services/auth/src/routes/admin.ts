@@ -25,6 +25,8 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/admin/users',
     {
       schema: {
+        operationId: 'listUsers',
+        summary: 'List users (admin)',
         tags: ['admin'],
         security,
         querystring: UserListQuery,
@@ -40,6 +42,8 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/admin/users/:id',
     {
       schema: {
+        operationId: 'updateUser',
+        summary: "Change a user's roles, or disable them (admin)",
         tags: ['admin'],
         security,
         params: UserIdParams,
@@ -65,6 +69,8 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/admin/clients',
     {
       schema: {
+        operationId: 'createMachineClient',
+        summary: 'Register a machine client (admin)',
         tags: ['admin'],
         security,
         body: RegisterClientBody,
@@ -82,7 +88,15 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/v1/auth/admin/clients',
-    { schema: { tags: ['admin'], security, response: { 200: ClientList } } },
+    {
+      schema: {
+        operationId: 'listMachineClients',
+        summary: 'List machine clients (admin)',
+        tags: ['admin'],
+        security,
+        response: { 200: ClientList },
+      },
+    },
     async () => ({
       items: (await app.db.oAuthClient.findMany({ orderBy: { createdAt: 'asc' } })).map(
         toClientView,

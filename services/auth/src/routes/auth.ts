@@ -44,7 +44,16 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/v1/auth/register',
-    { schema: { tags: ['auth'], body: RegisterBody, response: { 201: UserView } } },
+    {
+      schema: {
+        operationId: 'register',
+        security: [],
+        summary: 'Create an account',
+        tags: ['auth'],
+        body: RegisterBody,
+        response: { 201: UserView },
+      },
+    },
     async (request, reply) => {
       const user = await registerUser(app.db, request.body);
       app.messaging.relay.nudge();
@@ -56,6 +65,9 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/login',
     {
       schema: {
+        operationId: 'logIn',
+        security: [],
+        summary: 'Sign in with email and password',
         tags: ['auth'],
         body: LoginBody,
         response: { 200: TokenPair, 401: problemResponse },
@@ -86,6 +98,9 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/refresh',
     {
       schema: {
+        operationId: 'refreshSession',
+        security: [],
+        summary: 'Exchange a refresh token for new tokens',
         tags: ['auth'],
         body: RefreshBody,
         response: { 200: TokenPair, 401: problemResponse },
@@ -105,7 +120,16 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/v1/auth/logout',
-    { schema: { tags: ['auth'], body: RefreshBody, response: { 204: { type: 'null' } } } },
+    {
+      schema: {
+        operationId: 'logOut',
+        security: [],
+        summary: "End a refresh token's session",
+        tags: ['auth'],
+        body: RefreshBody,
+        response: { 204: { type: 'null' } },
+      },
+    },
     async (request, reply) => {
       await revokeByToken(app.db, request.body.refreshToken);
       return reply.status(204).send();
@@ -116,7 +140,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/auth/me',
     {
       onRequest: [app.authenticate],
-      schema: { tags: ['auth'], security: [{ bearerAuth: [] }], response: { 200: UserView } },
+      schema: {
+        operationId: 'getCurrentUser',
+        summary: 'The signed-in user',
+        tags: ['auth'],
+        security: [{ bearerAuth: [] }],
+        response: { 200: UserView },
+      },
     },
     async (request) => {
       const user = await app.db.user.findUnique({ where: { id: userOf(request).userId } });
@@ -130,6 +160,8 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     {
       onRequest: [app.authenticate],
       schema: {
+        operationId: 'changePassword',
+        summary: 'Change your password',
         tags: ['auth'],
         security: [{ bearerAuth: [] }],
         body: ChangePasswordBody,
@@ -144,7 +176,16 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/v1/auth/password-reset',
-    { schema: { tags: ['auth'], body: ResetRequestBody, response: { 202: Accepted } } },
+    {
+      schema: {
+        operationId: 'requestPasswordReset',
+        security: [],
+        summary: 'Email a password-reset token',
+        tags: ['auth'],
+        body: ResetRequestBody,
+        response: { 202: Accepted },
+      },
+    },
     async (request, reply) => {
       // Same answer whether or not the email exists.
       const sealing = app.resetTokenSealing;
@@ -158,7 +199,16 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/v1/auth/password-reset/confirm',
-    { schema: { tags: ['auth'], body: ResetConfirmBody, response: { 204: { type: 'null' } } } },
+    {
+      schema: {
+        operationId: 'resetPassword',
+        security: [],
+        summary: 'Set a new password with a reset token',
+        tags: ['auth'],
+        body: ResetConfirmBody,
+        response: { 204: { type: 'null' } },
+      },
+    },
     async (request, reply) => {
       await confirmPasswordReset(app.db, request.body.token, request.body.newPassword);
       return reply.status(204).send();

@@ -96,6 +96,8 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
     '/oauth/token',
     {
       schema: {
+        operationId: 'requestToken',
+        security: [],
         tags: ['oauth'],
         summary: 'OAuth 2.0 token endpoint (RFC 6749), application/x-www-form-urlencoded',
         consumes: ['application/x-www-form-urlencoded'],
@@ -107,8 +109,11 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
             client_secret: Type.Optional(Type.String({ maxLength: 200 })),
             scope: Type.Optional(Type.String({ maxLength: 500 })),
           },
-          // RFC 6749 §3.2: unrecognised parameters are ignored, not refused.
-          { additionalProperties: true },
+          {
+            // RFC 6749 §3.2: unrecognised parameters are ignored, not refused.
+            additionalProperties: true,
+            examples: [{ grant_type: 'client_credentials', scope: 'orders:read' }],
+          },
         ),
         response: { 200: TokenResponse, 400: OAuthErrorBody, 401: OAuthErrorBody },
       },
@@ -186,6 +191,8 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
     '/.well-known/oauth-authorization-server',
     {
       schema: {
+        operationId: 'getAuthorizationServerMetadata',
+        security: [],
         tags: ['oauth'],
         summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
         response: { 200: AuthorizationServerMetadata },

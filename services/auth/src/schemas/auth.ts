@@ -9,17 +9,23 @@ const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 export const RegisterBody = Type.Object(
   { email: Email, password: NewPassword, name: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
+  {
+    examples: [{ email: 'ada@example.com', password: 'a long passphrase', name: 'Ada Lovelace' }],
+    additionalProperties: false,
+  },
 );
 
 export const LoginBody = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }) },
-  { additionalProperties: false },
+  {
+    examples: [{ email: 'ada@example.com', password: 'a long passphrase' }],
+    additionalProperties: false,
+  },
 );
 
 export const RefreshBody = Type.Object(
   { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
+  { examples: [{ refreshToken: 'Jq3v9k2XzW8pL0sT4mN7bY1cR6eH5dGf' }], additionalProperties: false },
 );
 
 export const ChangePasswordBody = Type.Object(
@@ -27,14 +33,25 @@ export const ChangePasswordBody = Type.Object(
     currentPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
     newPassword: NewPassword,
   },
-  { additionalProperties: false },
+  {
+    examples: [{ currentPassword: 'a long passphrase', newPassword: 'an even longer passphrase' }],
+    additionalProperties: false,
+  },
 );
 
-export const ResetRequestBody = Type.Object({ email: Email }, { additionalProperties: false });
+export const ResetRequestBody = Type.Object(
+  { email: Email },
+  { examples: [{ email: 'ada@example.com' }], additionalProperties: false },
+);
 
 export const ResetConfirmBody = Type.Object(
   { token: Type.String({ minLength: 20, maxLength: 200 }), newPassword: NewPassword },
-  { additionalProperties: false },
+  {
+    examples: [
+      { token: 'q9U2mWc3hX7kT1pLr8ZsV4bN0aYdF6eGh2Jk', newPassword: 'an even longer passphrase' },
+    ],
+    additionalProperties: false,
+  },
 );
 
 export const Accepted = Type.Object({ status: Type.Literal('accepted') });
@@ -74,7 +91,7 @@ export const UpdateUserBody = Type.Object(
     ),
     disabled: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { examples: [{ roles: ['customer', 'admin'] }], additionalProperties: false, minProperties: 1 },
 );
 
 export const RegisterClientBody = Type.Object(
@@ -85,7 +102,7 @@ export const RegisterClientBody = Type.Object(
       uniqueItems: true,
     }),
   },
-  { additionalProperties: false },
+  { examples: [{ name: 'warehouse', scopes: ['orders:read'] }], additionalProperties: false },
 );
 
 export const ClientView = Type.Object({

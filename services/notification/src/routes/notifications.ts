@@ -20,6 +20,8 @@ export async function notificationRoutes(fastify: FastifyInstance): Promise<void
     '/v1/notifications',
     {
       schema: {
+        operationId: 'listNotifications',
+        summary: 'Your inbox, newest first',
         tags: ['notifications'],
         security,
         querystring: NotificationListQuery,
@@ -39,7 +41,15 @@ export async function notificationRoutes(fastify: FastifyInstance): Promise<void
 
   app.get(
     '/v1/notifications/unread-count',
-    { schema: { tags: ['notifications'], security, response: { 200: UnreadCount } } },
+    {
+      schema: {
+        operationId: 'countUnreadNotifications',
+        summary: 'How many notifications are unread',
+        tags: ['notifications'],
+        security,
+        response: { 200: UnreadCount },
+      },
+    },
     async (request) => ({ unreadCount: await countUnread(app.db, userOf(request).userId) }),
   );
 
@@ -47,6 +57,8 @@ export async function notificationRoutes(fastify: FastifyInstance): Promise<void
     '/v1/notifications/:id/read',
     {
       schema: {
+        operationId: 'markNotificationRead',
+        summary: 'Mark one notification read',
         tags: ['notifications'],
         security,
         params: NotificationIdParams,
@@ -62,7 +74,15 @@ export async function notificationRoutes(fastify: FastifyInstance): Promise<void
 
   app.post(
     '/v1/notifications/read-all',
-    { schema: { tags: ['notifications'], security, response: { 200: MarkedAll } } },
+    {
+      schema: {
+        operationId: 'markAllNotificationsRead',
+        summary: 'Mark every notification read',
+        tags: ['notifications'],
+        security,
+        response: { 200: MarkedAll },
+      },
+    },
     async (request) => ({ updated: await markAllRead(app.db, userOf(request).userId) }),
   );
 }

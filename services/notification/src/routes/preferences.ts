@@ -15,7 +15,15 @@ export async function preferenceRoutes(fastify: FastifyInstance): Promise<void> 
 
   app.get(
     '/v1/notifications/preferences',
-    { schema: { tags: ['notifications'], security, response: { 200: Preferences } } },
+    {
+      schema: {
+        operationId: 'getNotificationPreferences',
+        summary: 'Your notification preferences',
+        tags: ['notifications'],
+        security,
+        response: { 200: Preferences },
+      },
+    },
     async (request) => current(userOf(request).userId),
   );
 
@@ -23,6 +31,7 @@ export async function preferenceRoutes(fastify: FastifyInstance): Promise<void> 
     '/v1/notifications/preferences',
     {
       schema: {
+        operationId: 'updateNotificationPreferences',
         tags: ['notifications'],
         summary: 'Turn channels on or off per category (a password reset is always emailed)',
         security,

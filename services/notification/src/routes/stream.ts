@@ -24,6 +24,7 @@ export async function streamRoutes(
     '/v1/notifications/stream',
     {
       schema: {
+        operationId: 'streamNotifications',
         tags: ['notifications'],
         summary: 'Live notifications (text/event-stream); resume with Last-Event-ID',
         security: [{ bearerAuth: [] }],

@@ -106,7 +106,16 @@ export async function webhookEndpointRoutes(
 
   app.post(
     '/v1/webhooks/endpoints',
-    { schema: { tags, security, body: CreateEndpointBody, response: { 201: CreatedEndpoint } } },
+    {
+      schema: {
+        operationId: 'createWebhookEndpoint',
+        summary: 'Register a webhook endpoint',
+        tags,
+        security,
+        body: CreateEndpointBody,
+        response: { 201: CreatedEndpoint },
+      },
+    },
     async (request, reply) => {
       const owner = ownerOf(request);
       const url = await checkUrl(request.body.url);
@@ -127,7 +136,15 @@ export async function webhookEndpointRoutes(
 
   app.get(
     '/v1/webhooks/endpoints',
-    { schema: { tags, security, response: { 200: EndpointList } } },
+    {
+      schema: {
+        operationId: 'listWebhookEndpoints',
+        summary: 'Your webhook endpoints',
+        tags,
+        security,
+        response: { 200: EndpointList },
+      },
+    },
     async (request) => ({
       items: (
         await app.db.webhookEndpoint.findMany({
@@ -141,7 +158,16 @@ export async function webhookEndpointRoutes(
 
   app.get(
     '/v1/webhooks/endpoints/:id',
-    { schema: { tags, security, params: IdParams, response: { 200: EndpointView } } },
+    {
+      schema: {
+        operationId: 'getWebhookEndpoint',
+        summary: 'One webhook endpoint',
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: EndpointView },
+      },
+    },
     async (request) => endpointView(await ownEndpoint(request, request.params.id)),
   );
 
@@ -149,6 +175,8 @@ export async function webhookEndpointRoutes(
     '/v1/webhooks/endpoints/:id',
     {
       schema: {
+        operationId: 'updateWebhookEndpoint',
+        summary: 'Change, disable or re-enable a webhook endpoint',
         tags,
         security,
         params: IdParams,
@@ -178,6 +206,7 @@ export async function webhookEndpointRoutes(
     '/v1/webhooks/endpoints/:id/rotate-secret',
     {
       schema: {
+        operationId: 'rotateWebhookSecret',
         tags,
         summary: 'Replace the signing secret; the old one keeps signing during the overlap',
         security,
@@ -213,7 +242,16 @@ export async function webhookEndpointRoutes(
 
   app.delete(
     '/v1/webhooks/endpoints/:id',
-    { schema: { tags, security, params: IdParams, response: { 204: { type: 'null' } } } },
+    {
+      schema: {
+        operationId: 'deleteWebhookEndpoint',
+        summary: 'Remove a webhook endpoint and its deliveries',
+        tags,
+        security,
+        params: IdParams,
+        response: { 204: { type: 'null' } },
+      },
+    },
     async (request, reply) => {
       const endpoint = await ownEndpoint(request, request.params.id);
       await app.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
@@ -225,6 +263,8 @@ export async function webhookEndpointRoutes(
     '/v1/webhooks/endpoints/:id/deliveries',
     {
       schema: {
+        operationId: 'listWebhookDeliveries',
+        summary: "An endpoint's deliveries, with every attempt",
         tags,
         security,
         params: IdParams,
@@ -251,6 +291,7 @@ export async function webhookEndpointRoutes(
     '/v1/webhooks/deliveries/:id/redeliver',
     {
       schema: {
+        operationId: 'redeliverWebhook',
         tags,
         summary: 'Send a failed delivery again (from attempt one)',
         security,

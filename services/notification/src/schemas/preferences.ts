@@ -20,5 +20,5 @@ export const PreferencesPatch = Type.Object(
     in_app: Type.Optional(Categories(false)),
     webhook: Type.Optional(Categories(false)),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { examples: [{ email: { order: false } }], additionalProperties: false, minProperties: 1 },
 );

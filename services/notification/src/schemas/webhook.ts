@@ -13,7 +13,16 @@ export const CreateEndpointBody = Type.Object(
     eventTypes: Type.Array(EventType, { minItems: 1, uniqueItems: true }),
     description: Type.Optional(Type.String({ maxLength: 200 })),
   },
-  { additionalProperties: false },
+  {
+    examples: [
+      {
+        url: 'https://shop.example.com/hooks/switchyard',
+        eventTypes: ['order.paid', 'order.cancelled'],
+        description: 'fulfilment',
+      },
+    ],
+    additionalProperties: false,
+  },
 );
 
 export const UpdateEndpointBody = Type.Object(
@@ -24,7 +33,7 @@ export const UpdateEndpointBody = Type.Object(
     /** `active` enables a disabled endpoint again (pending deliveries resume). */
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { examples: [{ status: 'active' }], additionalProperties: false, minProperties: 1 },
 );
 
 export const EndpointView = Type.Object({
@@ -55,7 +64,7 @@ export const RotateSecretBody = Type.Partial(
           'How long the replaced secret keeps signing deliveries alongside the new one (default one day; 0 ends it now)',
       }),
     },
-    { additionalProperties: false },
+    { examples: [{ overlapSeconds: 86400 }], additionalProperties: false },
   ),
 );
 

@@ -16,6 +16,8 @@ export async function adminOrderRoutes(fastify: FastifyInstance): Promise<void> 
     '/v1/admin/orders',
     {
       schema: {
+        operationId: 'listAllOrders',
+        summary: "Every customer's orders (admin)",
         tags: ['admin'],
         security,
         querystring: OrderListQuery,
@@ -27,7 +29,16 @@ export async function adminOrderRoutes(fastify: FastifyInstance): Promise<void> 
 
   app.post(
     '/v1/admin/orders/:id/fulfil',
-    { schema: { tags: ['admin'], security, params: OrderIdParams, response: { 200: OrderView } } },
+    {
+      schema: {
+        operationId: 'fulfilOrder',
+        summary: 'Mark a paid order fulfilled (admin)',
+        tags: ['admin'],
+        security,
+        params: OrderIdParams,
+        response: { 200: OrderView },
+      },
+    },
     async (request) => {
       const order = await fulfilOrder(app.db, request.params.id);
       if (!order) throw notFound('order');

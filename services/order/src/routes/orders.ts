@@ -37,6 +37,8 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/orders',
     {
       schema: {
+        operationId: 'placeOrder',
+        summary: 'Place an order',
         tags: ['orders'],
         security,
         headers: IdempotencyHeaders,
@@ -104,6 +106,8 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/orders',
     {
       schema: {
+        operationId: 'listOrders',
+        summary: 'Your orders',
         tags: ['orders'],
         security,
         querystring: OrderListQuery,
@@ -124,6 +128,7 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/orders/:id/cancel',
     {
       schema: {
+        operationId: 'cancelOrder',
         tags: ['orders'],
         summary: 'Cancel an order whose payment is still pending (stock is released)',
         security,
@@ -144,7 +149,16 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/v1/orders/:id',
-    { schema: { tags: ['orders'], security, params: OrderIdParams, response: { 200: OrderView } } },
+    {
+      schema: {
+        operationId: 'getOrder',
+        summary: 'One order, with its timeline',
+        tags: ['orders'],
+        security,
+        params: OrderIdParams,
+        response: { 200: OrderView },
+      },
+    },
     async (request) => {
       const caller = identityOf(request);
       if (caller.clientId) assertScope(caller, 'orders:read');

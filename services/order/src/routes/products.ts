@@ -25,7 +25,14 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
   app.get(
     '/v1/products',
     {
-      schema: { tags: ['catalog'], querystring: ProductListQuery, response: { 200: ProductList } },
+      schema: {
+        operationId: 'listProducts',
+        security: [],
+        summary: 'The catalog',
+        tags: ['catalog'],
+        querystring: ProductListQuery,
+        response: { 200: ProductList },
+      },
     },
     async (request) => {
       const { limit, cursor } = request.query;
@@ -37,7 +44,16 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/v1/products/:id',
-    { schema: { tags: ['catalog'], params: ProductIdParams, response: { 200: ProductView } } },
+    {
+      schema: {
+        operationId: 'getProduct',
+        security: [],
+        summary: 'One product',
+        tags: ['catalog'],
+        params: ProductIdParams,
+        response: { 200: ProductView },
+      },
+    },
     async (request) => {
       const product = await app.catalogCache.getOrLoad(`product:${request.params.id}`, async () => {
         const row = await app.db.product.findFirst({
@@ -55,6 +71,8 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
     {
       ...adminOnly,
       schema: {
+        operationId: 'createProduct',
+        summary: 'Add a product (admin)',
         tags: ['catalog', 'admin'],
         security,
         body: CreateProductBody,
@@ -73,6 +91,8 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
     {
       ...adminOnly,
       schema: {
+        operationId: 'updateProduct',
+        summary: 'Change a product (admin)',
         tags: ['catalog', 'admin'],
         security,
         params: ProductIdParams,

@@ -21,7 +21,15 @@ export const PlaceOrderBody = Type.Object(
       description: 'A payment method token, e.g. pm_card_visa',
     }),
   },
-  { additionalProperties: false },
+  {
+    examples: [
+      {
+        lines: [{ productId: '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001', quantity: 2 }],
+        paymentMethod: 'pm_card_visa',
+      },
+    ],
+    additionalProperties: false,
+  },
 );
 export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
 

@@ -31,7 +31,12 @@ const Stock = Type.Integer({ minimum: 0, maximum: 1_000_000 });
 
 export const CreateProductBody = Type.Object(
   { sku: Sku, name: Name, price: Price, stock: Stock, active: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false },
+  {
+    examples: [
+      { sku: 'MUG-BLUE', name: 'Blue mug', price: { amount: 1250, currency: 'EUR' }, stock: 100 },
+    ],
+    additionalProperties: false,
+  },
 );
 
 export const UpdateProductBody = Type.Object(
@@ -41,5 +46,9 @@ export const UpdateProductBody = Type.Object(
     stock: Type.Optional(Stock),
     active: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, minProperties: 1 },
+  {
+    examples: [{ price: { amount: 1150, currency: 'EUR' } }],
+    additionalProperties: false,
+    minProperties: 1,
+  },
 );

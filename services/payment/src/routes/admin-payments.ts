@@ -28,6 +28,8 @@ export async function adminPaymentRoutes(
     '/v1/admin/payments',
     {
       schema: {
+        operationId: 'listAllPayments',
+        summary: 'Every payment (admin)',
         tags: ['admin'],
         security,
         querystring: AdminPaymentQuery,
@@ -44,6 +46,8 @@ export async function adminPaymentRoutes(
     '/v1/admin/payments/:id',
     {
       schema: {
+        operationId: 'getAnyPayment',
+        summary: 'Any payment (admin)',
         tags: ['admin'],
         security,
         params: PaymentIdParams,
@@ -64,6 +68,7 @@ export async function adminPaymentRoutes(
     '/v1/admin/payments/:id/refunds',
     {
       schema: {
+        operationId: 'refundPayment',
         tags: ['admin'],
         summary: 'Refund a payment fully (no amount) or partly; never more than was captured',
         security,

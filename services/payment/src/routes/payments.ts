@@ -23,6 +23,8 @@ export async function paymentRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/payments',
     {
       schema: {
+        operationId: 'listPayments',
+        summary: 'Your payments',
         tags: ['payments'],
         security,
         querystring: PaymentQuery,
@@ -42,6 +44,8 @@ export async function paymentRoutes(fastify: FastifyInstance): Promise<void> {
     '/v1/payments/:id',
     {
       schema: {
+        operationId: 'getPayment',
+        summary: 'One payment, with its refunds',
         tags: ['payments'],
         security,
         params: PaymentIdParams,

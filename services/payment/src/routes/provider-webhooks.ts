@@ -31,6 +31,7 @@ export async function providerWebhookRoutes(
     '/v1/payments/webhooks/provider',
     {
       schema: {
+        operationId: 'receiveProviderWebhook',
         tags: ['payments'],
         summary: 'Provider webhook (signed; called by the payment provider, not by clients)',
         security: [],
@@ -39,7 +40,13 @@ export async function providerWebhookRoutes(
           properties: { [SIGNATURE_HEADER]: { type: 'string' } },
           required: [SIGNATURE_HEADER],
         },
-        body: { type: 'string' },
+        body: {
+          type: 'string',
+          description: 'The provider event as JSON, exactly as signed',
+          examples: [
+            '{"id":"evt_123","type":"charge.succeeded","data":{"object":{"id":"ch_123","status":"succeeded","metadata":{"orderId":"…"},"refunds":[]}}}',
+          ],
+        },
         response: { 200: WebhookAck },
       },
     },

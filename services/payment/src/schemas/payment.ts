@@ -77,7 +77,10 @@ export const RefundRequest = Type.Object(
     amount: Type.Optional(PositiveMoney),
     reason: Type.String({ minLength: 1, maxLength: 500, default: 'requested_by_admin' }),
   },
-  { additionalProperties: false },
+  {
+    examples: [{ amount: { amount: 500, currency: 'EUR' }, reason: 'damaged in transit' }],
+    additionalProperties: false,
+  },
 );
 
 export const RefundHeaders = Type.Object({
