@@ -25,6 +25,14 @@ const hasProblemErrors = createRulesetFunction<Record<string, unknown>, null>(
   },
 );
 
+const sharedProblemSchema = createRulesetFunction<Record<string, unknown>, null>(
+  { input: { type: 'object' }, options: null },
+  (media) =>
+    (media.schema as { $ref?: string } | undefined)?.$ref === '#/components/schemas/ProblemDetails'
+      ? []
+      : [{ message: 'problem+json answers use the shared ProblemDetails schema' }],
+);
+
 const hasExample = createRulesetFunction<Record<string, unknown>, null>(
   { input: { type: 'object' }, options: null },
   (media) => {
@@ -83,6 +91,14 @@ describe('the published OpenAPI document', () => {
           given: `${OPERATIONS}.responses`,
           severity: 'error',
           then: { function: hasProblemErrors },
+        },
+        'switchyard-shared-problem': {
+          description: 'Every problem+json answer references the one ProblemDetails schema',
+          given: `${OPERATIONS}.responses[*].content['application/problem+json']`,
+          severity: 'error',
+          // Look at the $ref itself, not at what it resolves to.
+          resolved: false,
+          then: { function: sharedProblemSchema },
         },
         'switchyard-request-example': {
           description: 'Every request body has an example',

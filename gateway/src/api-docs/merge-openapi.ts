@@ -1,4 +1,11 @@
+import { ProblemDetails } from '@switchyard/service-kit';
 import type { UpstreamRoute } from '../routes/route-table.js';
+
+// RFC 9457 problem details, as every service and the gateway answer errors ($id dropped: the
+// document names it by its components key).
+const { $id: _id, ...problemDetailsSchema } = JSON.parse(JSON.stringify(ProblemDetails)) as {
+  $id?: string;
+};
 
 export interface OpenApiDocument {
   openapi?: string;
@@ -12,26 +19,28 @@ export interface OpenApiDocument {
 const underPrefix = (path: string, prefix: string) =>
   path === prefix || path.startsWith(`${prefix}/`);
 
+// Every problem+json answer, the services' and the gateway's own, references one schema.
+const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDetails' };
+const PROBLEM_MEDIA = 'application/problem+json';
+
 const gatewayProblem = (description: string) => ({
   description,
-  content: {
-    'application/problem+json': {
-      schema: {
-        type: 'object',
-        required: ['type', 'title', 'status', 'code'],
-        properties: {
-          type: { type: 'string' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          code: { type: 'string' },
-          detail: { type: 'string' },
-          instance: { type: 'string' },
-          requestId: { type: 'string' },
-        },
-      },
-    },
-  },
+  content: { [PROBLEM_MEDIA]: { schema: PROBLEM_REF } },
 });
+
+/** Replace each operation's inline problem+json schema by the shared one. */
+function shareProblemSchema(item: Record<string, unknown>): Record<string, unknown> {
+  for (const operation of Object.values(item)) {
+    const responses = (operation as { responses?: Record<string, unknown> }).responses ?? {};
+    for (const response of Object.values(responses)) {
+      const media = (response as { content?: Record<string, { schema?: unknown }> }).content?.[
+        PROBLEM_MEDIA
+      ];
+      if (media) media.schema = PROBLEM_REF;
+    }
+  }
+  return item;
+}
 
 /** What the gateway itself may answer for any routed operation, beside the service's answers. */
 function withGatewayResponses(item: Record<string, unknown>): Record<string, unknown> {
@@ -70,7 +79,8 @@ export function mergeOpenApi(
   for (const { service, document } of documents) {
     const prefixes = routes.filter((r) => r.service === service).map((r) => r.prefix);
     for (const [path, item] of Object.entries(document.paths ?? {})) {
-      if (prefixes.some((p) => underPrefix(path, p))) paths[path] = withGatewayResponses(item);
+      if (prefixes.some((p) => underPrefix(path, p)))
+        paths[path] = shareProblemSchema(withGatewayResponses(item));
     }
     Object.assign(schemas, document.components?.schemas ?? {});
     Object.assign(securitySchemes, document.components?.securitySchemes ?? {});
@@ -90,7 +100,7 @@ export function mergeOpenApi(
     // Relative: the API is wherever this document was fetched from (the gateway's origin).
     servers: [{ url: '/', description: 'this gateway' }],
     paths,
-    components: { schemas, securitySchemes },
+    components: { schemas: { ...schemas, ProblemDetails: problemDetailsSchema }, securitySchemes },
     tags,
   };
 }
