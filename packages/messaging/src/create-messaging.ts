@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 import type client from 'prom-client';
 import { EventConsumer, type ConsumerTiming, type EventHandlers } from './event-consumer.js';
 import { createKafka } from './kafka.js';
-import { OutboxRelay } from './outbox-relay.js';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import type { TransactionalSqlClient } from './sql-client.js';
 
 /** The Kafka settings a service reads from its environment (service-kit's KafkaEnv). */
@@ -27,6 +27,8 @@ export interface MessagingOptions {
   registry?: client.Registry;
   /** Topics to consume and how to handle their events; omit for a producer-only service. */
   consume?: { topics: string[]; handlers: EventHandlers };
+  /** Told of each event the outbox relay published (business metrics). */
+  onPublished?: OutboxRelayOptions['onPublished'];
 }
 
 /** `kafka`: does the broker answer now; `consumer` (when it consumes): a ConsumerState. */
@@ -72,6 +74,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
     registry: options.registry,
     topicNamespace: namespace,
     retentionHours: settings.OUTBOX_RETENTION_HOURS,
+    onPublished: options.onPublished,
   });
   const groupId = `${namespace}${options.service}`;
   const consumer = options.consume

@@ -7,7 +7,7 @@ export {
   type KafkaSettings,
 } from './create-messaging.js';
 export { enqueueEvent } from './outbox.js';
-export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
+export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js';
 export { processOnce, wasProcessed } from './inbox.js';
 export {
   EventConsumer,

@@ -1,3 +1,4 @@
+import { eventNameOfCeType } from '@switchyard/contracts';
 import type { Kafka, Producer } from 'kafkajs';
 import type client from 'prom-client';
 import { abortableSleep } from './abortable-sleep.js';
@@ -31,6 +32,17 @@ export interface OutboxRelayOptions {
   registry?: client.Registry;
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
   topicNamespace?: string;
+  /**
+   * Told of each event once Kafka has it, for business metrics counted from committed events
+   * (a crash between Kafka's ack and marking the row can tell it twice).
+   */
+  onPublished?: (event: PublishedEvent) => void;
+}
+
+/** An event as the relay published it: its name (`payment.succeeded`) and payload. */
+export interface PublishedEvent {
+  name: string;
+  data: unknown;
 }
 
 /** A failure that is the row's own: Kafka will refuse it again (too large, invalid). */
@@ -228,6 +240,17 @@ export class OutboxRelay {
       rows.map((r) => r.id),
     );
     for (const row of rows) this.metrics.published.inc({ topic: row.topic });
+    if (this.options.onPublished) for (const row of rows) this.tellPublished(row);
+  }
+
+  private tellPublished(row: OutboxRow): void {
+    const name = eventNameOfCeType(row.headers.ce_type ?? '');
+    if (!name) return;
+    try {
+      this.options.onPublished!({ name, data: JSON.parse(row.payload) });
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'business metrics hook failed');
+    }
   }
 
   /**

@@ -25,7 +25,7 @@ export {
   type CapturedEmail,
 } from './smtp-capture.js';
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
-export { consumedEvents } from './consumed-events.js';
+export { consumedEvents, metricValue } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
 export { startWebhookReceiver, verifyStandardWebhook, type Received } from './webhook-receiver.js';
 export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';

@@ -18,6 +18,7 @@ import { runWithLease } from './jobs/job-lease.js';
 import { reconcileWithProvider } from './jobs/reconciliation.js';
 import { runSagaWatchdog } from './jobs/saga-watchdog.js';
 import { PaymentProcessor } from './payments/payment-processor.js';
+import { countPublished } from './payments/payment-metrics.js';
 import { ProviderClient } from './provider/provider-client.js';
 import { adminPaymentRoutes } from './routes/admin-payments.js';
 import { paymentRoutes } from './routes/payments.js';
@@ -70,6 +71,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     db,
     logger: app.log,
     registry: metricsRegistry,
+    onPublished: countPublished,
     consume: {
       topics: [Topics.orders],
       handlers: {

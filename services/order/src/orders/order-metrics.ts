@@ -17,3 +17,14 @@ export const paymentsForCancelledOrders = new client.Counter({
   help: 'payment.succeeded received for an order that was already cancelled',
   registers: [metricsRegistry],
 });
+
+/**
+ * Order placements by outcome: `placed`, `replayed` (an Idempotency-Key answered again), or
+ * `refused` with the problem code as reason (`conflict`: out of stock, `unprocessable`…).
+ */
+export const ordersPlaced = new client.Counter({
+  name: 'orders_placed_total',
+  help: 'Order placements by outcome (placed, replayed, refused) and reason',
+  labelNames: ['outcome', 'reason'],
+  registers: [metricsRegistry],
+});

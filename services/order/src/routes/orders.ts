@@ -16,6 +16,7 @@ import {
   releaseIdempotencyKey,
   requestHash,
 } from '../orders/idempotency.js';
+import { ordersPlaced } from '../orders/order-metrics.js';
 import { placeOrder } from '../orders/place-order.js';
 import {
   IdempotencyHeaders,
@@ -58,6 +59,7 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
         if (stored) {
           // The first answer, replayed exactly: its status and body (a 201 or a 4xx problem).
           reply.header('idempotent-replayed', 'true');
+          ordersPlaced.inc({ outcome: 'replayed', reason: '' });
           if (stored.status >= 400) {
             return reply
               .code(stored.status as 201)
@@ -78,6 +80,8 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
             });
         });
       } catch (error) {
+        if (error instanceof AppError && error.status < 500)
+          ordersPlaced.inc({ outcome: 'refused', reason: error.code.toLowerCase() });
         if (idempotency) {
           // A client error is the answer to this request: remember it. Our own failure is not.
           if (error instanceof AppError && error.status < 500) {
@@ -96,6 +100,7 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
         }
         throw error;
       }
+      ordersPlaced.inc({ outcome: 'placed', reason: '' });
       app.messaging.relay.nudge();
       await app.catalogCache.invalidate(); // stock changed
       return reply.status(201).header('location', `/v1/orders/${order.id}`).send(order);

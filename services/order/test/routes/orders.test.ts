@@ -3,7 +3,7 @@ import { disabledUserKey, undocumentedRoutes } from '@switchyard/service-kit';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
-import { parseMessage, queryDb, readTopic, waitFor } from '@switchyard/testing';
+import { metricValue, parseMessage, queryDb, readTopic, waitFor } from '@switchyard/testing';
 import path from 'node:path';
 import { LANTERN, MUG, POSTER, serviceDir, startOrderService, stockOf } from '../support.js';
 
@@ -15,6 +15,12 @@ describe('order service HTTP API', () => {
     authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}`,
   });
   const stockOfProduct = (id: string) => stockOf(service.ctx.databaseUrl, id);
+  const placements = async (labels: Record<string, string>) =>
+    metricValue(
+      (await service.app.inject({ url: '/metrics' })).body,
+      'orders_placed_total',
+      labels,
+    );
 
   beforeAll(async () => {
     service = await startOrderService();
@@ -69,6 +75,7 @@ describe('order service HTTP API', () => {
     });
 
     it('prices the order from the catalog, reserves stock and publishes order.created', async () => {
+      const placed = await placements({ outcome: 'placed' });
       const before = await stockOfProduct(MUG);
       const res = await service.app.inject({
         method: 'POST',
@@ -77,6 +84,7 @@ describe('order service HTTP API', () => {
         payload: { lines: [{ productId: MUG, quantity: 2 }], paymentMethod: 'pm_card_visa' },
       });
       expect(res.statusCode).toBe(201);
+      expect(await placements({ outcome: 'placed' })).toBe(placed + 1);
       const order = res.json();
       expect(order).toMatchObject({
         status: 'pending_payment',
@@ -121,6 +129,7 @@ describe('order service HTTP API', () => {
     });
 
     it('refuses more units than are in stock and leaves the stock unchanged', async () => {
+      const refusals = await placements({ outcome: 'refused', reason: 'conflict' });
       const before = await stockOfProduct(POSTER);
       const res = await service.app.inject({
         method: 'POST',
@@ -134,6 +143,8 @@ describe('order service HTTP API', () => {
       expect(res.statusCode).toBe(409);
       expect(res.json().detail).toMatch(/not enough stock/);
       expect(await stockOfProduct(POSTER)).toBe(before);
+      // Operators see it: orders_placed_total{outcome="refused",reason="conflict"}.
+      expect(await placements({ outcome: 'refused', reason: 'conflict' })).toBe(refusals + 1);
     });
 
     it('refuses an unknown product with a 422', async () => {

@@ -46,3 +46,29 @@ export const reconciliationFailures = new client.Counter({
   help: 'Provider charges reconciliation could not apply (each logged; the pass goes on)',
   registers: [metricsRegistry],
 });
+
+/** Payments by the status they reached (succeeded, failed), counted as their events publish. */
+export const paymentsByStatus = new client.Counter({
+  name: 'payments_total',
+  help: 'Payments that reached a final status, by status',
+  labelNames: ['status'],
+  registers: [metricsRegistry],
+});
+
+/** Money refunded, in minor units of each currency, counted as payment.refunded publishes. */
+export const refundedAmount = new client.Counter({
+  name: 'payment_refunded_amount_minor_total',
+  help: 'Amount refunded to customers, in minor units, by currency',
+  labelNames: ['currency'],
+  registers: [metricsRegistry],
+});
+
+/** Business metrics from the events the service has published (committed facts). */
+export function countPublished(event: { name: string; data: unknown }): void {
+  if (event.name === 'payment.succeeded') paymentsByStatus.inc({ status: 'succeeded' });
+  if (event.name === 'payment.failed') paymentsByStatus.inc({ status: 'failed' });
+  if (event.name === 'payment.refunded') {
+    const { amount } = event.data as { amount: { amount: number; currency: string } };
+    refundedAmount.inc({ currency: amount.currency }, amount.amount);
+  }
+}

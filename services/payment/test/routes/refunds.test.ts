@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
-import { publishEvent } from '@switchyard/testing';
+import { metricValue, publishEvent, waitFor } from '@switchyard/testing';
 import {
   chargeOrder,
   eventsAbout,
@@ -46,7 +46,12 @@ describe('refunds', () => {
       },
     });
 
+  const metric = async (name: string, labels: Record<string, string>) =>
+    metricValue((await service.app.inject({ url: '/metrics' })).body, name, labels);
+
   it('refunds partly, then the rest, and never more than was captured', async () => {
+    const succeeded = await metric('payments_total', { status: 'succeeded' });
+    const refunded = await metric('payment_refunded_amount_minor_total', { currency: 'EUR' });
     const { order, payment } = await paid(2000);
     const first = await refund(payment.id, { amount: { amount: 500, currency: 'EUR' } });
     expect(first.statusCode).toBe(201);
@@ -66,7 +71,15 @@ describe('refunds', () => {
       'payment.refunded',
       'payment.refunded',
     ]);
-  });
+    // Operators see the money: payments by status, and the amount refunded.
+    await waitFor(
+      async () =>
+        (await metric('payment_refunded_amount_minor_total', { currency: 'EUR' })) ===
+        refunded + 2000,
+      { what: 'the refunded amount counted' },
+    );
+    expect(await metric('payments_total', { status: 'succeeded' })).toBe(succeeded + 1);
+  }, 60_000);
 
   it('returns the first refund for a retried request with the same Idempotency-Key', async () => {
     const { payment } = await paid();
