@@ -5,6 +5,7 @@ import { EventConsumer, type ConsumerTiming, type EventHandlers } from './event-
 import { createKafka } from './kafka.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import type { TransactionalSqlClient } from './sql-client.js';
+import { deadLetterGauge } from './dead-letter-gauge.js';
 
 /** The Kafka settings a service reads from its environment (service-kit's KafkaEnv). */
 export interface KafkaSettings {
@@ -98,6 +99,21 @@ export function createMessaging(options: MessagingOptions): Messaging {
     retries: 0,
   }).admin();
   let probeConnected = false;
+  const connectedProbe = async () => {
+    if (!probeConnected) {
+      await probe.connect();
+      probeConnected = true;
+    }
+    return probe;
+  };
+  if (options.consume) {
+    deadLetterGauge({
+      registry: options.registry,
+      admin: connectedProbe,
+      topics: options.consume.topics,
+      namespace,
+    });
+  }
 
   return {
     service: options.service,
@@ -117,11 +133,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
     async status() {
       let broker = 'ok';
       try {
-        if (!probeConnected) {
-          await probe.connect();
-          probeConnected = true;
-        }
-        await probe.describeCluster();
+        await (await connectedProbe()).describeCluster();
       } catch {
         broker = 'unavailable';
         probeConnected = false;

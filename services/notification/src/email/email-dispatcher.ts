@@ -4,6 +4,7 @@ import type { Logger } from '@switchyard/messaging';
 import type { SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { withSecret } from './email-secret.js';
+import { emailAttempts } from '../notification-metrics.js';
 
 const MAX_ATTEMPTS = 8;
 // A recipient may be unknown for a moment (user.registered and order events travel on
@@ -148,6 +149,7 @@ export class EmailDispatcher {
           : { status: 'sent', sentAt: new Date(), attempts, lastError: null, sealedSecret: null },
       }),
     ]);
+    emailAttempts.inc({ outcome: error ? (failed ? 'failed' : 'retrying') : 'sent' });
     if (error) logger.warn({ emailId: row.id, attempts, failed, err: error }, 'email not sent');
     else logger.info({ emailId: row.id }, 'email sent');
     return true;

@@ -13,6 +13,7 @@ import {
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
 } from './webhook-signature.js';
+import { webhookAttempts, webhookEndpointsDisabled } from '../notification-metrics.js';
 
 export interface WebhookDispatcherOptions {
   db: Db;
@@ -145,6 +146,7 @@ export class WebhookDispatcher {
         },
       }),
     ]);
+    webhookAttempts.inc({ outcome: succeeded ? 'delivered' : failed ? 'failed' : 'retrying' });
     logger[succeeded ? 'info' : 'warn'](
       { deliveryId, endpointId: delivery.endpointId, attempts, statusCode, error, failed },
       succeeded ? 'webhook delivered' : 'webhook delivery failed',
@@ -179,6 +181,7 @@ export class WebhookDispatcher {
       },
     });
     for (const endpoint of disabled) {
+      webhookEndpointsDisabled.inc();
       this.options.logger.warn(
         { endpointId: endpoint.id },
         'webhook endpoint disabled after failing too long',

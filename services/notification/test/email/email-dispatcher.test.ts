@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
-import { publishEvent, queryDb, startScriptedSmtp, waitFor } from '@switchyard/testing';
+import {
+  metricValue,
+  publishEvent,
+  queryDb,
+  startScriptedSmtp,
+  waitFor,
+} from '@switchyard/testing';
 import { startNotificationService, startReplica } from '../support.js';
 
 const welcome = (userId: string) =>
@@ -38,6 +44,9 @@ describe('sending email through a mail server that hangs', () => {
       );
       expect(delivery).toMatchObject({ status: 'pending', attempts: 1 });
       expect(delivery!.next_attempt_at.getTime()).toBeGreaterThan(Date.now());
+      const metrics = (await service.app.inject({ url: '/metrics' })).body;
+      expect(metricValue(metrics, 'emails_total', { outcome: 'retrying' })).toBe(1);
+      expect(metricValue(metrics, 'emails_total', { outcome: 'sent' })).toBe(0);
     } finally {
       await service.close();
       await smtp.close();
@@ -56,6 +65,9 @@ describe('sending email through a mail server that hangs', () => {
       expect(smtp.accepted).toHaveLength(3);
       const ids = smtp.accepted.map((m) => /^Message-ID: (.*)$/im.exec(m)?.[1]);
       expect(new Set(ids).size).toBe(3);
+      // One process here holds both replicas, so one registry counts every send: 3.
+      const metrics = (await service.app.inject({ url: '/metrics' })).body;
+      expect(metricValue(metrics, 'emails_total', { outcome: 'sent' })).toBe(3);
     } finally {
       await replica.close();
       await service.close();

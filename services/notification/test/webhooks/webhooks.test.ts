@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
 import {
+  metricValue,
   publishEvent,
   queryDb,
   startSmtpCapture,
@@ -53,6 +54,8 @@ describe('outgoing webhooks', () => {
       data: { orderId, userId, paymentId: randomUUID(), total: { amount: 990, currency: 'EUR' } },
     });
   };
+  const metric = async (name: string, labels: Record<string, string> = {}) =>
+    metricValue((await service.app.inject({ url: '/metrics' })).body, name, labels);
   const deliveries = async (userId: string, endpointId: string) =>
     (
       await service.app.inject({
@@ -117,6 +120,8 @@ describe('outgoing webhooks', () => {
   });
 
   it('signs each delivery, retries after 500s with backoff, and is accepted exactly once', async () => {
+    const delivered = await metric('webhook_deliveries_total', { outcome: 'delivered' });
+    const retrying = await metric('webhook_deliveries_total', { outcome: 'retrying' });
     const userId = randomUUID();
     const endpoint = await register(userId, '/flaky');
     const event = orderPaid(userId);
@@ -145,6 +150,9 @@ describe('outgoing webhooks', () => {
       );
     expect(gaps[0]).toBeGreaterThanOrEqual(50); // 100 ms base, jittered down to half at most
     expect(gaps[1]).toBeGreaterThanOrEqual(100); // doubled
+    // Operators see the attempts by outcome.
+    expect(await metric('webhook_deliveries_total', { outcome: 'retrying' })).toBe(retrying + 2);
+    expect(await metric('webhook_deliveries_total', { outcome: 'delivered' })).toBe(delivered + 1);
   });
 
   it('sends Standard Webhooks headers a standardwebhooks verifier accepts', async () => {
@@ -204,6 +212,8 @@ describe('outgoing webhooks', () => {
   });
 
   it('marks a delivery failed after its attempts, disables the endpoint, tells the owner, and redelivers on request', async () => {
+    const disabledBefore = await metric('webhook_endpoints_disabled_total');
+    const failedBefore = await metric('webhook_deliveries_total', { outcome: 'failed' });
     const userId = randomUUID();
     const endpoint = await register(userId, '/down');
     await publishEvent(service.ctx.namespace, orderPaid(userId));
@@ -226,6 +236,8 @@ describe('outgoing webhooks', () => {
     expect(inbox.json().items.map((n: { title: string }) => n.title)).toContain(
       'A webhook endpoint was disabled',
     );
+    expect(await metric('webhook_endpoints_disabled_total')).toBe(disabledBefore + 1);
+    expect(await metric('webhook_deliveries_total', { outcome: 'failed' })).toBe(failedBefore + 1);
 
     // The integrator fixes their endpoint, enables it again and asks for the failed delivery.
     await service.app.inject({

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Topics } from '@switchyard/contracts';
-import { consumedEvents, publishEvent, queryDb, repoRoot, waitFor } from '@switchyard/testing';
+import {
+  consumedEvents,
+  metricValue,
+  publishEvent,
+  queryDb,
+  repoRoot,
+  waitFor,
+} from '@switchyard/testing';
 import { paymentSucceeded, startOrderService, orderStatusOf } from '../support.js';
 
 const run = promisify(execFile);
@@ -40,6 +47,12 @@ describe('dead letters: inspect and replay', () => {
         what: 'dead-lettered',
       },
     );
+    // The DLQ's size, read from Kafka at scrape time, is what operators alert on.
+    expect(
+      metricValue(await metrics(), 'dead_letter_messages', {
+        topic: `${Topics.payments}.dlt`,
+      }),
+    ).toBe(1);
 
     const listed = await service.app.inject({
       url: `/v1/admin/dead-letters/order?topic=${Topics.payments}`,

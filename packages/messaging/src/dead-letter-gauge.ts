@@ -1,0 +1,50 @@
+import { deadLetterTopicOf } from '@switchyard/contracts';
+import type { Admin } from 'kafkajs';
+import client from 'prom-client';
+import { registeredMetric } from './registered-metric.js';
+
+const TIMEOUT_MS = 2_000;
+
+/**
+ * `dead_letter_messages{topic}`: how many messages the dead-letter topics of what this service
+ * consumes hold now (high minus low watermark, every partition), read from Kafka at each
+ * scrape. A rise means messages wait for a person (docs/operations.md: inspect and replay).
+ * When Kafka does not answer in time, the last value stays.
+ */
+export function deadLetterGauge(options: {
+  registry: client.Registry | undefined;
+  admin: () => Promise<Admin>;
+  topics: string[];
+  namespace: string;
+}): void {
+  registeredMetric(
+    options.registry,
+    'dead_letter_messages',
+    (registers) =>
+      new client.Gauge({
+        name: 'dead_letter_messages',
+        help: 'Messages on the dead-letter topics of the consumed topics, now',
+        labelNames: ['topic'],
+        registers,
+        async collect() {
+          const admin = await options.admin().catch(() => null);
+          if (!admin) return;
+          for (const topic of options.topics) {
+            const deadLetterTopic = deadLetterTopicOf(topic);
+            try {
+              const offsets = await Promise.race([
+                admin.fetchTopicOffsets(options.namespace + deadLetterTopic),
+                new Promise<never>((_, reject) =>
+                  setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref(),
+                ),
+              ]);
+              const size = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+              this.set({ topic: deadLetterTopic }, size);
+            } catch {
+              // Kafka unreachable or slow: keep the last value rather than report 0.
+            }
+          }
+        },
+      }),
+  );
+}
