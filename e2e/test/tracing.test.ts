@@ -27,6 +27,19 @@ describe('traces through the platform', () => {
   }, 60_000);
 
   it('exports one trace per order, from the gateway to every consumer, linked across Kafka', async () => {
+    // Consumers join their groups in the background: wait, so the order flows at once.
+    for (const name of ['order', 'payment', 'notification'] as const) {
+      await waitFor(
+        async () => {
+          const res = await fetch(`${platform.replica(name, 0).url}/readyz`);
+          return (
+            ((await res.json()) as { checks: Record<string, string> }).checks.consumer ===
+            'consuming'
+          );
+        },
+        { timeoutMs: 60_000, what: `${name} consuming` },
+      );
+    }
     const email = `trace-${randomUUID()}@example.com`;
     const password = 'a long enough passphrase';
     await api.post('/v1/auth/register', { email, password, name: 'Tracy' });
@@ -49,8 +62,20 @@ describe('traces through the platform', () => {
         const notified = spans.filter((s) => s.service === 'notification' && s.kind === CONSUMER);
         return services.every((s) => seen.has(s)) && notified.length >= 2 ? spans : undefined;
       },
-      { timeoutMs: 45_000, what: 'spans of every service in the order’s trace' },
-    );
+      {
+        timeoutMs: 90_000,
+        what: 'spans of every service in the order’s trace',
+      },
+    ).catch((error: Error) => {
+      // Say what did arrive, to tell a missing service from a broken link.
+      const seen = receiver.spans
+        .filter((s) => s.traceId === traceId)
+        .map((s) => `${s.service}:${s.name}:${s.kind}`);
+      throw new Error(
+        `${error.message}; spans of this trace: ${JSON.stringify(seen)}; ` +
+          `${receiver.spans.length} spans received in all`,
+      );
+    });
 
     // The gateway's server span continues the client's span.
     const gatewayRoot = trace.find(
