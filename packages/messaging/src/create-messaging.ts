@@ -99,7 +99,9 @@ export function createMessaging(options: MessagingOptions): Messaging {
     retries: 0,
   }).admin();
   let probeConnected = false;
+  let stopped = false;
   const connectedProbe = async () => {
+    if (stopped) throw new Error('messaging stopped');
     if (!probeConnected) {
       await probe.connect();
       probeConnected = true;
@@ -126,6 +128,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
       consumer?.start();
     },
     async stop() {
+      stopped = true;
       await consumer?.stop();
       await relay.stop();
       if (probeConnected) await probe.disconnect().catch(() => {});

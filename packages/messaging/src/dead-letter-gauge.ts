@@ -1,7 +1,6 @@
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import type { Admin } from 'kafkajs';
 import client from 'prom-client';
-import { registeredMetric } from './registered-metric.js';
 
 const TIMEOUT_MS = 2_000;
 
@@ -17,34 +16,33 @@ export function deadLetterGauge(options: {
   topics: string[];
   namespace: string;
 }): void {
-  registeredMetric(
-    options.registry,
-    'dead_letter_messages',
-    (registers) =>
-      new client.Gauge({
-        name: 'dead_letter_messages',
-        help: 'Messages on the dead-letter topics of the consumed topics, now',
-        labelNames: ['topic'],
-        registers,
-        async collect() {
-          const admin = await options.admin().catch(() => null);
-          if (!admin) return;
-          for (const topic of options.topics) {
-            const deadLetterTopic = deadLetterTopicOf(topic);
-            try {
-              const offsets = await Promise.race([
-                admin.fetchTopicOffsets(options.namespace + deadLetterTopic),
-                new Promise<never>((_, reject) =>
-                  setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref(),
-                ),
-              ]);
-              const size = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-              this.set({ topic: deadLetterTopic }, size);
-            } catch {
-              // Kafka unreachable or slow: keep the last value rather than report 0.
-            }
-          }
-        },
-      }),
-  );
+  // The newest messaging of the process owns the gauge (tests run several in one process; a
+  // gauge bound to a stopped one would reconnect its Kafka client at the next scrape).
+  options.registry?.removeSingleMetric('dead_letter_messages');
+  const registers = options.registry ? [options.registry] : [];
+  new client.Gauge({
+    name: 'dead_letter_messages',
+    help: 'Messages on the dead-letter topics of the consumed topics, now',
+    labelNames: ['topic'],
+    registers,
+    async collect() {
+      const admin = await options.admin().catch(() => null);
+      if (!admin) return;
+      for (const topic of options.topics) {
+        const deadLetterTopic = deadLetterTopicOf(topic);
+        try {
+          const offsets = await Promise.race([
+            admin.fetchTopicOffsets(options.namespace + deadLetterTopic),
+            new Promise<never>((_, reject) =>
+              setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref(),
+            ),
+          ]);
+          const size = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+          this.set({ topic: deadLetterTopic }, size);
+        } catch {
+          // Kafka unreachable or slow: keep the last value rather than report 0.
+        }
+      }
+    },
+  });
 }
