@@ -1,38 +1,16 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { ensureDatabase, findSchemaDrift, migrate, withDatabase } from '../src/index.js';
+import { findSchemaDrift, migrate } from '../src/index.js';
+import { testDatabase } from './test-database.js';
 
-const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = withDatabase(adminUrl, `switchyard_db_test_${process.pid}`);
-
-async function sql(query: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+const { url: databaseUrl, query: sql } = testDatabase('db_test');
 
 async function writeMigration(dir: string, name: string, body: string): Promise<void> {
   await mkdir(path.join(dir, name), { recursive: true });
   await writeFile(path.join(dir, name, 'migration.sql'), body);
 }
 
-beforeAll(async () => {
-  await ensureDatabase(databaseUrl);
-});
-afterAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(
-    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
-  );
-  await admin.end();
-});
 describe('migrate', () => {
   let dir: string;
 

@@ -1,27 +1,11 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import {
-  SchemaBehindError,
-  ensureDatabase,
-  migrate,
-  schemaCurrencyCheck,
-  withDatabase,
-} from '../src/index.js';
+import { SchemaBehindError, migrate, schemaCurrencyCheck } from '../src/index.js';
+import { testDatabase } from './test-database.js';
 
-const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const databaseUrl = withDatabase(adminUrl, `switchyard_schema_currency_${process.pid}`);
-
-async function query(sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const { url: databaseUrl, query: sql } = testDatabase('schema_currency');
+const query = async (text: string) => (await sql(text)).rows;
 
 async function migrationsDir(names: string[]): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
@@ -34,18 +18,6 @@ async function migrationsDir(names: string[]): Promise<string> {
   }
   return dir;
 }
-
-beforeAll(async () => {
-  await ensureDatabase(databaseUrl);
-});
-afterAll(async () => {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(
-    `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1))} WITH (FORCE)`,
-  );
-  await admin.end();
-});
 
 describe('schemaCurrencyCheck', () => {
   it('fails, naming what is missing, until every migration shipped with the code is applied', async () => {
