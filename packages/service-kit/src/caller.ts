@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError, insufficientScope } from './errors.js';
 import { identityOf, type Identity } from './plugins/jwt-auth.js';
 
 /** The signed-in person making the request; machine clients are refused (403). */
@@ -12,8 +12,6 @@ export function userOf(request: FastifyRequest): Identity {
 /** Refuse a machine client that was not granted `scope` (403). */
 export function assertScope(identity: Identity, scope: string): void {
   if (!identity.scopes.includes(scope)) {
-    throw Object.assign(new AppError('FORBIDDEN', `This operation needs the ${scope} scope`), {
-      bearerError: 'insufficient_scope' as const,
-    });
+    throw insufficientScope(scope);
   }
 }

@@ -80,9 +80,14 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 
-/** 401 for a bearer token that was presented but cannot be accepted. */
-export function invalidToken(detail = 'The access token is invalid or expired'): AppError {
-  return Object.assign(new AppError('UNAUTHENTICATED', detail), {
-    bearerError: 'invalid_token' as const,
-  });
+function bearerFailure(code: ErrorCode, detail: string, bearerError: BearerError): AppError {
+  return Object.assign(new AppError(code, detail), { bearerError });
 }
+
+/** 401 for a bearer token that was presented but cannot be accepted. */
+export const invalidToken = (detail = 'The access token is invalid or expired') =>
+  bearerFailure('UNAUTHENTICATED', detail, 'invalid_token');
+
+/** 403 for a token valid in itself that lacks the scope an operation needs. */
+export const insufficientScope = (scope: string) =>
+  bearerFailure('FORBIDDEN', `This operation needs the ${scope} scope`, 'insufficient_scope');
