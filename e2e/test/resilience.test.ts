@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot, startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import {
+  isConsuming,
+  readyz,
+  repoRoot,
+  startPlatform,
+  waitFor,
+  type Platform,
+} from '@switchyard/testing';
 import { apiClient } from './client.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
@@ -53,15 +60,8 @@ describe('a killed replica comes back in seconds', () => {
     await platform?.stop();
   }, 60_000);
 
-  const readyz = async (url: string) => {
-    const res = await fetch(`${url}/readyz`).catch(() => null);
-    return res
-      ? { status: res.status, body: (await res.json()) as { checks: Record<string, string> } }
-      : null;
-  };
-  const consuming = async (name: string, index: number) =>
-    (await readyz(platform.replica(name as never, index).url))?.body.checks.consumer ===
-    'consuming';
+  const consuming = (name: string, index: number) =>
+    isConsuming(platform.replica(name as never, index).url);
 
   /** Place orders every 400 ms until stopped; resolves with each order's placed → paid time. */
   function orderTraffic() {

@@ -3,7 +3,13 @@
 // one order is one trace — the client's — across the gateway, order, payment and notification,
 // linked across Kafka.
 import { randomUUID } from 'node:crypto';
-import { startOtlpReceiver, startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import {
+  isConsuming,
+  startOtlpReceiver,
+  startPlatform,
+  waitFor,
+  type Platform,
+} from '@switchyard/testing';
 import { apiClient } from './client.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';

@@ -32,3 +32,4 @@ export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+export { readyz, isConsuming } from './readiness.js';

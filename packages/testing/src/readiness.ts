@@ -1,0 +1,14 @@
+/** A process's `/readyz` answer: its status and checks, or null when it does not answer. */
+export async function readyz(
+  baseUrl: string,
+): Promise<{ status: number; checks: Record<string, string> } | null> {
+  const res = await fetch(`${baseUrl}/readyz`).catch(() => null);
+  if (!res) return null;
+  const body = (await res.json().catch(() => ({}))) as { checks?: Record<string, string> };
+  return { status: res.status, checks: body.checks ?? {} };
+}
+
+/** Whether a service's Kafka consumer has joined its group and is consuming. */
+export async function isConsuming(baseUrl: string): Promise<boolean> {
+  return (await readyz(baseUrl))?.checks.consumer === 'consuming';
+}
