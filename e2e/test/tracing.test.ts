@@ -35,16 +35,10 @@ describe('traces through the platform', () => {
   it('exports one trace per order, from the gateway to every consumer, linked across Kafka', async () => {
     // Consumers join their groups in the background: wait, so the order flows at once.
     for (const name of ['order', 'payment', 'notification'] as const) {
-      await waitFor(
-        async () => {
-          const res = await fetch(`${platform.replica(name, 0).url}/readyz`);
-          return (
-            ((await res.json()) as { checks: Record<string, string> }).checks.consumer ===
-            'consuming'
-          );
-        },
-        { timeoutMs: 60_000, what: `${name} consuming` },
-      );
+      await waitFor(() => isConsuming(platform.replica(name, 0).url), {
+        timeoutMs: 60_000,
+        what: `${name} consuming`,
+      });
     }
     const email = `trace-${randomUUID()}@example.com`;
     const password = 'a long enough passphrase';
