@@ -19,7 +19,42 @@ export default class ResultsReporter {
         suiteErrors: results.numRuntimeErrorTestSuites,
         // A suite can fail with every test passing (an afterAll check, e.g. the OpenAPI one).
         failedSuites: results.numFailedTestSuites,
+        // Named here so the closing lines of a CI log say what failed, even when the
+        // log is cut to its tail.
+        failures: describeFailures(results),
       }),
     );
   }
+}
+
+function describeFailures(results) {
+  const failures = [];
+  for (const suite of results.testResults) {
+    const file = path.relative(process.cwd(), suite.testFilePath);
+    if (suite.testExecError)
+      failures.push({ file, test: '(suite)', error: firstLine(suite.testExecError.message) });
+    else if (suite.failureMessage && suite.numFailingTests === 0)
+      failures.push({ file, test: '(suite)', error: firstLine(suite.failureMessage) });
+    for (const test of suite.testResults) {
+      if (test.status === 'failed')
+        failures.push({
+          file,
+          test: test.fullName,
+          error: firstLine(test.failureMessages[0] ?? ''),
+        });
+    }
+  }
+  return failures;
+}
+
+function firstLine(text) {
+  // Jest colours its messages; strip the escapes and keep the first meaningful line.
+  const plain = String(text).replace(/\u001b\[[0-9;]*m/g, '');
+  return plain
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(' | ')
+    .slice(0, 400);
 }

@@ -4,9 +4,14 @@
 import { execFile } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { queryDb, startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import {
+  findInconsistencies,
+  queryDb,
+  startPlatform,
+  waitFor,
+  type Platform,
+} from '@switchyard/testing';
 import { apiClient } from './client.js';
-import { findInconsistencies } from './consistency.js';
 
 const run = promisify(execFile);
 const password = 'a long enough passphrase';

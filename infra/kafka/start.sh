@@ -8,7 +8,8 @@ root="$(cd "$here/../.." && pwd)"
 port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 var="${KAFKA_HOME_DIR:-$root/.var/kafka}"
-lib="$var/lib"
+# The jars are shared by every broker home (the chaos run starts its own broker).
+lib="${KAFKA_LIB_DIR:-$root/.var/kafka/lib}"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -20,6 +20,7 @@ for (const file of files) {
   if (result.failed || result.suiteErrors || result.failedSuites)
     failures.push(
       `${result.package}: ${result.failed} failed, ${result.failedSuites ?? 0} suite(s) failed, ${result.suiteErrors} suite error(s)`,
+      ...(result.failures ?? []).map((f) => `    ${f.file} › ${f.test}: ${f.error}`),
     );
 }
 for (const line of failures) console.log(`  ✗ ${line}`);

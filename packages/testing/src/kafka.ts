@@ -20,18 +20,18 @@ export async function startKafka(): Promise<void> {
   });
 }
 
-export function testKafka(clientId = 'test'): Kafka {
-  return createKafka({ clientId, brokers: testKafkaBrokers(), logger: pino({ level: 'error' }) });
+export function testKafka(clientId = 'test', brokers = testKafkaBrokers()): Kafka {
+  return createKafka({ clientId, brokers, logger: pino({ level: 'error' }) });
 }
 
 /**
  * A fresh topic namespace with every platform topic created in it, so this run's events and
  * consumer groups are its own even when a dev stack uses the same broker.
  */
-export async function createKafkaNamespace(): Promise<string> {
+export async function createKafkaNamespace(brokers = testKafkaBrokers()): Promise<string> {
   const namespace = `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
   await ensureTopics(
-    testKafka('test-admin'),
+    testKafka('test-admin', brokers),
     allTopics.map((t) => namespace + t),
     { numPartitions: 3 },
   );
@@ -39,8 +39,11 @@ export async function createKafkaNamespace(): Promise<string> {
 }
 
 /** Delete a namespace's topics at the end of a run. */
-export async function deleteKafkaNamespace(namespace: string): Promise<void> {
-  const admin = testKafka('test-admin').admin();
+export async function deleteKafkaNamespace(
+  namespace: string,
+  brokers = testKafkaBrokers(),
+): Promise<void> {
+  const admin = testKafka('test-admin', brokers).admin();
   await admin.connect();
   try {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(namespace));

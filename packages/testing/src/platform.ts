@@ -10,7 +10,7 @@ import { freePort } from './free-port.js';
 import { startProcess, type RunningProcess } from './process.js';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.js';
 import { resetDatabase } from './test-database.js';
-import { waitForHttp } from './wait-for.js';
+import { waitFor, waitForHttp } from './wait-for.js';
 
 type ScalableService = 'order' | 'payment' | 'notification';
 
@@ -43,6 +43,14 @@ export interface Platform {
     index: number,
     options?: { signal?: NodeJS.Signals; restartAfterMs?: number },
   ): Promise<Replica>;
+  /** Stop one replica (SIGTERM, drained) and keep it stopped, whatever the supervisor says. */
+  stopReplica(name: StackProcess['name'], index: number): Promise<void>;
+  /** Start a replica stopped with stopReplica again; resolves once it is ready. */
+  startReplica(name: StackProcess['name'], index: number): Promise<Replica>;
+  /** Send a signal that does not end the process (SIGSTOP, SIGCONT) to one replica. */
+  signal(name: StackProcess['name'], index: number, signal: NodeJS.Signals): void;
+  /** How often the supervisor restarted each process that died (with `supervise`). */
+  restarts(): Record<string, number>;
   stop(): Promise<(number | null)[]>;
 }
 
@@ -52,6 +60,19 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** How many replicas of each consuming service (default 1); all share the database. */
   replicas?: Partial<Record<ScalableService, number>>;
+  /**
+   * Restart any process that exits on its own (a crash, a kill -9) after `restartDelayMs`, as
+   * Kubernetes restarts a container. Off by default: tests that kill a process restart it
+   * themselves with kill()'s `restartAfterMs`.
+   */
+  supervise?: { restartDelayMs: number };
+  /** Infrastructure of the run's own (the chaos harness restarts it); defaults to the shared. */
+  postgresUrl?: string;
+  redisUrl?: string;
+  /** Brokers of a Kafka the caller runs; when absent the shared broker is started if needed. */
+  kafkaBrokers?: string[];
+  /** Prefix of the databases (`<prefix>_<service>`); default switchyard_e2e. */
+  databasePrefix?: string;
 }
 
 /**
@@ -62,8 +83,10 @@ export interface PlatformOptions {
  * can be killed and restarted, for failure tests.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  await startKafka();
-  const [namespace, smtp] = await Promise.all([createKafkaNamespace(), startSmtpCapture()]);
+  const brokers = options.kafkaBrokers ?? testKafkaBrokers();
+  if (!options.kafkaBrokers) await startKafka();
+  const [namespace, smtp] = await Promise.all([createKafkaNamespace(brokers), startSmtpCapture()]);
+  const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
   const ports = {
     gateway: await freePort(),
     auth: await freePort(),
@@ -75,11 +98,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
   const processes = stackProcesses({
     ports,
-    postgresUrl: process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
-    databasePrefix: 'switchyard_e2e',
-    kafkaBrokers: testKafkaBrokers().join(','),
+    postgresUrl:
+      options.postgresUrl ??
+      process.env.TEST_POSTGRES_URL ??
+      'postgresql://postgres@127.0.0.1:5432/postgres',
+    databasePrefix: options.databasePrefix ?? 'switchyard_e2e',
+    kafkaBrokers: brokers.join(','),
     kafkaNamespace: namespace,
-    redisUrl: 'redis://127.0.0.1:6379',
+    redisUrl,
     smtpUrl: smtp.smtpUrl,
     logLevel: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'info',
   });
@@ -105,19 +131,38 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const count = options.replicas?.[spec.name as ScalableService] ?? 1;
     for (let index = 1; index < count; index++) specs.push({ spec, index, port: await freePort() });
   }
-  const launch = ({ spec, index, port }: (typeof specs)[number]): Replica => ({
-    name: spec.name,
-    index,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    process: startProcess(
-      index === 0 ? spec.name : `${spec.name}-${index}`,
-      process.execPath,
-      spec.args,
-      { cwd: spec.cwd, env: { ...spec.env, ...sharedEnv, PORT: String(port) } },
-    ),
-  });
-  const replicas = specs.map(launch);
+  const replicas: Replica[] = [];
+  const restartCounts: Record<string, number> = {};
+  let stopping = false;
+  /** Processes ended on purpose (stop(), kill() with its own restart): not the supervisor's. */
+  const intended = new Set<RunningProcess>();
+  const launch = (entry: (typeof specs)[number]): Replica => {
+    const { spec, index, port } = entry;
+    const replica: Replica = {
+      name: spec.name,
+      index,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      process: startProcess(
+        index === 0 ? spec.name : `${spec.name}-${index}`,
+        process.execPath,
+        spec.args,
+        { cwd: spec.cwd, env: { ...spec.env, ...sharedEnv, PORT: String(port) } },
+      ),
+    };
+    const supervise = options.supervise;
+    if (supervise)
+      replica.process.child.once('exit', () => {
+        if (stopping || intended.has(replica.process)) return;
+        setTimeout(() => {
+          if (stopping) return;
+          restartCounts[replica.process.name] = (restartCounts[replica.process.name] ?? 0) + 1;
+          replicas[replicas.indexOf(replica)] = launch(entry);
+        }, supervise.restartDelayMs);
+      });
+    return replica;
+  };
+  replicas.push(...specs.map(launch));
   try {
     await Promise.all(replicas.map((r) => waitForHttp(`${r.url}/readyz`, 90_000)));
   } catch (error) {
@@ -145,6 +190,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     replica: find,
     async kill(name, index, killOptions = {}) {
       const target = find(name, index);
+      if (options.supervise && killOptions.restartAfterMs === undefined) {
+        // The supervisor brings it back, as it would after a crash.
+        await target.process.stop(killOptions.signal ?? 'SIGKILL');
+        return waitFor(async () => find(name, index) !== target && find(name, index), {
+          timeoutMs: options.supervise.restartDelayMs + 10_000,
+          intervalMs: 50,
+          what: `${name} ${index} restarted by the supervisor`,
+        });
+      }
+      intended.add(target.process);
       await target.process.stop(killOptions.signal ?? 'SIGKILL');
       if (killOptions.restartAfterMs === undefined) return target;
       await new Promise((resolve) => setTimeout(resolve, killOptions.restartAfterMs));
@@ -153,10 +208,30 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       replicas[replicas.indexOf(target)] = restarted;
       return restarted;
     },
+    async stopReplica(name, index) {
+      const target = find(name, index);
+      intended.add(target.process);
+      await target.process.stop('SIGTERM');
+    },
+    async startReplica(name, index) {
+      const target = find(name, index);
+      const spec = specs.find((s) => s.spec.name === name && s.index === index)!;
+      const started = launch(spec);
+      replicas[replicas.indexOf(target)] = started;
+      await waitForHttp(`${started.url}/readyz`, 90_000);
+      return started;
+    },
+    signal(name, index, signal) {
+      find(name, index).process.child.kill(signal);
+    },
+    restarts: () => ({ ...restartCounts }),
     async stop() {
+      stopping = true;
+      // A stopped process would never see its SIGTERM.
+      for (const r of replicas) r.process.child.kill('SIGCONT');
       const codes = await Promise.all(replicas.map((r) => r.process.stop('SIGTERM')));
       await smtp.stop();
-      await deleteKafkaNamespace(namespace).catch(() => {});
+      await deleteKafkaNamespace(namespace, brokers).catch(() => {});
       return codes;
     },
   };

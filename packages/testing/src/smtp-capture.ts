@@ -11,6 +11,8 @@ export interface CapturedEmail {
   /** The HTML part, when the email has one. */
   html?: string;
   to: { address: string; name: string }[];
+  /** The Message-ID header, without its angle brackets. */
+  messageId?: string;
   from: { address: string; name: string }[];
 }
 

@@ -1,4 +1,4 @@
-import { queryDb } from '@switchyard/testing';
+import { queryDb } from './test-database.js';
 
 interface OrderRow {
   id: string;
@@ -15,7 +15,7 @@ interface PaymentRow {
   refunds_total: number;
   provider_charge_id: string | null;
 }
-interface ProviderCharge {
+export interface ProviderCharge {
   id: string;
   status: string;
   amount: number;
@@ -133,4 +133,24 @@ export async function findInconsistencies(options: {
       );
   }
   return problems;
+}
+
+/** Every charge in the payment provider's ledger (the sandbox's list API, page by page). */
+export async function listProviderCharges(
+  sandboxUrl: string,
+  apiKey = 'sk_test_switchyard_sandbox',
+): Promise<ProviderCharge[]> {
+  const charges: ProviderCharge[] = [];
+  let after = '';
+  for (;;) {
+    const res = await fetch(
+      `${sandboxUrl}/v1/charges?limit=100${after ? `&starting_after=${after}` : ''}`,
+      { headers: { authorization: `Bearer ${apiKey}` } },
+    );
+    if (!res.ok) throw new Error(`the provider's ledger answered ${res.status}`);
+    const page = (await res.json()) as { data: ProviderCharge[]; has_more: boolean };
+    charges.push(...page.data);
+    if (!page.has_more || !page.data.length) return charges;
+    after = page.data.at(-1)!.id;
+  }
 }

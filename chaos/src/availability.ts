@@ -1,0 +1,63 @@
+import { queryDb } from '@switchyard/testing';
+import type { InjectedFault } from './faults.js';
+import { isFailure } from './http.js';
+import type { RequestRecord } from './workload.js';
+
+export interface FaultAvailability {
+  fault: string;
+  injectedAt: string;
+  /** How long the fault itself lasted (down time, pause). */
+  durationMs: number;
+  requests: number;
+  /** Share of client requests answered 5xx or timed out, from injection to the next fault. */
+  failedShare: number;
+  failed: number;
+  /** Failed requests by operation (place_order, get_order, refund…). */
+  failedByOp: Record<string, number>;
+  /** From injection until an order placed after it was paid: orders flow again. */
+  recoveryMs: number | null;
+}
+
+/**
+ * Per fault: what clients saw from its injection until the next one, and how soon the
+ * platform paid an order placed after the injection. Paid times come from the order's own
+ * timeline (order_status_changes), so they do not depend on the client polling.
+ */
+export async function availabilityPerFault(
+  faults: InjectedFault[],
+  requests: RequestRecord[],
+  orderDb: string,
+  workloadEndedAt: number,
+): Promise<FaultAvailability[]> {
+  const paid = await queryDb<{ created: Date; paid: Date }>(
+    orderDb,
+    `SELECT o.created_at AS created, min(c.created_at) AS paid
+       FROM orders o JOIN order_status_changes c ON c.order_id = o.id AND c.to_status = 'paid'
+      GROUP BY o.id, o.created_at`,
+  );
+  return faults.map((fault, i) => {
+    const until = faults[i + 1]?.injectedAt ?? workloadEndedAt;
+    const window = requests.filter((r) => r.at >= fault.injectedAt && r.at < until);
+    const failures = window.filter((r) => isFailure(r.status));
+    const failed = failures.length;
+    const failedByOp: Record<string, number> = {};
+    for (const r of failures)
+      failedByOp[`${r.op} ${r.status}`] = (failedByOp[`${r.op} ${r.status}`] ?? 0) + 1;
+    const firstPaid = paid
+      .filter((p) => p.created.getTime() >= fault.injectedAt)
+      .reduce<number | null>(
+        (min, p) => (min === null || p.paid.getTime() < min ? p.paid.getTime() : min),
+        null,
+      );
+    return {
+      fault: fault.name,
+      injectedAt: new Date(fault.injectedAt).toISOString(),
+      durationMs: fault.endedAt - fault.injectedAt,
+      requests: window.length,
+      failed,
+      failedByOp,
+      failedShare: window.length ? failed / window.length : 0,
+      recoveryMs: firstPaid === null ? null : firstPaid - fault.injectedAt,
+    };
+  });
+}

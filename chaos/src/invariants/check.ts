@@ -1,0 +1,22 @@
+/** The outcome of one invariant: its figures, and one line per violation (none when it holds). */
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  figures: Record<string, number>;
+  problems: string[];
+}
+
+export function checkResult(
+  name: string,
+  figures: Record<string, number>,
+  problems: string[],
+): CheckResult {
+  return { name, ok: problems.length === 0, figures, problems: problems.slice(0, 50) };
+}
+
+/** Where the run's data lives: each service's database, the provider, the SMTP capture. */
+export interface RunData {
+  databases: { auth: string; order: string; payment: string; notification: string };
+  sandboxUrl: string;
+  smtpWebUrl: string;
+}

@@ -1,0 +1,244 @@
+import { startPlatform, waitFor, isConsuming, testKafka, type Platform } from '@switchyard/testing';
+import { prepareActors } from './actors.js';
+import { availabilityPerFault, type FaultAvailability } from './availability.js';
+import { faultSchedule, injectFaults, type InjectedFault } from './faults.js';
+import { startOwnInfrastructure } from './infrastructure/index.js';
+import type { CheckResult, RunData } from './invariants/check.js';
+import { checkMoneyAndStock } from './invariants/money.js';
+import { checkNotifications } from './invariants/notifications.js';
+import { checkOrders } from './invariants/orders.js';
+import { checkPipeline } from './invariants/pipeline.js';
+import { checkWebhooks } from './invariants/webhooks.js';
+import { brokerOutage, type OutageResult } from './outage.js';
+import { replayEverything, type ReplayResult } from './replay.js';
+import { waitForQuiescence } from './settle.js';
+import { startIntegratorReceiver } from './webhook-receiver.js';
+import { runWorkload } from './workload.js';
+
+export interface ChaosOptions {
+  orders: number;
+  /** Every replica killed in turn (the full run), or one fault of each kind (CI). */
+  full: boolean;
+  concurrency: number;
+  seed: number;
+  replay: boolean;
+  outage: boolean;
+  outageMs: number;
+  log: (line: string) => void;
+}
+
+export interface ChaosReport {
+  startedAt: string;
+  options: Omit<ChaosOptions, 'log'>;
+  orders: {
+    accepted: number;
+    outOfStock: number;
+    abandoned: number;
+    requests: number;
+    failedRequests: number;
+  };
+  faults: InjectedFault[];
+  availability: FaultAvailability[];
+  /** From the end of the last fault (and of the orders) until nothing moved any more. */
+  settledAfterMs: number | null;
+  restarts: Record<string, number>;
+  checks: CheckResult[];
+  replay?: ReplayResult;
+  outage?: Omit<OutageResult, 'acceptedIds'>;
+  ok: boolean;
+}
+
+const REPLICAS = 2;
+const BROKER_DOWN_MS = 20_000;
+/** Longer than the consumers' 10 s session timeout: the group moves on without the paused one. */
+const PAUSE_MS = 25_000;
+const FAULT_GAP_MS = 8_000;
+const BROKER_START_MS = 20_000;
+
+/** Settings of the run where the defaults are tuned for production's slower rhythm. */
+const RUN_SETTINGS = {
+  // The integrators' receivers listen on loopback.
+  WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32',
+  WEBHOOK_RETRY_BASE_MS: '2000',
+  WEBHOOK_TIMEOUT_MS: '3000',
+  WATCHDOG_INTERVAL_MS: '5000',
+  STUCK_AFTER_SECONDS: '15',
+  RECONCILE_INTERVAL_MS: '20000',
+  SANDBOX_DELAY_MS: '2000',
+};
+
+/**
+ * The chaos run: the platform as real processes (two replicas of each consuming service) on
+ * infrastructure of its own, orders flowing through the gateway while faults are injected,
+ * then quiescence and every invariant; optionally a full replay and a broker outage.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const { log } = options;
+  const startedAt = new Date().toISOString();
+  log('starting PostgreSQL, Redis and Kafka of the run’s own');
+  const infrastructure = await startOwnInfrastructure();
+  let platform: Platform | undefined;
+  const receiver = await startIntegratorReceiver();
+  try {
+    log('starting the platform: two replicas of order, payment and notification, supervised');
+    platform = await startPlatform({
+      replicas: { order: REPLICAS, payment: REPLICAS, notification: REPLICAS },
+      supervise: { restartDelayMs: 1_000 },
+      postgresUrl: infrastructure.postgres.url,
+      redisUrl: infrastructure.redis.url,
+      kafkaBrokers: infrastructure.kafka.brokers,
+      databasePrefix: 'switchyard_chaos',
+      logLevel: 'warn',
+      env: RUN_SETTINGS,
+    });
+    const kafka = testKafka('chaos', infrastructure.kafka.brokers);
+    const db = (name: string) => platform!.processes.find((p) => p.name === name)!.database!.url;
+    const data: RunData = {
+      databases: {
+        auth: db('auth'),
+        order: db('order'),
+        payment: db('payment'),
+        notification: db('notification'),
+      },
+      sandboxUrl: platform.serviceUrl('payment-sandbox'),
+      smtpWebUrl: platform.smtp.webUrl,
+    };
+    const actors = await prepareActors(platform, receiver, { customers: 25, scarceStock: 60 });
+    await waitFor(
+      async () => {
+        for (const r of platform!.replicas)
+          if (['order', 'payment', 'notification'].includes(r.name) && !(await isConsuming(r.url)))
+            return false;
+        return true;
+      },
+      { timeoutMs: 60_000, what: 'every replica consuming' },
+    );
+
+    const faults = faultSchedule(platform, infrastructure, {
+      full: options.full,
+      brokerDownMs: BROKER_DOWN_MS,
+      pauseMs: PAUSE_MS,
+    });
+    // Spread the orders over the faults, so that every fault meets traffic: each fault lasts
+    // its gap and its own time; a broker takes about 20 s to start again on this machine.
+    const faultsMs =
+      faults.length * (FAULT_GAP_MS + 2_000) +
+      BROKER_DOWN_MS +
+      BROKER_START_MS +
+      PAUSE_MS * faults.filter((f) => f.kind === 'pause_consumer').length;
+    const ratePerSecond = Math.max(1, options.orders / ((1.2 * faultsMs + FAULT_GAP_MS) / 1000));
+    log(
+      `${options.orders} orders at ${ratePerSecond.toFixed(1)}/s; ${faults.length} faults over ~${Math.round(faultsMs / 1000)} s`,
+    );
+    receiver.failUntil(Date.now() + 45_000);
+    const [workload, injected] = await Promise.all([
+      runWorkload({
+        gatewayUrl: platform.gatewayUrl,
+        actors,
+        orders: options.orders,
+        ratePerSecond,
+        concurrency: options.concurrency,
+        seed: options.seed,
+      }),
+      injectFaults(faults, { gapMs: FAULT_GAP_MS, log }),
+    ]);
+    const quietFrom = Math.max(workload.endedAt, injected.at(-1)?.endedAt ?? 0);
+    log(`orders done: ${workload.placed.length} accepted; waiting for quiescence`);
+    const settled = await waitForQuiescence(
+      data,
+      kafka,
+      platform.namespace,
+      workload.placed.map((o) => o.id),
+      300_000,
+    );
+    const settledAfterMs = settled.afterMs === null ? null : Date.now() - quietFrom;
+    if (settled.afterMs === null) log(`not quiet after 5 min: ${JSON.stringify(settled.lastSeen)}`);
+
+    log('checking the invariants');
+    const checks = [
+      await checkOrders(data.databases.order, workload.placed),
+      await checkMoneyAndStock(data),
+      await checkNotifications(data),
+      await checkWebhooks(data, receiver),
+      await checkPipeline(data, kafka, platform.namespace),
+    ];
+    const availability = await availabilityPerFault(
+      injected,
+      workload.requests,
+      data.databases.order,
+      workload.endedAt,
+    );
+    const report: ChaosReport = {
+      startedAt,
+      options: { ...options, log: undefined } as unknown as ChaosReport['options'],
+      orders: {
+        accepted: workload.placed.length,
+        outOfStock: workload.outOfStock,
+        abandoned: workload.abandoned,
+        requests: workload.requests.length,
+        failedRequests: workload.requests.filter(
+          (r) => typeof r.status !== 'number' || r.status >= 500,
+        ).length,
+      },
+      faults: injected,
+      availability,
+      settledAfterMs,
+      restarts: platform.restarts(),
+      checks,
+      ok: false,
+    };
+    delete (report.options as { log?: unknown }).log;
+
+    if (options.replay) {
+      log('replay: every consumer group back to offset 0');
+      report.replay = await replayEverything(
+        platform,
+        kafka,
+        data,
+        workload.placed.map((o) => o.id),
+        REPLICAS,
+      );
+      log(
+        `replay: ${report.replay.replayedMessages} messages again, ${report.replay.changedTables.length} tables changed`,
+      );
+    }
+    if (options.outage) {
+      log(`broker outage: Kafka stopped for ${options.outageMs / 1000} s while orders come in`);
+      const { acceptedIds, ...outage } = await brokerOutage(
+        platform,
+        infrastructure.kafka,
+        kafka,
+        actors,
+        data,
+        options.outageMs,
+      );
+      report.outage = outage;
+      const outageOrders = await checkOrders(
+        data.databases.order,
+        acceptedIds.map((id) => ({
+          id,
+          scenario: 'paid',
+          userId: '',
+          placedAt: 0,
+          expected: ['paid'],
+        })),
+      );
+      report.checks.push({
+        ...outageOrders,
+        name: 'broker outage: orders accepted meanwhile all paid',
+      });
+      log(
+        `broker outage: ${outage.accepted}/${outage.attempted} accepted, drained in ${outage.drainMs} ms`,
+      );
+    }
+    report.ok =
+      report.checks.every((c) => c.ok) &&
+      settledAfterMs !== null &&
+      (!report.replay || report.replay.changedTables.length === 0);
+    return report;
+  } finally {
+    await platform?.stop().catch(() => undefined);
+    await receiver.close();
+    await infrastructure.stop();
+  }
+}
