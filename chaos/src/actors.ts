@@ -16,6 +16,8 @@ export interface Customer {
 
 export interface Actors {
   customers: Customer[];
+  /** A customer an admin disabled before the faults, still holding an unexpired token. */
+  disabled: Customer;
   adminToken: string;
   /** Products with plenty of stock, and one with little (placing can get a documented 409). */
   products: { plentiful: string[]; scarce: string; scarceStock: number };
@@ -51,8 +53,9 @@ export async function prepareActors(
     );
     return { userId: registered.id, email, token: login.accessToken };
   };
-  const customers: Customer[] = [];
-  for (let i = 0; i < options.customers; i++) customers.push(await signUp(`chaos${i}`));
+  const customers = await Promise.all(
+    Array.from({ length: options.customers }, (_, i) => signUp(`chaos${i}`)),
+  );
   const boss = await signUp('boss');
   const auth = platform.processes.find((p) => p.name === 'auth')!;
   await run(process.execPath, ['dist/cli/grant-role.js', boss.email, 'admin'], {
@@ -65,6 +68,15 @@ export async function prepareActors(
       request(gw, 'POST', '/v1/auth/login', { body: { email: boss.email, password } }),
     )
   ).accessToken as string;
+
+  const disabled = await signUp('disabled');
+  await must(
+    'disable a user',
+    request(gw, 'PATCH', `/v1/auth/admin/users/${disabled.userId}`, {
+      token: adminToken,
+      body: { disabled: true },
+    }),
+  );
 
   const product = async (sku: string, stock: number) =>
     (
@@ -117,6 +129,7 @@ export async function prepareActors(
   }
   return {
     customers,
+    disabled,
     adminToken,
     products: { plentiful, scarce, scarceStock: options.scarceStock },
   };

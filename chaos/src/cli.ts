@@ -20,6 +20,7 @@ const { values } = parseArgs({
   },
 });
 const short = values.short;
+const started = Date.now();
 const report = await runChaos({
   orders: Number(values.orders ?? (short ? 300 : 2000)),
   full: !short,
@@ -28,7 +29,7 @@ const report = await runChaos({
   replay: !values['no-replay'],
   outage: !values['no-outage'],
   outageMs: Number(values['outage-seconds'] ?? (short ? 20 : 60)) * 1000,
-  log: (line) => console.log(`[chaos] ${line}`),
+  log: (line) => console.log(`[chaos +${Math.round((Date.now() - started) / 1000)} s] ${line}`),
 });
 const file = path.join(repoRoot(), 'chaos/results', short ? 'short.json' : 'latest.json');
 await mkdir(path.dirname(file), { recursive: true });

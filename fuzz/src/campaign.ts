@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { OpenApiConformance } from '@switchyard/testing';
 import { operationsOf, type OpenApiDocument } from './operations.js';
-import { asCurl, requestsFor, type FuzzContext, type FuzzRequest } from './requests.js';
+import { exchange, Tally, type Failure } from './judge.js';
+import { requestsFor, type FuzzContext } from './requests.js';
+import { runSequences } from './sequences.js';
+
+export type { Failure };
 
 export interface CampaignOptions {
   gatewayUrl: string;
@@ -10,31 +14,31 @@ export interface CampaignOptions {
   seed: number;
   /** Requests in flight at once. */
   concurrency?: number;
-}
-
-export interface Failure {
-  request: FuzzRequest;
-  status: number;
-  problem: string;
-  curl: string;
+  /** Stateful sequences after the single requests (default: one per 50 requests). */
+  sequences?: number;
 }
 
 export interface CampaignResult {
   seed: number;
   requests: number;
   operations: number;
+  sequences: number;
   byStatus: Record<string, number>;
   serverErrors: number;
   undocumentedStatuses: number;
   schemaMismatches: number;
+  notProblemJson: number;
+  wrongOutcomes: number;
   failures: Failure[];
   durationMs: number;
 }
 
 /**
  * Send `requests` requests drawn (reproducibly, from `seed`) over every operation of the
- * gateway's OpenAPI document, and judge each answer: a 5xx is a failure; so is a status the
- * document does not list for the operation, or a body that does not match its schema.
+ * gateway's OpenAPI document, then stateful sequences (create, act on it, act as someone
+ * else), and judge each answer: a 5xx is a failure; so is a status the document does not list
+ * for the operation, a body that does not match its schema, an error that is not
+ * problem+json, or a step that gets what it must not (another customer's order).
  */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const started = Date.now();
@@ -46,60 +50,34 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const all = fc.oneof(...operations.map((op) => requestsFor(op, document, options.context)));
   const requests = fc.sample(all, { seed: options.seed, numRuns: options.requests });
 
-  const byStatus: Record<string, number> = {};
-  const failures: Failure[] = [];
-  let serverErrors = 0;
-  let undocumentedStatuses = 0;
-  let schemaMismatches = 0;
+  const tally = new Tally();
   let next = 0;
   const worker = async () => {
     while (next < requests.length) {
-      const request = requests[next++]!;
-      const response = await fetch(options.gatewayUrl + request.path, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(30_000),
-      });
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        /* not JSON */
-      }
-      byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
-      let problem = conformance.check({
-        method: request.method,
-        target: request.path,
-        status: response.status,
-        contentType: response.headers.get('content-type'),
-        body,
-      });
-      if (response.status >= 500) {
-        serverErrors++;
-        problem = `${response.status}: ${text.slice(0, 300)}`;
-      } else if (problem?.includes('status not documented')) undocumentedStatuses++;
-      else if (problem?.includes('does not match')) schemaMismatches++;
-      if (problem)
-        failures.push({
-          request,
-          status: response.status,
-          problem,
-          curl: asCurl(options.gatewayUrl, request),
-        });
+      await exchange(options.gatewayUrl, requests[next++]!, conformance, tally);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  const sequences = await runSequences({
+    gatewayUrl: options.gatewayUrl,
+    context: options.context,
+    conformance,
+    tally,
+    count: options.sequences ?? Math.ceil(options.requests / 50),
+    seed: options.seed,
+  });
   return {
     seed: options.seed,
-    requests: requests.length,
+    requests: tally.requests,
     operations: operations.length,
-    byStatus,
-    serverErrors,
-    undocumentedStatuses,
-    schemaMismatches,
-    failures,
+    sequences,
+    byStatus: tally.byStatus,
+    serverErrors: tally.serverErrors,
+    undocumentedStatuses: tally.undocumentedStatuses,
+    schemaMismatches: tally.schemaMismatches,
+    notProblemJson: tally.notProblemJson,
+    wrongOutcomes: tally.wrongOutcomes,
+    failures: tally.failures,
     durationMs: Date.now() - started,
   };
 }

@@ -15,7 +15,11 @@ const requests = Number(values.requests);
 const seed = values.seed ? Number(values.seed) : Date.now() % 2_147_483_647;
 
 console.log(`[fuzz] starting the platform; ${requests} requests, seed ${seed}`);
-const platform = await startPlatform({ logLevel: 'warn' });
+// Sequences register webhook endpoints on loopback (deliveries to a closed port, harmless).
+const platform = await startPlatform({
+  logLevel: 'warn',
+  env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32' },
+});
 let failed = false;
 try {
   const context = await prepareContext(platform);
@@ -25,9 +29,10 @@ try {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify({ at: new Date().toISOString(), ...summary }, null, 2));
   console.log(
-    `[fuzz] ${result.requests} requests over ${result.operations} operations in ${Math.round(result.durationMs / 1000)} s: ` +
-      `${result.serverErrors} 5xx, ${result.undocumentedStatuses} undocumented statuses, ` +
-      `${result.schemaMismatches} schema mismatches`,
+    `[fuzz] ${result.requests} requests over ${result.operations} operations and ${result.sequences} stateful sequences ` +
+      `in ${Math.round(result.durationMs / 1000)} s: ${result.serverErrors} 5xx, ` +
+      `${result.undocumentedStatuses} undocumented statuses, ${result.schemaMismatches} schema mismatches, ` +
+      `${result.notProblemJson} errors not problem+json, ${result.wrongOutcomes} wrong outcomes`,
   );
   console.log(`[fuzz] statuses: ${JSON.stringify(result.byStatus)}`);
   for (const f of result.failures.slice(0, 20))

@@ -44,6 +44,7 @@ export async function prepareContext(platform: Platform): Promise<FuzzContext> {
     return { email, id: registered.body.id as string, token: login.body.accessToken as string };
   };
   const customer = await signUp();
+  const other = await signUp();
   const boss = await signUp();
   const auth = platform.processes.find((p) => p.name === 'auth')!;
   await run(process.execPath, ['dist/cli/grant-role.js', boss.email, 'admin'], {
@@ -53,6 +54,27 @@ export async function prepareContext(platform: Platform): Promise<FuzzContext> {
   const admin = (
     await call(gw, 'POST', '/v1/auth/login', undefined, { email: boss.email, password })
   ).body.accessToken as string;
+  const client = await call(gw, 'POST', '/v1/auth/admin/clients', admin, {
+    name: 'fuzz-machine',
+    scopes: [
+      'orders:read',
+      'payments:read',
+      'notifications:read',
+      'catalog:write',
+      'webhooks:manage',
+    ],
+  });
+  const machine = await fetch(`${gw}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: client.body.clientId,
+      client_secret: client.body.clientSecret,
+      scope: client.body.scopes.join(' '),
+    }).toString(),
+  });
+  const machineToken = ((await machine.json()) as { access_token: string }).access_token;
   const orders: string[] = [];
   for (let i = 0; i < 2; i++) {
     const placed = await call(gw, 'POST', '/v1/orders', customer.token, {
@@ -73,15 +95,17 @@ export async function prepareContext(platform: Platform): Promise<FuzzContext> {
   const notifications = await call(gw, 'GET', '/v1/notifications', customer.token);
   const page = await call(gw, 'GET', '/v1/orders?limit=1', customer.token);
   return {
-    tokens: { customer: customer.token, admin },
+    tokens: { customer: customer.token, other: other.token, admin, machine: machineToken },
     knownIds: [
       ...orders,
       payment.id,
       MUG,
       customer.id,
+      other.id,
       boss.id,
       ...((notifications.body?.items ?? []) as { id: string }[]).slice(0, 2).map((n) => n.id),
     ],
+    knownPaymentId: payment.id,
     knownCursor: page.body?.nextCursor ?? undefined,
   };
 }

@@ -4,9 +4,12 @@ import { resolver, type OpenApiDocument, type Operation } from './operations.js'
 
 /** What the fuzzer knows about the platform it drives: who it can be, what exists. */
 export interface FuzzContext {
-  tokens: { customer: string; admin: string };
+  /** A customer, another customer, an admin, and a machine client with every scope. */
+  tokens: { customer: string; other: string; admin: string; machine: string };
   /** Ids that exist (an order, a payment, a product, …): path parameters use them often. */
   knownIds: string[];
+  /** A paid payment of the customer's, for refund sequences. */
+  knownPaymentId?: string;
   /** A cursor the API issued, to tamper with. */
   knownCursor?: string;
 }
@@ -66,8 +69,10 @@ export function requestsFor(
   );
   const auth = operation.secured
     ? fc.oneof(
-        { arbitrary: fc.constant(`Bearer ${context.tokens.customer}`), weight: 6 },
+        { arbitrary: fc.constant(`Bearer ${context.tokens.customer}`), weight: 5 },
         { arbitrary: fc.constant(`Bearer ${context.tokens.admin}`), weight: 3 },
+        { arbitrary: fc.constant(`Bearer ${context.tokens.machine}`), weight: 2 },
+        { arbitrary: fc.constant(`Bearer ${context.tokens.other}`), weight: 1 },
         { arbitrary: fc.constant(`Bearer ${tamper(context.tokens.customer)}`), weight: 1 },
         { arbitrary: fc.constant(''), weight: 1 },
       )

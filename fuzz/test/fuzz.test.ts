@@ -9,7 +9,10 @@ import { prepareContext } from '../src/prepare.js';
 describe('schema-driven fuzzing through the gateway', () => {
   let platform: Platform;
   beforeAll(async () => {
-    platform = await startPlatform({ logLevel: 'warn' });
+    platform = await startPlatform({
+      logLevel: 'warn',
+      env: { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32' },
+    });
   }, 180_000);
   afterAll(async () => {
     await platform?.stop();
@@ -24,7 +27,7 @@ describe('schema-driven fuzzing through the gateway', () => {
       seed: Number(process.env.FUZZ_SEED ?? 20261130),
     });
     console.log(
-      `fuzz: ${result.requests} requests, statuses ${JSON.stringify(result.byStatus)}, ${result.failures.length} failures`,
+      `fuzz: ${result.requests} requests (${result.sequences} sequences), statuses ${JSON.stringify(result.byStatus)}, ${result.failures.length} failures`,
     );
     expect(result.failures.map((f) => `${f.problem}\n  ${f.curl}`)).toEqual([]);
   });

@@ -91,6 +91,16 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
     webhooks.send(charge.id, [settled], method.duplicateWebhooks ? 2 : 1);
   };
 
+  // The ledger outlives a crash, and so does the promise to settle: a charge still pending
+  // from before a restart settles when its delay is over (at once if it already is).
+  for (const charge of ledger.pending()) {
+    const method = methodOf(charge);
+    if (method.settles !== 'after_delay' && !method.refundAndReorderWebhooks) continue;
+    const delayMs = method.settles === 'after_delay' ? config.SANDBOX_DELAY_MS : 0;
+    const dueInMs = charge.created * 1000 + delayMs - Date.now();
+    setTimeout(() => settle(charge, method.outcome), Math.max(0, dueInMs)).unref();
+  }
+
   api.post(
     '/v1/charges',
     {

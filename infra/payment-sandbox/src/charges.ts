@@ -130,6 +130,11 @@ export class ChargeLedger {
     return refund;
   }
 
+  /** Charges not settled yet. */
+  pending(): Charge[] {
+    return [...this.charges.values()].filter((c) => c.status === 'pending');
+  }
+
   /** Charges oldest first, from after `startingAfter`, created at or after `createdGte`. */
   list(options: { limit: number; startingAfter?: string; createdGte?: number }): {
     data: Charge[];

@@ -201,4 +201,36 @@ describe('payment-provider sandbox restarted', () => {
     expect(list.json().data).toHaveLength(1);
     await second.close();
   });
+
+  it('settles a delayed charge that was pending when it died, as a real provider would', async () => {
+    // Found by the chaos run: the settlement timer lived only in memory, so a charge made just
+    // before a kill -9 stayed pending for ever and its order with it.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sandbox-')), 'ledger.jsonl');
+    const config = loadConfig(SandboxConfig, {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SANDBOX_API_KEY: apiKey,
+      SANDBOX_DATA_FILE: file,
+      SANDBOX_DELAY_MS: '300',
+    });
+    const headers = { authorization: `Bearer ${apiKey}`, 'idempotency-key': 'order-43' };
+    const first = await buildSandbox(config);
+    const made = await first.inject({
+      method: 'POST',
+      url: '/v1/charges',
+      headers,
+      payload: { amount: 900, currency: 'EUR', payment_method: 'pm_card_delayed' },
+    });
+    expect(made.json().status).toBe('pending');
+    await first.close(); // before the delay is over
+
+    const second = await buildSandbox(config);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const known = await second.inject({ url: `/v1/charges/${made.json().id}`, headers });
+      expect(known.json()).toMatchObject({ status: 'succeeded' });
+    } finally {
+      await second.close();
+    }
+  });
 });

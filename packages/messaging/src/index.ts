@@ -18,7 +18,8 @@ export {
   defaultConsumerTiming,
 } from './event-consumer.js';
 export type { ConsumerState } from './consumer-metrics.js';
-export { TransientError, isTransientError } from './transient-error.js';
+export { TransientError, isTransientError } from '@switchyard/service-kit';
+export { transientRetryDelayMs } from './event-consumer.js';
 export { currentTraceparent, withConsumerSpan } from './trace-context.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export type { Logger } from './logger.js';

@@ -5,7 +5,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import type { Logger } from './logger.js';
 import { outboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
-import { isTransientError } from './transient-error.js';
+import { isTransientError } from '@switchyard/service-kit';
 
 interface OutboxRow {
   id: string;

@@ -51,3 +51,4 @@ export {
 export { PeriodicTask } from './periodic-task.js';
 export { SecretBox } from './secret-box.js';
 export { startMetricsServer } from './metrics-server.js';
+export { TransientError, isTransientError } from './transient-error.js';

@@ -4,12 +4,14 @@ import {
   createApp,
   jwtAuth,
   metricsRegistry,
+  PeriodicTask,
   redisPlugin,
   SecretBox,
   type App,
 } from '@switchyard/service-kit';
 import type { AuthConfig } from './config.js';
 import { createDb, type Db } from './db.js';
+import { syncDenylist } from './users/denylist-sync.js';
 import { KeyStore } from './keys/key-store.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -70,6 +72,14 @@ export async function buildApp(config: AuthConfig): Promise<App> {
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
     }),
   );
+  const denylistSync = new PeriodicTask({
+    name: 'denylist sync',
+    intervalMs: config.DENYLIST_SYNC_INTERVAL_MS,
+    run: async () => void (await syncDenylist(db, app.redis, config.ACCESS_TOKEN_TTL_SECONDS)),
+    logger: app.log,
+  });
+  // A Redis that comes back may have come back empty: write the denylist again at once.
+  app.redis.on('ready', () => void denylistSync.runNow());
   keys.startReloading(config.KEY_RELOAD_INTERVAL_MS, (error) =>
     app.log.error({ err: error }, 'could not reload signing keys; keeping the current ones'),
   );
@@ -98,9 +108,13 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   await app.register(adminRoutes);
   await app.register(oauthRoutes);
 
-  app.addHook('onReady', async () => messaging.start());
+  app.addHook('onReady', async () => {
+    denylistSync.start();
+    await messaging.start();
+  });
   app.addHook('onClose', async () => {
     keys.stopReloading();
+    await denylistSync.stop();
     await messaging.stop();
     await db.$disconnect();
   });

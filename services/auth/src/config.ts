@@ -25,6 +25,11 @@ export const AuthConfig = Type.Composite([
     LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
     /** How often each replica rereads the signing keys (to publish and use rotated keys). */
     KEY_RELOAD_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000 }),
+    /**
+     * How often each replica writes the disabled-user denylist again from the users table (and
+     * at once whenever Redis reconnects), in case Redis lost it.
+     */
+    DENYLIST_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   }),
 ]);
 export type AuthConfig = Static<typeof AuthConfig>;

@@ -2,12 +2,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, type FieldError } from '../errors.js';
 import { buildProblem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from '../problem.js';
+import { isTransientError } from '../transient-error.js';
 
 function send(reply: FastifyReply, problem: ProblemDetails): FastifyReply {
   return reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
 const REALM = 'switchyard';
+/** A database restart or failover is over in seconds. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 const quoted = (value: string) => `"${value.replace(/["\\]/g, "'")}"`;
 
 /**
@@ -57,6 +60,9 @@ export const problemErrors = fp(
         if (error.status >= 500) request.log.error({ err: error }, 'request failed');
         const wwwAuthenticate = challenge(error);
         if (wwwAuthenticate) reply.header('www-authenticate', wwwAuthenticate);
+        // RFC 9110 §10.2.3: say when to come back, unless the thrower already did.
+        if (error.status === 503 && !reply.hasHeader('retry-after'))
+          reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
         return send(
           reply,
           buildProblem({
@@ -78,6 +84,21 @@ export const problemErrors = fp(
             code: 'VALIDATION_FAILED',
             detail: errors.map((e) => `${e.path} ${e.message}`).join('; '),
             errors,
+          }),
+        );
+      }
+      if (isTransientError(error)) {
+        // The database or another dependency is briefly away (a restart, a failover, a full
+        // pool): nothing is wrong with the request, so tell the client when to come back.
+        request.log.warn({ err: error }, 'a dependency is unavailable');
+        reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+        return send(
+          reply,
+          buildProblem({
+            ...base,
+            status: 503,
+            code: 'UNAVAILABLE',
+            detail: `A dependency is briefly unavailable; retry after ${UNAVAILABLE_RETRY_AFTER_SECONDS} s`,
           }),
         );
       }

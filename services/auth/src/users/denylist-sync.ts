@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import { disabledUserKey } from '@switchyard/service-kit';
+import type { Db } from '../db.js';
+
+/** Seconds past an access token's lifetime that an entry is kept (clock skew, as markDisabled). */
+const MARGIN_SECONDS = 60;
+
+/**
+ * Write the disabled-user denylist again from the users table, the source of truth. Redis may
+ * have lost entries: a restart without persistence, or a write that failed while it was down
+ * when the user was disabled. Only users disabled recently enough to still hold a valid access
+ * token need an entry, and each gets what remains of that token's lifetime.
+ */
+export async function syncDenylist(
+  db: Db,
+  redis: Redis,
+  accessTokenTtlSeconds: number,
+): Promise<number> {
+  const keepSeconds = accessTokenTtlSeconds + MARGIN_SECONDS;
+  const recent = await db.user.findMany({
+    where: { disabled: true, updatedAt: { gte: new Date(Date.now() - keepSeconds * 1000) } },
+    select: { id: true, updatedAt: true },
+  });
+  if (!recent.length) return 0;
+  const batch = redis.pipeline();
+  for (const user of recent) {
+    const remaining = keepSeconds - Math.floor((Date.now() - user.updatedAt.getTime()) / 1000);
+    if (remaining > 0) batch.set(disabledUserKey(user.id), '1', 'EX', remaining);
+  }
+  await batch.exec();
+  // An admin may have enabled one of them meanwhile, and cleared its entry before ours was
+  // written: look again, so a user enabled again is never locked out by this sync.
+  const enabledSince = await db.user.findMany({
+    where: { id: { in: recent.map((u) => u.id) }, disabled: false },
+    select: { id: true },
+  });
+  if (enabledSince.length) await redis.del(...enabledSince.map((u) => disabledUserKey(u.id)));
+  return recent.length;
+}

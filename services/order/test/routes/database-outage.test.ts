@@ -1,0 +1,48 @@
+// While the database is away (a restart, a failover), clients are told to come back — a 503
+// problem+json with Retry-After — not a 500 that reads like a bug. Found by the chaos run's
+// PostgreSQL restart, where every read and every order placed answered 500.
+import { randomUUID } from 'node:crypto';
+import { takeDatabaseOffline } from '@switchyard/testing';
+import { MUG, startOrderService } from '../support.js';
+
+describe('order service while its database is away', () => {
+  let service: Awaited<ReturnType<typeof startOrderService>>;
+  const userId = randomUUID();
+
+  beforeAll(async () => {
+    service = await startOrderService();
+  });
+  afterAll(() => service.close());
+
+  it('answers 503 with Retry-After to reads and writes, and serves again once it is back', async () => {
+    const authorization = `Bearer ${await service.ctx.jwks.sign({ userId })}`;
+    const place = () =>
+      service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: { authorization },
+        payload: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      });
+    const placed = await place();
+    expect(placed.statusCode).toBe(201);
+
+    const restore = await takeDatabaseOffline(service.ctx.databaseUrl);
+    try {
+      for (const res of [
+        await service.app.inject({
+          url: `/v1/orders/${placed.json().id}`,
+          headers: { authorization },
+        }),
+        await place(),
+      ]) {
+        expect(res.statusCode).toBe(503);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        expect(res.json()).toMatchObject({ status: 503, code: 'UNAVAILABLE' });
+      }
+    } finally {
+      await restore();
+    }
+    expect((await place()).statusCode).toBe(201);
+  });
+});
