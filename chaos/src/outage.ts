@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Platform } from '@switchyard/testing';
 import type { Kafka } from 'kafkajs';
-import type { Actors } from './actors.js';
+import { signIn, type Actors } from './actors.js';
 import { isFailure, request } from './http.js';
 import type { OwnKafka } from './infrastructure/kafka.js';
 import type { RunData } from './invariants/check.js';
@@ -30,6 +30,7 @@ export async function brokerOutage(
   data: RunData,
   downMs: number,
 ): Promise<OutageResult> {
+  for (const customer of actors.customers) await signIn(platform.gatewayUrl, customer);
   await kafka.stop();
   const stoppedAt = Date.now();
   const acceptedIds: string[] = [];

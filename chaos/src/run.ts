@@ -1,9 +1,6 @@
-import { startPlatform, waitFor, isConsuming, testKafka, type Platform } from '@switchyard/testing';
-import { prepareActors } from './actors.js';
 import { availabilityPerFault, type FaultAvailability } from './availability.js';
 import { faultSchedule, injectFaults, type InjectedFault } from './faults.js';
-import { startOwnInfrastructure } from './infrastructure/index.js';
-import type { CheckResult, RunData } from './invariants/check.js';
+import type { CheckResult } from './invariants/check.js';
 import { checkLockout } from './invariants/lockout.js';
 import { checkMoneyAndStock } from './invariants/money.js';
 import { checkNotifications } from './invariants/notifications.js';
@@ -13,7 +10,7 @@ import { checkWebhooks } from './invariants/webhooks.js';
 import { brokerOutage, type OutageResult } from './outage.js';
 import { replayEverything, type ReplayResult } from './replay.js';
 import { waitForQuiescence } from './settle.js';
-import { startIntegratorReceiver } from './webhook-receiver.js';
+import { REPLICAS, standUp } from './stand.js';
 import { runWorkload } from './workload.js';
 
 export interface ChaosOptions {
@@ -49,23 +46,10 @@ export interface ChaosReport {
   ok: boolean;
 }
 
-const REPLICAS = 2;
 const BROKER_DOWN_MS = 20_000;
 /** Longer than the consumers' 10 s session timeout: the group moves on without the paused one. */
 const PAUSE_MS = 25_000;
 const BROKER_START_MS = 20_000;
-
-/** Settings of the run where the defaults are tuned for production's slower rhythm. */
-const RUN_SETTINGS = {
-  // The integrators' receivers listen on loopback.
-  WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32',
-  WEBHOOK_RETRY_BASE_MS: '2000',
-  WEBHOOK_TIMEOUT_MS: '3000',
-  WATCHDOG_INTERVAL_MS: '5000',
-  STUCK_AFTER_SECONDS: '15',
-  RECONCILE_INTERVAL_MS: '20000',
-  SANDBOX_DELAY_MS: '2000',
-};
 
 /**
  * The chaos run: the platform as real processes (two replicas of each consuming service) on
@@ -75,45 +59,9 @@ const RUN_SETTINGS = {
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { log } = options;
   const startedAt = new Date().toISOString();
-  log('starting PostgreSQL, Redis and Kafka of the run’s own');
-  const infrastructure = await startOwnInfrastructure();
-  let platform: Platform | undefined;
-  const receiver = await startIntegratorReceiver();
+  const stand = await standUp(log);
+  const { infrastructure, platform, receiver, actors, data, kafka } = stand;
   try {
-    log('starting the platform: two replicas of order, payment and notification, supervised');
-    platform = await startPlatform({
-      replicas: { order: REPLICAS, payment: REPLICAS, notification: REPLICAS },
-      supervise: { restartDelayMs: 1_000 },
-      postgresUrl: infrastructure.postgres.url,
-      redisUrl: infrastructure.redis.url,
-      kafkaBrokers: infrastructure.kafka.brokers,
-      databasePrefix: 'switchyard_chaos',
-      logLevel: 'warn',
-      env: RUN_SETTINGS,
-    });
-    const kafka = testKafka('chaos', infrastructure.kafka.brokers);
-    const db = (name: string) => platform!.processes.find((p) => p.name === name)!.database!.url;
-    const data: RunData = {
-      databases: {
-        auth: db('auth'),
-        order: db('order'),
-        payment: db('payment'),
-        notification: db('notification'),
-      },
-      sandboxUrl: platform.serviceUrl('payment-sandbox'),
-      smtpWebUrl: platform.smtp.webUrl,
-    };
-    const actors = await prepareActors(platform, receiver, { customers: 25, scarceStock: 60 });
-    await waitFor(
-      async () => {
-        for (const r of platform!.replicas)
-          if (['order', 'payment', 'notification'].includes(r.name) && !(await isConsuming(r.url)))
-            return false;
-        return true;
-      },
-      { timeoutMs: 60_000, what: 'every replica consuming' },
-    );
-
     // The full run leaves each fault time to recover before the next, so that its figures are
     // its own; the short one (CI) packs them closer.
     const gapMs = options.full ? 15_000 : 8_000;
@@ -195,13 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     if (options.replay) {
       log('replay: every consumer group back to offset 0');
-      report.replay = await replayEverything(
-        platform,
-        kafka,
-        data,
-        workload.placed.map((o) => o.id),
-        REPLICAS,
-      );
+      report.replay = await replayEverything(platform, kafka, data, REPLICAS);
       log(
         `replay: ${report.replay.replayedMessages} messages again, ${report.replay.changedTables.length} tables changed`,
       );
@@ -241,8 +183,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       (!report.replay || report.replay.changedTables.length === 0);
     return report;
   } finally {
-    await platform?.stop().catch(() => undefined);
-    await receiver.close();
-    await infrastructure.stop();
+    await stand.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Actors, Customer } from './actors.js';
+import { signIn, type Actors, type Customer } from './actors.js';
 import { isFailure, request, type Answer } from './http.js';
 
 /** What a customer does with one order, and the card that makes the provider behave so. */
@@ -92,11 +92,17 @@ export async function runWorkload(options: {
   let abandoned = 0;
   const call = async (
     op: string,
+    who: Customer,
     method: string,
     path: string,
-    init: Parameters<typeof request>[3],
+    init: Parameters<typeof request>[3] = {},
   ) => {
-    const answer = await request(gw, method, path, init);
+    let answer = await request(gw, method, path, { ...init, token: who.token });
+    if (answer.status === 401) {
+      // The access token expired (15 min): sign in again and retry, as a client does.
+      await signIn(gw, who);
+      answer = await request(gw, method, path, { ...init, token: who.token });
+    }
     requests.push({ at: Date.now() - answer.ms, op, status: answer.status, ms: answer.ms });
     return answer;
   };
@@ -117,7 +123,7 @@ export async function runWorkload(options: {
   const waitForStatus = async (customer: Customer, id: string, wanted: string[]) => {
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const res = await call('get_order', 'GET', `/v1/orders/${id}`, { token: customer.token });
+      const res = await call('get_order', customer, 'GET', `/v1/orders/${id}`);
       if (res.status === 200 && wanted.includes(res.body.status)) return res.body.status as string;
       await sleep(500);
     }
@@ -140,8 +146,7 @@ export async function runWorkload(options: {
     const answer = await persist(
       'place_order',
       () =>
-        call('place_order', 'POST', '/v1/orders', {
-          token: customer.token,
+        call('place_order', customer, 'POST', '/v1/orders', {
           body,
           headers: { 'idempotency-key': key },
         }),
@@ -161,7 +166,7 @@ export async function runWorkload(options: {
 
     if (scenario === 'customer_cancel') {
       const cancelled = await persist('cancel_order', () =>
-        call('cancel_order', 'POST', `/v1/orders/${order.id}/cancel`, { token: customer.token }),
+        call('cancel_order', customer, 'POST', `/v1/orders/${order.id}/cancel`),
       );
       // Too late (already paid): the order is simply paid.
       order.expected = cancelled.status === 200 ? ['cancelled'] : ['paid', 'cancelled'];
@@ -169,14 +174,13 @@ export async function runWorkload(options: {
     if (scenario === 'partial_refund' || scenario === 'full_refund') {
       if ((await waitForStatus(customer, order.id, ['paid'])) !== 'paid') return;
       const payments = await persist('get_payment', () =>
-        call('get_payment', 'GET', `/v1/payments?orderId=${order.id}`, { token: customer.token }),
+        call('get_payment', customer, 'GET', `/v1/payments?orderId=${order.id}`),
       );
       const payment = payments.body?.items?.[0];
       if (!payment) return;
       const refundKey = randomUUID();
       const refunded = await persist('refund', () =>
-        call('refund', 'POST', `/v1/admin/payments/${payment.id}/refunds`, {
-          token: actors.adminToken,
+        call('refund', actors.admin, 'POST', `/v1/admin/payments/${payment.id}/refunds`, {
           headers: { 'idempotency-key': refundKey },
           body: scenario === 'partial_refund' ? { amount: { amount: 500, currency: 'EUR' } } : {},
         }),
