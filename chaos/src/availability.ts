@@ -14,6 +14,8 @@ export interface FaultAvailability {
   failed: number;
   /** Failed requests by operation (place_order, get_order, refund…). */
   failedByOp: Record<string, number>;
+  /** From injection until a request sent after it succeeded: clients are answered again. */
+  answeringAfterMs: number | null;
   /** From injection until an order placed after it was paid: orders flow again. */
   recoveryMs: number | null;
 }
@@ -49,7 +51,14 @@ export async function availabilityPerFault(
         (min, p) => (min === null || p.paid.getTime() < min ? p.paid.getTime() : min),
         null,
       );
+    const firstAnswer = requests
+      .filter((r) => r.at >= fault.injectedAt && typeof r.status === 'number' && r.status < 300)
+      .reduce<number | null>(
+        (min, r) => (min === null || r.at + r.ms < min ? r.at + r.ms : min),
+        null,
+      );
     return {
+      answeringAfterMs: firstAnswer === null ? null : firstAnswer - fault.injectedAt,
       fault: fault.name,
       injectedAt: new Date(fault.injectedAt).toISOString(),
       durationMs: fault.endedAt - fault.injectedAt,

@@ -97,15 +97,30 @@ export function faultSchedule(
 }
 
 /**
- * Inject each fault in turn, `gapMs` apart (measured from the end of the previous one), and
- * log each with its timestamps.
+ * Inject each fault in turn and log each with its timestamps. Before the next one, wait for
+ * the platform to have recovered from the last (an order placed after it was paid; at most
+ * 90 s), then `gapMs` more: each fault's figures are its own, not its predecessor's.
  */
 export async function injectFaults(
   faults: Fault[],
-  options: { gapMs: number; log: (line: string) => void },
+  options: {
+    gapMs: number;
+    log: (line: string) => void;
+    /** Whether an order placed after `since` (ms since epoch) has been paid. */
+    paidSince: (since: number) => Promise<boolean>;
+  },
 ): Promise<InjectedFault[]> {
   const done: InjectedFault[] = [];
   for (const fault of faults) {
+    const previous = done.at(-1);
+    if (previous) {
+      const deadline = Date.now() + 90_000;
+      while (
+        Date.now() < deadline &&
+        !(await options.paidSince(previous.endedAt).catch(() => false))
+      )
+        await sleep(500);
+    }
     await sleep(options.gapMs);
     const injectedAt = Date.now();
     options.log(`${new Date(injectedAt).toISOString()} fault: ${fault.name}`);

@@ -10,12 +10,14 @@ export function printReport(report: ChaosReport, print: (line: string) => void):
     `\norders: ${o.accepted} accepted, ${o.outOfStock} refused out of stock (409), ${o.abandoned} abandoned; ` +
       `${o.requests} requests, ${o.failedRequests} answered 5xx or timed out`,
   );
-  print('\n| fault | lasted | requests | 5xx/timeouts | recovery | failed requests |');
-  print('|---|---|---|---|---|---|');
+  print(
+    '\n| fault | lasted | requests | 5xx/timeouts | answering again | orders paid again | failed requests |',
+  );
+  print('|---|---|---|---|---|---|---|');
   for (const a of report.availability)
     print(
       `| ${a.fault} | ${seconds(a.durationMs)} | ${a.requests} | ${a.failed} (${percent(a.failedShare)}) | ` +
-        `${seconds(a.recoveryMs)} | ${Object.entries(a.failedByOp)
+        `${seconds(a.answeringAfterMs)} | ${seconds(a.recoveryMs)} | ${Object.entries(a.failedByOp)
           .map(([op, n]) => `${op}: ${n}`)
           .join(', ')} |`,
     );

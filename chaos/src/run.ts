@@ -1,5 +1,6 @@
 import { availabilityPerFault, type FaultAvailability } from './availability.js';
 import { faultSchedule, injectFaults, type InjectedFault } from './faults.js';
+import { queryDb } from '@switchyard/testing';
 import type { CheckResult } from './invariants/check.js';
 import { checkLockout } from './invariants/lockout.js';
 import { checkMoneyAndStock } from './invariants/money.js';
@@ -50,6 +51,7 @@ const BROKER_DOWN_MS = 20_000;
 /** Longer than the consumers' 10 s session timeout: the group moves on without the paused one. */
 const PAUSE_MS = 25_000;
 const BROKER_START_MS = 20_000;
+const RECOVERY_ALLOWANCE_MS = 10_000;
 
 /**
  * The chaos run: the platform as real processes (two replicas of each consuming service) on
@@ -71,9 +73,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       pauseMs: PAUSE_MS,
     });
     // Spread the orders over the faults, so that every fault meets traffic: each fault lasts
-    // its gap and its own time; a broker takes about 20 s to start again on this machine.
+    // its gap, its own time and the recovery awaited after it (~10 s); a broker takes about
+    // 20 s to start again on this machine.
     const faultsMs =
-      faults.length * (gapMs + 2_000) +
+      faults.length * (gapMs + 2_000 + RECOVERY_ALLOWANCE_MS) +
       BROKER_DOWN_MS +
       BROKER_START_MS +
       PAUSE_MS * faults.filter((f) => f.kind === 'pause_consumer').length;
@@ -91,7 +94,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         concurrency: options.concurrency,
         seed: options.seed,
       }),
-      injectFaults(faults, { gapMs, log }),
+      injectFaults(faults, {
+        gapMs,
+        log,
+        paidSince: async (since) =>
+          (
+            await queryDb(
+              data.databases.order,
+              `SELECT 1 FROM orders o JOIN order_status_changes c ON c.order_id = o.id
+                WHERE o.created_at > $1 AND c.to_status = 'paid' LIMIT 1`,
+              [new Date(since)],
+            )
+          ).length > 0,
+      }),
     ]);
     const quietFrom = Math.max(workload.endedAt, injected.at(-1)?.endedAt ?? 0);
     log(`orders done: ${workload.placed.length} accepted; waiting for quiescence`);
