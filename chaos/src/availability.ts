@@ -1,7 +1,8 @@
 import { queryDb } from '@switchyard/testing';
 import type { InjectedFault } from './faults.js';
 import { isFailure } from './http.js';
-import type { RequestRecord } from './workload.js';
+import type { CheckResult } from './invariants/check.js';
+import type { PlacedOrder, RequestRecord } from './workload.js';
 
 export interface FaultAvailability {
   fault: string;
@@ -14,6 +15,12 @@ export interface FaultAvailability {
   failed: number;
   /** Failed requests by operation (place_order, get_order, refund…). */
   failedByOp: Record<string, number>;
+  /** Orders accepted (201) from injection until the next fault. */
+  ordersPlaced: number;
+  /** Of those: lost, stuck, charged twice (all expected 0). */
+  lost: number;
+  stuck: number;
+  doubleCharged: number;
   /** From injection until a request sent after it succeeded: clients are answered again. */
   answeringAfterMs: number | null;
   /** From injection until an order placed after it was paid: orders flow again. */
@@ -30,7 +37,11 @@ export async function availabilityPerFault(
   requests: RequestRecord[],
   orderDb: string,
   workloadEndedAt: number,
+  placed: PlacedOrder[],
+  checks: CheckResult[],
 ): Promise<FaultAvailability[]> {
+  const flagged = (kind: string) => new Set(checks.flatMap((c) => c.orderIds?.[kind] ?? []));
+  const [lost, stuck, doubleCharged] = ['lost', 'stuck', 'double_charged'].map(flagged);
   const paid = await queryDb<{ created: Date; paid: Date }>(
     orderDb,
     `SELECT o.created_at AS created, min(c.created_at) AS paid
@@ -57,7 +68,14 @@ export async function availabilityPerFault(
         (min, r) => (min === null || r.at + r.ms < min ? r.at + r.ms : min),
         null,
       );
+    const ordersInWindow = placed.filter(
+      (o) => o.placedAt >= fault.injectedAt && o.placedAt < until,
+    );
     return {
+      ordersPlaced: ordersInWindow.length,
+      lost: ordersInWindow.filter((o) => lost!.has(o.id)).length,
+      stuck: ordersInWindow.filter((o) => stuck!.has(o.id)).length,
+      doubleCharged: ordersInWindow.filter((o) => doubleCharged!.has(o.id)).length,
       answeringAfterMs: firstAnswer === null ? null : firstAnswer - fault.injectedAt,
       fault: fault.name,
       injectedAt: new Date(fault.injectedAt).toISOString(),

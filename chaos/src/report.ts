@@ -16,7 +16,7 @@ export function printReport(report: ChaosReport, print: (line: string) => void):
   print('|---|---|---|---|---|---|---|');
   for (const a of report.availability)
     print(
-      `| ${a.fault} | ${seconds(a.durationMs)} | ${a.requests} | ${a.failed} (${percent(a.failedShare)}) | ` +
+      `| ${a.fault} | ${seconds(a.durationMs)} | ${a.ordersPlaced} | ${a.lost} | ${a.stuck} | ${a.doubleCharged} | ${a.requests} | ${a.failed} (${percent(a.failedShare)}) | ` +
         `${seconds(a.answeringAfterMs)} | ${seconds(a.recoveryMs)} | ${Object.entries(a.failedByOp)
           .map(([op, n]) => `${op}: ${n}`)
           .join(', ')} |`,

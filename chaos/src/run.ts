@@ -134,6 +134,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workload.requests,
       data.databases.order,
       workload.endedAt,
+      workload.placed,
+      checks,
     );
     const report: ChaosReport = {
       startedAt,

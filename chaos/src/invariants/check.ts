@@ -4,14 +4,17 @@ export interface CheckResult {
   ok: boolean;
   figures: Record<string, number>;
   problems: string[];
+  /** Orders a violation is about, by kind (lost, stuck, double_charged), for per-fault figures. */
+  orderIds?: Record<string, string[]>;
 }
 
 export function checkResult(
   name: string,
   figures: Record<string, number>,
   problems: string[],
+  orderIds?: Record<string, string[]>,
 ): CheckResult {
-  return { name, ok: problems.length === 0, figures, problems: problems.slice(0, 50) };
+  return { name, ok: problems.length === 0, figures, problems: problems.slice(0, 50), orderIds };
 }
 
 /** Where the run's data lives: each service's database, the provider, the SMTP capture. */

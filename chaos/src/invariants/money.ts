@@ -17,7 +17,8 @@ export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
   for (const c of charges)
     if (c.status === 'succeeded')
       succeeded.set(c.metadata.order_id!, (succeeded.get(c.metadata.order_id!) ?? 0) + 1);
-  const doubleCharges = [...succeeded.values()].filter((n) => n > 1).length;
+  const doubleCharged = [...succeeded.entries()].filter(([, n]) => n > 1).map(([id]) => id);
+  const doubleCharges = doubleCharged.length;
   const [oversold] = await queryDb<{ n: number }>(
     data.databases.order,
     'SELECT count(*)::int AS n FROM products WHERE stock < 0',
@@ -40,5 +41,6 @@ export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
       oversoldProducts: oversold!.n,
     },
     problems,
+    { double_charged: doubleCharged },
   );
 }

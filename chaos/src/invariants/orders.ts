@@ -14,16 +14,16 @@ export async function checkOrders(orderDb: string, placed: PlacedOrder[]): Promi
   );
   const statusOf = new Map(rows.map((r) => [r.id, r.status]));
   const problems: string[] = [];
-  let lost = 0;
-  let stuck = 0;
+  const lostIds: string[] = [];
+  const stuckIds: string[] = [];
   let unexpected = 0;
   for (const order of placed) {
     const status = statusOf.get(order.id);
     if (!status) {
-      lost++;
+      lostIds.push(order.id);
       problems.push(`order ${order.id} (${order.scenario}) got a 201 and does not exist`);
     } else if (status === 'pending_payment') {
-      stuck++;
+      stuckIds.push(order.id);
       problems.push(`order ${order.id} (${order.scenario}) is still pending payment`);
     } else if (!order.expected.includes(status)) {
       unexpected++;
@@ -36,7 +36,14 @@ export async function checkOrders(orderDb: string, placed: PlacedOrder[]): Promi
   for (const r of rows) byStatus[`status_${r.status}`] = (byStatus[`status_${r.status}`] ?? 0) + 1;
   return checkResult(
     'orders: none lost, none stuck',
-    { accepted: placed.length, lost, stuck, unexpected, ...byStatus },
+    {
+      accepted: placed.length,
+      lost: lostIds.length,
+      stuck: stuckIds.length,
+      unexpected,
+      ...byStatus,
+    },
     problems,
+    { lost: lostIds, stuck: stuckIds },
   );
 }
