@@ -110,38 +110,44 @@ describe('a killed replica comes back in seconds', () => {
         what: `both ${service} replicas consuming before the kill`,
       });
       const stopTraffic = orderTraffic();
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const killedAt = Date.now();
-      const restarted = await platform.kill(service, replica, { restartAfterMs: 1_000 });
-      await waitFor(async () => (await readyz(restarted.url))?.status === 200, {
-        timeoutMs: READY_WITHIN_MS,
-        intervalMs: 100,
-        what: `${service} replica ${replica} ready within 15 s of its kill`,
-      });
-      const readyAfterMs = Date.now() - killedAt;
-      await waitFor(async () => consuming(service, replica), {
-        timeoutMs: 30_000,
-        intervalMs: 100,
-        what: `${service} replica ${replica} consuming again`,
-      });
-      const consumingAfterMs = Date.now() - killedAt;
-      // Orders go on until five more are placed: while the gateway's own order replica was
-      // down, placing failed (the gateway routes to replica 0 only; a Kubernetes Service would
-      // balance), and its breaker may stay open a few seconds after.
-      const placedWhenConsuming = stopTraffic.placed();
-      await waitFor(async () => stopTraffic.placed() >= placedWhenConsuming + 5, {
-        timeoutMs: 30_000,
-        what: 'five more orders placed after the replica is back',
-      });
-      const latencies = await stopTraffic();
-      expect(latencies.length).toBeGreaterThan(5);
-      measurements.push({
-        service,
-        replica,
-        readyAfterMs,
-        consumingAfterMs,
-        slowestOrderMs: Math.max(...(latencies as number[])),
-      });
+      // A failed wait must not leave this test's traffic running into the next ones.
+      let latencies: (number | null)[] = [];
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const killedAt = Date.now();
+        const restarted = await platform.kill(service, replica, { restartAfterMs: 1_000 });
+        await waitFor(async () => (await readyz(restarted.url))?.status === 200, {
+          timeoutMs: READY_WITHIN_MS,
+          intervalMs: 100,
+          what: `${service} replica ${replica} ready within 15 s of its kill`,
+        });
+        const readyAfterMs = Date.now() - killedAt;
+        await waitFor(async () => consuming(service, replica), {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+          what: `${service} replica ${replica} consuming again`,
+        });
+        const consumingAfterMs = Date.now() - killedAt;
+        // Orders go on until five more are placed: while the gateway's own order replica was
+        // down, placing failed (the gateway routes to replica 0 only; a Kubernetes Service would
+        // balance), and its breaker may stay open a few seconds after.
+        const placedWhenConsuming = stopTraffic.placed();
+        await waitFor(async () => stopTraffic.placed() >= placedWhenConsuming + 5, {
+          timeoutMs: 30_000,
+          what: 'five more orders placed after the replica is back',
+        });
+        latencies = await stopTraffic();
+        expect(latencies.length).toBeGreaterThan(5);
+        measurements.push({
+          service,
+          replica,
+          readyAfterMs,
+          consumingAfterMs,
+          slowestOrderMs: Math.max(...(latencies as number[])),
+        });
+      } finally {
+        if (!latencies.length) await stopTraffic().catch(() => []);
+      }
     },
   );
 

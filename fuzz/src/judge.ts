@@ -67,7 +67,13 @@ export async function exchange(
     problem = `${response.status}: ${text.slice(0, 300)}`;
   } else if (problem?.includes('status not documented')) tally.undocumentedStatuses++;
   else if (problem?.includes('does not match')) tally.schemaMismatches++;
-  else if (response.status >= 400 && !/^application\/problem\+json/.test(contentType ?? '')) {
+  else if (
+    response.status >= 400 &&
+    !/^application\/problem\+json/.test(contentType ?? '') &&
+    // RFC 6749 §5.2: the OAuth token endpoint answers errors as application/json
+    // {"error": …}, which OAuth clients parse; the document says so for that operation.
+    !request.path.startsWith('/oauth/token')
+  ) {
     tally.notProblemJson++;
     problem = `${what}: an error answered as ${contentType}, not application/problem+json`;
   } else if (mustBe && !mustBe.includes(response.status)) {
