@@ -51,13 +51,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const requests = fc.sample(all, { seed: options.seed, numRuns: options.requests });
 
   const tally = new Tally();
-  let next = 0;
-  const worker = async () => {
-    while (next < requests.length) {
-      await exchange(options.gatewayUrl, requests[next++]!, conformance, tally);
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  // Sequences first: single requests include admins disabling the very users the sequences
+  // act as (a fuzzed PATCH on a known user id), after which every step would be a 401.
   const sequences = await runSequences({
     gatewayUrl: options.gatewayUrl,
     context: options.context,
@@ -66,6 +61,14 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     count: options.sequences ?? Math.ceil(options.requests / 50),
     seed: options.seed,
   });
+  let next = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      await exchange(options.gatewayUrl, requests[next++]!, conformance, tally);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+
   return {
     seed: options.seed,
     requests: tally.requests,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formBody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { AppError } from '@switchyard/service-kit';
 import { authenticateClient, CLIENT_SCOPES } from '../oauth/machine-clients.js';
 import { OAuthError } from '../oauth/oauth-error.js';
 import { signAccessToken } from '../tokens/access-token.js';
@@ -84,13 +85,23 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
   app.setErrorHandler(
     (error: Error & { validation?: unknown; statusCode?: number }, request, reply) => {
       if (error instanceof OAuthError) return sendOAuthError(reply, error);
-      if (error.validation || (error.statusCode && error.statusCode < 500)) {
+      // The platform's own input checks (a NUL in a field) throw AppErrors with a 4xx status.
+      const status = error instanceof AppError ? error.status : error.statusCode;
+      if (error.validation || (status && status < 500)) {
         return sendOAuthError(reply, new OAuthError('invalid_request', 'The request is malformed'));
       }
       request.log.error({ err: error }, 'token endpoint failed');
       return reply.status(500).send({ error: 'server_error', error_description: 'Internal error' });
     },
   );
+
+  // A NUL can reach no column (PostgreSQL refuses it): refuse it here, as every JSON route's
+  // shared check does, in the error format OAuth clients read (RFC 6749 §5.2).
+  app.addHook('preValidation', async (request) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    if (body && Object.values(body).some((v) => typeof v === 'string' && v.includes('\u0000')))
+      throw new OAuthError('invalid_request', 'Parameters must not contain NUL characters');
+  });
 
   app.post(
     '/oauth/token',

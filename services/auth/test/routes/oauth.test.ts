@@ -88,6 +88,21 @@ describe('OAuth 2.0 token endpoint and OIDC discovery', () => {
     expect((await form({ grant_type: 'refresh_token' })).json().error).toBe('invalid_request');
   });
 
+  it('refuses a NUL in any parameter as invalid_request, never a 500', async () => {
+    // Found by the long fuzz run: client_id=%00 reached the database and answered 500.
+    const cases: Record<string, string>[] = [
+      { grant_type: 'client_credentials', client_id: '\u0000', client_secret: 'x' },
+      { grant_type: 'x', client_id: 'a', client_secret: 's\u0000' },
+      { grant_type: 'refresh_token', client_id: 'a', refresh_token: '\u0000' },
+      { grant_type: 'client_credentials\u0000' },
+    ];
+    for (const fields of cases) {
+      const res = await form(fields);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toBe('invalid_request');
+    }
+  });
+
   it('rotates a refresh token for its own client only', async () => {
     const user = await signUp(service.app, service.ctx.databaseUrl);
     const stolen = await form({
