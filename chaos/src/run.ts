@@ -3,11 +3,8 @@ import { faultSchedule, injectFaults, type InjectedFault } from './faults.js';
 import { queryDb } from '@switchyard/testing';
 import type { CheckResult } from './invariants/check.js';
 import { checkLockout } from './invariants/lockout.js';
-import { checkMoneyAndStock } from './invariants/money.js';
-import { checkNotifications } from './invariants/notifications.js';
 import { checkOrders } from './invariants/orders.js';
-import { checkPipeline } from './invariants/pipeline.js';
-import { checkWebhooks } from './invariants/webhooks.js';
+import { checkEverything } from './invariants/index.js';
 import { brokerOutage, type OutageResult } from './outage.js';
 import { replayEverything, type ReplayResult } from './replay.js';
 import { waitForQuiescence } from './settle.js';
@@ -122,11 +119,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     log('checking the invariants');
     const checks = [
-      await checkOrders(data.databases.order, workload.placed),
-      await checkMoneyAndStock(data),
-      await checkNotifications(data),
-      await checkWebhooks(data, receiver),
-      await checkPipeline(data, kafka, platform.namespace),
+      ...(await checkEverything(data, kafka, platform.namespace, receiver, workload.placed)),
       await checkLockout(platform.gatewayUrl, platform.serviceUrl('order', 1), actors.disabled),
     ];
     const availability = await availabilityPerFault(

@@ -3,11 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Platform } from '@switchyard/testing';
 import { isFailure, request } from './http.js';
 import type { CheckResult } from './invariants/check.js';
-import { checkMoneyAndStock } from './invariants/money.js';
-import { checkNotifications } from './invariants/notifications.js';
-import { checkOrders } from './invariants/orders.js';
-import { checkPipeline } from './invariants/pipeline.js';
-import { checkWebhooks } from './invariants/webhooks.js';
+import { checkEverything } from './invariants/index.js';
 import { waitForQuiescence } from './settle.js';
 import { standUp, type Stand } from './stand.js';
 import { runWorkload, type RequestRecord } from './workload.js';
@@ -117,13 +113,13 @@ export async function runSoak(options: {
       endMiB: end[name] ?? 0,
       growthMiB: (end[name] ?? 0) - start[name]!,
     }));
-    const checks = [
-      await checkOrders(data.databases.order, workload.placed),
-      await checkMoneyAndStock(data),
-      await checkNotifications(data),
-      await checkWebhooks(data, receiver),
-      await checkPipeline(data, kafka, platform.namespace),
-    ];
+    const checks = await checkEverything(
+      data,
+      kafka,
+      platform.namespace,
+      receiver,
+      workload.placed,
+    );
     const failedRequests = workload.requests.filter((r) => isFailure(r.status)).length;
     return {
       startedAt,

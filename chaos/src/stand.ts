@@ -2,7 +2,7 @@ import { isConsuming, startPlatform, testKafka, waitFor, type Platform } from '@
 import type { Kafka } from 'kafkajs';
 import { prepareActors, type Actors } from './actors.js';
 import { startOwnInfrastructure, type OwnInfrastructure } from './infrastructure/index.js';
-import type { RunData } from './invariants/check.js';
+import { runDataOf, type RunData } from './invariants/check.js';
 import { startIntegratorReceiver, type IntegratorReceiver } from './webhook-receiver.js';
 
 export const REPLICAS = 2;
@@ -69,17 +69,7 @@ export async function standUp(log: (line: string) => void): Promise<Stand> {
       env: RUN_SETTINGS,
     });
     const running = platform;
-    const db = (name: string) => running.processes.find((p) => p.name === name)!.database!.url;
-    const data: RunData = {
-      databases: {
-        auth: db('auth'),
-        order: db('order'),
-        payment: db('payment'),
-        notification: db('notification'),
-      },
-      sandboxUrl: running.serviceUrl('payment-sandbox'),
-      smtpWebUrl: running.smtp.webUrl,
-    };
+    const data = runDataOf(running);
     const actors = await prepareActors(running, receiver, { customers: 25, scarceStock: 60 });
     await waitFor(
       async () => {

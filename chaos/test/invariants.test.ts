@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { queryDb, startPlatform, testKafka, type Platform } from '@switchyard/testing';
 import { prepareActors, type Actors } from '../src/actors.js';
-import type { RunData } from '../src/invariants/check.js';
+import { runDataOf, type RunData } from '../src/invariants/check.js';
+import { checkEverything } from '../src/invariants/index.js';
 import { checkMoneyAndStock } from '../src/invariants/money.js';
 import { checkNotifications } from '../src/invariants/notifications.js';
 import { checkOrders } from '../src/invariants/orders.js';
@@ -28,17 +29,7 @@ describe('chaos invariants', () => {
     });
     receiver = await startIntegratorReceiver();
     actors = await prepareActors(platform, receiver, { customers: 3, scarceStock: 2 });
-    const db = (name: string) => platform.processes.find((p) => p.name === name)!.database!.url;
-    data = {
-      databases: {
-        auth: db('auth'),
-        order: db('order'),
-        payment: db('payment'),
-        notification: db('notification'),
-      },
-      sandboxUrl: platform.serviceUrl('payment-sandbox'),
-      smtpWebUrl: platform.smtp.webUrl,
-    };
+    data = runDataOf(platform);
     workload = await runWorkload({
       gatewayUrl: platform.gatewayUrl,
       actors,
@@ -73,13 +64,13 @@ describe('chaos invariants', () => {
 
   it('hold on the untouched run, with every scenario of the mix placed', async () => {
     expect(workload.placed.length).toBeGreaterThan(15);
-    for (const check of [
-      await checkOrders(data.databases.order, workload.placed),
-      await checkMoneyAndStock(data),
-      await checkNotifications(data),
-      await checkWebhooks(data, receiver),
-      await checkPipeline(data, kafka, platform.namespace),
-    ])
+    for (const check of await checkEverything(
+      data,
+      kafka,
+      platform.namespace,
+      receiver,
+      workload.placed,
+    ))
       expect({ name: check.name, problems: check.problems }).toEqual({
         name: check.name,
         problems: [],

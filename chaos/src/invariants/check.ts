@@ -1,3 +1,4 @@
+import type { Platform } from '@switchyard/testing';
 /** The outcome of one invariant: its figures, and one line per violation (none when it holds). */
 export interface CheckResult {
   name: string;
@@ -22,4 +23,19 @@ export interface RunData {
   databases: { auth: string; order: string; payment: string; notification: string };
   sandboxUrl: string;
   smtpWebUrl: string;
+}
+
+/** Where a running platform keeps its data. */
+export function runDataOf(platform: Platform): RunData {
+  const db = (name: string) => platform.processes.find((p) => p.name === name)!.database!.url;
+  return {
+    databases: {
+      auth: db('auth'),
+      order: db('order'),
+      payment: db('payment'),
+      notification: db('notification'),
+    },
+    sandboxUrl: platform.serviceUrl('payment-sandbox'),
+    smtpWebUrl: platform.smtp.webUrl,
+  };
 }
