@@ -42,6 +42,22 @@ export function consumerMetrics(registry: client.Registry | undefined) {
           registers,
         }),
     ),
+    hop: metric(
+      registry,
+      'event_hop_seconds',
+      (registers) =>
+        new client.Histogram({
+          name: 'event_hop_seconds',
+          help: 'Time from the outbox write of an event (its Kafka CreateTime) to the start of its handler',
+          labelNames: ['topic', 'event'],
+          // Fine below 100 ms, where the hop should be; coarse above, for replays and outages.
+          buckets: [
+            0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25,
+            0.5, 1, 2.5, 5, 10, 30, 60,
+          ],
+          registers,
+        }),
+    ),
     joins: metric(
       registry,
       'kafka_consumer_group_joins_total',

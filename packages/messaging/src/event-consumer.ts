@@ -214,6 +214,13 @@ export class EventConsumer {
     }
   }
 
+  /** Record how long the event took from its outbox write to here (first delivery or not). */
+  private timeHop(topic: string, event: string, createTime: string): void {
+    const written = Number(createTime);
+    if (!Number.isFinite(written) || written <= 0) return;
+    this.metrics.hop.observe({ topic, event }, Math.max(0, Date.now() - written) / 1000);
+  }
+
   private async onMessage(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
     const where = { topic, partition, offset: message.offset };
@@ -236,6 +243,7 @@ export class EventConsumer {
       this.metrics.processed.inc({ topic, event: event.name, outcome: 'ignored' });
       return;
     }
+    this.timeHop(topic, event.name, message.timestamp);
     const log = this.log.child({
       ...where,
       eventId: event.id,

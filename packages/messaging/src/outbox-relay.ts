@@ -14,6 +14,8 @@ interface OutboxRow {
   headers: Record<string, string>;
   payload: string;
   attempts: number;
+  /** When the row was written (ms since the epoch): the message's CreateTime timestamp. */
+  created_ms: number;
 }
 
 export interface OutboxRelayOptions {
@@ -78,6 +80,8 @@ export class OutboxRelay {
   private connected = false;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** A nudge came while a pass was running: that pass may have looked before the commit. */
+  private nudgedWhileRunning = false;
   private stopped = true;
   private lastPrune = 0;
 
@@ -97,7 +101,9 @@ export class OutboxRelay {
 
   /** Ask for a publish pass soon (e.g. right after a commit that enqueued events). */
   nudge(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.stopped) return;
+    if (this.running) this.nudgedWhileRunning = true;
+    else this.schedule(0);
   }
 
   /** Publish everything pending now; resolves when the outbox is empty or an error occurs. */
@@ -149,6 +155,7 @@ export class OutboxRelay {
 
   private async loop(): Promise<void> {
     let delay = this.options.pollIntervalMs ?? 250;
+    this.nudgedWhileRunning = false;
     try {
       await this.ensureConnected();
       while (!this.stopped && (await this.publishBatch()) > 0) {
@@ -160,6 +167,8 @@ export class OutboxRelay {
       this.log.error({ err: error }, 'outbox publish failed; will retry');
       delay = 2_000;
     }
+    // A commit announced during this pass gets a pass of its own now, not after the poll.
+    if (this.nudgedWhileRunning && delay !== 2_000) delay = 0;
     if (!this.stopped) this.schedule(delay);
   }
 
@@ -180,7 +189,9 @@ export class OutboxRelay {
         // No SKIP LOCKED: under the lock this is the only publisher, and waiting for a row that
         // something else holds keeps the order instead of jumping ahead of it.
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text, topic, message_key, headers, payload, attempts FROM outbox_events
+          `SELECT id::text, topic, message_key, headers, payload, attempts,
+                  (extract(epoch FROM created_at) * 1000)::float8 AS created_ms
+             FROM outbox_events
            WHERE published_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE`,
           limit,
         );
@@ -229,6 +240,9 @@ export class OutboxRelay {
           key: r.message_key,
           value: r.payload,
           headers: r.headers,
+          // CreateTime = when the row was written, so consumers can time the hop
+          // (outbox write → handler) without a clock of their own in the message.
+          timestamp: String(Math.round(r.created_ms)),
         })),
       })),
     });

@@ -9,8 +9,10 @@ import { currentTraceparent } from './trace-context.js';
 export async function enqueueEvent(tx: SqlClient, event: EventEnvelope): Promise<void> {
   const wire = toWireMessage({ ...event, traceparent: event.traceparent ?? currentTraceparent() });
   await tx.$executeRawUnsafe(
-    `INSERT INTO outbox_events (id, topic, message_key, event_type, headers, payload)
-     VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)`,
+    // clock_timestamp(), not now(): the moment of this write, not the transaction's start, so
+    // the event-hop metric measures from (just before) the commit.
+    `INSERT INTO outbox_events (id, topic, message_key, event_type, headers, payload, created_at)
+     VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6, clock_timestamp())`,
     event.id,
     wire.topic,
     wire.key,

@@ -73,6 +73,8 @@ export interface PlatformOptions {
   kafkaBrokers?: string[];
   /** Prefix of the databases (`<prefix>_<service>`); default switchyard_e2e. */
   databasePrefix?: string;
+  /** Extra Node options for one process's replicas (e.g. `--cpu-prof` for a profile). */
+  nodeArgs?: Partial<Record<StackProcess['name'], string[]>>;
 }
 
 /**
@@ -146,8 +148,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       process: startProcess(
         index === 0 ? spec.name : `${spec.name}-${index}`,
         process.execPath,
-        spec.args,
-        { cwd: spec.cwd, env: { ...spec.env, ...sharedEnv, PORT: String(port) } },
+        [...(options.nodeArgs?.[spec.name] ?? []), ...spec.args],
+        {
+          cwd: spec.cwd,
+          env: {
+            ...spec.env,
+            ...sharedEnv,
+            PORT: String(port),
+          },
+        },
       ),
     };
     const supervise = options.supervise;
