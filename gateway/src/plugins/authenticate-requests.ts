@@ -7,6 +7,7 @@ import {
   invalidToken,
   isDisabled,
   remoteKeySet,
+  VerifiedTokens,
 } from '@switchyard/service-kit';
 import { checkRequestTarget } from '../routes/request-target.js';
 import { isPublic, type UpstreamRoute } from '../routes/route-table.js';
@@ -40,6 +41,7 @@ const proxyPrefixOf = (request: FastifyRequest) =>
 export const authenticateRequests = fp(
   async (app: FastifyInstance, options: AuthenticateRequestsOptions) => {
     const keys = remoteKeySet(options.jwksUrl, options.jwksCooldownMs);
+    const verified = new VerifiedTokens();
     const byPrefix = new Map(options.routes.map((r) => [r.prefix, r]));
     app.decorateRequest('identity', null);
 
@@ -51,7 +53,7 @@ export const authenticateRequests = fp(
       const prefix = proxyPrefixOf(request);
       const route = prefix === undefined ? undefined : byPrefix.get(prefix);
       if (route ? isPublic(route, request.method, target.path) : isOwnPublicRoute(matched)) return;
-      await authenticateRequest(request, keys, options);
+      await authenticateRequest(request, keys, { ...options, verified });
       let disabled: boolean;
       try {
         disabled = await isDisabled(app.redis, identityOf(request).userId);

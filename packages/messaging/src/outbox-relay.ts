@@ -24,7 +24,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
   /** The service's name: one relay per service publishes at a time (see `publishBatch`). */
   service?: string;
-  /** How often to look for new rows when idle. */
+  /** How often to look for new rows when idle (a commit nudges the relay at once). */
   pollIntervalMs?: number;
   batchSize?: number;
   /** A row Kafka refuses this many times is parked (moved aside) so the rest can flow. */
@@ -83,7 +83,10 @@ export class OutboxRelay {
   /** A nudge came while a pass was running: that pass may have looked before the commit. */
   private nudgedWhileRunning = false;
   private stopped = true;
+  /** The last pass found another replica publishing: look again soon, not after the poll. */
+  private lostLock = false;
   private lastPrune = 0;
+  private lastGauges = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -154,21 +157,30 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    let delay = this.options.pollIntervalMs ?? 250;
+    // The poll is the fallback (rows committed by another replica while this one's pass was
+    // not looking, rows left by a crash); a commit here nudges the relay at once. Each pass
+    // costs a few queries, so polling fast made the idle stack busy (docs/benchmarks.md).
+    let delay = this.options.pollIntervalMs ?? 1_000;
     this.nudgedWhileRunning = false;
+    this.lostLock = false;
     try {
       await this.ensureConnected();
       while (!this.stopped && (await this.publishBatch()) > 0) {
         /* drain */
       }
-      await this.updateGauges();
+      if (Date.now() - this.lastGauges >= 5_000) {
+        this.lastGauges = Date.now();
+        await this.updateGauges();
+      }
       await this.pruneIfDue();
     } catch (error) {
       this.log.error({ err: error }, 'outbox publish failed; will retry');
       delay = 2_000;
     }
-    // A commit announced during this pass gets a pass of its own now, not after the poll.
+    // A commit announced during this pass gets a pass of its own now, not after the poll; a
+    // pass that found another replica publishing looks again shortly (its rows may be ours).
     if (this.nudgedWhileRunning && delay !== 2_000) delay = 0;
+    else if (this.lostLock && delay !== 2_000) delay = Math.min(delay, 50);
     if (!this.stopped) this.schedule(delay);
   }
 
@@ -185,7 +197,10 @@ export class OutboxRelay {
           `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS leader`,
           this.lockName,
         );
-        if (!lock?.leader) return 0;
+        if (!lock?.leader) {
+          this.lostLock = true;
+          return 0;
+        }
         // No SKIP LOCKED: under the lock this is the only publisher, and waiting for a row that
         // something else holds keeps the order instead of jumping ahead of it.
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(

@@ -52,3 +52,4 @@ export { PeriodicTask } from './periodic-task.js';
 export { SecretBox } from './secret-box.js';
 export { startMetricsServer } from './metrics-server.js';
 export { TransientError, isTransientError } from './transient-error.js';
+export { VerifiedTokens } from './verified-tokens.js';

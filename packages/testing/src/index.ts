@@ -24,7 +24,7 @@ export {
   type SmtpCapture,
   type CapturedEmail,
 } from './smtp-capture.js';
-export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
+export { startPlatform, type Platform, type PlatformOptions, type Replica } from './platform.js';
 export { consumedEvents, metricValue } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
 export { startWebhookReceiver, verifyStandardWebhook, type Received } from './webhook-receiver.js';

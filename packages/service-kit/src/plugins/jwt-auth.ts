@@ -4,6 +4,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetK
 import type { Redis } from 'ioredis';
 import { isDisabled } from '../disabled-users.js';
 import { AppError, invalidToken } from '../errors.js';
+import { VerifiedTokens } from '../verified-tokens.js';
 
 export interface Identity {
   /** The token's subject: a user id, or a machine client's id (then `clientId` is set too). */
@@ -56,6 +57,14 @@ export async function verifyAccessToken(
   keys: JWTVerifyGetKey,
   options: { issuer: string; audience: string },
 ): Promise<Identity> {
+  return (await verifyWithExpiry(token, keys, options)).identity;
+}
+
+async function verifyWithExpiry(
+  token: string,
+  keys: JWTVerifyGetKey,
+  options: { issuer: string; audience: string },
+): Promise<{ identity: Identity; exp: number }> {
   const { payload } = await jwtVerify(token, keys, {
     issuer: options.issuer,
     audience: options.audience,
@@ -70,7 +79,10 @@ export async function verifyAccessToken(
   // through, and they stay a person.
   const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
   const machine = clientId !== undefined && clientId === payload.sub;
-  return { userId: payload.sub as string, roles, scopes, ...(machine ? { clientId } : {}) };
+  return {
+    identity: { userId: payload.sub as string, roles, scopes, ...(machine ? { clientId } : {}) },
+    exp: payload.exp as number,
+  };
 }
 
 /**
@@ -80,12 +92,19 @@ export async function verifyAccessToken(
 export async function authenticateRequest(
   request: FastifyRequest,
   keys: JWTVerifyGetKey,
-  options: { issuer: string; audience: string },
+  options: { issuer: string; audience: string; verified?: VerifiedTokens },
 ): Promise<void> {
   const token = bearerToken(request);
   if (!token) throw new AppError('UNAUTHENTICATED', 'A bearer access token is required');
+  const known = options.verified?.get(token);
+  if (known) {
+    request.identity = known;
+    return;
+  }
   try {
-    request.identity = await verifyAccessToken(token, keys, options);
+    const { identity, exp } = await verifyWithExpiry(token, keys, options);
+    options.verified?.set(token, identity, exp);
+    request.identity = identity;
   } catch (error) {
     if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
       request.log.error({ err: error }, 'cannot verify access token: key set unavailable');
@@ -124,9 +143,10 @@ export const jwtAuth = fp(
       (options.jwksUrl ? remoteKeySet(options.jwksUrl, options.jwksCooldownMs) : undefined);
     if (!keys) throw new Error('jwtAuth needs jwksUrl or keys');
 
+    const verified = new VerifiedTokens();
     app.decorateRequest('identity', null);
     app.decorate('authenticate', async (request: FastifyRequest) => {
-      await authenticateRequest(request, keys, options);
+      await authenticateRequest(request, keys, { ...options, verified });
       if (options.denylist) await refuseDisabled(request, options.denylist);
     });
   },

@@ -4,6 +4,9 @@ import type { Logger } from '@switchyard/messaging';
 import type { NotificationView } from '../inbox/inbox.js';
 import { sseFrame } from './sse.js';
 
+const frameOf = (message: RealtimeNotification) =>
+  sseFrame({ id: message.seq, event: 'notification', data: message.notification });
+
 /** What travels over Redis and the stream: an inbox notification with its stream position. */
 export interface RealtimeNotification {
   seq: string;
@@ -102,20 +105,22 @@ export class RealtimeHub {
   }
 
   private deliver(message: RealtimeNotification): void {
-    for (const connection of this.connections.get(message.userId) ?? []) {
+    const streams = this.connections.get(message.userId);
+    if (!streams) return;
+    // One frame for every stream of the user: serialised once, not once per connection.
+    const frame = frameOf(message);
+    for (const connection of streams) {
       if (connection.pending) connection.pending.push(message);
-      else this.write(connection, message);
+      else this.write(connection, message, frame);
     }
   }
 
-  private write(connection: Connection, message: RealtimeNotification): void {
+  private write(connection: Connection, message: RealtimeNotification, frame?: string): void {
     if (connection.sent.has(message.seq)) return;
     connection.sent.add(message.seq);
     // Only the overlap right after connecting matters; keep the set small on long streams.
     if (connection.sent.size > 1000) connection.sent.delete(connection.sent.values().next().value!);
-    connection.res.write(
-      sseFrame({ id: message.seq, event: 'notification', data: message.notification }),
-    );
+    connection.res.write(frame ?? frameOf(message));
   }
 
   private beat(): void {

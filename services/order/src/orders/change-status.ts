@@ -38,9 +38,9 @@ export async function changeStatus(
   return true;
 }
 
-/** The first entry of every timeline. */
-export async function recordCreation(tx: Prisma.TransactionClient, orderId: string): Promise<void> {
-  await tx.orderStatusChange.create({
+/** The first entry of every timeline (returned, so the caller need not read it back). */
+export async function recordCreation(tx: Prisma.TransactionClient, orderId: string) {
+  return tx.orderStatusChange.create({
     data: {
       id: randomUUID(),
       orderId,

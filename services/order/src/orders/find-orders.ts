@@ -3,7 +3,8 @@ import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderView } from '../schemas/order.js';
-import { orderDetails, toOrderView } from './order-view.js';
+import { orderDetails, orderViewOfRow, toOrderView } from './order-view.js';
+import { ORDER_VIEW_SQL, type OrderViewRow } from './order-view-sql.js';
 
 export interface OrderQuery {
   /** Only this user's orders; omit for all orders (admins, scoped machine clients). */
@@ -44,9 +45,6 @@ export async function findOrder(
   orderId: string,
   userId?: string,
 ): Promise<OrderView | null> {
-  const order = await db.order.findFirst({
-    where: { id: orderId, ...(userId ? { userId } : {}) },
-    include: orderDetails,
-  });
-  return order ? toOrderView(order) : null;
+  const { rows } = await db.pool.query<OrderViewRow>(ORDER_VIEW_SQL, [orderId, userId ?? null]);
+  return rows[0] ? orderViewOfRow(rows[0]) : null;
 }

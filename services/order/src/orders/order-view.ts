@@ -1,6 +1,7 @@
 import type { Order, OrderLine, OrderStatusChange } from '../generated/prisma/client.js';
 import type { OrderView } from '../schemas/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
+import type { OrderViewRow } from './order-view-sql.js';
 
 export type OrderWithDetails = Order & { lines: OrderLine[]; timeline: OrderStatusChange[] };
 
@@ -35,5 +36,33 @@ export function toOrderView(order: OrderWithDetails): OrderView {
     })),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+/** The same view from one ORDER_VIEW_SQL row (the hot read). */
+export function orderViewOfRow(row: OrderViewRow): OrderView {
+  const money = (amount: number) => ({ amount, currency: row.currency });
+  return {
+    id: row.id,
+    status: row.status as OrderStatus,
+    total: money(row.total_minor),
+    lines: row.lines.map((l) => ({
+      productId: l.productId,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: money(l.unitPriceMinor),
+      lineTotal: money(l.unitPriceMinor * l.quantity),
+    })),
+    paymentMethod: row.payment_method,
+    refunded: money(row.refunded_minor),
+    ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
+    timeline: row.timeline.map((t) => ({
+      status: t.toStatus as OrderStatus,
+      at: new Date(t.createdAt).toISOString(),
+      actor: t.actor as 'customer' | 'admin' | 'system',
+      ...(t.reason ? { reason: t.reason } : {}),
+    })),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }

@@ -1,0 +1,144 @@
+// 3. Checkout throughput: orders placed per second at 10 and 50 concurrent clients, through
+// the gateway and directly, against pgbench running the same transaction on the same Postgres.
+import { queryDb, waitFor } from '@switchyard/testing';
+import type { Benchmark, BenchContext } from '../benchmark.js';
+import { pgbenchCheckout, preparePgbenchDatabase, type PgbenchResult } from '../ceiling/pgbench.js';
+import { load, unexpectedAnswers, type LoadResult } from '../load.js';
+import { fixed, table } from '../results.js';
+import { ONE_MUG } from '../stand.js';
+
+/** Wait until the saga has settled every order placed so far (none pending payment). */
+export async function waitForSagaToSettle(ctx: BenchContext): Promise<number> {
+  const started = Date.now();
+  await waitFor(
+    async () => {
+      const [row] = await queryDb<{ pending: number }>(
+        ctx.stand.orderDatabaseUrl,
+        `SELECT count(*)::int AS pending FROM orders WHERE status = 'pending_payment'`,
+      );
+      return row!.pending === 0;
+    },
+    { timeoutMs: 600_000, intervalMs: 500, what: 'every order paid' },
+  );
+  return (Date.now() - started) / 1000;
+}
+
+interface Run {
+  path: 'gateway' | 'direct';
+  concurrency: number;
+  result: LoadResult;
+  placedPerSecond: number;
+  settledAfterSeconds: number;
+}
+
+export const checkout: Benchmark = {
+  id: 'checkout',
+  async run(ctx) {
+    const { stand } = ctx;
+    const pgbenchUrl = await preparePgbenchDatabase();
+    const ceilings = new Map<number, PgbenchResult>();
+    const runs: Run[] = [];
+    for (const concurrency of [10, 50]) {
+      ceilings.set(
+        concurrency,
+        await ctx.phase(`checkout: pgbench c${concurrency}`, () =>
+          pgbenchCheckout(pgbenchUrl, concurrency, ctx.seconds),
+        ),
+      );
+      for (const path of ['gateway', 'direct'] as const) {
+        const base =
+          path === 'gateway' ? stand.platform.gatewayUrl : stand.platform.serviceUrl('order');
+        const result = await ctx.phase(`checkout: ${path} c${concurrency}`, () =>
+          load({
+            url: `${base}/v1/orders`,
+            method: 'POST',
+            headers: { authorization: `Bearer ${stand.token}`, 'content-type': 'application/json' },
+            body: ONE_MUG,
+            connections: concurrency,
+            seconds: ctx.seconds,
+          }),
+        );
+        const placed = result.statuses['201'] ?? 0;
+        runs.push({
+          path,
+          concurrency,
+          result,
+          placedPerSecond: placed / ctx.seconds,
+          settledAfterSeconds: await waitForSagaToSettle(ctx),
+        });
+      }
+    }
+    ctx.shared.maxCheckoutRate = Math.max(
+      ...runs.filter((r) => r.path === 'gateway').map((r) => r.placedPerSecond),
+    );
+    const verdicts = [10, 50].map((c) => {
+      const gateway = runs.find((r) => r.path === 'gateway' && r.concurrency === c)!;
+      const ratio = gateway.placedPerSecond / ceilings.get(c)!.transactionsPerSecond;
+      return {
+        what: `orders/s through the gateway / pgbench, ${c} clients`,
+        figure: fixed(ratio, 2),
+        target: '≥ 0.4',
+        met: ratio >= 0.4,
+      };
+    });
+    const errors = runs.reduce(
+      (sum, r) => sum + unexpectedAnswers(r.result, [409]) + r.result.errors,
+      0,
+    );
+    verdicts.push({
+      what: 'errors other than documented 409s',
+      figure: String(errors),
+      target: '0',
+      met: errors === 0,
+    });
+    return [
+      {
+        id: 'checkout',
+        title: 'Checkout throughput',
+        command: 'pnpm bench --only checkout',
+        figures:
+          `\`POST /v1/orders\` (one product, a card the sandbox accepts), autocannon closed loop for ${ctx.seconds} s per row; the saga (payment, notification) runs behind and is waited for between rows. ` +
+          'Ceiling: pgbench running the placement transaction as plain SQL (`bench/src/ceiling/checkout.pgbench.sql`) on the same Postgres.\n\n' +
+          table(
+            [
+              'clients',
+              'path',
+              'orders/s',
+              'p50 ms',
+              'p99 ms',
+              '409',
+              'other non-2xx',
+              'errors',
+              'saga settled after s',
+            ],
+            [
+              ...[10, 50].map((c) => [
+                c,
+                'pgbench (ceiling)',
+                fixed(ceilings.get(c)!.transactionsPerSecond, 0),
+                fixed(ceilings.get(c)!.latencyAverageMs, 1) + ' (avg)',
+                '–',
+                '–',
+                '–',
+                ceilings.get(c)!.failed,
+                '–',
+              ]),
+              ...runs.map((r) => [
+                r.concurrency,
+                r.path === 'gateway' ? 'through the gateway' : 'order service, direct',
+                fixed(r.placedPerSecond, 0),
+                r.result.p50,
+                r.result.p99,
+                r.result.statuses['409'] ?? 0,
+                unexpectedAnswers(r.result, [409]),
+                r.result.errors,
+                fixed(r.settledAfterSeconds, 0),
+              ]),
+            ],
+          ),
+        verdicts,
+        data: { ceilings: Object.fromEntries(ceilings), runs },
+      },
+    ];
+  },
+};

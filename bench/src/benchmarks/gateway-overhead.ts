@@ -1,0 +1,74 @@
+// 1. What a request pays for the gateway: the same authenticated GET of an order through the
+// gateway and straight at the order service, at full load and at half of it.
+import type { Benchmark } from '../benchmark.js';
+import { load, unexpectedAnswers, type LoadResult } from '../load.js';
+import { fixed, table } from '../results.js';
+import { ONE_MUG } from '../stand.js';
+
+export const gatewayOverhead: Benchmark = {
+  id: 'gateway-overhead',
+  async run(ctx) {
+    const { stand } = ctx;
+    const order = await stand.post('/v1/orders', JSON.parse(ONE_MUG), stand.token);
+    const path = `/v1/orders/${String(order.body.id)}`;
+    const headers = { authorization: `Bearer ${stand.token}` };
+    const direct = stand.platform.serviceUrl('order') + path;
+    const gateway = stand.platform.gatewayUrl + path;
+    const connections = 10;
+    const full = (url: string) =>
+      load({ url, headers, connections, seconds: ctx.seconds, warmUpSeconds: 2 });
+    const fullDirect = await ctx.phase('gateway-overhead: direct', () => full(direct));
+    const fullGateway = await ctx.phase('gateway-overhead: gateway', () => full(gateway));
+    // Half of what the gateway path sustains, so both paths run below saturation and the
+    // difference is latency, not queueing.
+    const rate = Math.max(10, Math.round(fullGateway.requestsPerSecond / 2));
+    const half = (url: string) =>
+      load({ url, headers, connections, seconds: ctx.seconds, rate, warmUpSeconds: 1 });
+    const halfDirect = await ctx.phase('gateway-overhead: direct, half', () => half(direct));
+    const halfGateway = await ctx.phase('gateway-overhead: gateway, half', () => half(gateway));
+
+    const throughput = fullGateway.requestsPerSecond / fullDirect.requestsPerSecond;
+    const addedP99 = halfGateway.p99 - halfDirect.p99;
+    const row = (name: string, r: LoadResult) => [
+      name,
+      fixed(r.requestsPerSecond, 0),
+      r.p50,
+      r.p99,
+      unexpectedAnswers(r),
+      r.errors,
+    ];
+    return [
+      {
+        id: 'gateway-overhead',
+        title: 'Gateway overhead',
+        command: 'pnpm bench --only gateway-overhead',
+        figures:
+          `autocannon, ${connections} connections, ${ctx.seconds} s each after a warm-up, authenticated \`GET /v1/orders/:id\`; half load = ${rate} req/s.\n\n` +
+          table(
+            ['path', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+            [
+              row('order service, direct, full load', fullDirect),
+              row('through the gateway, full load', fullGateway),
+              row(`order service, direct, ${rate} req/s`, halfDirect),
+              row(`through the gateway, ${rate} req/s`, halfGateway),
+            ],
+          ),
+        verdicts: [
+          {
+            what: 'gateway throughput / direct',
+            figure: fixed(throughput, 2),
+            target: '≥ 0.8',
+            met: throughput >= 0.8,
+          },
+          {
+            what: 'p99 added by the gateway at half load',
+            figure: `${fixed(addedP99, 1)} ms`,
+            target: '≤ 2 ms',
+            met: addedP99 <= 2,
+          },
+        ],
+        data: { fullDirect, fullGateway, halfDirect, halfGateway, rate },
+      },
+    ];
+  },
+};

@@ -1,0 +1,212 @@
+// 4 and 5. How long an order takes from the client's POST to paid (two Kafka hops and one
+// provider call), at rest and at half the maximum checkout rate; and the event hop (outbox
+// write → handler start) every consumer exports as event_hop_seconds, in the same phases.
+import pg from 'pg';
+import type { Benchmark, BenchContext } from '../benchmark.js';
+import { fixed, table } from '../results.js';
+import { ONE_MUG } from '../stand.js';
+import {
+  addBuckets,
+  distribution,
+  histogramBuckets,
+  histogramCount,
+  histogramQuantile,
+  subtractBuckets,
+  type Buckets,
+  type Distribution,
+} from '../stats.js';
+import { waitForSagaToSettle } from './checkout.js';
+
+const CONSUMERS = ['order', 'payment', 'notification'] as const;
+
+/** event_hop_seconds of every replica of each consuming service, summed per service. */
+async function scrapeHops(ctx: BenchContext): Promise<Record<string, Buckets>> {
+  const hops: Record<string, Buckets> = {};
+  for (const replica of ctx.stand.platform.replicas) {
+    if (!(CONSUMERS as readonly string[]).includes(replica.name)) continue;
+    const text = await (await fetch(`${replica.url}/metrics`)).text();
+    hops[replica.name] = addBuckets(
+      hops[replica.name] ?? new Map(),
+      histogramBuckets(text, 'event_hop_seconds'),
+    );
+  }
+  return hops;
+}
+
+function hopDelta(after: Record<string, Buckets>, before: Record<string, Buckets>) {
+  const perService = Object.fromEntries(
+    CONSUMERS.map((s) => [s, subtractBuckets(after[s] ?? new Map(), before[s] ?? new Map())]),
+  ) as Record<string, Buckets>;
+  const all = CONSUMERS.reduce<Buckets>((sum, s) => addBuckets(sum, perService[s]!), new Map());
+  const figures = (b: Buckets) => ({
+    events: histogramCount(b),
+    p50: histogramQuantile(b, 0.5) * 1000,
+    p99: histogramQuantile(b, 0.99) * 1000,
+  });
+  return {
+    all: figures(all),
+    perService: Object.fromEntries(CONSUMERS.map((s) => [s, figures(perService[s]!)])),
+  };
+}
+
+/** When each order became paid, from the order service's timeline (ms since the epoch). */
+async function paidTimes(client: pg.Client, orderIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ order_id: string; at: Date }>(
+    `SELECT order_id::text, created_at AS at FROM order_status_changes
+      WHERE to_status = 'paid' AND order_id = ANY($1::uuid[])`,
+    [orderIds],
+  );
+  return new Map(rows.map((r) => [r.order_id, r.at.getTime()]));
+}
+
+interface Placed {
+  orderId: string;
+  sentAt: number;
+}
+
+async function placeOne(ctx: BenchContext): Promise<Placed | null> {
+  const sentAt = Date.now();
+  const res = await fetch(`${ctx.stand.platform.gatewayUrl}/v1/orders`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ctx.stand.token}`, 'content-type': 'application/json' },
+    body: ONE_MUG,
+  });
+  const body = (await res.json()) as { id?: string };
+  return res.status === 201 && body.id ? { orderId: body.id, sentAt } : null;
+}
+
+function latencies(placed: Placed[], paid: Map<string, number>): Distribution & { unpaid: number } {
+  const samples = placed
+    .filter((p) => paid.has(p.orderId))
+    .map((p) => paid.get(p.orderId)! - p.sentAt);
+  return { ...distribution(samples), unpaid: placed.length - samples.length };
+}
+
+export const placedToPaid: Benchmark = {
+  id: 'placed-to-paid',
+  async run(ctx) {
+    const client = new pg.Client({ connectionString: ctx.stand.orderDatabaseUrl });
+    await client.connect();
+    try {
+      // At rest: one order at a time, the next once the last is paid.
+      const restCount = ctx.short ? 10 : 50;
+      const beforeRest = await scrapeHops(ctx);
+      const atRest: Placed[] = [];
+      await ctx.phase('placed-to-paid: at rest', async () => {
+        for (let i = 0; i < restCount; i++) {
+          const placed = await placeOne(ctx);
+          if (!placed) continue;
+          atRest.push(placed);
+          const deadline = Date.now() + 30_000;
+          while (!(await paidTimes(client, [placed.orderId])).size && Date.now() < deadline)
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      });
+      const restHops = hopDelta(await scrapeHops(ctx), beforeRest);
+      const restLatency = latencies(
+        atRest,
+        await paidTimes(
+          client,
+          atRest.map((p) => p.orderId),
+        ),
+      );
+
+      // Under load: an open loop at half the maximum checkout rate measured before.
+      const rate = Math.max(1, Math.round((ctx.shared.maxCheckoutRate ?? 20) / 2));
+      const seconds = ctx.short ? 10 : 60;
+      const beforeLoad = await scrapeHops(ctx);
+      const underLoad: Placed[] = [];
+      let refused = 0;
+      await ctx.phase('placed-to-paid: under load', async () => {
+        const inFlight: Promise<void>[] = [];
+        const started = Date.now();
+        for (let i = 0; i < rate * seconds; i++) {
+          const due = started + (i * 1000) / rate;
+          const wait = due - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          inFlight.push(
+            placeOne(ctx).then(
+              (placed) => void (placed ? underLoad.push(placed) : refused++),
+              () => void refused++,
+            ),
+          );
+        }
+        await Promise.all(inFlight);
+        await waitForSagaToSettle(ctx);
+      });
+      const loadHops = hopDelta(await scrapeHops(ctx), beforeLoad);
+      const loadLatency = latencies(
+        underLoad,
+        await paidTimes(
+          client,
+          underLoad.map((p) => p.orderId),
+        ),
+      );
+
+      const latencyRow = (name: string, d: Distribution & { unpaid: number }) => [
+        name,
+        d.count,
+        d.p50,
+        d.p90,
+        d.p99,
+        d.max,
+        d.unpaid,
+      ];
+      const hopRows = (name: string, h: ReturnType<typeof hopDelta>) => [
+        [name, 'all consumers', h.all.events, fixed(h.all.p50, 1), fixed(h.all.p99, 1)],
+        ...CONSUMERS.map((s) => [
+          name,
+          s,
+          h.perService[s]!.events,
+          fixed(h.perService[s]!.p50, 1),
+          fixed(h.perService[s]!.p99, 1),
+        ]),
+      ];
+      return [
+        {
+          id: 'placed-to-paid',
+          title: 'Placed → paid latency',
+          command: 'pnpm bench --only checkout,placed-to-paid',
+          figures:
+            `From the client's POST to the \`paid\` row of the order's timeline (same host clock). At rest: ${restCount} orders one at a time. Under load: an open loop of ${rate} orders/s (half the maximum measured by the checkout benchmark) for ${seconds} s through the gateway${refused ? `; ${refused} placements refused` : ''}.\n\n` +
+            table(
+              ['phase', 'orders', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'not paid'],
+              [latencyRow('at rest', restLatency), latencyRow(`${rate} orders/s`, loadLatency)],
+            ),
+          verdicts: [
+            {
+              what: 'p99 placed → paid under load',
+              figure: `${loadLatency.p99} ms`,
+              target: '≤ 100 ms',
+              met: loadLatency.p99 <= 100,
+            },
+          ],
+          data: { rate, seconds, refused, restLatency, loadLatency },
+        },
+        {
+          id: 'event-hop',
+          title: 'Event hop',
+          command: 'pnpm bench --only checkout,placed-to-paid',
+          figures:
+            "The `event_hop_seconds` histogram every consumer exports: from the outbox row's write (`clock_timestamp()`, just before the commit; it is the Kafka message's CreateTime) to the start of its handler. Quantiles interpolated inside buckets as PromQL's `histogram_quantile` does; from the replicas' `/metrics` before and after each phase of the placed → paid benchmark.\n\n" +
+            table(
+              ['phase', 'consumer', 'events', 'p50 ms', 'p99 ms'],
+              [...hopRows('at rest', restHops), ...hopRows(`${rate} orders/s`, loadHops)],
+            ),
+          verdicts: [
+            {
+              what: 'event hop p99 under load',
+              figure: `${fixed(loadHops.all.p99, 1)} ms`,
+              target: '≤ 20 ms',
+              met: loadHops.all.p99 <= 20,
+            },
+          ],
+          data: { restHops, loadHops },
+        },
+      ];
+    } finally {
+      await client.end();
+    }
+  },
+};

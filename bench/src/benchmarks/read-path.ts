@@ -1,0 +1,97 @@
+// 2. The read path against its ceiling: the order service's `GET /v1/orders/:id` (token
+// verified, denylist checked, one query, serialised by schema) against a bare Fastify + pg
+// process issuing the same SQL, each hit directly, in the same run.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@switchyard/testing';
+import type { Benchmark } from '../benchmark.js';
+import { load, unexpectedAnswers, type LoadResult } from '../load.js';
+import { fixed, table } from '../results.js';
+import { ONE_MUG } from '../stand.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Start the ceiling server on the order service's database; resolves once it listens. */
+async function startCeiling(databaseUrl: string) {
+  const port = await freePort();
+  const child = fork(path.join(here, '../ceiling/order-read-server.js'), [], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`ceiling server exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export const readPath: Benchmark = {
+  id: 'read-path',
+  async run(ctx) {
+    const { stand } = ctx;
+    const order = await stand.post('/v1/orders', JSON.parse(ONE_MUG), stand.token);
+    const path = `/v1/orders/${String(order.body.id)}`;
+    const connections = 10;
+    const ceiling = await startCeiling(stand.orderDatabaseUrl);
+    let bare: LoadResult;
+    try {
+      bare = await ctx.phase('read-path: ceiling', () =>
+        load({ url: ceiling.url + path, connections, seconds: ctx.seconds, warmUpSeconds: 2 }),
+      );
+    } finally {
+      await ceiling.stop();
+    }
+    const service = await ctx.phase('read-path: order service', () =>
+      load({
+        url: stand.platform.serviceUrl('order') + path,
+        headers: { authorization: `Bearer ${stand.token}` },
+        connections,
+        seconds: ctx.seconds,
+        warmUpSeconds: 2,
+      }),
+    );
+    const ratio = service.requestsPerSecond / bare.requestsPerSecond;
+    const row = (name: string, r: LoadResult) => [
+      name,
+      fixed(r.requestsPerSecond, 0),
+      r.p50,
+      r.p99,
+      unexpectedAnswers(r),
+      r.errors,
+    ];
+    return [
+      {
+        id: 'read-path',
+        title: 'Read path against its ceiling',
+        command: 'pnpm bench --only read-path',
+        figures:
+          `autocannon, ${connections} connections, ${ctx.seconds} s each after a 2 s warm-up, \`GET /v1/orders/:id\` of one order. ` +
+          'Ceiling: a bare Fastify route issuing the same SQL (`ORDER_VIEW_SQL`) through node-postgres, no authentication (`bench/src/ceiling/order-read-server.ts`).\n\n' +
+          table(
+            ['handler', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+            [
+              row('ceiling: Fastify + pg, same SQL', bare),
+              row('order service (token, denylist, schema)', service),
+            ],
+          ),
+        verdicts: [
+          {
+            what: 'order service / ceiling',
+            figure: fixed(ratio, 2),
+            target: '≥ 0.6',
+            met: ratio >= 0.6,
+          },
+        ],
+        data: { ceiling: bare, service },
+      },
+    ];
+  },
+};

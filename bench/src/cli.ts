@@ -1,0 +1,98 @@
+// `pnpm bench`: start the platform once, run each benchmark against it, print its figures,
+// write them to bench/results/ and docs/benchmarks.md.
+//   --short            CI's version: 3 s per measurement, 500 streams; proves it runs,
+//                      leaves the published figures alone
+//   --only a,b         only these benchmarks (ids below)
+//   --profile          also CPU-profile the gateway and the order service, and print the top
+//                      costs of every phase (the figures of a profiled run are not published)
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Benchmark, BenchContext } from './benchmark.js';
+import { checkout } from './benchmarks/checkout.js';
+import { gatewayOverhead } from './benchmarks/gateway-overhead.js';
+import { placedToPaid } from './benchmarks/placed-to-paid.js';
+import { readPath } from './benchmarks/read-path.js';
+import { sseFanout } from './benchmarks/sse-fanout.js';
+import { monotonicMicros, type Window } from './cpu-profile.js';
+import { printProfiles } from './profiles.js';
+import { print, publish } from './results.js';
+import { standUp } from './stand.js';
+import { restingCost } from './benchmarks/resting-cost.js';
+
+// In this order: the resting cost first (nothing has run yet), checkout before placed-to-paid
+// (which loads at half the checkout maximum).
+const ALL: Benchmark[] = [
+  restingCost,
+  gatewayOverhead,
+  readPath,
+  checkout,
+  placedToPaid,
+  sseFanout,
+];
+
+const { values } = parseArgs({
+  options: {
+    short: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const only = values.only?.split(',').map((s) => s.trim());
+const unknown = only?.filter((id) => !ALL.some((b) => b.id === id)) ?? [];
+if (unknown.length) {
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${ALL.map((b) => b.id).join(', ')}`,
+  );
+  process.exit(2);
+}
+const chosen = ALL.filter((b) => !only || only.includes(b.id));
+const short = values.short ?? false;
+const profileDir = values.profile
+  ? await mkdtemp(path.join(os.tmpdir(), 'switchyard-profile-'))
+  : null;
+const profiled = ['gateway', 'order'] as const;
+
+const stand = await standUp({
+  nodeArgs: profileDir
+    ? Object.fromEntries(
+        profiled.map((name) => [
+          name,
+          ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name)}`],
+        ]),
+      )
+    : undefined,
+});
+const phases: { name: string; window: Window }[] = [];
+const ctx: BenchContext = {
+  stand,
+  short,
+  seconds: Number(process.env.BENCH_SECONDS ?? (short ? 3 : 10)),
+  shared: {},
+  async phase(name, work) {
+    const fromMicros = monotonicMicros();
+    try {
+      return await work();
+    } finally {
+      phases.push({ name, window: { fromMicros, toMicros: monotonicMicros() } });
+    }
+  },
+};
+let failed = false;
+try {
+  for (const benchmark of chosen) {
+    console.log(`\n=== ${benchmark.id}`);
+    for (const report of await benchmark.run(ctx)) {
+      print(report);
+      if (!profileDir) await publish(report, { short });
+    }
+  }
+} catch (error) {
+  failed = true;
+  console.error(error);
+} finally {
+  await stand.stop();
+}
+if (profileDir) await printProfiles(profileDir, profiled, phases);
+process.exit(failed ? 1 : 0);

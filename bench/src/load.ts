@@ -1,0 +1,64 @@
+// A bounded HTTP load against loopback (autocannon), reduced to the figures we publish.
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  connections: number;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Requests per second over all connections; absent: as fast as answers come. */
+  rate?: number;
+  /** A short run first (JIT, pools, caches), not counted. */
+  warmUpSeconds?: number;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Answers by status code. */
+  statuses: Record<string, number>;
+  /** Connection errors and timeouts. */
+  errors: number;
+}
+
+async function run(options: LoadOptions, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: seconds,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    timeout: 30,
+  });
+}
+
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  if (options.warmUpSeconds) await run(options, options.warmUpSeconds);
+  const result = await run(options, options.seconds);
+  const statuses: Record<string, number> = {};
+  for (const [code, stats] of Object.entries(result.statusCodeStats ?? {}))
+    statuses[code] = stats.count ?? 0;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    statuses,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Answers that are neither 2xx nor one of `allowed` (e.g. documented 409s). */
+export function unexpectedAnswers(result: LoadResult, allowed: number[] = []): number {
+  return Object.entries(result.statuses)
+    .filter(([code]) => !code.startsWith('2') && !allowed.includes(Number(code)))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
