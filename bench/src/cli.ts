@@ -3,7 +3,8 @@
 //   --short            CI's version: 3 s per measurement, 500 streams; proves it runs,
 //                      leaves the published figures alone
 //   --only a,b         only these benchmarks (ids below)
-//   --profile          also CPU-profile the gateway and the order service, and print the top
+//   --profile          also CPU-profile the gateway and the order service (or the processes
+//                      named by --profile-processes payment,notification) and print the top
 //                      costs of every phase (the figures of a profiled run are not published)
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     short: { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'profile-processes': { type: 'string', default: 'gateway,order' },
   },
 });
 const only = values.only?.split(',').map((s) => s.trim());
@@ -52,7 +54,7 @@ const short = values.short ?? false;
 const profileDir = values.profile
   ? await mkdtemp(path.join(os.tmpdir(), 'switchyard-profile-'))
   : null;
-const profiled = ['gateway', 'order'] as const;
+const profiled = values['profile-processes']!.split(',').map((name) => name.trim());
 
 const stand = await standUp({
   nodeArgs: profileDir

@@ -41,6 +41,8 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
     databasePrefix: 'switchyard_bench',
     // Two notification replicas: the SSE benchmark fans out over Redis between them.
     replicas: { notification: 2 },
+    // As in production (k8s/overlays/production/kafka.yaml): partitions bound consumer concurrency.
+    topicPartitions: 12,
     nodeArgs: options.nodeArgs,
     env: {
       RATE_LIMIT_PER_MINUTE: '100000000',

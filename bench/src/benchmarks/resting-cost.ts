@@ -36,9 +36,11 @@ async function measureRestingCost(ctx: BenchContext): Promise<BenchmarkReport> {
   const kafka = await kafkaPid();
   if (kafka) processes.push({ name: 'kafka (broker)', pid: kafka });
   await new Promise((resolve) => setTimeout(resolve, 5_000)); // start-up work settles
-  const before = await Promise.all(processes.map((p) => sample(p.pid)));
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const after = await Promise.all(processes.map((p) => sample(p.pid)));
+  const { before, after } = await ctx.phase('resting-cost', async () => {
+    const first = await Promise.all(processes.map((p) => sample(p.pid)));
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    return { before: first, after: await Promise.all(processes.map((p) => sample(p.pid))) };
+  });
   const rows = processes.map((p, i) => {
     const cpu = ((after[i]?.cpuSeconds ?? 0) - (before[i]?.cpuSeconds ?? 0)) / seconds;
     return { name: p.name, rssMiB: after[i]?.rssMiB ?? Number.NaN, cpuShare: cpu };

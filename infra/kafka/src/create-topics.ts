@@ -10,5 +10,9 @@ const brokers = (
 const namespace = process.env.KAFKA_NAMESPACE ?? '';
 const kafka = createKafka({ clientId: 'create-topics', brokers, logger: pino({ level: 'warn' }) });
 const topics = allTopics.map((t) => namespace + t);
-await ensureTopics(kafka, topics);
+// As many partitions as production (k8s/overlays/production/kafka.yaml): they bound how many
+// messages a consumer group handles at once.
+await ensureTopics(kafka, topics, {
+  numPartitions: Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 12),
+});
 console.log(`kafka: topics ready (${topics.length})`);

@@ -28,12 +28,16 @@ export function testKafka(clientId = 'test', brokers = testKafkaBrokers()): Kafk
  * A fresh topic namespace with every platform topic created in it, so this run's events and
  * consumer groups are its own even when a dev stack uses the same broker.
  */
-export async function createKafkaNamespace(brokers = testKafkaBrokers()): Promise<string> {
+export async function createKafkaNamespace(
+  brokers = testKafkaBrokers(),
+  /** 3 keeps the many namespaces of a test run light; a benchmark uses production's 12. */
+  partitions = 3,
+): Promise<string> {
   const namespace = `test-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}.`;
   await ensureTopics(
     testKafka('test-admin', brokers),
     allTopics.map((t) => namespace + t),
-    { numPartitions: 3 },
+    { numPartitions: partitions },
   );
   return namespace;
 }

@@ -73,6 +73,8 @@ export interface PlatformOptions {
   kafkaBrokers?: string[];
   /** Prefix of the databases (`<prefix>_<service>`); default switchyard_e2e. */
   databasePrefix?: string;
+  /** Partitions of each topic of the run's namespace (default 3; production has 12). */
+  topicPartitions?: number;
   /** Extra Node options for one process's replicas (e.g. `--cpu-prof` for a profile). */
   nodeArgs?: Partial<Record<StackProcess['name'], string[]>>;
 }
@@ -87,7 +89,10 @@ export interface PlatformOptions {
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const brokers = options.kafkaBrokers ?? testKafkaBrokers();
   if (!options.kafkaBrokers) await startKafka();
-  const [namespace, smtp] = await Promise.all([createKafkaNamespace(brokers), startSmtpCapture()]);
+  const [namespace, smtp] = await Promise.all([
+    createKafkaNamespace(brokers, options.topicPartitions),
+    startSmtpCapture(),
+  ]);
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
   const ports = {
     gateway: await freePort(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@switchyard/service-kit';
+import type pg from 'pg';
 import type { Db } from '../db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 
 /** How long a key is remembered (documented in the API guide). */
 export const IDEMPOTENCY_KEY_TTL_HOURS = 24;
@@ -104,17 +104,15 @@ export async function claimIdempotencyKey(
 
 /** Store the final response (in the same transaction as the work when it succeeded). */
 export async function completeIdempotencyKey(
-  db: Db | Prisma.TransactionClient,
+  /** The placement's transaction connection, or the pool when there was no transaction. */
+  sql: Pick<pg.ClientBase, 'query'>,
   options: { userId: string; key: string; response: StoredResponse },
 ): Promise<void> {
-  await db.idempotencyKey.update({
-    where: { userId_key: { userId: options.userId, key: options.key } },
-    data: {
-      state: 'completed',
-      responseStatus: options.response.status,
-      responseBody: options.response.body as Prisma.InputJsonValue,
-    },
-  });
+  await sql.query(
+    `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::jsonb
+      WHERE user_id = $1 AND key = $2`,
+    [options.userId, options.key, options.response.status, JSON.stringify(options.response.body)],
+  );
 }
 
 /** Forget a claim whose request failed on our side (5xx), so a retry can run again. */

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { createEvent } from '@switchyard/contracts';
 import { enqueueEvent } from '@switchyard/messaging';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { inProductLockOrder } from '../catalog/lock-order.js';
-import { recordStockMovement } from '../catalog/stock-movements.js';
-import { recordCreation } from './change-status.js';
 import { OrderStatus } from '../domain/order-status.js';
-import { priceOrder, type RequestedLine } from '../domain/price-order.js';
+import { priceOrder, type CatalogProduct, type RequestedLine } from '../domain/price-order.js';
 import type { OrderView } from '../schemas/order.js';
-import { toOrderView } from './order-view.js';
+import { inPgTransaction, sqlClientOf } from './pg-transaction.js';
 
 export interface PlaceOrderInput {
   userId: string;
@@ -22,50 +20,69 @@ export interface PlaceOrderInput {
  * Price the order from the catalog, store the order and its order.created event, and reserve
  * stock, in one transaction. Stock is taken with a conditional UPDATE, so concurrent orders
  * can never drive it negative.
+ *
+ * Plain SQL through the service's pool rather than the ORM: placement is the write every
+ * checkout pays for, and the ORM's work per statement was most of the service's CPU
+ * (docs/benchmarks.md, checkout). The tables are the ones schema.prisma describes.
  */
 export async function placeOrder(
   db: Db,
   input: PlaceOrderInput,
   /** More work for the same transaction (e.g. storing the idempotent response). */
-  alsoInTransaction?: (tx: Prisma.TransactionClient, order: OrderView) => Promise<void>,
+  alsoInTransaction?: (tx: pg.PoolClient, order: OrderView) => Promise<void>,
 ): Promise<OrderView> {
-  return db.$transaction(async (tx) => {
+  return inPgTransaction(db.pool, async (tx) => {
     const productIds = [...new Set(input.lines.map((l) => l.productId))];
-    const products = await tx.product.findMany({ where: { id: { in: productIds } } });
+    const { rows: products } = await tx.query<CatalogProduct>(
+      `SELECT id::text, name, price_minor AS "priceMinor", currency, active
+         FROM products WHERE id = ANY($1::uuid[])`,
+      [productIds],
+    );
     const priced = priceOrder(input.lines, new Map(products.map((p) => [p.id, p])));
 
     const orderId = randomUUID();
-    const order = await tx.order.create({
-      data: {
-        id: orderId,
-        userId: input.userId,
-        status: OrderStatus.pendingPayment,
-        totalMinor: priced.totalMinor,
-        currency: priced.currency,
-        paymentMethod: input.paymentMethod,
-        lines: {
-          create: priced.lines.map((l) => ({
-            id: randomUUID(),
-            productId: l.productId,
-            name: l.name,
-            quantity: l.quantity,
-            unitPriceMinor: l.unitPriceMinor,
-          })),
-        },
-      },
-      include: { lines: true },
-    });
-    const created = await recordCreation(tx, orderId);
-    for (const line of priced.lines)
-      await recordStockMovement(tx, {
-        productId: line.productId,
+    const {
+      rows: [order],
+    } = await tx.query<{ created_at: Date; updated_at: Date }>(
+      `INSERT INTO orders (id, user_id, status, total_minor, currency, payment_method)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at, updated_at`,
+      [
         orderId,
-        delta: -line.quantity,
-        reason: 'reserved',
-      });
-
+        input.userId,
+        OrderStatus.pendingPayment,
+        priced.totalMinor,
+        priced.currency,
+        input.paymentMethod,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO order_lines (id, order_id, product_id, name, quantity, unit_price_minor)
+       SELECT gen_random_uuid(), $1, l.product_id, l.name, l.quantity, l.unit_price_minor
+         FROM unnest($2::uuid[], $3::text[], $4::int[], $5::int[])
+              AS l(product_id, name, quantity, unit_price_minor)`,
+      [
+        orderId,
+        priced.lines.map((l) => l.productId),
+        priced.lines.map((l) => l.name),
+        priced.lines.map((l) => l.quantity),
+        priced.lines.map((l) => l.unitPriceMinor),
+      ],
+    );
+    const {
+      rows: [created],
+    } = await tx.query<{ created_at: Date }>(
+      `INSERT INTO order_status_changes (id, order_id, from_status, to_status, actor)
+       VALUES ($1, $2, NULL, $3, 'customer') RETURNING created_at`,
+      [randomUUID(), orderId, OrderStatus.pendingPayment],
+    );
+    await tx.query(
+      `INSERT INTO stock_movements (id, product_id, order_id, delta, reason)
+       SELECT gen_random_uuid(), m.product_id, $1, -m.quantity, 'reserved'
+         FROM unnest($2::uuid[], $3::int[]) AS m(product_id, quantity)`,
+      [orderId, priced.lines.map((l) => l.productId), priced.lines.map((l) => l.quantity)],
+    );
     await enqueueEvent(
-      tx,
+      sqlClientOf(tx),
       createEvent('order.created', {
         source: 'order',
         subject: orderId,
@@ -83,7 +100,30 @@ export async function placeOrder(
         },
       }),
     );
-    const view = toOrderView({ ...order, timeline: [created] });
+    const money = (amount: number) => ({ amount, currency: priced.currency });
+    const view: OrderView = {
+      id: orderId,
+      status: OrderStatus.pendingPayment,
+      total: money(priced.totalMinor),
+      lines: priced.lines.map((l) => ({
+        productId: l.productId,
+        name: l.name,
+        quantity: l.quantity,
+        unitPrice: money(l.unitPriceMinor),
+        lineTotal: money(l.unitPriceMinor * l.quantity),
+      })),
+      paymentMethod: input.paymentMethod,
+      refunded: money(0),
+      timeline: [
+        {
+          status: OrderStatus.pendingPayment,
+          at: created!.created_at.toISOString(),
+          actor: 'customer',
+        },
+      ],
+      createdAt: order!.created_at.toISOString(),
+      updatedAt: order!.updated_at.toISOString(),
+    };
     await alsoInTransaction?.(tx, view);
 
     // The stock last: every order takes the same few product rows, and a row's lock is held
@@ -91,11 +131,12 @@ export async function placeOrder(
     // here, for one statement and the commit (docs/benchmarks.md, checkout). Too little stock
     // still rolls everything above back.
     for (const line of inProductLockOrder(priced.lines)) {
-      const reserved = await tx.product.updateMany({
-        where: { id: line.productId, stock: { gte: line.quantity } },
-        data: { stock: { decrement: line.quantity } },
-      });
-      if (reserved.count === 0) {
+      const reserved = await tx.query(
+        `UPDATE products SET stock = stock - $2, updated_at = now()
+          WHERE id = $1 AND stock >= $2`,
+        [line.productId, line.quantity],
+      );
+      if (reserved.rowCount === 0) {
         throw new AppError(
           'CONFLICT',
           `not enough stock of ${line.name} for ${line.quantity} units`,

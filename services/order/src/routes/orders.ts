@@ -90,7 +90,7 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
               code: error.code,
               detail: error.detail,
             });
-            await completeIdempotencyKey(app.db, {
+            await completeIdempotencyKey(app.db.pool, {
               ...idempotency,
               response: { status: error.status, body },
             });
