@@ -4,6 +4,7 @@ import { queryDb, waitFor } from '@switchyard/testing';
 import type { Benchmark, BenchContext } from '../benchmark.js';
 import { pgbenchCheckout, preparePgbenchDatabase, type PgbenchResult } from '../ceiling/pgbench.js';
 import { load, unexpectedAnswers, type LoadResult } from '../load.js';
+import { cpuPerUnit, cpuSnapshot } from '../cpu-meter.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
 
@@ -29,6 +30,34 @@ interface Run {
   result: LoadResult;
   placedPerSecond: number;
   settledAfterSeconds: number;
+  /** CPU ms per placed order and process, over the load and the saga settling after it. */
+  cpuPerOrder: [string, number][];
+}
+
+function cpuTable(runs: Run[]): string {
+  const names = [...new Set(runs.flatMap((r) => r.cpuPerOrder.map(([name]) => name)))];
+  const ordered = names
+    .map((name) => ({ name, first: runs[0]!.cpuPerOrder.find(([n]) => n === name)?.[1] ?? 0 }))
+    .sort((a, b) => b.first - a.first)
+    .map((n) => n.name);
+  return table(
+    ['process', ...runs.map((r) => `${r.path} c${r.concurrency}`)],
+    [
+      ...ordered.map((name) => [
+        name,
+        ...runs.map((r) => fixed(r.cpuPerOrder.find(([n]) => n === name)?.[1] ?? 0, 1)),
+      ]),
+      [
+        'all',
+        ...runs.map((r) =>
+          fixed(
+            r.cpuPerOrder.reduce((sum, [, ms]) => sum + ms, 0),
+            1,
+          ),
+        ),
+      ],
+    ],
+  );
 }
 
 export const checkout: Benchmark = {
@@ -48,6 +77,7 @@ export const checkout: Benchmark = {
       for (const path of ['gateway', 'direct'] as const) {
         const base =
           path === 'gateway' ? stand.platform.gatewayUrl : stand.platform.serviceUrl('order');
+        const cpuBefore = await cpuSnapshot(stand);
         const result = await ctx.phase(`checkout: ${path} c${concurrency}`, () =>
           load({
             url: `${base}/v1/orders`,
@@ -59,12 +89,14 @@ export const checkout: Benchmark = {
           }),
         );
         const placed = result.statuses['201'] ?? 0;
+        const settledAfterSeconds = await waitForSagaToSettle(ctx);
         runs.push({
           path,
           concurrency,
           result,
           placedPerSecond: placed / ctx.seconds,
-          settledAfterSeconds: await waitForSagaToSettle(ctx),
+          settledAfterSeconds,
+          cpuPerOrder: cpuPerUnit(cpuBefore, await cpuSnapshot(stand), placed),
         });
       }
     }
@@ -135,7 +167,9 @@ export const checkout: Benchmark = {
                 fixed(r.settledAfterSeconds, 0),
               ]),
             ],
-          ),
+          ) +
+          '\n\nCPU milliseconds per placed order, by process, over each row and the saga settling after it (from /proc; the whole order: placement, payment, notifications, relays, Kafka, PostgreSQL):\n\n' +
+          cpuTable(runs),
         verdicts,
         data: { ceilings: Object.fromEntries(ceilings), runs },
       },
