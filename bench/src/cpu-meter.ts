@@ -43,7 +43,12 @@ export async function cpuSnapshot(stand: Stand): Promise<CpuSnapshot> {
     add(p.name.replace(/-\d+$/, ''), await cpuSecondsOf(p.child.pid!));
   try {
     const kafka = Number(
-      (await readFile(path.join(repoRoot(), '.var/kafka/kafka.pid'), 'utf8')).trim(),
+      (
+        await readFile(
+          path.join(process.env.KAFKA_HOME_DIR ?? path.join(repoRoot(), '.var/kafka'), 'kafka.pid'),
+          'utf8',
+        )
+      ).trim(),
     );
     add('kafka', await cpuSecondsOf(kafka));
   } catch {

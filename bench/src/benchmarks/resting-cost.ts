@@ -24,7 +24,14 @@ async function sample(pid: number): Promise<{ cpuSeconds: number; rssMiB: number
 
 async function kafkaPid(): Promise<number | null> {
   try {
-    return Number((await readFile(path.join(repoRoot(), '.var/kafka/kafka.pid'), 'utf8')).trim());
+    return Number(
+      (
+        await readFile(
+          path.join(process.env.KAFKA_HOME_DIR ?? path.join(repoRoot(), '.var/kafka'), 'kafka.pid'),
+          'utf8',
+        )
+      ).trim(),
+    );
   } catch {
     return null;
   }
