@@ -62,3 +62,15 @@ export function unexpectedAnswers(result: LoadResult, allowed: number[] = []): n
     .filter(([code]) => !code.startsWith('2') && !allowed.includes(Number(code)))
     .reduce((sum, [, count]) => sum + count, 0);
 }
+
+/** One table row of a load result: name, requests/s, p50, p99, unexpected answers, errors. */
+export function loadRow(name: string, result: LoadResult): (string | number)[] {
+  return [
+    name,
+    result.requestsPerSecond.toFixed(0),
+    result.p50,
+    result.p99,
+    unexpectedAnswers(result),
+    result.errors,
+  ];
+}

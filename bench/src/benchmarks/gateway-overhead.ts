@@ -1,7 +1,7 @@
 // 1. What a request pays for the gateway: the same authenticated GET of an order through the
 // gateway and straight at the order service, at full load and at half of it.
 import type { Benchmark } from '../benchmark.js';
-import { load, unexpectedAnswers, type LoadResult } from '../load.js';
+import { load, loadRow } from '../load.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
 
@@ -29,14 +29,6 @@ export const gatewayOverhead: Benchmark = {
 
     const throughput = fullGateway.requestsPerSecond / fullDirect.requestsPerSecond;
     const addedP99 = halfGateway.p99 - halfDirect.p99;
-    const row = (name: string, r: LoadResult) => [
-      name,
-      fixed(r.requestsPerSecond, 0),
-      r.p50,
-      r.p99,
-      unexpectedAnswers(r),
-      r.errors,
-    ];
     return [
       {
         id: 'gateway-overhead',
@@ -47,10 +39,10 @@ export const gatewayOverhead: Benchmark = {
           table(
             ['path', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
             [
-              row('order service, direct, full load', fullDirect),
-              row('through the gateway, full load', fullGateway),
-              row(`order service, direct, ${rate} req/s`, halfDirect),
-              row(`through the gateway, ${rate} req/s`, halfGateway),
+              loadRow('order service, direct, full load', fullDirect),
+              loadRow('through the gateway, full load', fullGateway),
+              loadRow(`order service, direct, ${rate} req/s`, halfDirect),
+              loadRow(`through the gateway, ${rate} req/s`, halfGateway),
             ],
           ),
         verdicts: [

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@switchyard/testing';
 import type { Benchmark } from '../benchmark.js';
-import { load, unexpectedAnswers, type LoadResult } from '../load.js';
+import { load, loadRow, type LoadResult } from '../load.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
 
@@ -59,14 +59,6 @@ export const readPath: Benchmark = {
       }),
     );
     const ratio = service.requestsPerSecond / bare.requestsPerSecond;
-    const row = (name: string, r: LoadResult) => [
-      name,
-      fixed(r.requestsPerSecond, 0),
-      r.p50,
-      r.p99,
-      unexpectedAnswers(r),
-      r.errors,
-    ];
     return [
       {
         id: 'read-path',
@@ -78,8 +70,8 @@ export const readPath: Benchmark = {
           table(
             ['handler', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
             [
-              row('ceiling: Fastify + pg, same SQL', bare),
-              row('order service (token, denylist, schema)', service),
+              loadRow('ceiling: Fastify + pg, same SQL', bare),
+              loadRow('order service (token, denylist, schema)', service),
             ],
           ),
         verdicts: [

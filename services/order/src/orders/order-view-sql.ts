@@ -31,5 +31,6 @@ export interface OrderViewRow {
   created_at: Date;
   updated_at: Date;
   lines: { productId: string; name: string; quantity: number; unitPriceMinor: number }[];
-  timeline: { toStatus: string; createdAt: string; actor: string; reason: string | null }[];
+  /** JSON from the SQL (createdAt a string), or rows loaded through Prisma (a Date). */
+  timeline: { toStatus: string; createdAt: string | Date; actor: string; reason: string | null }[];
 }

@@ -8,6 +8,7 @@ import { inProductLockOrder } from '../catalog/lock-order.js';
 import { OrderStatus } from '../domain/order-status.js';
 import { priceOrder, type CatalogProduct, type RequestedLine } from '../domain/price-order.js';
 import type { OrderView } from '../schemas/order.js';
+import { orderViewOfRow } from './order-view.js';
 import { inPgTransaction, sqlClientOf } from './pg-transaction.js';
 
 export interface PlaceOrderInput {
@@ -100,30 +101,26 @@ export async function placeOrder(
         },
       }),
     );
-    const money = (amount: number) => ({ amount, currency: priced.currency });
-    const view: OrderView = {
+    const view = orderViewOfRow({
       id: orderId,
       status: OrderStatus.pendingPayment,
-      total: money(priced.totalMinor),
-      lines: priced.lines.map((l) => ({
-        productId: l.productId,
-        name: l.name,
-        quantity: l.quantity,
-        unitPrice: money(l.unitPriceMinor),
-        lineTotal: money(l.unitPriceMinor * l.quantity),
-      })),
-      paymentMethod: input.paymentMethod,
-      refunded: money(0),
+      total_minor: priced.totalMinor,
+      currency: priced.currency,
+      payment_method: input.paymentMethod,
+      refunded_minor: 0,
+      cancel_reason: null,
+      created_at: order!.created_at,
+      updated_at: order!.updated_at,
+      lines: priced.lines,
       timeline: [
         {
-          status: OrderStatus.pendingPayment,
-          at: created!.created_at.toISOString(),
+          toStatus: OrderStatus.pendingPayment,
+          createdAt: created!.created_at,
           actor: 'customer',
+          reason: null,
         },
       ],
-      createdAt: order!.created_at.toISOString(),
-      updatedAt: order!.updated_at.toISOString(),
-    };
+    });
     await alsoInTransaction?.(tx, view);
 
     // The stock last: every order takes the same few product rows, and a row's lock is held
