@@ -42,8 +42,13 @@ describe('traces through the platform', () => {
     }
     const email = `trace-${randomUUID()}@example.com`;
     const password = 'a long enough passphrase';
-    await api.post('/v1/auth/register', { email, password, name: 'Tracy' });
-    const token = (await api.post('/v1/auth/login', { email, password })).body.accessToken;
+    // Each step's whole answer is in the failure message: a 401 at the order once left no
+    // way to tell which step had gone wrong.
+    const registered = await api.post('/v1/auth/register', { email, password, name: 'Tracy' });
+    expect({ status: registered.status, body: registered.body }).toMatchObject({ status: 201 });
+    const login = await api.post('/v1/auth/login', { email, password });
+    expect({ status: login.status, body: login.body }).toMatchObject({ status: 200 });
+    const token = login.body.accessToken;
 
     const traceId = randomUUID().replace(/-/g, '');
     const placed = await api.call('POST', '/v1/orders', {
@@ -51,7 +56,7 @@ describe('traces through the platform', () => {
       body: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
       headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     });
-    expect(placed.status).toBe(201);
+    expect({ status: placed.status, body: placed.body }).toMatchObject({ status: 201 });
 
     const services = ['gateway', 'order', 'payment', 'notification'];
     const trace = await waitFor(

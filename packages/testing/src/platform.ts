@@ -128,6 +128,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: process.env.E2E_AUTH_RATE_LIMIT ?? '300',
     RATE_LIMIT_NAMESPACE: `switchyard:e2e:${namespace}rate:`,
+    LOGIN_THROTTLE_NAMESPACE: `switchyard:e2e:${namespace}login`,
     CACHE_NAMESPACE: namespace,
     REALTIME_CHANNEL: `switchyard:e2e:${namespace}notifications`,
     ...options.env,

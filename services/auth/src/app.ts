@@ -70,6 +70,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
       maxFailuresPerAccount: config.LOGIN_MAX_FAILURES,
       maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+      namespace: config.LOGIN_THROTTLE_NAMESPACE,
     }),
   );
   const denylistSync = new PeriodicTask({

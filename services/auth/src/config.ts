@@ -23,6 +23,11 @@ export const AuthConfig = Type.Composite([
     /** Failed logins from one IP within the window before that IP is locked out. */
     LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50 }),
     LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, default: 900 }),
+    /**
+     * Prefix of the sign-in counters in Redis: deployments (or test runs) sharing one Redis
+     * keep separate budgets.
+     */
+    LOGIN_THROTTLE_NAMESPACE: Type.String({ minLength: 1, default: 'switchyard:auth:login' }),
     /** How often each replica rereads the signing keys (to publish and use rotated keys). */
     KEY_RELOAD_INTERVAL_MS: Type.Integer({ minimum: 100, default: 30_000 }),
     /**

@@ -106,12 +106,27 @@ export async function authenticateRequest(
     options.verified?.set(token, identity, exp);
     request.identity = identity;
   } catch (error) {
-    if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+    if (isKeySetFailure(error)) {
       request.log.error({ err: error }, 'cannot verify access token: key set unavailable');
       throw new AppError('UNAVAILABLE', 'Token verification is temporarily unavailable');
     }
     throw invalidToken();
   }
+}
+
+/**
+ * The key set failed us, not the token: the JWKS endpoint timed out, answered something other
+ * than 200 (jose's plain JOSEError), or a body that is not a key set (JWKSInvalid), or the
+ * fetch itself failed (not a JOSEError at all). A 401 there would tell a client to throw away
+ * a good token; it gets our 503 instead.
+ */
+function isKeySetFailure(error: unknown): boolean {
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return (
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    error.code === joseErrors.JOSEError.code
+  );
 }
 
 async function refuseDisabled(request: FastifyRequest, redis: Redis): Promise<void> {

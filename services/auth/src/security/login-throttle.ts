@@ -6,6 +6,8 @@ export interface LoginThrottleSettings {
   maxFailuresPerAccount: number;
   maxFailuresPerIp: number;
   windowSeconds: number;
+  /** Prefix of the counters' Redis keys. */
+  namespace: string;
 }
 
 // Hash the email: the key must not leak addresses to anyone reading Redis.
@@ -35,12 +37,12 @@ export class LoginThrottle {
     const common = { storeClient: redis, duration: settings.windowSeconds, useRedisPackage: false };
     this.perAccount = new RateLimiterRedis({
       ...common,
-      keyPrefix: 'switchyard:auth:login-account',
+      keyPrefix: `${settings.namespace}-account`,
       points: settings.maxFailuresPerAccount,
     });
     this.perIp = new RateLimiterRedis({
       ...common,
-      keyPrefix: 'switchyard:auth:login-ip',
+      keyPrefix: `${settings.namespace}-ip`,
       points: settings.maxFailuresPerIp,
     });
   }

@@ -55,6 +55,30 @@ describe('auth service: sign-in limits', () => {
     expect((await login(email, password, '192.0.2.44')).statusCode).toBe(200);
   });
 
+  it('keeps its counts under its own namespace: another deployment on the same Redis is not locked out', async () => {
+    const neighbour = await startAuthService({
+      TRUSTED_PROXIES: '127.0.0.1',
+      LOGIN_MAX_FAILURES_PER_IP: '8',
+      LOGIN_THROTTLE_NAMESPACE: `switchyard:test:${Date.now()}:login`,
+    });
+    try {
+      const sharedClient = '198.51.100.77';
+      for (let i = 0; i < 9; i++) await login(freshEmail(), 'wrong guess', sharedClient);
+      expect((await login(freshEmail(), 'wrong guess', sharedClient)).statusCode).toBe(429);
+      const { email } = await signUp(neighbour.app, neighbour.ctx.databaseUrl);
+      const res = await neighbour.app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': sharedClient },
+        payload: { email, password },
+      });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await neighbour.close();
+    }
+  });
+
   it('ignores X-Forwarded-For from anyone but a trusted proxy', async () => {
     const spoofer = (ip: string) =>
       service.app.inject({
