@@ -1,6 +1,9 @@
 // 1. What a request pays for the gateway: the same authenticated GET of an order through the
-// gateway and straight at the order service, at full load and at half of it.
+// gateway and straight at the order service, at full load and at half of it. A bare proxy
+// (Fastify + @fastify/http-proxy and nothing else) in front of the same service shows what the
+// hop itself costs on this machine, before authentication, limits and tracing.
 import type { Benchmark } from '../benchmark.js';
+import { startCeiling } from '../ceiling/start-ceiling.js';
 import { load, loadRow } from '../load.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
@@ -19,6 +22,12 @@ export const gatewayOverhead: Benchmark = {
       load({ url, headers, connections, seconds: ctx.seconds, warmUpSeconds: 2 });
     const fullDirect = await ctx.phase('gateway-overhead: direct', () => full(direct));
     const fullGateway = await ctx.phase('gateway-overhead: gateway', () => full(gateway));
+    const bareProxy = await startCeiling('bare-proxy-server', {
+      UPSTREAM_URL: stand.platform.serviceUrl('order'),
+    });
+    const fullBareProxy = await ctx
+      .phase('gateway-overhead: bare proxy', () => full(bareProxy.url + path))
+      .finally(() => bareProxy.stop());
     // Half of what the gateway path sustains, so both paths run below saturation and the
     // difference is latency, not queueing.
     const rate = Math.max(10, Math.round(fullGateway.requestsPerSecond / 2));
@@ -28,6 +37,7 @@ export const gatewayOverhead: Benchmark = {
     const halfGateway = await ctx.phase('gateway-overhead: gateway, half', () => half(gateway));
 
     const throughput = fullGateway.requestsPerSecond / fullDirect.requestsPerSecond;
+    const bareThroughput = fullBareProxy.requestsPerSecond / fullDirect.requestsPerSecond;
     const addedP99 = halfGateway.p99 - halfDirect.p99;
     return [
       {
@@ -41,10 +51,12 @@ export const gatewayOverhead: Benchmark = {
             [
               loadRow('order service, direct, full load', fullDirect),
               loadRow('through the gateway, full load', fullGateway),
+              loadRow('through a bare proxy (no auth, limits, tracing), full load', fullBareProxy),
               loadRow(`order service, direct, ${rate} req/s`, halfDirect),
               loadRow(`through the gateway, ${rate} req/s`, halfGateway),
             ],
-          ),
+          ) +
+          `\n\nA bare proxy hop alone reaches ${fixed(bareThroughput, 2)}× direct on this machine.`,
         verdicts: [
           {
             what: 'gateway throughput / direct',
@@ -59,7 +71,7 @@ export const gatewayOverhead: Benchmark = {
             met: addedP99 <= 2,
           },
         ],
-        data: { fullDirect, fullGateway, halfDirect, halfGateway, rate },
+        data: { fullDirect, fullGateway, fullBareProxy, halfDirect, halfGateway, rate },
       },
     ];
   },

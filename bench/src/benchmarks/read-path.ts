@@ -1,37 +1,11 @@
 // 2. The read path against its ceiling: the order service's `GET /v1/orders/:id` (token
 // verified, denylist checked, one query, serialised by schema) against a bare Fastify + pg
 // process issuing the same SQL, each hit directly, in the same run.
-import { fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '@switchyard/testing';
 import type { Benchmark } from '../benchmark.js';
+import { startCeiling } from '../ceiling/start-ceiling.js';
 import { load, loadRow, type LoadResult } from '../load.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Start the ceiling server on the order service's database; resolves once it listens. */
-async function startCeiling(databaseUrl: string) {
-  const port = await freePort();
-  const child = fork(path.join(here, '../ceiling/order-read-server.js'), [], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`ceiling server exited (${code})`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 export const readPath: Benchmark = {
   id: 'read-path',
@@ -40,7 +14,9 @@ export const readPath: Benchmark = {
     const order = await stand.post('/v1/orders', JSON.parse(ONE_MUG), stand.token);
     const path = `/v1/orders/${String(order.body.id)}`;
     const connections = 10;
-    const ceiling = await startCeiling(stand.orderDatabaseUrl);
+    const ceiling = await startCeiling('order-read-server', {
+      DATABASE_URL: stand.orderDatabaseUrl,
+    });
     let bare: LoadResult;
     try {
       bare = await ctx.phase('read-path: ceiling', () =>
