@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.js';
 
@@ -9,12 +10,41 @@ export interface KafkaOptions {
   retries?: number;
 }
 
-const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+type Level = 'error' | 'warn' | 'info' | 'debug';
+
+const levels: Record<number, Level> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
+
+/**
+ * The messages of the protocol errors kafkajs retries by itself (its own error table, which it
+ * does not export from its entry point; the version is pinned and patched).
+ */
+const retriableProtocolErrors = new Set<string>(
+  (
+    createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
+      errorCodes: { retriable: boolean; message: string }[];
+    }
+  ).errorCodes
+    .filter((e) => e.retriable)
+    .map((e) => e.message),
+);
+
+/**
+ * kafkajs logs every error response at ERROR, also the ones it then retries (a coordinator
+ * still loading after a broker start): those are warnings — an error line is what operators
+ * alert on. If the retries run out, the failure reaches our code and is logged there.
+ */
+export function kafkaLogLevel(level: number, entry: LogEntry['log']): Level {
+  const retried =
+    level === logLevel.ERROR &&
+    entry.message.startsWith('Response ') &&
+    retriableProtocolErrors.has(String((entry as { error?: unknown }).error));
+  return retried ? 'warn' : (levels[level] ?? 'info');
+}
 
 /** A kafkajs client whose own logs go through the service's pino logger. */
 export function createKafka(options: KafkaOptions): Kafka {
@@ -29,7 +59,7 @@ export function createKafka(options: KafkaOptions): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        log[levels[level] ?? 'info'](rest, message);
+        log[kafkaLogLevel(level, entry)](rest, message);
       },
   });
 }
