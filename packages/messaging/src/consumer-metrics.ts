@@ -58,6 +58,21 @@ export function consumerMetrics(registry: client.Registry | undefined) {
           registers,
         }),
     ),
+    handling: metric(
+      registry,
+      'event_handler_seconds',
+      (registers) =>
+        new client.Histogram({
+          name: 'event_handler_seconds',
+          help: 'Time from the start of an event handler to its commit, retries included; an event waits this long for the one before it on its partition',
+          labelNames: ['topic', 'event'],
+          buckets: [
+            0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25,
+            0.5, 1, 2.5, 5, 10, 30, 60,
+          ],
+          registers,
+        }),
+    ),
     joins: metric(
       registry,
       'kafka_consumer_group_joins_total',

@@ -15,6 +15,8 @@ export interface KafkaSettings {
   KAFKA_SESSION_TIMEOUT_MS?: number;
   KAFKA_HEARTBEAT_INTERVAL_MS?: number;
   KAFKA_REBALANCE_TIMEOUT_MS?: number;
+  /** How often the relay looks for rows when nothing woke it. */
+  OUTBOX_POLL_INTERVAL_MS?: number;
   /** Published outbox rows are deleted after this many hours. */
   OUTBOX_RETENTION_HOURS?: number;
 }
@@ -75,6 +77,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
     registry: options.registry,
     topicNamespace: namespace,
     retentionHours: settings.OUTBOX_RETENTION_HOURS,
+    pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS,
     onPublished: options.onPublished,
   });
   const groupId = `${namespace}${options.service}`;
@@ -89,6 +92,8 @@ export function createMessaging(options: MessagingOptions): Messaging {
         registry: options.registry,
         topicNamespace: namespace,
         timing,
+        // What a handler wrote to the outbox leaves at once (as after an HTTP request's commit).
+        onCommitted: () => relay.nudge(),
       })
     : null;
   // A quick-failing client for the status probe, so /readyz never hangs on a missing broker.

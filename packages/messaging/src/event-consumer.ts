@@ -65,6 +65,11 @@ export interface EventConsumerOptions {
   registry?: client.Registry;
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
   topicNamespace?: string;
+  /**
+   * Told after each event a handler committed: its transaction may have written events to
+   * the outbox, and the relay should publish them now rather than at its next poll.
+   */
+  onCommitted?: () => void;
 }
 
 /** Thrown out of eachMessage to leave a message uncommitted (shutdown, lost partitions). */
@@ -253,6 +258,7 @@ export class EventConsumer {
       subject: event.subject,
     });
     const maxAttempts = this.options.maxAttempts ?? 5;
+    const handlingStarted = performance.now();
     for (let failures = 0, transientFailures = 0; ;) {
       if (this.stopping) throw new NotCommitted('consumer stopping; message left for redelivery');
       try {
@@ -278,6 +284,10 @@ export class EventConsumer {
           event: event.name,
           outcome: applied ? 'applied' : 'duplicate',
         });
+        this.metrics.handling.observe(
+          { topic, event: event.name },
+          (performance.now() - handlingStarted) / 1000,
+        );
         return;
       } catch (error) {
         if (this.stopping) throw new NotCommitted('consumer stopping; message left for redelivery');
@@ -363,6 +373,7 @@ export class EventConsumer {
     const applied = await processOnce(this.options.db, consumerName, event, (tx) =>
       handler.handle(event, tx, prepared),
     );
+    if (applied) this.options.onCommitted?.();
     if (applied && handler.afterCommit) {
       await handler
         .afterCommit(event)

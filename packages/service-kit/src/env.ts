@@ -38,6 +38,11 @@ export const KafkaEnv = Type.Object({
   KAFKA_SESSION_TIMEOUT_MS: Type.Integer({ minimum: 6_000, maximum: 300_000, default: 10_000 }),
   KAFKA_HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 10_000, default: 1_000 }),
   KAFKA_REBALANCE_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 300_000, default: 30_000 }),
+  /**
+   * How often the outbox relay looks for rows when nothing woke it. Every commit that writes
+   * an event wakes it at once; the poll only picks up what a crash or another replica left.
+   */
+  OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 1_000 }),
   /** Published outbox rows are kept this long, then deleted. */
   OUTBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
 });

@@ -14,11 +14,12 @@ export const LANTERN = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0003';
 export const POSTER = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0005';
 
 /** The order service on a fresh real database, a real broker namespace and a real JWKS. */
-export const startOrderService = () =>
+export const startOrderService = (env: Record<string, string> = {}) =>
   startServiceUnderTest({
     service: 'order',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
-    build: (env) => buildApp(loadConfig(OrderConfig, env)),
+    env,
+    build: (e) => buildApp(loadConfig(OrderConfig, e)),
   });
 
 /** A product's stock as stored. */

@@ -7,6 +7,7 @@ import {
   readTopic,
   waitFor,
   consumedEvents,
+  metricValue,
 } from '@switchyard/testing';
 import { MUG, startOrderService, stockOf } from '../support.js';
 
@@ -68,6 +69,12 @@ describe('order service payment-result events', () => {
       [event.id],
     );
     expect(seen).toHaveLength(1);
+    // How long each delivery's handling took, the applied one and the duplicate: beside the
+    // hop, it tells waiting for a handler from handling.
+    const metrics = (await service.app.inject({ url: '/metrics' })).body;
+    expect(
+      metricValue(metrics, 'event_handler_seconds_count', { event: 'payment.succeeded' }),
+    ).toBeGreaterThanOrEqual(2);
     const paidEvents = await queryDb(
       service.ctx.databaseUrl,
       "SELECT 1 FROM outbox_events WHERE event_type = 'order.paid' AND message_key = $1",
