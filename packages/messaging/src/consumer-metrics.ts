@@ -1,6 +1,15 @@
 import client from 'prom-client';
 import { registeredMetric as metric } from './registered-metric.js';
 
+/**
+ * Seconds: fine below 100 ms, where an event's hop and handling should be; coarse above, for
+ * replays and outages.
+ */
+const EVENT_LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5,
+  5, 10, 30, 60,
+];
+
 /** Where a consumer stands, for /readyz detail and the kafka_consumer_state gauge. */
 export type ConsumerState = 'stopped' | 'connecting' | 'joining' | 'consuming' | 'restarting';
 
@@ -50,11 +59,7 @@ export function consumerMetrics(registry: client.Registry | undefined) {
           name: 'event_hop_seconds',
           help: 'Time from the outbox write of an event (its Kafka CreateTime) to the start of its handler',
           labelNames: ['topic', 'event'],
-          // Fine below 100 ms, where the hop should be; coarse above, for replays and outages.
-          buckets: [
-            0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25,
-            0.5, 1, 2.5, 5, 10, 30, 60,
-          ],
+          buckets: EVENT_LATENCY_BUCKETS,
           registers,
         }),
     ),
@@ -66,10 +71,7 @@ export function consumerMetrics(registry: client.Registry | undefined) {
           name: 'event_handler_seconds',
           help: 'Time from the start of an event handler to its commit, retries included; an event waits this long for the one before it on its partition',
           labelNames: ['topic', 'event'],
-          buckets: [
-            0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25,
-            0.5, 1, 2.5, 5, 10, 30, 60,
-          ],
+          buckets: EVENT_LATENCY_BUCKETS,
           registers,
         }),
     ),

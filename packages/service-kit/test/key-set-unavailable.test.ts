@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
 import { createApp, identityOf, jwtAuth, type App } from '../src/index.js';
@@ -11,7 +11,7 @@ import { createApp, identityOf, jwtAuth, type App } from '../src/index.js';
  */
 describe('token verification while the key set is unavailable', () => {
   let jwks: Server;
-  let answer: (res: import('node:http').ServerResponse) => void;
+  let answer: (res: ServerResponse) => void;
   let app: App;
   let token: string;
 
@@ -45,22 +45,16 @@ describe('token verification while the key set is unavailable', () => {
   const me = () => app.inject({ url: '/me', headers: { authorization: `Bearer ${token}` } });
 
   it.each([
-    [
-      'answers 503',
-      (res: import('node:http').ServerResponse) => res.writeHead(503, { 'retry-after': '1' }).end(),
-    ],
-    [
-      'answers 429',
-      (res: import('node:http').ServerResponse) => res.writeHead(429, { 'retry-after': '1' }).end(),
-    ],
+    ['answers 503', (res: ServerResponse) => res.writeHead(503, { 'retry-after': '1' }).end()],
+    ['answers 429', (res: ServerResponse) => res.writeHead(429, { 'retry-after': '1' }).end()],
     [
       'answers an HTML page',
-      (res: import('node:http').ServerResponse) =>
+      (res: ServerResponse) =>
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'),
     ],
     [
       'answers JSON that is not a key set',
-      (res: import('node:http').ServerResponse) =>
+      (res: ServerResponse) =>
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":"none"}'),
     ],
   ])('answers 503 problem+json, not 401, when the JWKS endpoint %s', async (_what, respond) => {

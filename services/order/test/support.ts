@@ -22,6 +22,22 @@ export const startOrderService = (env: Record<string, string> = {}) =>
     build: (e) => buildApp(loadConfig(OrderConfig, e)),
   });
 
+/** Place an order for `quantity` mugs as `userId` through the service; its id. */
+export async function placeOrder(
+  service: Awaited<ReturnType<typeof startOrderService>>,
+  userId: string,
+  quantity = 1,
+): Promise<string> {
+  const res = await service.app.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` },
+    payload: { lines: [{ productId: MUG, quantity }], paymentMethod: 'pm_card_visa' },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json().id as string;
+}
+
 /** A product's stock as stored. */
 export async function stockOf(databaseUrl: string, productId: string): Promise<number> {
   const [row] = await queryDb<{ stock: number }>(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, Topics } from '@switchyard/contracts';
-import { publishEvent, readTopic, waitFor, queryDb } from '@switchyard/testing';
-import { MUG, startOrderService } from '../support.js';
+import { Topics } from '@switchyard/contracts';
+import { publishEvent, readTopic, waitFor } from '@switchyard/testing';
+import { orderStatusOf, paymentSucceeded, placeOrder, startOrderService } from '../support.js';
 
 /**
  * An event a consumer's transaction writes to the outbox (order.paid, written while consuming
@@ -20,39 +20,14 @@ describe('an event written by a consumer', () => {
   afterAll(() => service.close());
 
   it('is published at once, not at the relay’s next poll', async () => {
-    const placed = await service.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` },
-      payload: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
-    });
-    expect(placed.statusCode).toBe(201);
-    const orderId = placed.json().id as string;
+    const orderId = await placeOrder(service, userId);
     await publishEvent(
       service.ctx.namespace,
-      createEvent('payment.succeeded', {
-        source: 'payment',
-        subject: orderId,
-        data: {
-          paymentId: randomUUID(),
-          orderId,
-          userId,
-          amount: { amount: 1250, currency: 'EUR' },
-          providerChargeId: 'ch_wake',
-        },
-      }),
+      paymentSucceeded({ orderId, userId, amount: { amount: 1250, currency: 'EUR' } }),
     );
-    await waitFor(
-      async () => {
-        const [row] = await queryDb<{ status: string }>(
-          service.ctx.databaseUrl,
-          'SELECT status FROM orders WHERE id = $1',
-          [orderId],
-        );
-        return row?.status === 'paid';
-      },
-      { what: 'order paid' },
-    );
+    await waitFor(async () => (await orderStatusOf(service.ctx.databaseUrl, orderId)) === 'paid', {
+      what: 'order paid',
+    });
     const [paid] = await readTopic(
       service.ctx.namespace + Topics.orders,
       (m) =>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { consumedEvents, publishEvent, takeDatabaseOffline, waitFor } from '@switchyard/testing';
-import { MUG, paymentSucceeded, startOrderService, orderStatusOf } from '../support.js';
+import { paymentSucceeded, placeOrder, startOrderService, orderStatusOf } from '../support.js';
 
 describe('order service consuming while its database is away', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
@@ -15,14 +15,7 @@ describe('order service consuming while its database is away', () => {
   const metrics = async () => (await service.app.inject({ url: '/metrics' })).body;
 
   it('applies payment.succeeded once the database is back, instead of dead-lettering it', async () => {
-    const placed = await service.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` },
-      payload: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
-    });
-    expect(placed.statusCode).toBe(201);
-    const orderId: string = placed.json().id;
+    const orderId = await placeOrder(service, userId);
 
     // A failover: the database refuses connections for longer than any bounded retry budget.
     const restore = await takeDatabaseOffline(service.ctx.databaseUrl);

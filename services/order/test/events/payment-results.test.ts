@@ -9,7 +9,7 @@ import {
   consumedEvents,
   metricValue,
 } from '@switchyard/testing';
-import { MUG, startOrderService, stockOf } from '../support.js';
+import { MUG, placeOrder as placeMugOrder, startOrderService, stockOf } from '../support.js';
 
 describe('order service payment-result events', () => {
   let service: Awaited<ReturnType<typeof startOrderService>>;
@@ -20,16 +20,7 @@ describe('order service payment-result events', () => {
   });
   afterAll(() => service.close());
 
-  async function placeOrder(quantity = 1): Promise<string> {
-    const res = await service.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}` },
-      payload: { lines: [{ productId: MUG, quantity }], paymentMethod: 'pm_card_visa' },
-    });
-    expect(res.statusCode).toBe(201);
-    return res.json().id;
-  }
+  const placeOrder = (quantity = 1) => placeMugOrder(service, userId, quantity);
   const orderRow = async (id: string) =>
     (
       await queryDb<{ status: string; cancel_reason: string | null }>(
