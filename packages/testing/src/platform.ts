@@ -9,7 +9,7 @@ import {
 import { freePort } from './free-port.js';
 import { startProcess, type RunningProcess } from './process.js';
 import { startSmtpCapture, type SmtpCapture } from './smtp-capture.js';
-import { resetDatabase } from './test-database.js';
+import { resetDatabase, testDatabaseTag } from './test-database.js';
 import { waitFor, waitForHttp } from './wait-for.js';
 
 type ScalableService = 'order' | 'payment' | 'notification';
@@ -71,7 +71,7 @@ export interface PlatformOptions {
   redisUrl?: string;
   /** Brokers of a Kafka the caller runs; when absent the shared broker is started if needed. */
   kafkaBrokers?: string[];
-  /** Prefix of the databases (`<prefix>_<service>`); default switchyard_e2e. */
+  /** Prefix of the databases (`<prefix>_<service>`); default switchyard_e2e (+ TEST_DATABASE_TAG). */
   databasePrefix?: string;
   /** Partitions of each topic of the run's namespace (default 3; production has 12). */
   topicPartitions?: number;
@@ -109,7 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       options.postgresUrl ??
       process.env.TEST_POSTGRES_URL ??
       'postgresql://postgres@127.0.0.1:5432/postgres',
-    databasePrefix: options.databasePrefix ?? 'switchyard_e2e',
+    databasePrefix: options.databasePrefix ?? `switchyard_e2e${testDatabaseTag()}`,
     kafkaBrokers: brokers.join(','),
     kafkaNamespace: namespace,
     redisUrl,

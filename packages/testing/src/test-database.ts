@@ -5,9 +5,19 @@ import { allowConnections } from './faults.js';
 const adminUrl = () =>
   process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/**
+ * Tag of this checkout's test databases (TEST_DATABASE_TAG), so two checkouts can run their
+ * suites side by side on one PostgreSQL without wiping each other's databases.
+ */
+export const testDatabaseTag = () => {
+  const tag = process.env.TEST_DATABASE_TAG ?? '';
+  if (!/^[a-z0-9_]*$/.test(tag)) throw new Error('TEST_DATABASE_TAG: only a-z, 0-9 and _');
+  return tag ? `_${tag}` : '';
+};
+
 /** The URL of a service's test database (separate from its dev database). */
 export function testDatabaseUrl(name: string): string {
-  return withDatabase(adminUrl(), `switchyard_${name}_test`);
+  return withDatabase(adminUrl(), `switchyard_${name}_test${testDatabaseTag()}`);
 }
 
 /** Create the database if needed, wipe it, and apply the service's migrations. */
