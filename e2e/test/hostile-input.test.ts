@@ -356,6 +356,30 @@ describe('hostile input through the gateway', () => {
       expectRawProblem(res, 431);
     });
 
+    it('a body nested 10^5 deep is a 400 problem on a public route; 10^6 deep is over the body limit', async () => {
+      const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+      const deep = await api.call('POST', '/v1/auth/login', {
+        raw: nested(1e5), // 200 KB: under the body limit, so the service's check answers
+        contentType: 'application/json',
+      });
+      expectProblem(deep, 400);
+      expect(deep.body.detail).toMatch(/^body nests deeper than \d+ levels$/);
+      expectProblem(
+        await api.call('POST', '/v1/auth/password-reset', {
+          raw: `{"email":${nested(1e5)}}`,
+          contentType: 'application/json',
+        }),
+        400,
+      );
+      expectProblem(
+        await api.call('POST', '/v1/auth/login', {
+          raw: nested(1e6),
+          contentType: 'application/json',
+        }),
+        413,
+      );
+    });
+
     it('a request Node cannot parse is a 400 problem', async () => {
       const res = await viaSocket('GET /v1/products HTTP/1.1\r\nhost: x\r\nbad header\r\n\r\n');
       expectRawProblem(res, 400);

@@ -27,6 +27,7 @@ export {
   type JwtAuthOptions,
 } from './plugins/jwt-auth.js';
 export { problemErrors } from './plugins/problem-errors.js';
+export { MAX_INPUT_DEPTH } from './plugins/strict-input.js';
 export { health, type ReadinessCheck } from './plugins/health.js';
 export { metrics } from './plugins/metrics.js';
 export { redisPlugin } from './plugins/redis.js';
