@@ -63,6 +63,44 @@ export function unexpectedAnswers(result: LoadResult, allowed: number[] = []): n
     .reduce((sum, [, count]) => sum + count, 0);
 }
 
+/**
+ * `numerator` / `denominator` in requests per second, each a named run, only when both runs
+ * are clean (see assertClean).
+ */
+export function throughputRatio(
+  numerator: Record<string, LoadResult>,
+  denominator: Record<string, LoadResult>,
+): number {
+  assertClean({ ...numerator, ...denominator });
+  const [top] = Object.values(numerator);
+  const [bottom] = Object.values(denominator);
+  return top!.requestsPerSecond / bottom!.requestsPerSecond;
+}
+
+/**
+ * Throw unless every named run was answered 2xx without connection errors: autocannon's
+ * requests/s and latencies count non-2xx answers too (a 429 or 401 is cheaper than an
+ * answer), so a run with any makes a comparison meaningless and the benchmark fails instead
+ * of publishing it.
+ */
+export function assertClean(runs: Record<string, LoadResult>): void {
+  for (const [name, result] of Object.entries(runs)) {
+    const refused = unexpectedAnswers(result);
+    if (refused > 0) {
+      const total = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+      const codes = Object.entries(result.statuses)
+        .filter(([code]) => !code.startsWith('2'))
+        .map(([code, n]) => `${code} × ${n}`)
+        .join(', ');
+      throw new Error(
+        `${name}: ${refused} of ${total} answers were not 2xx (${codes}); the ratio would count them`,
+      );
+    }
+    if (result.errors > 0)
+      throw new Error(`${name}: ${result.errors} connection errors or timeouts; no ratio from it`);
+  }
+}
+
 /** One table row of a load result: name, requests/s, p50, p99, unexpected answers, errors. */
 export function loadRow(name: string, result: LoadResult): (string | number)[] {
   return [

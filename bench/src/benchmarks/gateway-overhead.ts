@@ -4,7 +4,7 @@
 // hop itself costs on this machine, before authentication, limits and tracing.
 import type { Benchmark } from '../benchmark.js';
 import { startCeiling } from '../ceiling/start-ceiling.js';
-import { load, loadRow } from '../load.js';
+import { assertClean, load, loadRow, throughputRatio } from '../load.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
 
@@ -36,8 +36,10 @@ export const gatewayOverhead: Benchmark = {
     const halfDirect = await ctx.phase('gateway-overhead: direct, half', () => half(direct));
     const halfGateway = await ctx.phase('gateway-overhead: gateway, half', () => half(gateway));
 
-    const throughput = fullGateway.requestsPerSecond / fullDirect.requestsPerSecond;
-    const bareThroughput = fullBareProxy.requestsPerSecond / fullDirect.requestsPerSecond;
+    const throughput = throughputRatio({ gateway: fullGateway }, { direct: fullDirect });
+    const bareThroughput = throughputRatio({ 'bare proxy': fullBareProxy }, { direct: fullDirect });
+    // The half-load latencies are compared too: both runs must have been answered in full.
+    assertClean({ 'gateway, half load': halfGateway, 'direct, half load': halfDirect });
     const addedP99 = halfGateway.p99 - halfDirect.p99;
     return [
       {

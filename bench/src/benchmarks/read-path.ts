@@ -1,9 +1,11 @@
 // 2. The read path against its ceiling: the order service's `GET /v1/orders/:id` (token
-// verified, denylist checked, one query, serialised by schema) against a bare Fastify + pg
-// process issuing the same SQL, each hit directly, in the same run.
+// checked, denylist checked, one query, serialised by schema) against a bare Fastify + pg
+// process issuing the same SQL, each hit directly, in the same run. One client with one token,
+// as an app holds one: after the first request its signature check is a hit in the
+// verified-token cache, which is what the row is named for.
 import type { Benchmark } from '../benchmark.js';
 import { startCeiling } from '../ceiling/start-ceiling.js';
-import { load, loadRow, type LoadResult } from '../load.js';
+import { load, loadRow, throughputRatio, type LoadResult } from '../load.js';
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
 
@@ -34,7 +36,7 @@ export const readPath: Benchmark = {
         warmUpSeconds: 2,
       }),
     );
-    const ratio = service.requestsPerSecond / bare.requestsPerSecond;
+    const ratio = throughputRatio({ 'order service': service }, { ceiling: bare });
     return [
       {
         id: 'read-path',
@@ -47,7 +49,10 @@ export const readPath: Benchmark = {
             ['handler', 'requests/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
             [
               loadRow('ceiling: Fastify + pg, same SQL', bare),
-              loadRow('order service (token, denylist, schema)', service),
+              loadRow(
+                'order service (token from the verified-token cache, denylist, schema)',
+                service,
+              ),
             ],
           ),
         verdicts: [
