@@ -39,8 +39,7 @@ export function retryDelayMs(attempt: number, baseMs: number, random = Math.rand
  * How long a claimed delivery is this replica's: a minute, and at least four request timeouts,
  * so a request that times out still ends well inside its lease.
  */
-const leaseSecondsFor = (timeoutMs: number) =>
-  Math.max(60, Math.ceil((timeoutMs * 4) / 1000));
+const leaseSecondsFor = (timeoutMs: number) => Math.max(60, Math.ceil((timeoutMs * 4) / 1000));
 
 /**
  * Delivers queued webhooks. Each pass claims due deliveries with FOR UPDATE SKIP LOCKED,
