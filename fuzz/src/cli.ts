@@ -1,11 +1,13 @@
 // pnpm fuzz [--requests N] [--seed S]: the long schema-driven fuzz run against a platform it
 // starts itself (loopback only). Prints the figures, writes them to fuzz/results/latest.json,
-// prints a curl command for each failure, and exits 1 if any request failed.
+// prints a curl command for each failure, checks every list pages alike (paging-check.ts), and
+// exits 1 if any request or list failed.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, startPlatform } from '@switchyard/testing';
 import { runCampaign } from './campaign.js';
+import { checkListPaging } from './paging-check.js';
 import { prepareContext } from './prepare.js';
 
 const { values } = parseArgs({
@@ -23,6 +25,8 @@ const platform = await startPlatform({
 let failed = false;
 try {
   const context = await prepareContext(platform);
+  // Before the campaign, whose fuzzed admin requests may disable the admin this acts as.
+  const paging = await checkListPaging(platform.gatewayUrl, context);
   const result = await runCampaign({ gatewayUrl: platform.gatewayUrl, context, requests, seed });
   const summary = { ...result, failures: result.failures.slice(0, 50) };
   const file = path.join(repoRoot(), 'fuzz/results/latest.json');
@@ -38,7 +42,9 @@ try {
   for (const f of result.failures.slice(0, 20))
     console.log(`[fuzz] FAIL ${f.problem}\n  ${f.curl}`);
   console.log(`[fuzz] figures written to ${path.relative(process.cwd(), file)}`);
-  failed = result.failures.length > 0;
+  console.log(`[fuzz] ${paging.lists} lists, ${paging.failures.length} paging failures`);
+  for (const f of paging.failures) console.log(`[fuzz] FAIL ${f}`);
+  failed = result.failures.length > 0 || paging.failures.length > 0;
 } finally {
   await platform.stop();
 }

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import { AppError, problemResponse, requireRole } from '@switchyard/service-kit';
 import type { Messaging } from './create-messaging.js';
+import { pageOfDeadLetters } from './dead-letter-page.js';
 import {
   DeadLetterNotFound,
   listDeadLetters,
@@ -79,30 +80,38 @@ export async function deadLetterRoutes(
       schema: {
         tags: ['operations'],
         operationId: `list${capitalised(options.service)}DeadLetters`,
-        summary: `Messages the ${options.service} service gave up on`,
+        summary: `Messages the ${options.service} service gave up on, oldest first`,
         security,
         querystring: Type.Object(
           {
             topic: Type.Optional(Type.String({ maxLength: 200 })),
-            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(DeadLetterView) }) },
+        response: {
+          200: Type.Object({
+            items: Type.Array(DeadLetterView),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        },
       },
     },
     async (request) => {
-      const topics = request.query.topic ? [known(request.query.topic)] : options.topics.map(known);
-      const items: ReturnType<typeof view>[] = [];
-      for (const topic of topics) {
-        const letters = await listDeadLetters(options.kafka, {
-          topic,
-          consumerGroup: options.groupId,
-          limit: request.query.limit,
-        });
-        items.push(...letters.map(view));
+      const { topic, limit, cursor } = request.query;
+      const topics = topic ? [known(topic)] : options.topics.map(known);
+      const letters: DeadLetter[] = [];
+      for (const name of topics) {
+        letters.push(
+          ...(await listDeadLetters(options.kafka, {
+            topic: name,
+            consumerGroup: options.groupId,
+          })),
+        );
       }
-      return { items: items.slice(0, request.query.limit) };
+      const page = pageOfDeadLetters(letters, { limit, cursor });
+      return { items: page.items.map(view), nextCursor: page.nextCursor };
     },
   );
 

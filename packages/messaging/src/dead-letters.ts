@@ -18,6 +18,8 @@ export interface DeadLetter {
   originalPartition: number | null;
   originalOffset: string | null;
   deadLetteredAt: string | null;
+  /** When it was written to the dead-letter topic (its Kafka timestamp). */
+  writtenAt: Date;
   /** The event's data as it was sent (JSON), for the operator to judge. */
   payload: string | null;
 }
@@ -44,6 +46,7 @@ function describe(deadLetterTopic: string, partition: number, message: KafkaMess
     originalPartition: originalPartition === null ? null : Number(originalPartition),
     originalOffset: text(h, 'dlt_original_offset'),
     deadLetteredAt: text(h, 'dlt_at'),
+    writtenAt: new Date(Number(message.timestamp)),
     payload: message.value?.toString() ?? null,
   };
 }
@@ -108,7 +111,7 @@ async function readAll(
 
 /**
  * The messages dead-lettered from `topic` (a full, namespaced topic name), optionally only
- * those a given consumer group gave up on, oldest first.
+ * those a given consumer group gave up on, by partition and offset; the first `limit`, or all.
  */
 export async function listDeadLetters(
   kafka: Kafka,
@@ -123,7 +126,7 @@ export async function listDeadLetters(
       text(message.headers, 'dlt_consumer_group') === options.consumerGroup,
   );
   return messages
-    .slice(0, options.limit ?? 100)
+    .slice(0, options.limit ?? messages.length)
     .map(({ partition, message }) => describe(deadLetterTopic, partition, message));
 }
 

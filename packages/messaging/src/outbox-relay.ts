@@ -5,7 +5,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import type { Logger } from './logger.js';
 import { outboxMetrics, type OutboxMetrics } from './outbox-metrics.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
-import { isTransientError } from '@switchyard/service-kit';
+import { isTransientError, kafkaProtocolErrorType } from '@switchyard/service-kit';
 
 interface OutboxRow {
   id: string;
@@ -47,7 +47,10 @@ export interface PublishedEvent {
   data: unknown;
 }
 
-/** A failure that is the row's own: Kafka will refuse it again (too large, invalid). */
+/**
+ * A failure that is the row's own: Kafka will refuse it again whoever sends it (too large,
+ * malformed; see isTransientError). Any other refusal is the broker's or the producer's.
+ */
 class RowRejected extends Error {
   override name = 'RowRejected';
   constructor(
@@ -67,13 +70,16 @@ class RowRejected extends Error {
  *   race between replicas could publish a later event before an earlier one).
  * - A crash after the send but before the commit re-sends the batch; consumers' inboxes absorb
  *   the duplicates.
- * - A row Kafka refuses for its own sake is retried `maxRowAttempts` times, then parked
- *   (`parked_at`), logged and counted, instead of blocking every row behind it.
+ * - A row Kafka refuses for its own sake (too large, malformed) is retried `maxRowAttempts`
+ *   times, then parked (`parked_at`), logged and counted, instead of blocking every row behind
+ *   it. Every other failure (the broker away, an ACL, the producer's id or sequence refused)
+ *   parks nothing: the pass is retried after a pause, with a fresh producer when the broker
+ *   refused the send, so no healthy row is moved aside and the order holds.
  * - Start-up never waits for the broker: the producer connects on the first pass and again
  *   after any failure.
  */
 export class OutboxRelay {
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly log: Logger;
   private readonly metrics: OutboxMetrics;
   private readonly lockName: string;
@@ -89,11 +95,31 @@ export class OutboxRelay {
   private lastGauges = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    this.producer = this.createProducer();
     this.log = options.logger.child({ component: 'outbox-relay' });
     this.metrics = outboxMetrics(options.registry);
     this.lockName = `outbox-relay:${options.service ?? 'default'}`;
+  }
+
+  private createProducer(): Producer {
+    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer.on(producer.events.DISCONNECT, () => {
+      if (producer === this.producer) this.connected = false;
+    });
+    return producer;
+  }
+
+  /**
+   * Replace the producer after the broker refused a send. The refusal may be about the
+   * producer's own session (UNKNOWN_PRODUCER_ID, OUT_OF_ORDER_SEQUENCE_NUMBER,
+   * INVALID_PRODUCER_EPOCH): kafkajs keeps its producer id and sequences across reconnects, so
+   * the same producer would be refused for ever; a new one gets a new id from the broker.
+   */
+  private async renewProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.createProducer();
+    this.connected = false;
+    await old.disconnect().catch(() => {});
   }
 
   /** Begin relaying in the background; returns at once. */
@@ -174,7 +200,18 @@ export class OutboxRelay {
       }
       await this.pruneIfDue();
     } catch (error) {
-      this.log.error({ err: error }, 'outbox publish failed; will retry');
+      const refusal = kafkaProtocolErrorType(error);
+      if (refusal) {
+        // Not the rows' fault (those are parked in publishBatch): nothing is parked, and the
+        // order holds while the broker or its configuration is put right.
+        this.log.error(
+          { err: error, kafkaError: refusal },
+          'Kafka refused the outbox batch; will retry with a fresh producer (nothing parked)',
+        );
+        await this.renewProducer();
+      } else {
+        this.log.error({ err: error }, 'outbox publish failed; will retry');
+      }
       delay = 2_000;
     }
     // A commit announced during this pass gets a pass of its own now, not after the poll; a

@@ -52,5 +52,5 @@ export {
 export { PeriodicTask } from './periodic-task.js';
 export { SecretBox } from './secret-box.js';
 export { startMetricsServer } from './metrics-server.js';
-export { TransientError, isTransientError } from './transient-error.js';
+export { TransientError, isTransientError, kafkaProtocolErrorType } from './transient-error.js';
 export { VerifiedTokens } from './verified-tokens.js';

@@ -51,9 +51,25 @@ const PRISMA_ADAPTER_KINDS = new Set([
 /** Prisma error codes for the same: unreachable, timed out, pool exhausted, transaction expired. */
 const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
 
+/**
+ * Kafka protocol errors that are the record's own fault: the broker refuses this record (too
+ * large, malformed) whoever sends it and however often. Every other refusal (authorization,
+ * the producer's id, epoch or sequence, timestamps, topic configuration) is about the broker,
+ * its configuration or the producer's session, and passes once that is put right; kafkajs
+ * calls many of them non-retriable only because retrying the same request cannot help.
+ */
+const KAFKA_RECORD_FAULTS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
+
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
+  /** kafkajs: the broker's protocol error (`TOPIC_AUTHORIZATION_FAILED`, ...). */
+  type?: unknown;
   transient?: unknown;
   retriable?: unknown;
   kind?: unknown;
@@ -68,10 +84,10 @@ function isTransientOne(error: ErrorLike): boolean {
   if (error.transient === true) return true;
   const name = typeof error.name === 'string' ? error.name : '';
   const code = typeof error.code === 'string' ? error.code : '';
-  // kafkajs marks its own errors; a non-retriable protocol error is the message's fault.
-  if (name === 'KafkaJSProtocolError' || name === 'KafkaJSNonRetriableError')
-    return error.retriable === true;
-  if (name.startsWith('KafkaJS')) return true; // connection, request timeout, retries exhausted
+  // Every kafkajs error (connection, timeout, retries exhausted, a refusal by the broker) is
+  // the infrastructure's, except a record the broker refuses for its own sake.
+  if (name.startsWith('KafkaJS'))
+    return !KAFKA_RECORD_FAULTS.has(kafkaProtocolErrorType(error) ?? '');
   if (name === 'PrismaClientInitializationError') return true;
   if (typeof error.kind === 'string' && PRISMA_ADAPTER_KINDS.has(error.kind)) return true;
   if (PRISMA_CODES.has(code) || NODE_NETWORK_CODES.has(code)) return true;
@@ -79,6 +95,19 @@ function isTransientOne(error: ErrorLike): boolean {
   if (name === 'MaxRetriesPerRequestError') return true; // ioredis while Redis is away
   const message = typeof error.message === 'string' ? error.message : '';
   return /Connection (terminated|is closed)|timeout exceeded when trying to connect/i.test(message);
+}
+
+/**
+ * The Kafka protocol error (`MESSAGE_TOO_LARGE`, `UNKNOWN_PRODUCER_ID`, ...) a kafkajs error
+ * carries, itself or in what it wraps (KafkaJSNonRetriableError keeps it as `cause`); null
+ * when it carries none (a connection error, a timeout).
+ */
+export function kafkaProtocolErrorType(error: unknown, depth = 0): string | null {
+  if (!error || typeof error !== 'object' || depth > 8) return null;
+  const e = error as ErrorLike;
+  const kafkajs = typeof e.name === 'string' && e.name.startsWith('KafkaJS');
+  if (kafkajs && typeof e.type === 'string') return e.type; // KafkaJSProtocolError and kin
+  return e.cause === error ? null : kafkaProtocolErrorType(e.cause, depth + 1);
 }
 
 /** Look through an error and everything it wraps (cause chains, Prisma's adapter error). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '@switchyard/messaging';
 import { loadConfig } from '@switchyard/service-kit';
 import { startServiceUnderTest } from '@switchyard/testing';
 import { buildApp } from '../src/app.js';
@@ -46,3 +47,25 @@ export const startReplica = async (env: Record<string, string>) => {
   await app.ready();
   return app;
 };
+
+/** A logger that keeps every line it is given (object fields and message), for assertions. */
+export function recordingLogger(lines: Record<string, unknown>[] = []) {
+  const make = (bindings: Record<string, unknown>): Logger => {
+    const log =
+      (level: string) =>
+      (obj: object | string, msg?: string): void =>
+        void lines.push(
+          typeof obj === 'string'
+            ? { ...bindings, level, msg: obj }
+            : { ...bindings, ...obj, level, msg },
+        );
+    return {
+      child: (more) => make({ ...bindings, ...more }),
+      error: log('error'),
+      warn: log('warn'),
+      info: log('info'),
+      debug: log('debug'),
+    };
+  };
+  return { logger: make({}), lines };
+}

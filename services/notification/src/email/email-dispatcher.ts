@@ -3,6 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type { Logger } from '@switchyard/messaging';
 import type { SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { withSecret } from './email-secret.js';
 import { emailAttempts } from '../notification-metrics.js';
 
@@ -13,6 +14,8 @@ const backoffMs = (attempt: number) => Math.min(60_000, 500 * 2 ** attempt);
 
 interface PendingEmail {
   id: string;
+  /** The claim's owner token: only this claim may record the attempt's outcome. */
+  lease_token: string;
   user_id: string;
   subject: string;
   text_body: string;
@@ -25,10 +28,13 @@ interface PendingEmail {
 
 /**
  * Sends queued emails over SMTP. A replica claims one due email at a time by pushing its next
- * attempt a lease ahead (FOR UPDATE SKIP LOCKED inside one short UPDATE), then sends it with no
- * transaction open, then records the outcome. SMTP timeouts are well under the lease, so a
- * slow or silent mail server fails the attempt (retried with backoff, finally marked failed)
- * instead of outliving it; if this replica dies mid-send, another retries after the lease.
+ * attempt a lease ahead and writing a fresh owner token (FOR UPDATE SKIP LOCKED inside one
+ * short UPDATE), then sends it with no transaction open, then records the outcome — only if
+ * the row still carries its token. SMTP timeouts are well under the lease, so a slow or silent
+ * mail server fails the attempt (retried with backoff, finally marked failed) instead of
+ * outliving it; if this replica dies mid-send, another retries after the lease. If a send does
+ * outlive the lease anyway (a long pause) and another replica claimed the email, the late
+ * outcome is logged and dropped, so it cannot turn `sent` back into `pending`.
  * Every message carries a Message-ID derived from its delivery, so a resend after such a crash
  * is recognisable as the same email.
  */
@@ -86,26 +92,51 @@ export class EmailDispatcher {
     }
   }
 
-  /** Claim one due email for the lease; null when none is due. */
+  /** Claim one due email for the lease, under a fresh owner token; null when none is due. */
   private async claim(): Promise<PendingEmail | null> {
     const [row] = await this.options.db.$queryRawUnsafe<PendingEmail[]>(
       `WITH claimed AS (
-         UPDATE email_deliveries SET next_attempt_at = now() + make_interval(secs => $1)
+         UPDATE email_deliveries
+            SET next_attempt_at = now() + make_interval(secs => $1), lease_token = $2::uuid
           WHERE id = (SELECT id FROM email_deliveries
                        WHERE status = 'pending' AND next_attempt_at <= now()
                        ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING id, user_id, subject, text_body, html_body, sealed_secret, attempts)
-       SELECT c.id::text, c.user_id::text, c.subject, c.text_body, c.html_body, c.sealed_secret,
-              c.attempts, r.email, r.name
+         RETURNING id, lease_token, user_id, subject, text_body, html_body, sealed_secret, attempts)
+       SELECT c.id::text, c.lease_token::text, c.user_id::text, c.subject, c.text_body,
+              c.html_body, c.sealed_secret, c.attempts, r.email, r.name
          FROM claimed c LEFT JOIN recipients r ON r.user_id = c.user_id`,
       this.options.leaseSeconds,
+      randomUUID(),
     );
     return row ?? null;
   }
 
+  /**
+   * Record an attempt's outcome if this claim still owns the email (its token, exactly one
+   * row); false, with nothing written, when the lease ran out and another claim took it.
+   */
+  private async recordOutcome(
+    row: PendingEmail,
+    outcome: Prisma.EmailDeliveryUpdateManyMutationInput,
+    attempt: { outcome: 'sent' | 'failed'; error: string | null },
+  ): Promise<boolean> {
+    const { db } = this.options;
+    return db.$transaction(async (tx) => {
+      const { count } = await tx.emailDelivery.updateMany({
+        where: { id: row.id, leaseToken: row.lease_token },
+        data: { ...outcome, leaseToken: null },
+      });
+      if (count !== 1) return false;
+      await tx.emailAttempt.create({
+        data: { id: randomUUID(), emailDeliveryId: row.id, ...attempt },
+      });
+      return true;
+    });
+  }
+
   /** Send one due email; false when none is due. */
   private async sendOne(): Promise<boolean> {
-    const { db, transport, from, logger } = this.options;
+    const { transport, from, logger } = this.options;
     const row = await this.claim();
     if (!row) return false;
     let error: Error | null = null;
@@ -127,28 +158,26 @@ export class EmailDispatcher {
     }
     const attempts = row.attempts + 1;
     const failed = error !== null && attempts >= MAX_ATTEMPTS;
-    await db.$transaction([
-      db.emailAttempt.create({
-        data: {
-          id: randomUUID(),
-          emailDeliveryId: row.id,
-          outcome: error ? 'failed' : 'sent',
-          error: error?.message.slice(0, 500) ?? null,
-        },
-      }),
-      db.emailDelivery.update({
-        where: { id: row.id },
-        data: error
-          ? {
-              attempts,
-              status: failed ? 'failed' : 'pending',
-              lastError: error.message.slice(0, 500),
-              nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
-              ...(failed ? { sealedSecret: null } : {}),
-            }
-          : { status: 'sent', sentAt: new Date(), attempts, lastError: null, sealedSecret: null },
-      }),
-    ]);
+    const recorded = await this.recordOutcome(
+      row,
+      error
+        ? {
+            attempts,
+            status: failed ? 'failed' : 'pending',
+            lastError: error.message.slice(0, 500),
+            nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+            ...(failed ? { sealedSecret: null } : {}),
+          }
+        : { status: 'sent', sentAt: new Date(), attempts, lastError: null, sealedSecret: null },
+      { outcome: error ? 'failed' : 'sent', error: error?.message.slice(0, 500) ?? null },
+    );
+    if (!recorded) {
+      logger.warn(
+        { emailId: row.id, leaseLost: true, outcome: error ? 'failed' : 'sent', err: error },
+        'email attempt outlived its lease and another claim owns the email: outcome not recorded',
+      );
+      return true;
+    }
     emailAttempts.inc({ outcome: error ? (failed ? 'failed' : 'retrying') : 'sent' });
     if (error) logger.warn({ emailId: row.id, attempts, failed, err: error }, 'email not sent');
     else logger.info({ emailId: row.id }, 'email sent');

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, assertScope, identityOf, notFound } from '@switchyard/service-kit';
+import {
+  AppError,
+  assertScope,
+  cursorParam,
+  encodeCursor,
+  identityOf,
+  notFound,
+  olderThan,
+} from '@switchyard/service-kit';
 import type {
   WebhookAttempt,
   WebhookDelivery,
@@ -14,6 +22,7 @@ import {
   DeliveryQuery,
   DeliveryView,
   EndpointList,
+  EndpointListQuery,
   EndpointView,
   IdParams,
   RotatedSecret,
@@ -65,6 +74,13 @@ const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => 
       durationMs: a.durationMs,
     })),
 });
+
+/** A page of `limit` rows from `rows` (fetched with one more), and the cursor past it. */
+function page<T extends { createdAt: Date; id: string }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
 
 /** Who owns what the caller creates: a person, or a machine client granted webhooks:manage. */
 function ownerOf(request: FastifyRequest): { ownerKind: 'user' | 'client'; ownerId: string } {
@@ -139,21 +155,23 @@ export async function webhookEndpointRoutes(
     {
       schema: {
         operationId: 'listWebhookEndpoints',
-        summary: 'Your webhook endpoints',
+        summary: 'Your webhook endpoints, newest first',
         tags,
         security,
+        querystring: EndpointListQuery,
         response: { 200: EndpointList },
       },
     },
-    async (request) => ({
-      items: (
-        await app.db.webhookEndpoint.findMany({
-          where: ownerOf(request),
-          orderBy: { createdAt: 'desc' },
-          take: 100,
-        })
-      ).map(endpointView),
-    }),
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const rows = await app.db.webhookEndpoint.findMany({
+        where: { ...ownerOf(request), ...olderThan(cursorParam(cursor)) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
+      const { items, nextCursor } = page(rows, limit);
+      return { items: items.map(endpointView), nextCursor };
+    },
   );
 
   app.get(
@@ -264,7 +282,7 @@ export async function webhookEndpointRoutes(
     {
       schema: {
         operationId: 'listWebhookDeliveries',
-        summary: "An endpoint's deliveries, with every attempt",
+        summary: "An endpoint's deliveries, newest first, with every attempt",
         tags,
         security,
         params: IdParams,
@@ -273,17 +291,17 @@ export async function webhookEndpointRoutes(
       },
     },
     async (request) => {
+      const { status, limit, cursor } = request.query;
+      const after = cursorParam(cursor);
       const endpoint = await ownEndpoint(request, request.params.id);
-      const deliveries = await app.db.webhookDelivery.findMany({
-        where: {
-          endpointId: endpoint.id,
-          ...(request.query.status ? { status: request.query.status } : {}),
-        },
+      const rows = await app.db.webhookDelivery.findMany({
+        where: { endpointId: endpoint.id, ...(status ? { status } : {}), ...olderThan(after) },
         include: { attemptLog: true },
-        orderBy: { createdAt: 'desc' },
-        take: request.query.limit,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
       });
-      return { items: deliveries.map(deliveryView) };
+      const { items, nextCursor } = page(rows, limit);
+      return { items: items.map(deliveryView), nextCursor };
     },
   );
 

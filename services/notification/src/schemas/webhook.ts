@@ -78,7 +78,16 @@ export const RotatedSecret = Type.Composite([
   }),
 ]);
 
-export const EndpointList = Type.Object({ items: Type.Array(EndpointView) });
+/** One page of a list (docs/api-guide.md): `nextCursor` fetches the next, null on the last. */
+const nextCursor = Type.Union([Type.String(), Type.Null()]);
+const cursor = Type.Optional(Type.String({ maxLength: 200 }));
+
+export const EndpointList = Type.Object({ items: Type.Array(EndpointView), nextCursor });
+
+export const EndpointListQuery = Type.Object(
+  { limit: Type.Integer({ minimum: 1, maximum: 100, default: 100 }), cursor },
+  { additionalProperties: false },
+);
 
 export const DeliveryView = Type.Object({
   id: Type.String(),
@@ -101,7 +110,7 @@ export const DeliveryView = Type.Object({
   ),
 });
 
-export const DeliveryList = Type.Object({ items: Type.Array(DeliveryView) });
+export const DeliveryList = Type.Object({ items: Type.Array(DeliveryView), nextCursor });
 
 export const DeliveryQuery = Type.Object(
   {
@@ -109,6 +118,7 @@ export const DeliveryQuery = Type.Object(
       Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
     ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    cursor,
   },
   { additionalProperties: false },
 );

@@ -36,11 +36,20 @@ export function retryDelayMs(attempt: number, baseMs: number, random = Math.rand
 }
 
 /**
- * Delivers queued webhooks. Each pass claims due deliveries with FOR UPDATE SKIP LOCKED and
- * pushes their next attempt a minute ahead (a lease: if this replica dies mid-send, another
- * retries then), so replicas never send one delivery at the same time. Every attempt is
- * recorded; redirects are never followed; the URL is checked again, and the connection's own
- * DNS answer too, before anything is sent.
+ * How long a claimed delivery is this replica's: a minute, and at least four request timeouts,
+ * so a request that times out still ends well inside its lease.
+ */
+const leaseSecondsFor = (timeoutMs: number) => Math.max(60, Math.ceil((timeoutMs * 4) / 1000));
+
+/**
+ * Delivers queued webhooks. Each pass claims due deliveries with FOR UPDATE SKIP LOCKED,
+ * pushes their next attempt a lease ahead (if this replica dies mid-send, another retries
+ * then) and writes the claim's owner token, so replicas never send one delivery at the same
+ * time. An attempt's outcome is recorded only while the row still carries that token: if a
+ * request outlived its lease anyway (a long pause) and another replica claimed the delivery,
+ * the late outcome is logged and dropped, so it cannot turn `succeeded` back into `pending`.
+ * Every recorded attempt is kept; redirects are never followed; the URL is checked again, and
+ * the connection's own DNS answer too, before anything is sent.
  */
 export class WebhookDispatcher {
   private readonly agent: Agent;
@@ -55,8 +64,11 @@ export class WebhookDispatcher {
 
   /** Deliver everything due now; returns how many attempts were made. */
   async runOnce(): Promise<number> {
+    const leaseToken = randomUUID();
     const due = await this.options.db.$queryRaw<{ id: string }[]>`
-      UPDATE webhook_deliveries SET next_attempt_at = now() + interval '60 seconds'
+      UPDATE webhook_deliveries
+         SET next_attempt_at = now() + make_interval(secs => ${leaseSecondsFor(this.options.timeoutMs)}),
+             lease_token = ${leaseToken}::uuid
        WHERE id IN (
          SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.status = 'active'
@@ -65,7 +77,7 @@ export class WebhookDispatcher {
       RETURNING id::text`;
     // Each delivery on its own: one that cannot even be attempted (say, a secret that no longer
     // decrypts) is logged and comes back after its lease, while the others go out.
-    const outcomes = await Promise.allSettled(due.map((d) => this.attempt(d.id)));
+    const outcomes = await Promise.allSettled(due.map((d) => this.attempt(d.id, leaseToken)));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'rejected')
         this.options.logger.error(
@@ -81,7 +93,7 @@ export class WebhookDispatcher {
     await this.agent.close();
   }
 
-  private async attempt(deliveryId: string): Promise<void> {
+  private async attempt(deliveryId: string, leaseToken: string): Promise<void> {
     const { db, logger } = this.options;
     const delivery = await db.webhookDelivery.findUniqueOrThrow({
       where: { id: deliveryId },
@@ -127,12 +139,10 @@ export class WebhookDispatcher {
     const attempts = delivery.attempts + 1;
     const succeeded = error === null;
     const failed = !succeeded && attempts >= this.options.maxAttempts;
-    await db.$transaction([
-      db.webhookAttempt.create({
-        data: { id: randomUUID(), deliveryId, statusCode, error, durationMs },
-      }),
-      db.webhookDelivery.update({
-        where: { id: deliveryId },
+    // Only the claim that still owns the delivery (its token, exactly one row) records it.
+    const recorded = await db.$transaction(async (tx) => {
+      const { count } = await tx.webhookDelivery.updateMany({
+        where: { id: deliveryId, leaseToken },
         data: {
           attempts,
           lastStatusCode: statusCode,
@@ -143,9 +153,22 @@ export class WebhookDispatcher {
             Date.now() +
               (succeeded || failed ? 0 : retryDelayMs(attempts, this.options.retryBaseMs)),
           ),
+          leaseToken: null,
         },
-      }),
-    ]);
+      });
+      if (count !== 1) return false;
+      await tx.webhookAttempt.create({
+        data: { id: randomUUID(), deliveryId, statusCode, error, durationMs },
+      });
+      return true;
+    });
+    if (!recorded) {
+      logger.warn(
+        { deliveryId, endpointId: delivery.endpointId, leaseLost: true, statusCode, error },
+        'webhook attempt outlived its lease and another claim owns the delivery: outcome not recorded',
+      );
+      return;
+    }
     webhookAttempts.inc({ outcome: succeeded ? 'delivered' : failed ? 'failed' : 'retrying' });
     logger[succeeded ? 'info' : 'warn'](
       { deliveryId, endpointId: delivery.endpointId, attempts, statusCode, error, failed },

@@ -112,4 +112,56 @@ describe('dead letters: inspect and replay', () => {
     });
     expect(unknown.statusCode).toBe(404);
   });
+
+  it('pages dead letters like every list: limit 1–100 and a cursor to the next page', async () => {
+    const dead = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const event = paymentSucceeded({
+          orderId: randomUUID(),
+          userId: randomUUID(),
+          amount: { amount: 990, currency: 'EUR' },
+        });
+        await publishEvent(service.ctx.namespace, event);
+        return event.id;
+      }),
+    );
+    const list = (query: string) =>
+      service.app.inject({
+        url: `/v1/admin/dead-letters/order${query}`,
+        headers: { authorization: admin },
+      });
+    await waitFor(
+      async () => {
+        const ids = (await list('?limit=100'))
+          .json()
+          .items.map((l: { eventId: string }) => l.eventId);
+        return dead.every((id) => ids.includes(id));
+      },
+      { what: 'three more dead letters' },
+    );
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await list(`?limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      const { items, nextCursor } = res.json() as {
+        items: { eventId: string }[];
+        nextCursor: string | null;
+      };
+      expect(items).toHaveLength(1);
+      seen.push(items[0]!.eventId);
+      cursor = nextCursor;
+    } while (cursor && seen.length < 20);
+    expect(cursor).toBeNull();
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(dead));
+    expect((await list('?limit=100')).json().items).toHaveLength(seen.length);
+
+    for (const query of ['?limit=101', '?limit=500', '?limit=0', '?cursor=nonsense']) {
+      const refused = await list(query);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
 });
