@@ -106,7 +106,9 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   });
   await app.register(jwksRoutes);
   await app.register(authRoutes);
-  await app.register(adminRoutes);
+  await app.register(adminRoutes, {
+    clientSecretOverlapSeconds: config.MACHINE_CLIENT_SECRET_OVERLAP_SECONDS,
+  });
   await app.register(oauthRoutes);
 
   app.addHook('onReady', async () => {

@@ -35,6 +35,15 @@ export const AuthConfig = Type.Composite([
      * at once whenever Redis reconnects), in case Redis lost it.
      */
     DENYLIST_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+    /**
+     * How long a machine client's replaced secret is still accepted after a rotation (a
+     * rotation may ask for less, down to 0), so an integration can roll its configuration over.
+     */
+    MACHINE_CLIENT_SECRET_OVERLAP_SECONDS: Type.Integer({
+      minimum: 0,
+      maximum: 7 * 24 * 3600,
+      default: 86_400,
+    }),
   }),
 ]);
 export type AuthConfig = Static<typeof AuthConfig>;
