@@ -32,7 +32,12 @@ describe('identity through the gateway', () => {
   const authCli = (args: string[], env: Record<string, string> = {}) =>
     run(process.execPath, args, {
       cwd: auth().cwd,
-      env: { ...process.env, DATABASE_URL: auth().database!.url, ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: auth().database!.url,
+        SIGNING_KEY_SEALING_KEY: auth().env.SIGNING_KEY_SEALING_KEY,
+        ...env,
+      },
     });
 
   /** An admin registers a machine client with these scopes. */

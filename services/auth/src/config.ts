@@ -19,6 +19,12 @@ export const AuthConfig = Type.Composite([
      * (`openssl rand -base64 32`), comma-separated, newest first; the first seals.
      */
     RESET_TOKEN_SEALING_KEY: SealingKeyring(),
+    /**
+     * Seals the token signing keys' private halves in the auth database, so a backup or a dump
+     * alone cannot sign tokens. A keyring: 32 random bytes each, base64, comma-separated,
+     * newest first; keys sealed under an older listed key are resealed at the next key load.
+     */
+    SIGNING_KEY_SEALING_KEY: SealingKeyring(),
     /** Failed logins for one account within the window before it is locked for the window. */
     LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
     /** Failed logins from one IP within the window before that IP is locked out. */
