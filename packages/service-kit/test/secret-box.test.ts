@@ -51,7 +51,7 @@ describe('SecretBox: a keyring of sealing keys', () => {
     const ring = new SecretBox(newer);
     const [id, iv, tag, data] = ring.seal('payload').split('.');
     const flipped = Buffer.from(data!, 'base64url');
-    flipped[0] ^= 1;
+    flipped[0] = flipped[0]! ^ 1;
     expect(() => ring.open([id, iv, tag, flipped.toString('base64url')].join('.'))).toThrow();
     expect(() => ring.open('not.sealed')).toThrow();
     expect(() => new SecretBox('c2hvcnQ=', 'WEBHOOK_SECRETS_KEY')).toThrow(
