@@ -33,6 +33,7 @@ const redis = new Redis(config.REDIS_URL, {
   maxRetriesPerRequest: 0,
   retryStrategy: () => null,
 });
+redis.on('error', () => {}); // reported below, once, by the write that failed
 try {
   const revoked = await revokeClient(db, redis, {
     clientId,
@@ -49,18 +50,17 @@ try {
         ? `revoked ${clientId} at ${revoked.client.revokedAt}`
         : `${clientId} was already revoked at ${revoked.client.revokedAt}`,
     );
+    if (revoked.denylistError) {
+      // The row is revoked (the source of truth); only the denylist write failed.
+      console.error(
+        `Redis could not be written (${revoked.denylistError.message}): the auth service writes ` +
+          'the denylist entry within DENYLIST_SYNC_INTERVAL_MS; run this again to write it now',
+      );
+      process.exitCode = 1;
+    }
   }
 } catch (error) {
-  // The row may be revoked already (the source of truth); only the denylist write failed.
-  const stored = await db.oAuthClient.findUnique({ where: { clientId } }).catch(() => null);
-  if (stored?.disabled) {
-    console.error(
-      `revoked ${clientId} in the database, but Redis could not be written (${(error as Error).message}); ` +
-        'the auth service writes the denylist entry again within DENYLIST_SYNC_INTERVAL_MS',
-    );
-  } else {
-    console.error(`could not revoke ${clientId}: ${(error as Error).message}`);
-  }
+  console.error(`could not revoke ${clientId}: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
   redis.disconnect();

@@ -139,6 +139,11 @@ export async function adminRoutes(
       });
       if (!revoked) throw notFound('machine client');
       if (revoked.audit) logClientAudit(request.log, revoked.audit);
+      if (revoked.denylistError)
+        request.log.warn(
+          { err: revoked.denylistError, clientId: revoked.client.clientId },
+          'machine client revoked; its denylist entry is written when Redis is back',
+        );
       return revoked.client;
     },
   );

@@ -3,6 +3,8 @@
 import { Redis } from 'ioredis';
 import { disabledUserKey } from '@switchyard/service-kit';
 import { queryDb, waitFor } from '@switchyard/testing';
+import { createDb } from '../../src/db.js';
+import { revokeClient } from '../../src/oauth/revoke-client.js';
 import { startAuthService } from '../support.js';
 import { signUp } from '../support-users.js';
 
@@ -102,6 +104,38 @@ describe('machine clients (admin)', () => {
         what: 'the revoked client’s denylist entry written again',
       });
       expect((await me(accessToken)).statusCode).toBe(401);
+    });
+
+    it('still revokes while Redis is away, reports it, and the sync writes the entry later', async () => {
+      const client = await newClient();
+      const unreachable = new Redis('redis://127.0.0.1:1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      unreachable.on('error', () => {});
+      const db = createDb(service.ctx.databaseUrl);
+      try {
+        const revoked = await revokeClient(db, unreachable, {
+          clientId: client.clientId,
+          actor: 'cli:test',
+          accessTokenTtlSeconds: 900,
+        });
+        expect(revoked!.denylistError).toBeInstanceOf(Error);
+        expect(revoked!.audit).toMatchObject({
+          action: 'machine_client.revoked',
+          actor: 'cli:test',
+        });
+      } finally {
+        unreachable.disconnect();
+        await db.$disconnect();
+      }
+      expect((await tokenFor(client.clientId, client.clientSecret)).statusCode).toBe(401);
+      await waitFor(async () => (await redis.exists(disabledUserKey(client.clientId))) === 1, {
+        timeoutMs: 5_000,
+        intervalMs: 50,
+        what: 'the denylist entry written by the sync',
+      });
     });
 
     it('is idempotent, keeps the first revocation time, and answers 404 for an unknown client', async () => {
