@@ -32,7 +32,12 @@ describe('identity through the gateway', () => {
   const authCli = (args: string[], env: Record<string, string> = {}) =>
     run(process.execPath, args, {
       cwd: auth().cwd,
-      env: { ...process.env, DATABASE_URL: auth().database!.url, ...env },
+      env: {
+        ...process.env,
+        DATABASE_URL: auth().database!.url,
+        SIGNING_KEY_SEALING_KEY: auth().env.SIGNING_KEY_SEALING_KEY,
+        ...env,
+      },
     });
 
   /** An admin registers a machine client with these scopes. */
@@ -218,5 +223,80 @@ describe('identity through the gateway', () => {
       unknown
     >[];
     expect(JSON.stringify(listed)).not.toContain(clientSecret);
+  });
+
+  it('revokes a machine client and rotates its secret: through the gateway, from the CLI, with audit lines', async () => {
+    const { clientId, clientSecret, adminToken } = await machineClient(['orders:read']);
+    const tokenFor = async (secret: string) => {
+      const res = await fetch(`${platform.gatewayUrl}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        },
+        body: 'grant_type=client_credentials',
+      });
+      return { status: res.status, body: (await res.json()) as { access_token?: string } };
+    };
+
+    // Rotation: the replaced secret still works during the overlap; 0 ends it at once.
+    const rotated = await api.post(
+      `/v1/auth/admin/clients/${clientId}/rotate-secret`,
+      { overlapSeconds: 3600 },
+      adminToken,
+    );
+    expect(rotated.status).toBe(200);
+    const newSecret = rotated.body.clientSecret as string;
+    expect((await tokenFor(clientSecret)).status).toBe(200);
+    expect((await tokenFor(newSecret)).status).toBe(200);
+    const { stdout, stderr } = await authCli([
+      'dist/cli/rotate-machine-client-secret.js',
+      clientId,
+      '--overlap-seconds',
+      '0',
+      '--by',
+      'e2e-operator',
+    ]);
+    const cliSecret = /^(sec_\S+)$/m.exec(stdout)?.[1];
+    expect(cliSecret).toBeDefined();
+    expect(JSON.parse(stderr).audit).toMatchObject({
+      action: 'machine_client.secret_rotated',
+      clientId,
+      actor: 'cli:e2e-operator',
+    });
+    expect(stderr).not.toContain(cliSecret);
+    expect((await tokenFor(newSecret)).status).toBe(401);
+    const live = (await tokenFor(cliSecret!)).body.access_token!;
+    expect((await api.get('/v1/orders', live)).status).toBe(200);
+
+    // Revocation: the live token is refused at the gateway at once, and no new one is issued.
+    const revoked = await api.post(
+      `/v1/auth/admin/clients/${clientId}/revoke`,
+      undefined,
+      adminToken,
+    );
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ clientId, disabled: true });
+    expect((await api.get('/v1/orders', live)).status).toBe(401);
+    expect((await tokenFor(cliSecret!)).status).toBe(401);
+
+    // One audit line per change: who, which client, when — and never a secret.
+    const logs = platform.replica('auth').process.output();
+    const audits = logs
+      .split('\n')
+      .filter((line) => line.includes('"audit"') && line.includes(clientId))
+      .map((line) => JSON.parse(line).audit);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        action: 'machine_client.secret_rotated',
+        actor: expect.stringMatching(/^user:/),
+      }),
+      expect.objectContaining({
+        action: 'machine_client.revoked',
+        actor: expect.stringMatching(/^user:/),
+        at: revoked.body.revokedAt,
+      }),
+    ]);
+    for (const secret of [clientSecret, newSecret, cliSecret!]) expect(logs).not.toContain(secret);
   });
 });

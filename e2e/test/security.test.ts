@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { SecretBox } from '@switchyard/service-kit';
 import { queryDb, startPlatform, type Platform } from '@switchyard/testing';
 import { decodeJwt, SignJWT, type JWK } from 'jose';
 import { apiClient, type ApiResponse } from './client.js';
@@ -53,13 +54,15 @@ describe('security suite', () => {
         alice.token,
       )
     ).body.id;
-    const authDb = platform.processes.find((p) => p.name === 'auth')!.database!.url;
-    const [key] = await queryDb<{ private_jwk: JWK; public_jwk: JWK }>(
-      authDb,
-      'SELECT private_jwk, public_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY activates_at DESC LIMIT 1',
+    const auth = platform.processes.find((p) => p.name === 'auth')!;
+    const [key] = await queryDb<{ private_jwk_sealed: string; public_jwk: JWK }>(
+      auth.database!.url,
+      'SELECT private_jwk_sealed, public_jwk FROM signing_keys WHERE retired_at IS NULL ORDER BY activates_at DESC LIMIT 1',
     );
+    // The private key is sealed at rest: the attacker here also holds the sealing key.
+    const sealing = new SecretBox(auth.env.SIGNING_KEY_SEALING_KEY!);
     tokens = await tokenFactory({
-      privateJwk: key!.private_jwk,
+      privateJwk: JSON.parse(sealing.open(key!.private_jwk_sealed)) as JWK,
       publicJwk: key!.public_jwk,
       issuer: platform.gatewayUrl,
       audience: 'switchyard-api',

@@ -56,6 +56,8 @@ const SANDBOX_WEBHOOK_SECRET = 'whsec_switchyard_sandbox_dev';
 const DEV_WEBHOOK_SECRETS_KEY = 'c3dpdGNoeWFyZC1sb2NhbC1kZXYtd2ViaG9vay1rZXk=';
 // Seals reset tokens between auth and notification; production sets its own (docs/security.md).
 const DEV_RESET_TOKEN_SEALING_KEY = 'c3dpdGNoeWFyZC1sb2NhbC1kZXYtcmVzZXQtc2VhbCE=';
+// Seals the token signing keys in auth's database; production sets its own (docs/operations.md).
+const DEV_SIGNING_KEY_SEALING_KEY = 'c3dpdGNoeWFyZC1sb2NhbC1kZXYtandrLXNlYWxpbmc=';
 
 function databaseUrl(options: StackOptions, service: string): string {
   const url = new URL(options.postgresUrl);
@@ -106,6 +108,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     service('auth', {
       REDIS_URL: options.redisUrl,
       RESET_TOKEN_SEALING_KEY: DEV_RESET_TOKEN_SEALING_KEY,
+      SIGNING_KEY_SEALING_KEY: DEV_SIGNING_KEY_SEALING_KEY,
     }),
     service('order', { REDIS_URL: options.redisUrl }),
     service('payment', {

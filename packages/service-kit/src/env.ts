@@ -54,3 +54,10 @@ export const AuthEnv = Type.Object({
   /** Least time between two JWKS fetches (an unknown kid triggers one, at most this often). */
   JWKS_COOLDOWN_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });
+
+/**
+ * A SecretBox keyring in one variable: 32-byte keys, base64, comma-separated, newest first
+ * (`openssl rand -base64 32` each). New values are sealed with the first; every listed key opens.
+ */
+export const SealingKeyring = (options: { description?: string } = {}) =>
+  Type.String({ pattern: '^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$', ...options });

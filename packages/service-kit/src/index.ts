@@ -1,5 +1,5 @@
 export { loadConfig, loadConfigOrExit, ConfigError } from './config.js';
-export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv } from './env.js';
+export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv, SealingKeyring } from './env.js';
 export {
   AppError,
   invalidToken,

@@ -19,25 +19,29 @@ const DAY_MS = 86_400_000;
 
 /**
  * The position in a cursor, or null when it is not one we could have issued: exactly our
- * encoding, a UUID, and a time between the platform's start and now (a cursor from the
+ * encoding, an id of the list's shape (a UUID unless the list says otherwise, e.g. a machine
+ * client's `cli_…`), and a time between the platform's start and now (a cursor from the
  * future or the distant past was made up, and a date out of the database's range is a 400,
  * not a database error).
  */
-export function decodeCursor(cursor: string): KeysetPosition | null {
+export function decodeCursor(cursor: string, idPattern: RegExp = UUID): KeysetPosition | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
   const parts = Buffer.from(cursor, 'base64url').toString().split('|');
   if (parts.length !== 2) return null;
   const [at = '', id = ''] = parts;
-  if (!ISO_INSTANT.test(at) || !UUID.test(id)) return null;
+  if (!ISO_INSTANT.test(at) || !idPattern.test(id)) return null;
   const time = Date.parse(at);
   if (Number.isNaN(time) || time < EARLIEST || time > Date.now() + DAY_MS) return null;
   return { createdAt: new Date(time), id };
 }
 
 /** For a route's `cursor` query parameter: absent → null, malformed → 400. */
-export function cursorParam(cursor: string | undefined): KeysetPosition | null {
+export function cursorParam(
+  cursor: string | undefined,
+  idPattern: RegExp = UUID,
+): KeysetPosition | null {
   if (!cursor) return null;
-  const position = decodeCursor(cursor);
+  const position = decodeCursor(cursor, idPattern);
   if (!position) throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
   return position;
 }

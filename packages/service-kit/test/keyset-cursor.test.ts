@@ -21,4 +21,12 @@ describe('keyset cursors', () => {
     expect(() => cursorParam('garbage')).toThrow('cursor is not valid');
     expect(cursorParam(undefined)).toBeNull();
   });
+
+  it('takes ids of another shape when the list names it, and only that shape', () => {
+    const client = { createdAt: position.createdAt, id: 'cli_0123456789abcdef01234567' };
+    const clientId = /^cli_[0-9a-f]{24}$/;
+    expect(decodeCursor(encodeCursor(client), clientId)).toEqual(client);
+    expect(decodeCursor(encodeCursor(client))).toBeNull();
+    expect(decodeCursor(encodeCursor(position), clientId)).toBeNull();
+  });
 });

@@ -40,8 +40,16 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     trustedProxies: config.TRUSTED_PROXIES,
   });
   const db = createDb(config.DATABASE_URL);
-  const keys = new KeyStore(db);
-  await keys.load();
+  const keys = new KeyStore(
+    db,
+    new SecretBox(config.SIGNING_KEY_SEALING_KEY, 'SIGNING_KEY_SEALING_KEY'),
+  );
+  try {
+    await keys.load();
+  } catch (error) {
+    await db.$disconnect();
+    throw error;
+  }
   const messaging = createMessaging({
     service: 'auth',
     settings: config,
@@ -106,7 +114,9 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   });
   await app.register(jwksRoutes);
   await app.register(authRoutes);
-  await app.register(adminRoutes);
+  await app.register(adminRoutes, {
+    clientSecretOverlapSeconds: config.MACHINE_CLIENT_SECRET_OVERLAP_SECONDS,
+  });
   await app.register(oauthRoutes);
 
   app.addHook('onReady', async () => {

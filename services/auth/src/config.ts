@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
+import { DatabaseEnv, KafkaEnv, SealingKeyring, ServerEnv } from '@switchyard/service-kit';
 
 export const AuthConfig = Type.Composite([
   ServerEnv,
@@ -14,10 +14,17 @@ export const AuthConfig = Type.Composite([
     REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 24 * 3600 }),
     PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 86_400, default: 1800 }),
     /**
-     * 32 random bytes, base64, shared with the notification service only: seals reset tokens
-     * on their way to the email (`openssl rand -base64 32`).
+     * Shared with the notification service only (one secret in k8s, reset-token-sealing):
+     * seals reset tokens on their way to the email. A keyring: 32 random bytes each, base64
+     * (`openssl rand -base64 32`), comma-separated, newest first; the first seals.
      */
-    RESET_TOKEN_SEALING_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
+    RESET_TOKEN_SEALING_KEY: SealingKeyring(),
+    /**
+     * Seals the token signing keys' private halves in the auth database, so a backup or a dump
+     * alone cannot sign tokens. A keyring: 32 random bytes each, base64, comma-separated,
+     * newest first; keys sealed under an older listed key are resealed at the next key load.
+     */
+    SIGNING_KEY_SEALING_KEY: SealingKeyring(),
     /** Failed logins for one account within the window before it is locked for the window. */
     LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
     /** Failed logins from one IP within the window before that IP is locked out. */
@@ -35,6 +42,15 @@ export const AuthConfig = Type.Composite([
      * at once whenever Redis reconnects), in case Redis lost it.
      */
     DENYLIST_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+    /**
+     * How long a machine client's replaced secret is still accepted after a rotation (a
+     * rotation may ask for less, down to 0), so an integration can roll its configuration over.
+     */
+    MACHINE_CLIENT_SECRET_OVERLAP_SECONDS: Type.Integer({
+      minimum: 0,
+      maximum: 7 * 24 * 3600,
+      default: 86_400,
+    }),
   }),
 ]);
 export type AuthConfig = Static<typeof AuthConfig>;

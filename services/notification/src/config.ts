@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
+import { AuthEnv, DatabaseEnv, KafkaEnv, SealingKeyring, ServerEnv } from '@switchyard/service-kit';
 
 const EmailEnv = Type.Object({
   /** e.g. smtp://127.0.0.1:1025 locally, smtps://user:pass@relay:465 in production. */
@@ -11,8 +11,11 @@ const EmailEnv = Type.Object({
    * email is this replica's for four times as long, so a silent server fails the attempt
    * long before another replica could send the same email.
    */
-  /** Shared with auth only: opens reset tokens just before their email is sent. */
-  RESET_TOKEN_SEALING_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
+  /**
+   * Shared with auth only (one secret in k8s, reset-token-sealing): opens reset tokens just
+   * before their email is sent. A keyring: comma-separated, newest first; any listed key opens.
+   */
+  RESET_TOKEN_SEALING_KEY: SealingKeyring(),
   SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000 }),
 });
 
@@ -27,8 +30,12 @@ const RealtimeEnv = Type.Object({
 });
 
 const WebhookEnv = Type.Object({
-  /** 32 random bytes, base64: encrypts webhook signing secrets at rest. */
-  WEBHOOK_SECRETS_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$' }),
+  /**
+   * Encrypts webhook signing secrets at rest. A keyring: 32 random bytes each, base64,
+   * comma-separated, newest first (it seals; any listed key opens; reseal-webhook-secrets
+   * moves stored secrets to the newest before an old key is dropped).
+   */
+  WEBHOOK_SECRETS_KEY: SealingKeyring(),
   /** Comma-separated IPs/CIDRs webhooks may reach although not public (tests, on-prem). */
   WEBHOOK_ALLOWED_TARGETS: Type.String({ default: '' }),
   WEBHOOK_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1_000 }),

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Rotate the token signing key: `pnpm --filter @switchyard/auth rotate-signing-key`.
-// Reads DATABASE_URL; KEY_ACTIVATION_DELAY_SECONDS (default 120) and ACCESS_TOKEN_TTL_SECONDS
-// (default 900) as the running service has them. Prints what it did; never a private key.
+// Reads DATABASE_URL and SIGNING_KEY_SEALING_KEY (it seals the new private key);
+// KEY_ACTIVATION_DELAY_SECONDS (default 120) and ACCESS_TOKEN_TTL_SECONDS (default 900) as the
+// running service has them. Prints what it did; never a private key.
 import { Type } from '@sinclair/typebox';
-import { DatabaseEnv, loadConfigOrExit } from '@switchyard/service-kit';
+import { DatabaseEnv, loadConfigOrExit, SealingKeyring, SecretBox } from '@switchyard/service-kit';
 import { createDb } from '../db.js';
 import { rotateSigningKey } from '../keys/rotate-signing-key.js';
 
@@ -13,6 +14,7 @@ const config = loadConfigOrExit(
     Type.Object({
       KEY_ACTIVATION_DELAY_SECONDS: Type.Integer({ minimum: 0, default: 120 }),
       ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, default: 900 }),
+      SIGNING_KEY_SEALING_KEY: SealingKeyring(),
     }),
   ]),
 );
@@ -21,6 +23,7 @@ try {
   const result = await rotateSigningKey(db, {
     activationDelaySeconds: config.KEY_ACTIVATION_DELAY_SECONDS,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    sealing: new SecretBox(config.SIGNING_KEY_SEALING_KEY, 'SIGNING_KEY_SEALING_KEY'),
   });
   console.log(
     `new signing key ${result.kid}: published now, signs from ${result.activatesAt.toISOString()}`,

@@ -6,8 +6,10 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import type { SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { newSigningKey, SIGNING_ALGORITHM } from './new-signing-key.js';
+import { needsSealing, privateJwkOf, sealStoredKeys } from './sealed-private-keys.js';
 
 export { SIGNING_ALGORITHM };
 
@@ -23,7 +25,9 @@ interface ActiveKey {
  * The auth service's signing keys, kept in its own database so every replica signs with the
  * same keys. The newest key whose activation time has come signs; every unretired key (also
  * one not yet active) is published in the JWKS. Replicas reread the table periodically, so a
- * rotation reaches them without a restart.
+ * rotation reaches them without a restart. Private halves are stored sealed (SIGNING_KEY_SEALING_KEY);
+ * a load seals any a previous version left in plain JSON, and reseals any sealed under an
+ * older key of the keyring, so rotating the sealing key needs no tool.
  */
 export class KeyStore {
   private active: ActiveKey | null = null;
@@ -31,7 +35,10 @@ export class KeyStore {
   private verifier: JWTVerifyGetKey = createLocalJWKSet({ keys: [] });
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly sealing: SecretBox,
+  ) {}
 
   /** Load keys, creating the first one if the database has none. */
   async load(): Promise<void> {
@@ -40,9 +47,13 @@ export class KeyStore {
       await this.db.$transaction(async (tx) => {
         await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', KEY_CREATION_LOCK);
         if ((await tx.signingKey.count({ where: { retiredAt: null } })) === 0) {
-          await tx.signingKey.create({ data: await newSigningKey() });
+          await tx.signingKey.create({ data: await newSigningKey(this.sealing) });
         }
       });
+      keys = await this.liveKeys();
+    }
+    if (keys.some((k) => needsSealing(k, this.sealing))) {
+      await sealStoredKeys(this.db, this.sealing);
       keys = await this.liveKeys();
     }
     const now = new Date();
@@ -50,7 +61,10 @@ export class KeyStore {
     if (signing.kid !== this.active?.kid) {
       this.active = {
         kid: signing.kid,
-        privateKey: (await importJWK(signing.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey,
+        privateKey: (await importJWK(
+          privateJwkOf(signing, this.sealing),
+          SIGNING_ALGORITHM,
+        )) as CryptoKey,
       };
     }
     this.publicSet = { keys: keys.map((k) => k.publicJwk as JWK) };

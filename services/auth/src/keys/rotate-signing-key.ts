@@ -1,3 +1,4 @@
+import type { SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { newSigningKey } from './new-signing-key.js';
 
@@ -14,11 +15,17 @@ export interface RotationResult {
  */
 export async function rotateSigningKey(
   db: Db,
-  options: { activationDelaySeconds: number; accessTokenTtlSeconds: number; now?: Date },
+  options: {
+    activationDelaySeconds: number;
+    accessTokenTtlSeconds: number;
+    /** Seals the new private key (SIGNING_KEY_SEALING_KEY). */
+    sealing: SecretBox;
+    now?: Date;
+  },
 ): Promise<RotationResult> {
   const now = options.now ?? new Date();
   const activatesAt = new Date(now.getTime() + options.activationDelaySeconds * 1000);
-  const key = await newSigningKey(activatesAt);
+  const key = await newSigningKey(options.sealing, activatesAt);
   return db.$transaction(async (tx) => {
     await tx.signingKey.create({ data: key });
     const live = await tx.signingKey.findMany({

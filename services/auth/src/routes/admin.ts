@@ -1,21 +1,38 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, notFound, requireRole, userOf } from '@switchyard/service-kit';
-import { registerClient, toClientView } from '../oauth/machine-clients.js';
+import { logClientAudit } from '../oauth/client-audit.js';
+import { listClients } from '../oauth/list-clients.js';
+import { registerClient } from '../oauth/machine-clients.js';
+import { revokeClient } from '../oauth/revoke-client.js';
+import { rotateClientSecret } from '../oauth/rotate-client-secret.js';
 import { listUsers, updateUser } from '../users/admin-users.js';
 import {
   AdminUserView,
+  ClientIdParams,
   ClientList,
+  ClientListQuery,
+  ClientView,
   RegisterClientBody,
   RegisteredClient,
+  RotateClientSecretBody,
+  RotatedClientSecret,
   UpdateUserBody,
   UserIdParams,
   UserList,
   UserListQuery,
 } from '../schemas/auth.js';
 
+export interface AdminRoutesOptions {
+  /** Default overlap of a machine client's replaced secret (MACHINE_CLIENT_SECRET_OVERLAP_SECONDS). */
+  clientSecretOverlapSeconds: number;
+}
+
 /** Administration: users and machine clients. Admin role checked here, on the server. */
-export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
+export async function adminRoutes(
+  fastify: FastifyInstance,
+  options: AdminRoutesOptions,
+): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', app.authenticate);
   app.addHook('onRequest', requireRole('admin'));
@@ -91,16 +108,73 @@ export async function adminRoutes(fastify: FastifyInstance): Promise<void> {
     {
       schema: {
         operationId: 'listMachineClients',
-        summary: 'List machine clients (admin)',
+        summary: 'List machine clients, oldest first (admin)',
         tags: ['admin'],
         security,
+        querystring: ClientListQuery,
         response: { 200: ClientList },
       },
     },
-    async () => ({
-      items: (await app.db.oAuthClient.findMany({ orderBy: { createdAt: 'asc' } })).map(
-        toClientView,
-      ),
-    }),
+    async (request) => listClients(app.db, request.query),
+  );
+
+  app.post(
+    '/v1/auth/admin/clients/:clientId/revoke',
+    {
+      schema: {
+        operationId: 'revokeMachineClient',
+        summary:
+          'Revoke a machine client for ever: no new token, its live tokens refused at once (admin)',
+        tags: ['admin'],
+        security,
+        params: ClientIdParams,
+        response: { 200: ClientView },
+      },
+    },
+    async (request) => {
+      const revoked = await revokeClient(app.db, app.redis, {
+        clientId: request.params.clientId,
+        actor: `user:${userOf(request).userId}`,
+        accessTokenTtlSeconds: app.tokens.ttlSeconds,
+      });
+      if (!revoked) throw notFound('machine client');
+      if (revoked.audit) logClientAudit(request.log, revoked.audit);
+      if (revoked.denylistError)
+        request.log.warn(
+          { err: revoked.denylistError, clientId: revoked.client.clientId },
+          'machine client revoked; its denylist entry is written when Redis is back',
+        );
+      return revoked.client;
+    },
+  );
+
+  app.post(
+    '/v1/auth/admin/clients/:clientId/rotate-secret',
+    {
+      schema: {
+        operationId: 'rotateMachineClientSecret',
+        summary:
+          'Give a machine client a new secret; the replaced one is still accepted during the overlap (admin)',
+        tags: ['admin'],
+        security,
+        params: ClientIdParams,
+        body: RotateClientSecretBody,
+        response: { 200: RotatedClientSecret },
+      },
+      // The body is optional: an empty POST rotates with the configured overlap.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      const rotated = await rotateClientSecret(app.db, {
+        clientId: request.params.clientId,
+        actor: `user:${userOf(request).userId}`,
+        overlapSeconds: request.body.overlapSeconds ?? options.clientSecretOverlapSeconds,
+      });
+      if (!rotated) throw notFound('machine client');
+      logClientAudit(request.log, rotated.audit);
+      return reply.header('cache-control', 'no-store').send(rotated.client);
+    },
   );
 }

@@ -105,12 +105,20 @@ export const RegisterClientBody = Type.Object(
   { examples: [{ name: 'warehouse', scopes: ['orders:read'] }], additionalProperties: false },
 );
 
+const NullableTime = (description: string) =>
+  Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description });
+
 export const ClientView = Type.Object({
   clientId: Type.String(),
   name: Type.String(),
   scopes: Type.Array(Type.String()),
-  disabled: Type.Boolean(),
+  disabled: Type.Boolean({ description: 'True once revoked' }),
   createdAt: Type.String({ format: 'date-time' }),
+  revokedAt: NullableTime('When it was revoked (for ever); null while it is enabled'),
+  secretRotatedAt: NullableTime('When its secret was last rotated'),
+  previousSecretExpiresAt: NullableTime(
+    'Until then the secret the last rotation replaced is still accepted; null when none is',
+  ),
 });
 
 export const RegisteredClient = Type.Composite([
@@ -118,7 +126,48 @@ export const RegisteredClient = Type.Composite([
   Type.Object({ clientSecret: Type.String() }),
 ]);
 
-export const ClientList = Type.Object({ items: Type.Array(ClientView) });
+export const ClientIdParams = Type.Object({
+  clientId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+});
+
+export const ClientListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ClientList = Type.Object({
+  items: Type.Array(ClientView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Longest overlap a rotation may give the replaced secret. */
+export const MAX_CLIENT_SECRET_OVERLAP_SECONDS = 7 * 24 * 3600;
+
+export const RotateClientSecretBody = Type.Partial(
+  Type.Object(
+    {
+      overlapSeconds: Type.Integer({
+        minimum: 0,
+        maximum: MAX_CLIENT_SECRET_OVERLAP_SECONDS,
+        description:
+          'How long the replaced secret is still accepted (default MACHINE_CLIENT_SECRET_OVERLAP_SECONDS, one day; 0 ends it now)',
+      }),
+    },
+    { examples: [{ overlapSeconds: 86400 }], additionalProperties: false },
+  ),
+);
+
+export const RotatedClientSecret = Type.Object({
+  ...ClientView.properties,
+  clientSecret: Type.String({ description: 'The new secret, shown this once' }),
+  previousSecretExpiresAt: Type.String({
+    format: 'date-time',
+    description: 'Until then the replaced secret is still accepted',
+  }),
+});
 
 export const TokenPair = Type.Object({
   tokenType: Type.Literal('Bearer'),

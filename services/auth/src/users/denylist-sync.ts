@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { disabledUserKey } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
+import { recentlyRevokedClients } from '../oauth/recently-revoked-clients.js';
 
 /** Seconds past an access token's lifetime that an entry is kept (clock skew, as markDisabled). */
 const MARGIN_SECONDS = 60;
@@ -17,10 +18,14 @@ export async function syncDenylist(
   accessTokenTtlSeconds: number,
 ): Promise<number> {
   const keepSeconds = accessTokenTtlSeconds + MARGIN_SECONDS;
-  const recent = await db.user.findMany({
-    where: { disabled: true, updatedAt: { gte: new Date(Date.now() - keepSeconds * 1000) } },
-    select: { id: true, updatedAt: true },
-  });
+  const recent = [
+    ...(await db.user.findMany({
+      where: { disabled: true, updatedAt: { gte: new Date(Date.now() - keepSeconds * 1000) } },
+      select: { id: true, updatedAt: true },
+    })),
+    // Revoked machine clients: their tokens' subject is the client id (never enabled again).
+    ...(await recentlyRevokedClients(db, new Date(Date.now() - keepSeconds * 1000))),
+  ];
   if (!recent.length) return 0;
   const batch = redis.pipeline();
   for (const user of recent) {

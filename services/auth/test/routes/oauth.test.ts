@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { startAuthService } from '../support.js';
+import { SecretBox } from '@switchyard/service-kit';
+import { startAuthService, TEST_SIGNING_KEY_SEALING_KEY } from '../support.js';
 import { signUp } from '../support-users.js';
 import { rotateSigningKey } from '../../src/keys/rotate-signing-key.js';
 
@@ -145,6 +146,7 @@ describe('OAuth 2.0 token endpoint and OIDC discovery', () => {
     const rotation = await rotateSigningKey(service.app.db, {
       activationDelaySeconds: 0,
       accessTokenTtlSeconds: 900,
+      sealing: new SecretBox(TEST_SIGNING_KEY_SEALING_KEY),
     });
     await service.app.keys.load();
     const jwks = (await service.app.inject({ url: '/.well-known/jwks.json' })).json();
@@ -168,6 +170,7 @@ describe('OAuth 2.0 token endpoint and OIDC discovery', () => {
     const next = await rotateSigningKey(service.app.db, {
       activationDelaySeconds: 60,
       accessTokenTtlSeconds: 900,
+      sealing: new SecretBox(TEST_SIGNING_KEY_SEALING_KEY),
       now: later,
     });
     expect(next.retired).toContain(oldKid);

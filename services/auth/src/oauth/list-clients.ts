@@ -1,0 +1,34 @@
+import { cursorParam, encodeCursor } from '@switchyard/service-kit';
+import type { Db } from '../db.js';
+import { CLIENT_ID_PATTERN, toClientView, type MachineClientView } from './machine-clients.js';
+
+/** Machine clients, oldest first; keyset pagination on (created_at, client_id), as every list. */
+export async function listClients(
+  db: Db,
+  options: { limit: number; cursor?: string },
+): Promise<{ items: MachineClientView[]; nextCursor: string | null }> {
+  const after = cursorParam(options.cursor, CLIENT_ID_PATTERN);
+  const position = after ? { createdAt: after.createdAt, clientId: after.id } : null;
+  const rows = await db.oAuthClient.findMany({
+    where: position
+      ? {
+          OR: [
+            { createdAt: { gt: position.createdAt } },
+            { createdAt: position.createdAt, clientId: { gt: position.clientId } },
+          ],
+        }
+      : {},
+    orderBy: [{ createdAt: 'asc' }, { clientId: 'asc' }],
+    take: options.limit + 1,
+  });
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  const now = new Date();
+  return {
+    items: page.map((row) => toClientView(row, now)),
+    nextCursor:
+      rows.length > options.limit && last
+        ? encodeCursor({ createdAt: last.createdAt, id: last.clientId })
+        : null,
+  };
+}
