@@ -31,9 +31,10 @@ const proxyPrefixOf = (request: FastifyRequest) =>
 
 /**
  * Deny by default. The request target is checked once (anything another parser could read
- * differently is a 400), then the decision is made on the route the router matched — the one
- * that will be proxied — never on a prefix test of the raw string: a request that matched a
- * proxy route needs a valid token unless that exact method and path are listed as public.
+ * differently is a 400), then the decision is made on the route the router matched and on the
+ * normalised path — the one that will be proxied — never on the string as sent: a request that
+ * matched a proxy route needs a valid token unless that exact method and path are listed as
+ * public.
  * The JWKS is cached and refetched when a token names an unknown kid, so key rotation needs
  * no restart. A disabled user's tokens are refused here at once (auth keeps the denylist);
  * services refuse them too.
@@ -46,7 +47,8 @@ export const authenticateRequests = fp(
     app.decorateRequest('identity', null);
 
     app.addHook('onRequest', async (request) => {
-      const target = checkRequestTarget(request.raw.url ?? request.url);
+      // The target as sent; its normalised path is the one the router matched and will proxy.
+      const target = checkRequestTarget(request.originalUrl);
       if (!target.ok) throw new AppError('BAD_REQUEST', target.reason);
       const matched = request.routeOptions.url;
       if (matched === undefined) return; // no route: the 404 handler answers
