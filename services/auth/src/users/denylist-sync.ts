@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { disabledUserKey } from '@switchyard/service-kit';
+import { DENYLIST_SYNCED_KEY, disabledUserKey } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 
 /** Seconds past an access token's lifetime that an entry is kept (clock skew, as markDisabled). */
@@ -9,7 +9,8 @@ const MARGIN_SECONDS = 60;
  * Write the disabled-user denylist again from the users table, the source of truth. Redis may
  * have lost entries: a restart without persistence, or a write that failed while it was down
  * when the user was disabled. Only users disabled recently enough to still hold a valid access
- * token need an entry, and each gets what remains of that token's lifetime.
+ * token need an entry, and each gets what remains of that token's lifetime. The sync marker
+ * (DENYLIST_SYNCED_KEY) is written with them.
  */
 export async function syncDenylist(
   db: Db,
@@ -21,13 +22,17 @@ export async function syncDenylist(
     where: { disabled: true, updatedAt: { gte: new Date(Date.now() - keepSeconds * 1000) } },
     select: { id: true, updatedAt: true },
   });
-  if (!recent.length) return 0;
-  const batch = redis.pipeline();
+  // One transaction, the marker last: the gateway and the services trust the list only while
+  // the marker is there, and a Redis that restarts mid-way must not keep a marker without the
+  // entries it vouches for. (A Redis that lost its data has no marker: they answer 503.)
+  const batch = redis.multi();
   for (const user of recent) {
     const remaining = keepSeconds - Math.floor((Date.now() - user.updatedAt.getTime()) / 1000);
     if (remaining > 0) batch.set(disabledUserKey(user.id), '1', 'EX', remaining);
   }
+  batch.set(DENYLIST_SYNCED_KEY, new Date().toISOString());
   await batch.exec();
+  if (!recent.length) return 0;
   // An admin may have enabled one of them meanwhile, and cleared its entry before ours was
   // written: look again, so a user enabled again is never locked out by this sync.
   const enabledSince = await db.user.findMany({
