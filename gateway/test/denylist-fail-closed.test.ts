@@ -12,6 +12,8 @@ import { startTestGateway } from './support.js';
  */
 const REDIS_URL = 'redis://127.0.0.1:6379/12';
 
+type Ready = { checks: Record<string, string> };
+
 /**
  * The denylist fails closed: the gateway trusts it only while the sync marker auth writes with
  * it is there. Without the marker a disabled user's token would pass, so every authenticated
@@ -61,7 +63,7 @@ describe('gateway: the denylist after Redis lost its data', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await res.json()).code).toBe('UNAVAILABLE');
+      expect(((await res.json()) as { code: string }).code).toBe('UNAVAILABLE');
     }
     expect(reached.length).toBe(before);
     // Public routes need no denylist: the catalogue and signing in keep working.
@@ -88,8 +90,8 @@ describe('gateway: the denylist after Redis lost its data', () => {
     await redis.del(DENYLIST_SYNCED_KEY);
     const missing = await get('/readyz');
     expect(missing.status).toBe(200);
-    expect((await missing.json()).checks.denylist).toBe('not synced');
+    expect(((await missing.json()) as Ready).checks.denylist).toBe('not synced');
     await redis.set(DENYLIST_SYNCED_KEY, new Date().toISOString());
-    expect((await (await get('/readyz')).json()).checks.denylist).toBe('synced');
+    expect(((await (await get('/readyz')).json()) as Ready).checks.denylist).toBe('synced');
   });
 });
