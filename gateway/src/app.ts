@@ -8,6 +8,7 @@ import { authenticateRequests } from './plugins/authenticate-requests.js';
 import { circuitBreakers } from './plugins/circuit-breakers.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
 import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-headers.js';
+import { normaliseRequestTarget } from './routes/request-target.js';
 import { routeTable } from './routes/route-table.js';
 
 /** The API gateway: authenticate, rate-limit, and route every public request to its service. */
@@ -20,6 +21,9 @@ export async function buildGateway(config: GatewayConfig): Promise<App> {
     serveOpenApi: false,
     // The public port never serves metrics: server.ts starts the internal metrics port.
     metricsRoute: false,
+    // Routing, authentication, rate limits and the proxy all see one normalised path, the one
+    // the services will route on (request-target.ts); request.originalUrl keeps what was sent.
+    fastify: { rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/') },
   });
   const routes = routeTable(config);
 

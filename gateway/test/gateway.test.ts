@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
-import { freePort, startJwksServer, type JwksServer } from '@switchyard/testing';
+import {
+  freePort,
+  markDenylistSynced,
+  startJwksServer,
+  type JwksServer,
+} from '@switchyard/testing';
 import { startMetricsServer } from '@switchyard/service-kit';
 import { buildGateway } from '../src/app.js';
 import { GatewayConfig } from '../src/config.js';
@@ -78,6 +83,7 @@ describe('gateway', () => {
     const keys = await redis.keys('switchyard:gateway:rate:*');
     if (keys.length) await redis.del(...keys);
     await redis.quit();
+    await markDenylistSynced(); // as auth's sync leaves it
     gateway = await buildGateway(
       loadConfig(GatewayConfig, {
         PORT: '0',

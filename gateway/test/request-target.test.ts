@@ -93,13 +93,29 @@ describe('gateway: the request target decides nothing it does not understand', (
     expect((await rawRequest(port, '/healthz')).status).toBe(200);
   });
 
+  it.each(['/v1/%6Frders', '/v1/orders/%61bc', '/v1/%61dmin/orders', '/v1/%41DMIN/orders'])(
+    'needs a token for %s, an escaped spelling of a protected path',
+    async (target) => {
+      const before = reached.length;
+      const res = await rawRequest(port, target);
+      expect([401, 404]).toContain(res.status);
+      expect(reached.length).toBe(before);
+    },
+  );
+
+  it('forwards the normalised path it decided on: unreserved characters decoded, hex upper-case', async () => {
+    const res = await rawRequest(port, '/v1/product%73/%61b%7e%c3%a9?q=%6e');
+    expect(res.status).toBe(200);
+    expect(reached.at(-1)).toBe('/v1/products/ab~%C3%A9?q=%6e');
+  });
+
   it('refuses a disabled user whatever the spelling of the path', async () => {
     const userId = randomUUID();
     const redis = new Redis('redis://127.0.0.1:6379');
     await redis.set(disabledUserKey(userId), '1', 'EX', 60);
     await redis.quit();
     const authorization = `Bearer ${await jwks.sign({ userId })}`;
-    for (const target of ['/v1/orders', '/v1/orders#x', '/v1/orders/']) {
+    for (const target of ['/v1/orders', '/v1/orders#x', '/v1/orders/', '/v1/order%73']) {
       const res = await rawRequest(port, target, { authorization });
       expect([400, 401]).toContain(res.status);
     }

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type App } from '@switchyard/service-kit';
-import type { JwksServer } from '@switchyard/testing';
+import { markDenylistSynced, type JwksServer } from '@switchyard/testing';
 import { buildGateway } from '../src/app.js';
 import { GatewayConfig } from '../src/config.js';
 
 /**
  * The gateway listening on a free port, every service routed to `upstreamUrl` (a real HTTP
- * server the test steers), tokens checked against `jwks`, its own rate-limit namespace.
+ * server the test steers), tokens checked against `jwks`, its own rate-limit namespace. The
+ * shared Redis holds auth's denylist marker, as it does with auth running.
  */
 export async function startTestGateway(
   jwks: JwksServer,
   upstreamUrl: string,
   env: Record<string, string> = {},
 ): Promise<{ gateway: App; baseUrl: string; port: number }> {
+  await markDenylistSynced();
   const gateway = await buildGateway(
     loadConfig(GatewayConfig, {
       PORT: '0',

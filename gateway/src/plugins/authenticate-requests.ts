@@ -3,11 +3,14 @@ import fp from 'fastify-plugin';
 import {
   AppError,
   authenticateRequest,
+  denylistIncomplete,
+  denylistReport,
+  denylistStatus,
   identityOf,
   invalidToken,
-  isDisabled,
   remoteKeySet,
   VerifiedTokens,
+  type DenylistStatus,
 } from '@switchyard/service-kit';
 import { checkRequestTarget } from '../routes/request-target.js';
 import { isPublic, type UpstreamRoute } from '../routes/route-table.js';
@@ -31,12 +34,15 @@ const proxyPrefixOf = (request: FastifyRequest) =>
 
 /**
  * Deny by default. The request target is checked once (anything another parser could read
- * differently is a 400), then the decision is made on the route the router matched — the one
- * that will be proxied — never on a prefix test of the raw string: a request that matched a
- * proxy route needs a valid token unless that exact method and path are listed as public.
+ * differently is a 400), then the decision is made on the route the router matched and on the
+ * normalised path — the one that will be proxied — never on the string as sent: a request that
+ * matched a proxy route needs a valid token unless that exact method and path are listed as
+ * public.
  * The JWKS is cached and refetched when a token names an unknown kid, so key rotation needs
  * no restart. A disabled user's tokens are refused here at once (auth keeps the denylist);
- * services refuse them too.
+ * services refuse them too. The denylist is trusted only with auth's sync marker beside it:
+ * without it (Redis lost its data while auth was down) every authenticated request is a 503
+ * with Retry-After; routes that need no token keep working.
  */
 export const authenticateRequests = fp(
   async (app: FastifyInstance, options: AuthenticateRequestsOptions) => {
@@ -45,8 +51,9 @@ export const authenticateRequests = fp(
     const byPrefix = new Map(options.routes.map((r) => [r.prefix, r]));
     app.decorateRequest('identity', null);
 
-    app.addHook('onRequest', async (request) => {
-      const target = checkRequestTarget(request.raw.url ?? request.url);
+    app.addHook('onRequest', async (request, reply) => {
+      // The target as sent; its normalised path is the one the router matched and will proxy.
+      const target = checkRequestTarget(request.originalUrl);
       if (!target.ok) throw new AppError('BAD_REQUEST', target.reason);
       const matched = request.routeOptions.url;
       if (matched === undefined) return; // no route: the 404 handler answers
@@ -54,16 +61,25 @@ export const authenticateRequests = fp(
       const route = prefix === undefined ? undefined : byPrefix.get(prefix);
       if (route ? isPublic(route, request.method, target.path) : isOwnPublicRoute(matched)) return;
       await authenticateRequest(request, keys, { ...options, verified });
-      let disabled: boolean;
+      let status: DenylistStatus;
       try {
-        disabled = await isDisabled(app.redis, identityOf(request).userId);
+        status = await denylistStatus(app.redis, identityOf(request).userId);
       } catch (error) {
         // Fail closed: without the denylist the gateway cannot tell a disabled account.
         request.log.error({ err: error }, 'cannot read the disabled-user denylist');
-        throw new AppError('UNAVAILABLE', 'Account status cannot be checked right now');
+        throw denylistIncomplete(reply);
       }
-      if (disabled) throw invalidToken();
+      if (status === 'disabled') throw invalidToken();
+      if (status === 'unknown') {
+        // Redis lost its data and auth has not written the list again (it is down): an empty
+        // list is no evidence, so fail closed here too until auth's sync writes the marker.
+        request.log.error(
+          'disabled-user denylist not synced since Redis lost its data: 503 until auth writes it',
+        );
+        throw denylistIncomplete(reply);
+      }
     });
+    app.addStatusReport(() => denylistReport(app.redis));
   },
   { name: 'switchyard-gateway-authentication', dependencies: ['switchyard-redis'] },
 );

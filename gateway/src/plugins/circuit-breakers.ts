@@ -26,7 +26,8 @@ declare module 'fastify' {
  * a failure; while a breaker is open the gateway answers 503 at once instead of waiting on a
  * service that is down. The outcome is recorded when the response headers go out (a stream's
  * outcome is known then, not when it ends), and a request whose client goes away first
- * releases its place, so a half-open circuit never waits on an abandoned trial.
+ * releases its place when its response closes unfinished, so a half-open circuit never waits
+ * on an abandoned trial, with a body or without.
  */
 export const circuitBreakers = fp(
   async (
@@ -61,9 +62,13 @@ export const circuitBreakers = fp(
         throw new AppError('UNAVAILABLE', `The ${service} service is unavailable, retry later`);
       }
       request.circuit = breaker;
-      request.raw.once('close', () => {
-        // Gone before its answer started: nothing learnt about the upstream.
-        if (request.circuit && !reply.sent) request.circuit.release();
+      // The response, not the request: Node emits the request's 'close' as soon as its body has
+      // been read, long before the upstream answers, so a trial with a body held the half-open
+      // slot until the trial timeout. The response closes exactly once, finished or not. onSend
+      // records the outcome and lets go of the breaker; still held here, the response closed
+      // without one (its client went away first, writableFinished false): nothing was learnt.
+      reply.raw.once('close', () => {
+        request.circuit?.release();
         request.circuit = undefined;
       });
     });

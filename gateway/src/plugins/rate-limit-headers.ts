@@ -14,6 +14,8 @@ export function rateLimitPolicyOf(
 ): RateLimitPolicy {
   const prefix = (request.routeOptions.config as { proxyPrefix?: string }).proxyPrefix;
   const route = routes.find((r) => r.prefix === prefix);
+  // The normalised path (app.ts rewrites every target before routing): an escaped letter does
+  // not move a credential route to another budget.
   const path = request.url.split('?')[0] ?? '';
   if (route && isCredentialRoute(route, request.method, path)) return 'credentials';
   return request.identity ? 'per-user' : 'per-ip';

@@ -32,7 +32,17 @@ export { health, type ReadinessCheck } from './plugins/health.js';
 export { metrics } from './plugins/metrics.js';
 export { redisPlugin } from './plugins/redis.js';
 export { requireRole } from './require-role.js';
-export { disabledUserKey, markDisabled, clearDisabled, isDisabled } from './disabled-users.js';
+export {
+  DENYLIST_RETRY_AFTER_SECONDS,
+  DENYLIST_SYNCED_KEY,
+  denylistIncomplete,
+  denylistReport,
+  denylistStatus,
+  disabledUserKey,
+  markDisabled,
+  clearDisabled,
+  type DenylistStatus,
+} from './disabled-users.js';
 export {
   openapi,
   problemResponse,

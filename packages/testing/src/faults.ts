@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { databaseNameOf, withDatabase } from '@switchyard/db';
 
@@ -29,6 +30,22 @@ export async function allowConnections(url: string, allow: boolean): Promise<voi
       );
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * What a Redis restarted without persistence holds: nothing. Only for a database index of the
+ * test's own (`redis://host:port/<n>`, n > 0): the shared database 0 is every suite's.
+ */
+export async function loseRedisData(url: string): Promise<void> {
+  const index = Number(new URL(url).pathname.slice(1) || '0');
+  if (!(index > 0)) throw new Error(`loseRedisData needs a Redis database of its own, not ${url}`);
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  try {
+    await redis.connect();
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -18,6 +18,7 @@ export {
   type ServiceUnderTest,
 } from './service-test.js';
 export { freePort } from './free-port.js';
+export { markDenylistSynced } from './denylist.js';
 export {
   startSmtpCapture,
   fetchCapturedEmails,
@@ -28,7 +29,7 @@ export { startPlatform, type Platform, type PlatformOptions, type Replica } from
 export { consumedEvents, metricValue } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
 export { startWebhookReceiver, verifyStandardWebhook, type Received } from './webhook-receiver.js';
-export { takeDatabaseOffline, startTcpProxy, type TcpProxy } from './faults.js';
+export { takeDatabaseOffline, loseRedisData, startTcpProxy, type TcpProxy } from './faults.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

@@ -4,6 +4,7 @@ import {
   startKafka,
   testKafkaBrokers,
 } from './kafka.js';
+import { markDenylistSynced } from './denylist.js';
 import { startJwksServer, type JwksServer } from './jwks-server.js';
 import { prepareTestDatabase } from './test-database.js';
 
@@ -27,6 +28,8 @@ export async function setupServiceTest(options: {
     prepareTestDatabase(options.service, options.migrationsDir),
     createKafkaNamespace(),
     startJwksServer(),
+    // The services trust the shared Redis's denylist only with auth's marker (no auth here).
+    markDenylistSynced(),
   ]);
   return {
     databaseUrl,

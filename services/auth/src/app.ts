@@ -120,6 +120,9 @@ export async function buildApp(config: AuthConfig): Promise<App> {
   await app.register(oauthRoutes);
 
   app.addHook('onReady', async () => {
+    // Before serving: until the list and its marker are written, the gateway and the services
+    // answer 503 to every authenticated request (a Redis that is empty may have lost it).
+    await denylistSync.runNow();
     denylistSync.start();
     await messaging.start();
   });

@@ -2,7 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Redis } from 'ioredis';
-import { isDisabled } from '../disabled-users.js';
+import {
+  denylistIncomplete,
+  denylistReport,
+  denylistStatus,
+  type DenylistStatus,
+} from '../disabled-users.js';
 import { AppError, invalidToken } from '../errors.js';
 import { VerifiedTokens } from '../verified-tokens.js';
 
@@ -30,9 +35,10 @@ export interface JwtAuthOptions {
   audience: string;
   /**
    * Redis holding the disabled-user denylist auth writes. The gateway refuses a disabled
-   * user's tokens first; services refuse them too (defence in depth). If Redis cannot be read
-   * a service lets the token through and logs it: the gateway, which fails closed, is the
-   * control in front.
+   * user's tokens first; services refuse them too (defence in depth). A Redis that lost its
+   * data (no sync marker, see disabled-users.ts) is not trusted: 503 with Retry-After. If
+   * Redis cannot be read at all a service lets the token through and logs it: the gateway,
+   * which fails closed, is the control in front.
    */
   denylist?: Redis;
   /** Where public keys come from: a JWKS URL (cached, refetched on an unknown kid) or a key getter. */
@@ -129,14 +135,24 @@ function isKeySetFailure(error: unknown): boolean {
   );
 }
 
-async function refuseDisabled(request: FastifyRequest, redis: Redis): Promise<void> {
-  let disabled = false;
+async function refuseDisabled(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  redis: Redis,
+): Promise<void> {
+  let status: DenylistStatus = 'not-listed';
   try {
-    disabled = await isDisabled(redis, identityOf(request).userId);
+    status = await denylistStatus(redis, identityOf(request).userId);
   } catch (error) {
     request.log.warn({ err: error }, 'disabled-user denylist unreadable; the gateway enforces it');
   }
-  if (disabled) throw invalidToken();
+  if (status === 'disabled') throw invalidToken();
+  if (status === 'unknown') {
+    request.log.error(
+      'disabled-user denylist not synced since Redis lost its data: 503 until auth writes it',
+    );
+    throw denylistIncomplete(reply);
+  }
 }
 
 /** A JWKS fetched over HTTP, cached, and refetched (at most every 30 s) on an unknown kid. */
@@ -160,10 +176,13 @@ export const jwtAuth = fp(
 
     const verified = new VerifiedTokens();
     app.decorateRequest('identity', null);
-    app.decorate('authenticate', async (request: FastifyRequest) => {
+    app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
       await authenticateRequest(request, keys, { ...options, verified });
-      if (options.denylist) await refuseDisabled(request, options.denylist);
+      if (options.denylist) await refuseDisabled(request, reply, options.denylist);
     });
+    const denylist = options.denylist;
+    if (denylist && app.hasDecorator('addStatusReport'))
+      app.addStatusReport(() => denylistReport(denylist));
   },
   { name: 'switchyard-jwt-auth' },
 );
