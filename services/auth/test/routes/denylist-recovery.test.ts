@@ -5,6 +5,10 @@
 import { Redis } from 'ioredis';
 import { disabledUserKey } from '@switchyard/service-kit';
 import { waitFor } from '@switchyard/testing';
+import { createDb } from '../../src/db.js';
+import { registerClient } from '../../src/oauth/machine-clients.js';
+import { revokeClient } from '../../src/oauth/revoke-client.js';
+import { syncDenylist } from '../../src/users/denylist-sync.js';
 import { startAuthService } from '../support.js';
 import { signUp } from '../support-users.js';
 
@@ -59,5 +63,29 @@ describe('auth service: the denylist survives losing Redis', () => {
     await setDisabled(admin.accessToken, user.id, false);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await redis.exists(disabledUserKey(user.id))).toBe(0);
+  });
+
+  it('writes revoked machine clients and disabled users in one pass, without failing', async () => {
+    const admin = await signUp(service.app, service.ctx.databaseUrl, { admin: true });
+    const user = await signUp(service.app, service.ctx.databaseUrl);
+    await setDisabled(admin.accessToken, user.id, true);
+    const db = createDb(service.ctx.databaseUrl);
+    try {
+      const client = await registerClient(db, { name: 'sync', scopes: [], createdBy: admin.id });
+      await revokeClient(db, redis, {
+        clientId: client.clientId,
+        actor: 'cli:test',
+        accessTokenTtlSeconds: 900,
+      });
+      await redis.del(disabledUserKey(user.id), disabledUserKey(client.clientId));
+      // A client id is no user id (uuid): the re-check for users enabled meanwhile must not
+      // be asked about it.
+      expect(await syncDenylist(db, redis, 900)).toBeGreaterThanOrEqual(2);
+      expect(await redis.exists(disabledUserKey(user.id), disabledUserKey(client.clientId))).toBe(
+        2,
+      );
+    } finally {
+      await db.$disconnect();
+    }
   });
 });
