@@ -79,7 +79,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(productRoutes);
-  await app.register(orderRoutes);
+  await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
   await app.register(adminOrderRoutes);
 
   const expiry = orderExpiryTask({
