@@ -32,7 +32,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config);
   const messaging = createMessaging({
     service: 'order',
     settings: config,
