@@ -64,8 +64,8 @@ describe('the order database pool', () => {
     expect(config.DB_CONNECT_TIMEOUT_MS).toBe(5_000);
     expect(config.DB_STATEMENT_TIMEOUT_MS).toBe(15_000);
     expect(config.IDEMPOTENCY_LOCK_MS).toBe(60_000);
-    expect(() => loadConfig(OrderConfig, { ...config, DB_STATEMENT_TIMEOUT_MS: '0' } as never)).toThrow(
-      /DB_STATEMENT_TIMEOUT_MS/,
-    );
+    expect(() =>
+      loadConfig(OrderConfig, { ...config, DB_STATEMENT_TIMEOUT_MS: '0' } as never),
+    ).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
   });
 });

@@ -83,7 +83,9 @@ describe('the demo catalog', () => {
       // Its next deploy applies the rest; init's recorded checksum still matches.
       await migrate({ databaseUrl: url, migrationsDir });
       expect(await skus(url)).toEqual(['LAMP-001', 'MUG-001']);
-      expect(await queryDb(url, 'SELECT 1 FROM order_lines WHERE order_id = $1', [orderId])).toHaveLength(1);
+      expect(
+        await queryDb(url, 'SELECT 1 FROM order_lines WHERE order_id = $1', [orderId]),
+      ).toHaveLength(1);
       expect(await unbalanced(url)).toEqual([]);
     } finally {
       await rm(before, { recursive: true, force: true });
