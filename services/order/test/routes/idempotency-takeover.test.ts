@@ -126,4 +126,71 @@ describe('POST /v1/orders with an Idempotency-Key taken over', () => {
     );
     expect(stock!.stock).toBe(49);
   });
+  it('refuses the stalled request’s commit when the retry that took its key over failed and let it go', async () => {
+    // The failover of the issue: A stalls, retry B takes the key over, B fails on our side (5xx)
+    // and releases the key; then A goes on. Unfenced, A committed an order no key remembered,
+    // and the client's next retry placed a second one.
+    const userId = randomUUID();
+    const key = randomUUID();
+    const place = async () =>
+      service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: {
+          authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}`,
+          'idempotency-key': key,
+        },
+        payload: { lines: [{ productId, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+      });
+    const ordersOfUser = async () =>
+      (
+        await queryDb<{ id: string }>(
+          service.ctx.databaseUrl,
+          'SELECT id::text FROM orders WHERE user_id = $1',
+          [userId],
+        )
+      ).map((o) => o.id);
+
+    const stall = new pg.Client({ connectionString: service.ctx.databaseUrl });
+    await stall.connect();
+    let first: Awaited<ReturnType<typeof place>>;
+    try {
+      await stall.query('BEGIN');
+      await stall.query('SELECT 1 FROM products WHERE id = $1 FOR UPDATE', [productId]);
+      const a = place();
+      await waitFor(async () => (await placementsWaiting()) === 1, { what: 'A stalled' });
+      await waitFor(async () => (await claimOf(userId, key))?.held === false, {
+        what: "A's hold on the key lapsed",
+      });
+      const b = place();
+      await waitFor(async () => (await placementsWaiting()) === 2, { what: 'B stalled' });
+      // B's statement is cancelled (as by a statement timeout): B answers 503 and lets the key go.
+      await queryDb(
+        service.ctx.databaseUrl,
+        `SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'
+            AND query LIKE 'INSERT INTO order_lines%'
+          ORDER BY query_start DESC LIMIT 1`,
+      );
+      expect((await b).statusCode).toBe(503);
+      expect(await claimOf(userId, key)).toBeUndefined();
+
+      await stall.query('COMMIT');
+      first = await a;
+    } finally {
+      await stall.end();
+    }
+
+    // A no longer holds the key: nothing was placed, and it says so.
+    expect(first.statusCode).toBe(409);
+    expect(first.json().detail).toMatch(/taken over.*nothing was placed/i);
+    expect(await ordersOfUser()).toEqual([]);
+    // The client's retry places the order once; the next one replays it.
+    const retried = await place();
+    expect(retried.statusCode).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    const replayed = await place();
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(await ordersOfUser()).toEqual([retried.json().id]);
+  });
 });
