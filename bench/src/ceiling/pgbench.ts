@@ -9,11 +9,12 @@ import { prepareTestDatabase, queryDb, repoRoot } from '@switchyard/testing';
 const run = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** A fresh database with the order service's migrations and plenty of stock. */
+/** A fresh database with the order service's migrations, its demo catalog and plenty of stock. */
 export async function preparePgbenchDatabase(): Promise<string> {
   const url = await prepareTestDatabase(
     'bench_pgbench',
     path.join(repoRoot(), 'services/order/prisma/migrations'),
+    [path.join(repoRoot(), 'services/order/prisma/seed/demo-catalog.sql')],
   );
   await queryDb(url, 'UPDATE products SET stock = 100000000');
   return url;

@@ -56,8 +56,12 @@ export function renderOverlay(overlay: string): K8sObject[] {
 
 export interface ComposeService {
   image?: string;
+  build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
+  pull_policy?: string;
   environment?: Record<string, string | number | null>;
   entrypoint?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
 }
 

@@ -45,8 +45,11 @@ export interface StackProcess {
   args: string[];
   env: Record<string, string>;
   port: number;
-  /** For services owning a database: where their migrations are and which database. */
-  database?: { url: string; migrationsDir: string };
+  /**
+   * For services owning a database: which database, where its migrations are, and the demo
+   * data a local stack loads after them (never a production database: see @switchyard/db seed).
+   */
+  database?: { url: string; migrationsDir: string; seedFiles: string[] };
 }
 
 // Development-only credentials shared by the local sandbox and the payment service.
@@ -84,6 +87,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
   const service = (
     name: 'auth' | 'order' | 'payment' | 'notification',
     extra: Record<string, string> = {},
+    seeds: string[] = [],
   ): StackProcess => {
     const dir = path.join(repoRoot, 'services', name);
     const url = databaseUrl(options, name);
@@ -101,7 +105,11 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
         DATABASE_URL: url,
         ...extra,
       },
-      database: { url, migrationsDir: path.join(dir, 'prisma/migrations') },
+      database: {
+        url,
+        migrationsDir: path.join(dir, 'prisma/migrations'),
+        seedFiles: seeds.map((file) => path.join(dir, file)),
+      },
     };
   };
   return [
@@ -110,7 +118,8 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
       RESET_TOKEN_SEALING_KEY: DEV_RESET_TOKEN_SEALING_KEY,
       SIGNING_KEY_SEALING_KEY: DEV_SIGNING_KEY_SEALING_KEY,
     }),
-    service('order', { REDIS_URL: options.redisUrl }),
+    // The demo catalog, so the README walkthrough's product exists.
+    service('order', { REDIS_URL: options.redisUrl }, ['prisma/seed/demo-catalog.sql']),
     service('payment', {
       REDIS_URL: options.redisUrl,
       PROVIDER_URL: local(options.ports.paymentSandbox),

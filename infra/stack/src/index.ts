@@ -6,4 +6,4 @@ export {
   type StackPorts,
   type StackProcess,
 } from './definition.js';
-export { migrateStack } from './migrate-stack.js';
+export { migrateStack, seedStack } from './migrate-stack.js';

@@ -15,7 +15,7 @@ import {
   Logger,
 } from 'concurrently';
 import { defaultPorts, stackProcesses } from './definition.js';
-import { migrateStack } from './migrate-stack.js';
+import { migrateStack, seedStack } from './migrate-stack.js';
 
 const env = process.env;
 const smtpPort = Number(env.SMTP_CAPTURE_SMTP_PORT ?? 1025);
@@ -36,6 +36,7 @@ const say = (line: string) => console.log(`[stack] ${line}`);
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 await migrateStack(processes, say);
+await seedStack(processes, say);
 
 const maildev = path.join(
   path.dirname(createRequire(import.meta.url).resolve('maildev/package.json')),

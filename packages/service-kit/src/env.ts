@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { defaultDatabaseTimeouts } from './database-pool.js';
 
 /** Environment variables every service process reads; compose with its own via Type.Composite. */
 export const ServerEnv = Type.Object({
@@ -24,6 +25,18 @@ export const ServerEnv = Type.Object({
 
 export const DatabaseEnv = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  /** Longest wait for a database connection (pool slot or handshake): see database-pool.ts. */
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 60_000,
+    default: defaultDatabaseTimeouts.DB_CONNECT_TIMEOUT_MS,
+  }),
+  /** Longest one SQL statement may run, lock waits included, before PostgreSQL cancels it. */
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 600_000,
+    default: defaultDatabaseTimeouts.DB_STATEMENT_TIMEOUT_MS,
+  }),
 });
 
 export const KafkaEnv = Type.Object({

@@ -1,6 +1,11 @@
 export { loadConfig, loadConfigOrExit, ConfigError } from './config.js';
 export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv, SealingKeyring } from './env.js';
 export {
+  databasePoolConfig,
+  defaultDatabaseTimeouts,
+  type DatabaseTimeouts,
+} from './database-pool.js';
+export {
   AppError,
   invalidToken,
   notFound,

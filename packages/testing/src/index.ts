@@ -30,6 +30,7 @@ export { consumedEvents, metricValue } from './consumed-events.js';
 export { openEventStream, type EventStreamClient } from './event-stream-client.js';
 export { startWebhookReceiver, verifyStandardWebhook, type Received } from './webhook-receiver.js';
 export { takeDatabaseOffline, loseRedisData, startTcpProxy, type TcpProxy } from './faults.js';
+export { startSilentServer, type SilentServer } from './silent-server.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

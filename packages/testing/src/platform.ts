@@ -1,5 +1,5 @@
 import { ensureDatabase } from '@switchyard/db';
-import { migrateStack, stackProcesses, type StackProcess } from '@switchyard/stack';
+import { migrateStack, seedStack, stackProcesses, type StackProcess } from '@switchyard/stack';
 import {
   createKafkaNamespace,
   deleteKafkaNamespace,
@@ -123,6 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await resetDatabase(p.database.url);
   }
   await migrateStack(processes);
+  await seedStack(processes); // the demo catalog the tests order from
 
   const sharedEnv = {
     RATE_LIMIT_PER_MINUTE: '100000',

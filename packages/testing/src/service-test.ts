@@ -21,11 +21,13 @@ export interface ServiceTestContext {
 export async function setupServiceTest(options: {
   service: string;
   migrationsDir: string;
+  /** Demo data loaded after the migrations (e.g. the order service's demo catalog). */
+  seedFiles?: string[];
   env?: Record<string, string>;
 }): Promise<ServiceTestContext> {
   await startKafka();
   const [databaseUrl, namespace, jwks] = await Promise.all([
-    prepareTestDatabase(options.service, options.migrationsDir),
+    prepareTestDatabase(options.service, options.migrationsDir, options.seedFiles),
     createKafkaNamespace(),
     startJwksServer(),
     // The services trust the shared Redis's denylist only with auth's marker (no auth here).
@@ -66,6 +68,7 @@ export async function startServiceUnderTest<
 >(options: {
   service: string;
   migrationsDir: string;
+  seedFiles?: string[];
   env?: Record<string, string>;
   build: (env: Record<string, string>) => Promise<A>;
 }): Promise<ServiceUnderTest<A>> {

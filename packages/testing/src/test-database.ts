@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ensureDatabase, migrate, withDatabase } from '@switchyard/db';
+import { ensureDatabase, migrate, seed, withDatabase } from '@switchyard/db';
 import { allowConnections } from './faults.js';
 
 const adminUrl = () =>
@@ -20,12 +20,20 @@ export function testDatabaseUrl(name: string): string {
   return withDatabase(adminUrl(), `switchyard_${name}_test${testDatabaseTag()}`);
 }
 
-/** Create the database if needed, wipe it, and apply the service's migrations. */
-export async function prepareTestDatabase(name: string, migrationsDir: string): Promise<string> {
+/**
+ * Create the database if needed, wipe it, apply the service's migrations, then its seed files
+ * (demo data, e.g. the order service's demo catalog), if any.
+ */
+export async function prepareTestDatabase(
+  name: string,
+  migrationsDir: string,
+  seedFiles: string[] = [],
+): Promise<string> {
   const url = testDatabaseUrl(name);
   await ensureDatabase(url);
   await resetDatabase(url);
   await migrate({ databaseUrl: url, migrationsDir });
+  if (seedFiles.length) await seed({ databaseUrl: url, seedFiles });
   return url;
 }
 

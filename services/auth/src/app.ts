@@ -39,7 +39,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config);
   const keys = new KeyStore(
     db,
     new SecretBox(config.SIGNING_KEY_SEALING_KEY, 'SIGNING_KEY_SEALING_KEY'),

@@ -45,7 +45,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config);
   await app.register(redisPlugin, { url: config.REDIS_URL });
   const subscriber = app.redis.duplicate();
   const realtime = new RealtimeHub({

@@ -32,7 +32,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config);
   const messaging = createMessaging({
     service: 'order',
     settings: config,
@@ -79,7 +79,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(productRoutes);
-  await app.register(orderRoutes);
+  await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
   await app.register(adminOrderRoutes);
 
   const expiry = orderExpiryTask({

@@ -1,13 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { databasePoolConfig, type DatabaseTimeouts } from '@switchyard/service-kit';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
 /** Prisma for the service's writes and most reads; `pool`, the same connections, for hot reads. */
 export type Db = PrismaClient & { readonly pool: pg.Pool };
 
-/** The order service's own database; nothing else connects to it. */
-export function createDb(databaseUrl: string): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl });
+/**
+ * The order service's own database; nothing else connects to it. Connects and statements are
+ * bounded (DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS; the defaults when not given).
+ */
+export function createDb(databaseUrl: string, timeouts?: DatabaseTimeouts): Db {
+  const pool = new pg.Pool(databasePoolConfig(databaseUrl, timeouts));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return Object.assign(prisma, { pool });
 }

@@ -13,11 +13,18 @@ export const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 export const LANTERN = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0003';
 export const POSTER = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0005';
 
-/** The order service on a fresh real database, a real broker namespace and a real JWKS. */
+/** The demo catalog a local stack loads (MUG, LANTERN, POSTER and two more). */
+export const demoCatalogSeed = path.join(serviceDir, 'prisma/seed/demo-catalog.sql');
+
+/**
+ * The order service on a fresh real database with the demo catalog, a real broker namespace
+ * and a real JWKS.
+ */
 export const startOrderService = (env: Record<string, string> = {}) =>
   startServiceUnderTest({
     service: 'order',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+    seedFiles: [demoCatalogSeed],
     env,
     build: (e) => buildApp(loadConfig(OrderConfig, e)),
   });

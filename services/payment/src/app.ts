@@ -45,7 +45,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config);
   // Redis only for the disabled-user denylist: the service starts and serves without it.
   await app.register(redisPlugin, { url: config.REDIS_URL, required: false });
   const provider = new ProviderClient({

@@ -1,3 +1,4 @@
+import { MAX_MINOR_UNITS } from '@switchyard/contracts';
 import { AppError } from '@switchyard/service-kit';
 
 export interface CatalogProduct {
@@ -30,7 +31,8 @@ export const MAX_UNITS_PER_LINE = 100;
 
 /**
  * Price an order from the catalog, never from the client: merge repeated products, refuse
- * unknown or inactive products and mixed currencies. Integer minor units throughout.
+ * unknown or inactive products and mixed currencies, and a total larger than any amount the
+ * platform carries. Integer minor units throughout.
  */
 export function priceOrder(
   requested: RequestedLine[],
@@ -62,5 +64,14 @@ export function priceOrder(
     lines.push({ productId, name: product.name, quantity, unitPriceMinor: product.priceMinor });
   }
   if (!currency) throw new AppError('UNPROCESSABLE', 'an order needs at least one line');
+  // Every amount is an integer column and an event field bounded by MAX_MINOR_UNITS, in this
+  // service and in payment (charges, refunds); a bigger total could be neither stored nor
+  // charged. Exact here: at most 50 lines × 100 units × 10^8 is far below 2^53.
+  if (totalMinor > MAX_MINOR_UNITS) {
+    throw new AppError(
+      'UNPROCESSABLE',
+      `the order's total, ${totalMinor} minor units of ${currency}, is more than one order may total (${MAX_MINOR_UNITS}); place it as several orders`,
+    );
+  }
   return { lines, totalMinor, currency };
 }

@@ -13,8 +13,10 @@ import { findOrder, listOrders } from '../orders/find-orders.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  IdempotencyKeyTakenOver,
   releaseIdempotencyKey,
   requestHash,
+  type HeldKey,
 } from '../orders/idempotency.js';
 import { ordersPlaced } from '../orders/order-metrics.js';
 import { placeOrder } from '../orders/place-order.js';
@@ -28,8 +30,16 @@ import {
   type OrderView as OrderViewType,
 } from '../schemas/order.js';
 
+export interface OrderRoutesOptions {
+  /** How long a placement holds its Idempotency-Key (IDEMPOTENCY_LOCK_MS). */
+  idempotencyLockMs: number;
+}
+
 /** A customer's own orders (and, for machine clients granted orders:read, all orders). */
-export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
+export async function orderRoutes(
+  fastify: FastifyInstance,
+  options: OrderRoutesOptions,
+): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('onRequest', app.authenticate);
   const security = [{ bearerAuth: [] }];
@@ -50,14 +60,17 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { userId } = userOf(request);
       const key = request.headers['idempotency-key'];
-      const idempotency = key ? { userId, key } : null;
-      if (idempotency) {
-        const stored = await claimIdempotencyKey(app.db, {
-          ...idempotency,
+      let held: HeldKey | null = null;
+      if (key) {
+        const claim = await claimIdempotencyKey(app.db, {
+          userId,
+          key,
           hash: requestHash(request.body),
+          lockMs: options.idempotencyLockMs,
         });
-        if (stored) {
+        if ('replay' in claim) {
           // The first answer, replayed exactly: its status and body (a 201 or a 4xx problem).
+          const stored = claim.replay;
           reply.header('idempotent-replayed', 'true');
           ordersPlaced.inc({ outcome: 'replayed', reason: '' });
           if (stored.status >= 400) {
@@ -69,20 +82,26 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
           const body = stored.body as OrderViewType;
           return reply.code(201).header('location', `/v1/orders/${body.id}`).send(body);
         }
+        held = claim.held;
       }
       let order;
       try {
         order = await placeOrder(app.db, { userId, ...request.body }, async (tx, placed) => {
-          if (idempotency)
-            await completeIdempotencyKey(tx, {
-              ...idempotency,
-              response: { status: 201, body: placed },
-            });
+          // Fenced: commits only while this request still holds the key, else rolls back.
+          if (held)
+            await completeIdempotencyKey(tx, { ...held, response: { status: 201, body: placed } });
         });
       } catch (error) {
+        if (error instanceof IdempotencyKeyTakenOver) {
+          // The key is the retry's now: neither remember nor release it. Retrying with the
+          // same key is right, and soon: it returns the retry's answer once it has one.
+          ordersPlaced.inc({ outcome: 'refused', reason: 'key_taken_over' });
+          reply.header('retry-after', '1');
+          throw error;
+        }
         if (error instanceof AppError && error.status < 500)
           ordersPlaced.inc({ outcome: 'refused', reason: error.code.toLowerCase() });
-        if (idempotency) {
+        if (held) {
           // A client error is the answer to this request: remember it. Our own failure is not.
           if (error instanceof AppError && error.status < 500) {
             const body = buildProblem({
@@ -91,11 +110,14 @@ export async function orderRoutes(fastify: FastifyInstance): Promise<void> {
               detail: error.detail,
             });
             await completeIdempotencyKey(app.db.pool, {
-              ...idempotency,
+              ...held,
               response: { status: error.status, body },
+            }).catch((storeError: unknown) => {
+              // Taken over meanwhile: the key keeps the other request's answer.
+              if (!(storeError instanceof IdempotencyKeyTakenOver)) throw storeError;
             });
           } else {
-            await releaseIdempotencyKey(app.db, idempotency);
+            await releaseIdempotencyKey(app.db, held);
           }
         }
         throw error;

@@ -41,4 +41,15 @@ describe('priceOrder', () => {
       ),
     ).toThrow(/one currency/);
   });
+  it('refuses a total over the largest amount the platform carries, and prices one at it', () => {
+    const dear = (priceMinor: number) =>
+      new Map([['d', { id: 'd', name: 'D', priceMinor, currency: 'EUR', active: true }]]);
+    // 2^31 − 1 = 7 × 306,783,378 + 1: seven units one minor unit under, then one over.
+    expect(priceOrder([{ productId: 'd', quantity: 7 }], dear(306_783_378)).totalMinor).toBe(
+      2_147_483_646,
+    );
+    expect(() => priceOrder([{ productId: 'd', quantity: 7 }], dear(306_783_379))).toThrow(
+      /more than one order may total \(2147483647\)/,
+    );
+  });
 });

@@ -12,7 +12,7 @@ import {
 import { buildApp } from '../../src/app.js';
 import { OrderConfig } from '../../src/config.js';
 import { expireUnpaidOrders } from '../../src/orders/expire-unpaid-orders.js';
-import { MUG, paymentSucceeded, serviceDir, stockOf } from '../support.js';
+import { demoCatalogSeed, MUG, paymentSucceeded, serviceDir, stockOf } from '../support.js';
 
 describe('expiry of unpaid orders', () => {
   let service: Awaited<
@@ -22,6 +22,7 @@ describe('expiry of unpaid orders', () => {
     service = await startServiceUnderTest({
       service: 'order',
       migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+      seedFiles: [demoCatalogSeed],
       env: { ORDER_PAYMENT_TIMEOUT_SECONDS: '1', EXPIRY_SWEEP_INTERVAL_MS: '200' },
       build: (env) => buildApp(loadConfig(OrderConfig, env)),
     });

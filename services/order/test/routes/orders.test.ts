@@ -160,6 +160,51 @@ describe('order service HTTP API', () => {
       expect(res.statusCode).toBe(422);
     });
 
+    it('refuses with a 422 an order whose total is more than any amount can be, and places nothing', async () => {
+      // The catalog's dearest price (10^8 minor units) × the most units of a line (100):
+      // 10^10, over the largest amount any service stores or any event carries (2^31 − 1).
+      const admin = {
+        authorization: `Bearer ${await service.ctx.jwks.sign({ userId: randomUUID(), roles: ['customer', 'admin'] })}`,
+      };
+      const created = await service.app.inject({
+        method: 'POST',
+        url: '/v1/products',
+        headers: admin,
+        payload: {
+          sku: `YACHT-${randomUUID().slice(0, 8).toUpperCase()}`,
+          name: 'Steam yacht',
+          price: { amount: 100_000_000, currency: 'EUR' },
+          stock: 100,
+        },
+      });
+      expect(created.statusCode).toBe(201);
+      const yacht = created.json().id as string;
+      const buyer = randomUUID();
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(buyer),
+        payload: { lines: [{ productId: yacht, quantity: 100 }], paymentMethod: 'pm_card_visa' },
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'UNPROCESSABLE' });
+      expect(res.json().detail).toMatch(/total.*is more than one order may total/);
+      expect(await stockOfProduct(yacht)).toBe(100);
+      expect(
+        await queryDb(service.ctx.databaseUrl, 'SELECT 1 FROM orders WHERE user_id = $1', [buyer]),
+      ).toEqual([]);
+      // The largest total that fits is placed.
+      const fits = await service.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: await auth(buyer),
+        payload: { lines: [{ productId: yacht, quantity: 21 }], paymentMethod: 'pm_card_visa' },
+      });
+      expect(fits.statusCode).toBe(201);
+      expect(fits.json().total).toEqual({ amount: 2_100_000_000, currency: 'EUR' });
+    });
+
     it('never sells more than the stock under concurrent orders', async () => {
       const stock = await stockOfProduct(LANTERN);
       const attempts = stock + 10;

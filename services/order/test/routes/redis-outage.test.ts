@@ -4,7 +4,7 @@ import { loadConfig } from '@switchyard/service-kit';
 import { queryDb, startServiceUnderTest, startTcpProxy, type TcpProxy } from '@switchyard/testing';
 import { buildApp } from '../../src/app.js';
 import { OrderConfig } from '../../src/config.js';
-import { MUG, serviceDir } from '../support.js';
+import { demoCatalogSeed, MUG, serviceDir } from '../support.js';
 
 /**
  * Redis is only the catalog cache for the order service. With Redis gone, a placed order must
@@ -24,6 +24,7 @@ describe('order service with Redis away', () => {
     service = await startServiceUnderTest({
       service: 'order',
       migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+      seedFiles: [demoCatalogSeed],
       env: { REDIS_URL: proxy.url('redis') },
       build: (env) => buildApp(loadConfig(OrderConfig, env)),
     });
