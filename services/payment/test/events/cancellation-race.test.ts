@@ -13,6 +13,7 @@ import {
   sandboxApiKey,
   startPaymentService,
   waitForPayment,
+  webhookDelivered,
   type PaymentService,
 } from '../support.js';
 
@@ -71,12 +72,13 @@ describe('a cancellation racing the charge of its order', () => {
     );
     await service.app.processor.executePendingRefunds({ orderId: order.orderId });
 
-    await waitForPayment(
+    const refunded = await waitForPayment(
       service,
       order.orderId,
       (p) => p.amount_refunded_minor === 2700,
       'the charge refunded',
     );
+    await webhookDelivered(service, refunded.provider_charge_id!, 'charge.refunded');
     expect(
       await chargesAfterCancellation({
         paymentDb: service.ctx.databaseUrl,
@@ -116,5 +118,6 @@ describe('a cancellation racing the charge of its order', () => {
       'the slipped charge refunded',
     );
     expect(refunded.status).toBe('succeeded');
+    await webhookDelivered(service, refunded.provider_charge_id!, 'charge.refunded');
   });
 });

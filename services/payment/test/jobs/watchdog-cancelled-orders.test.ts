@@ -7,6 +7,7 @@ import {
   sandboxApiKey,
   startPaymentService,
   waitForPayment,
+  webhookDelivered,
   type PaymentService,
 } from '../support.js';
 
@@ -156,5 +157,6 @@ describe('the saga watchdog and cancelled orders', () => {
       'refunded in full',
     );
     expect(await chargesAtProvider(order.orderId)).toHaveLength(1);
+    await webhookDelivered(service, charged.provider_charge_id!, 'charge.refunded');
   });
 });
