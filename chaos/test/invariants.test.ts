@@ -1,7 +1,13 @@
 // The chaos run's invariant checks must be able to fail: on a real platform after a few orders
 // they pass, and each deliberately corrupted row makes its check fail.
 import { randomUUID } from 'node:crypto';
-import { queryDb, startPlatform, testKafka, type Platform } from '@switchyard/testing';
+import {
+  listProviderCharges,
+  queryDb,
+  startPlatform,
+  testKafka,
+  type Platform,
+} from '@switchyard/testing';
 import { prepareActors, type Actors } from '../src/actors.js';
 import { runDataOf, type RunData } from '../src/invariants/check.js';
 import { checkEverything } from '../src/invariants/index.js';
@@ -122,6 +128,40 @@ describe('chaos invariants', () => {
       await queryDb(data.databases.order, 'UPDATE products SET stock = stock + 1 WHERE id = $1', [
         actors.products.plentiful[0],
       ]);
+    }
+  });
+
+  it('see a charge the provider made after the order’s cancellation was recorded', async () => {
+    // A cancelled order's charge (declined, or cancelled by its customer and refunded), with its
+    // cancellation's record moved to just before the charge was made. Nothing else changes: the
+    // payment is settled and any refund was made, so the live platform does nothing with it.
+    const charges = await listProviderCharges(data.sandboxUrl);
+    const tombstones = await queryDb<{ order_id: string; cancelled_at: Date }>(
+      data.databases.payment,
+      'SELECT order_id, cancelled_at FROM order_cancellations',
+    );
+    const charge = charges.find((c) => tombstones.some((t) => t.order_id === c.metadata.order_id));
+    expect(charge).toBeDefined();
+    const orderId = charge!.metadata.order_id!;
+    const recorded = tombstones.find((t) => t.order_id === orderId)!.cancelled_at;
+    await queryDb(
+      data.databases.payment,
+      'UPDATE order_cancellations SET cancelled_at = $2 WHERE order_id = $1',
+      [orderId, new Date(charge!.created_ms! - 1000)],
+    );
+    try {
+      const check = await checkMoneyAndStock(data);
+      expect(check.ok).toBe(false);
+      expect(check.figures.chargedAfterCancellation).toBe(1);
+      expect(check.problems.join('\n')).toMatch(
+        new RegExp(`order ${orderId}: charge ${charge!.id} .* after its cancellation was recorded`),
+      );
+    } finally {
+      await queryDb(
+        data.databases.payment,
+        'UPDATE order_cancellations SET cancelled_at = $2 WHERE order_id = $1',
+        [orderId, recorded],
+      );
     }
   });
 

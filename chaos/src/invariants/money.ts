@@ -1,10 +1,16 @@
-import { findInconsistencies, listProviderCharges, queryDb } from '@switchyard/testing';
+import {
+  chargesAfterCancellation,
+  findInconsistencies,
+  listProviderCharges,
+  queryDb,
+} from '@switchyard/testing';
 import { checkResult, type CheckResult, type RunData } from './check.js';
 
 /**
  * Money and stock, across the order database, the payment database and the provider's own
- * ledger: at most one successful charge per order, refunds ≤ captured and equal on both
- * sides, each order's state agreeing with its payment, stock movements summing to stock.
+ * ledger: at most one successful charge per order, no charge made after the payment service
+ * recorded its order's cancellation, refunds ≤ captured and equal on both sides, each order's
+ * state agreeing with its payment, stock movements summing to stock.
  */
 export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
   const charges = await listProviderCharges(data.sandboxUrl);
@@ -19,6 +25,10 @@ export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
       succeeded.set(c.metadata.order_id!, (succeeded.get(c.metadata.order_id!) ?? 0) + 1);
   const doubleCharged = [...succeeded.entries()].filter(([, n]) => n > 1).map(([id]) => id);
   const doubleCharges = doubleCharged.length;
+  // Also among the problems above (findInconsistencies); counted here as a figure.
+  const chargedAfterCancellation = (
+    await chargesAfterCancellation({ paymentDb: data.databases.payment, providerCharges: charges })
+  ).length;
   const [oversold] = await queryDb<{ n: number }>(
     data.databases.order,
     'SELECT count(*)::int AS n FROM products WHERE stock < 0',
@@ -31,11 +41,12 @@ export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
   if (refunds!.ours !== providerRefunded)
     problems.push(`refunds: ${refunds!.ours} here, ${providerRefunded} at the provider`);
   return checkResult(
-    'money and stock: no double charge, refunds agree, nothing oversold',
+    'money and stock: no double charge, no charge after a cancellation, refunds agree, nothing oversold',
     {
       providerCharges: charges.length,
       succeededCharges: [...succeeded.values()].reduce((a, b) => a + b, 0),
       doubleCharges,
+      chargedAfterCancellation,
       refundedMinorHere: refunds!.ours,
       refundedMinorAtProvider: providerRefunded,
       oversoldProducts: oversold!.n,

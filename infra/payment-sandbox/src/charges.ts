@@ -24,6 +24,12 @@ export interface Charge {
   amount_refunded: number;
   refunds: Refund[];
   created: number;
+  /**
+   * A sandbox extension (no Stripe field): when the charge was made, in milliseconds. `created`
+   * counts whole seconds, too coarse to tell whether a charge came before or after an event in
+   * the same second; the cross-database consistency check needs that (packages/testing).
+   */
+  created_ms: number;
 }
 
 export type ChargeEventType =
@@ -74,6 +80,7 @@ export class ChargeLedger {
     paymentMethod: string;
     metadata: Record<string, string>;
   }): Charge {
+    const now = Date.now();
     const charge: Charge = {
       id: newId('ch'),
       object: 'charge',
@@ -85,7 +92,8 @@ export class ChargeLedger {
       metadata: input.metadata,
       amount_refunded: 0,
       refunds: [],
-      created: nowSeconds(),
+      created: Math.floor(now / 1000),
+      created_ms: now,
     };
     this.charges.set(charge.id, charge);
     return this.saved(charge);

@@ -21,6 +21,10 @@ export interface ProviderCharge {
   amount: number;
   amount_refunded: number;
   metadata: Record<string, string>;
+  /** Unix seconds (Stripe's field). */
+  created: number;
+  /** The sandbox's creation time in milliseconds (its extension of Stripe's shape). */
+  created_ms?: number;
 }
 
 /**
@@ -82,6 +86,10 @@ export async function findInconsistencies(options: {
   for (const [orderId, n] of succeededPerOrder)
     if (n > 1) report(`order ${orderId}: ${n} successful charges at the provider`);
 
+  // No charge made after the payment service recorded the order's cancellation — not even one
+  // refunded later: the customer was told the order is cancelled.
+  for (const line of await chargesAfterCancellation(options)) report(line);
+
   // Refunds never exceed what was captured, here and at the provider; both agree.
   const payments = await queryDb<PaymentRow>(
     options.paymentDb,
@@ -130,6 +138,36 @@ export async function findInconsistencies(options: {
     if (!agrees[o.status])
       report(
         `order ${o.id} is ${o.status} but its payment is ${p?.status ?? 'missing'} (captured ${captured}, refunded ${refunded})`,
+      );
+  }
+  return problems;
+}
+
+/**
+ * Charges the provider created after the payment service had recorded their order's
+ * cancellation (order_cancellations.cancelled_at), one line each. A cancellation recorded while
+ * a charge request was in flight waits for its answer (the order's charge lock), so a charge
+ * that is in order always predates the record. Compared in milliseconds (the sandbox's
+ * `created_ms`; whole seconds, which may hide a charge in the same second, for a ledger without it).
+ */
+export async function chargesAfterCancellation(options: {
+  paymentDb: string;
+  providerCharges: ProviderCharge[];
+}): Promise<string[]> {
+  const cancellations = await queryDb<{ order_id: string; cancelled_at: Date }>(
+    options.paymentDb,
+    'SELECT order_id, cancelled_at FROM order_cancellations',
+  );
+  const cancelledAt = new Map(cancellations.map((c) => [c.order_id, c.cancelled_at]));
+  const problems: string[] = [];
+  for (const charge of options.providerCharges) {
+    const cancelled = cancelledAt.get(charge.metadata.order_id ?? '');
+    const createdMs = charge.created_ms ?? charge.created * 1000;
+    if (cancelled && createdMs > cancelled.getTime())
+      problems.push(
+        `order ${charge.metadata.order_id}: charge ${charge.id} (${charge.status}) created at ` +
+          `${new Date(createdMs).toISOString()}, after its cancellation was recorded at ` +
+          `${cancelled.toISOString()}`,
       );
   }
   return problems;

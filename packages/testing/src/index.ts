@@ -35,4 +35,9 @@ export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export { readyz, isConsuming } from './readiness.js';
-export { findInconsistencies, listProviderCharges, type ProviderCharge } from './consistency.js';
+export {
+  chargesAfterCancellation,
+  findInconsistencies,
+  listProviderCharges,
+  type ProviderCharge,
+} from './consistency.js';

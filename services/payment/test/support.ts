@@ -160,3 +160,28 @@ export async function chargeOrder(service: PaymentService, paymentMethod: string
   await publishEvent(service.ctx.namespace, event);
   return event.data;
 }
+
+/**
+ * Wait until the sandbox has delivered this charge's webhook of `type` (answered 2xx). A test
+ * that ends before a webhook it caused is delivered leaves it to arrive while the service
+ * closes: answered 503 on a kept-alive connection, which holds the close for Fastify's
+ * keep-alive timeout (72 s).
+ */
+export async function webhookDelivered(
+  service: PaymentService,
+  chargeId: string,
+  type: string,
+): Promise<void> {
+  await waitFor(
+    async () =>
+      service.sandbox.sandbox.webhooks.deliveries.some(
+        (d) =>
+          d.chargeId === chargeId &&
+          d.type === type &&
+          typeof d.status === 'number' &&
+          d.status >= 200 &&
+          d.status < 300,
+      ),
+    { what: `the ${type} webhook of ${chargeId} delivered` },
+  );
+}

@@ -1,63 +1,63 @@
 import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@switchyard/contracts';
 import type { EventHandler } from '@switchyard/messaging';
 import type { Db } from '../db.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Payment } from '../generated/prisma/client.js';
 import { chargesSkipped } from '../payments/payment-metrics.js';
-import type { ChargeAttempt, PaymentProcessor } from '../payments/payment-processor.js';
-
-type Prepared = { paymentId: string; attempt: ChargeAttempt | null } | null;
+import type { PaymentProcessor } from '../payments/payment-processor.js';
 
 /**
  * order.created → charge the order once. `prepare` (outside the inbox transaction) records the
- * payment and asks the provider, with the payment id as idempotency key, so a redelivery or a
- * crash mid-way charges nothing twice; `handle` applies the answer under the payment's lock —
- * the same state machine the provider's webhook for this charge goes through, in either order.
+ * payment, then charges it through the processor, which asks the provider with the payment id
+ * as idempotency key and applies the answer — the same state machine the provider's webhook for
+ * this charge goes through, in either order — so a redelivery or a crash mid-way charges
+ * nothing twice.
  *
- * An order whose cancellation arrived first (a tombstone in order_cancellations) is never
- * charged; one cancelled while its charge was under way is refunded when the charge settles.
+ * An order whose cancellation was recorded first (a tombstone) gets no payment at all. The
+ * charge itself holds the order's charge lock, which order.cancelled takes too: a cancellation
+ * recorded between the tombstone check and the charge (on another replica, after a rebalance)
+ * is seen under the lock and the payment fails (`order_cancelled`) unsent; one arriving while
+ * the provider is being asked waits until its answer is recorded, then refunds it.
  */
 export function chargeOrderHandler(
   db: Db,
   processor: PaymentProcessor,
-): EventHandler<'order.created', Prepared> {
+): EventHandler<'order.created', void> {
   return {
     async prepare(event, signal) {
-      const { orderId, userId, total, paymentMethod } = event.data;
-      if (await db.orderCancellation.findUnique({ where: { orderId } })) {
+      const payment = await openPayment(db, event.data);
+      if (!payment) {
         chargesSkipped.inc({ reason: 'order_cancelled' });
-        return null;
+        return;
       }
-      const payment = await db.payment.upsert({
-        where: { orderId },
-        update: {},
-        create: {
-          id: randomUUID(),
-          orderId,
-          userId,
-          amountMinor: total.amount,
-          currency: total.currency,
-          paymentMethod,
-          status: 'pending',
-        },
-      });
-      if (payment.status !== 'pending') return { paymentId: payment.id, attempt: null };
-      return { paymentId: payment.id, attempt: await processor.requestCharge(payment, signal) };
+      if (payment.status === 'pending') await processor.charge(payment, signal);
     },
-
-    async handle(event, sql, prepared) {
-      if (!prepared?.attempt) return; // cancelled first, or settled by an earlier delivery
-      const tx = sql as unknown as Prisma.TransactionClient;
-      // A cancellation may have landed while the provider was being asked.
-      if (await tx.orderCancellation.findUnique({ where: { orderId: event.data.orderId } })) {
-        await tx.payment.update({
-          where: { id: prepared.paymentId },
-          data: { orderCancelled: true },
-        });
-      }
-      await processor.recordChargeAttempt(tx, prepared.paymentId, prepared.attempt);
-    },
-
-    // A cancellation refund created above goes to the provider now, not at the next watchdog pass.
-    afterCommit: (event) => processor.executePendingRefunds({ orderId: event.data.orderId }),
+    // Everything was recorded in prepare, under the lock; the inbox row marks the event done.
+    async handle() {},
   };
+}
+
+/**
+ * The order's payment, created once (its id is the provider's idempotency key, so it commits
+ * before anything is sent) — or null when the order's cancellation is already recorded. No lock
+ * needed here: the charge checks the cancellation again under the order's charge lock.
+ */
+async function openPayment(
+  db: Db,
+  order: EventEnvelope<'order.created'>['data'],
+): Promise<Payment | null> {
+  if (await db.orderCancellation.findUnique({ where: { orderId: order.orderId } })) return null;
+  return db.payment.upsert({
+    where: { orderId: order.orderId },
+    update: {},
+    create: {
+      id: randomUUID(),
+      orderId: order.orderId,
+      userId: order.userId,
+      amountMinor: order.total.amount,
+      currency: order.total.currency,
+      paymentMethod: order.paymentMethod,
+      status: 'pending',
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import type { EventHandler } from '@switchyard/messaging';
 import type { Prisma } from '../generated/prisma/client.js';
 import { lockPayment } from '../payments/lock-payment.js';
+import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from '../payments/order-charge-lock.js';
 import type { PaymentProcessor } from '../payments/payment-processor.js';
 import { ensureCancellationRefund } from '../payments/refunds.js';
 
@@ -8,7 +9,13 @@ import { ensureCancellationRefund } from '../payments/refunds.js';
  * order.cancelled (customer, expiry, failed payment) → remember it (a tombstone, also when no
  * payment exists yet, so an order.created that arrives later is not charged); the payment
  * remembers its order is gone, and whatever it captured — now or when a slow charge succeeds
- * later — is refunded.
+ * later — is refunded. A payment never charged is failed (`order_cancelled`) at once, so nothing
+ * sends it to the provider later (the watchdog, after an outage).
+ *
+ * First it takes the order's charge lock: a charge request in flight for this order (another
+ * replica, after a rebalance) finishes and records its answer before the cancellation is
+ * recorded, and none starts after. `cancelled_at` is stamped once the lock is held, so every
+ * charge the provider made for the order predates it (the consistency check holds us to that).
  */
 export function orderCancelledHandler(
   processor: PaymentProcessor,
@@ -17,14 +24,17 @@ export function orderCancelledHandler(
     async handle(event, sql) {
       const tx = sql as unknown as Prisma.TransactionClient;
       const { orderId, reason } = event.data;
+      await lockOrderCharges(tx, orderId, ORDER_CHARGE_LOCK_WAIT_MS);
       await tx.orderCancellation.upsert({
         where: { orderId },
         update: {},
-        create: { orderId, reason: reason.slice(0, 500) },
+        create: { orderId, reason: reason.slice(0, 500), cancelledAt: new Date() },
       });
       const payment = await lockPayment(tx, { orderId });
       if (!payment) return;
       await tx.payment.update({ where: { id: payment.id }, data: { orderCancelled: true } });
+      if (payment.status === 'pending' && !payment.providerChargeId)
+        await processor.fail(tx, payment, 'order_cancelled');
       await ensureCancellationRefund(tx, payment.id);
     },
     afterCommit: (event) => processor.executePendingRefunds({ orderId: event.data.orderId }),

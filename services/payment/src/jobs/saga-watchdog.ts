@@ -1,8 +1,7 @@
 import type { Logger } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import type { Payment } from '../generated/prisma/client.js';
-import { lockPayment } from '../payments/lock-payment.js';
-import type { PaymentProcessor } from '../payments/payment-processor.js';
+import type { ChargeOutcome, PaymentProcessor } from '../payments/payment-processor.js';
 import { chargesLost, watchdogActions } from '../payments/payment-metrics.js';
 import { ProviderRejectedError } from '../provider/provider-types.js';
 import { itemBackoffMs } from './item-backoff.js';
@@ -24,8 +23,10 @@ const BATCH = 100;
  * is charged again with its idempotency key (the provider answers with the charge it has, or
  * makes it now), or asked about when the provider already has its charge; one the provider
  * could never be reached for, or that it still does not know, by `giveUpAfterSeconds` fails,
- * which compensates the order. A refund still pending is sent again. Every action is logged
- * and counted (saga_watchdog_actions_total).
+ * which compensates the order. A stuck payment whose order is cancelled and that has no charge
+ * is failed (`order_cancelled`) and never sent to the provider; with a charge, only that charge
+ * is asked about. A refund still pending is sent again. Every action is logged and counted
+ * (saga_watchdog_actions_total).
  *
  * Each item is on its own: one that fails is backed off (watchdog_next_at) and the pass goes
  * on, so a single bad payment never starves the others.
@@ -87,29 +88,39 @@ export async function runSagaWatchdog(options: WatchdogOptions): Promise<void> {
   // The relay publishes whatever the failures above wrote.
 }
 
-async function watchPayment(options: WatchdogOptions, payment: Payment): Promise<void> {
-  const { db, processor, logger } = options;
-  if (payment.providerChargeId) {
-    // The provider has the charge: ask how it stands (a replayed create would only repeat
-    // its first answer), and look again one period later.
-    const result = await processor.refresh(payment);
-    await db.payment.updateMany({
-      where: { id: payment.id, status: 'pending' },
-      data: { updatedAt: new Date() },
-    });
-    watchdogActions.inc({
-      step: 'payment',
-      action: result?.changed ? 'resolved' : 'still_pending',
-    });
+async function watchPayment(options: WatchdogOptions, seen: Payment): Promise<void> {
+  let payment = seen;
+  if (!payment.providerChargeId) {
+    const outcome = await options.processor.charge(payment);
+    if (outcome.kind !== 'has_charge') return reportCharge(options, payment, outcome);
+    payment = outcome.payment; // recorded since the list was read: ask about it, never re-charge
+  }
+  await refreshCharge(options, payment);
+}
+
+/** Count and log what charging a stuck payment came to; give up on it once out of time. */
+async function reportCharge(
+  options: WatchdogOptions,
+  payment: Payment,
+  outcome: Exclude<ChargeOutcome, { kind: 'has_charge' }>,
+): Promise<void> {
+  const { logger } = options;
+  if (outcome.kind === 'settled') return;
+  if (outcome.kind === 'order_cancelled') {
+    watchdogActions.inc({ step: 'payment', action: 'failed_order_cancelled' });
+    logger.warn(
+      { paymentId: payment.id, orderId: payment.orderId },
+      'watchdog failed the stuck payment of a cancelled order instead of charging it',
+    );
     return;
   }
-  const attempt = await processor.chargeAgain(payment);
-  const action = attempt.kind === 'answered' ? attempt.charge.status : attempt.kind;
+  const action = outcome.kind === 'answered' ? outcome.charge.status : outcome.kind;
   watchdogActions.inc({ step: 'payment', action: `retried_${action}` });
   logger.warn({ paymentId: payment.id, outcome: action }, 'watchdog retried a stuck payment');
-  if (attempt.kind !== 'unavailable' || !outOfTime(options, payment)) return;
-  // Never answered, and out of time: fail it so the order is released and the customer told.
-  if (await failPending(options, payment, 'provider_unavailable', attempt.error)) {
+  if (outcome.kind !== 'unavailable' || !outOfTime(options, payment)) return;
+  // Never answered, and out of time: fail it so the order is released and the customer told —
+  // unless a charge id was recorded meanwhile (then the provider holds money for it).
+  if (await failPending(options, payment, 'provider_unavailable', outcome.error)) {
     watchdogActions.inc({ step: 'payment', action: 'compensated' });
     logger.error(
       { paymentId: payment.id },
@@ -118,38 +129,21 @@ async function watchPayment(options: WatchdogOptions, payment: Payment): Promise
   }
 }
 
-const outOfTime = (options: WatchdogOptions, payment: Payment) =>
-  payment.createdAt.getTime() < Date.now() - options.giveUpAfterSeconds * 1000;
-
-/** Fail a payment still pending (under its lock); false when something settled it meanwhile. */
-async function failPending(
-  options: WatchdogOptions,
-  payment: Payment,
-  reason: string,
-  detail: string,
-): Promise<boolean> {
-  return options.db.$transaction(async (tx) => {
-    const locked = await lockPayment(tx, { id: payment.id });
-    if (locked?.status !== 'pending') return false;
-    await options.processor.fail(tx, locked, reason, detail);
-    return true;
-  });
-}
-
 /**
- * One payment failed the watchdog: look at it again later (exponential backoff). A charge the
- * provider says it does not know (404), still unknown once the payment is out of time, was
- * never made: the payment fails (the order compensates) and an alert metric counts it.
+ * The provider has the payment's charge: ask how it stands (a replayed create would only repeat
+ * its first answer), and look again one period later. A charge the provider says it does not
+ * know (404), still unknown once the payment is out of time, was never made: the payment fails
+ * (the order compensates) and an alert metric counts it.
  */
-async function backOffPayment(
-  options: WatchdogOptions,
-  payment: Payment,
-  error: unknown,
-): Promise<void> {
-  const { db, logger } = options;
-  const unknownCharge = error instanceof ProviderRejectedError && error.status === 404;
-  if (unknownCharge && outOfTime(options, payment)) {
-    if (await failPending(options, payment, 'provider_lost_charge', (error as Error).message)) {
+async function refreshCharge(options: WatchdogOptions, payment: Payment): Promise<void> {
+  const { db, processor, logger } = options;
+  let result;
+  try {
+    result = await processor.refresh(payment);
+  } catch (error) {
+    const unknownCharge = error instanceof ProviderRejectedError && error.status === 404;
+    if (!unknownCharge || !outOfTime(options, payment)) throw error;
+    if (await failPending(options, payment, 'provider_lost_charge', error.message)) {
       chargesLost.inc();
       watchdogActions.inc({ step: 'payment', action: 'compensated_unknown_charge' });
       logger.error(
@@ -159,6 +153,34 @@ async function backOffPayment(
     }
     return;
   }
+  await db.payment.updateMany({
+    where: { id: payment.id, status: 'pending' },
+    data: { updatedAt: new Date() },
+  });
+  watchdogActions.inc({
+    step: 'payment',
+    action: result?.changed ? 'resolved' : 'still_pending',
+  });
+}
+
+const outOfTime = (options: WatchdogOptions, payment: Payment) =>
+  payment.createdAt.getTime() < Date.now() - options.giveUpAfterSeconds * 1000;
+
+/**
+ * Fail a payment still pending with the charge id it was judged on (under its lock); false when
+ * something settled it meanwhile or recorded a charge for it — a payment the provider holds a
+ * charge for is never failed here.
+ */
+const failPending = (options: WatchdogOptions, seen: Payment, reason: string, detail: string) =>
+  options.db.$transaction((tx) => options.processor.failStillPending(tx, seen, reason, detail));
+
+/** One payment failed the watchdog: look at it again later (exponential backoff). */
+async function backOffPayment(
+  options: WatchdogOptions,
+  payment: Payment,
+  error: unknown,
+): Promise<void> {
+  const { db, logger } = options;
   const failures = payment.watchdogFailures + 1;
   await db.payment.update({
     where: { id: payment.id },

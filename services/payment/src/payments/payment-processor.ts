@@ -8,7 +8,9 @@ import {
   type ProviderCharge,
 } from '../provider/provider-types.js';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
+import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment } from './lock-payment.js';
+import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from './order-charge-lock.js';
 import { paymentFailed } from './payment-events.js';
 import { refundsFailed } from './payment-metrics.js';
 
@@ -20,11 +22,25 @@ export type ChargeAttempt =
   | { kind: 'unavailable'; error: string }
   | { kind: 'rejected'; error: string };
 
+/** What `charge` came to: the provider was asked, or it was not (and why). */
+export type ChargeOutcome =
+  | ChargeAttempt
+  /** No longer pending (settled meanwhile): nothing to ask. */
+  | { kind: 'settled' }
+  /** The provider holds a charge for it: only ever ask about that one, never create another. */
+  | { kind: 'has_charge'; payment: Payment }
+  /** Its order is cancelled and no charge was made: failed (`order_cancelled`), never sent. */
+  | { kind: 'order_cancelled' };
+
+/** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
+const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Every conversation with the provider about a payment, each followed by applying what the
  * provider said through the one state machine (applyProviderCharge) in its own transaction.
+ * Charges are requested only through `charge`, under the order's charge lock.
  */
 export class PaymentProcessor {
   constructor(
@@ -41,8 +57,53 @@ export class PaymentProcessor {
     return extra ? AbortSignal.any([this.shutdown, extra]) : this.shutdown;
   }
 
+  /**
+   * Charge a pending payment: the only way a charge request is ever sent. Under the order's
+   * charge lock (lockOrderCharges), held until the answer is recorded: a payment whose order is
+   * cancelled (flag or tombstone) and that has no charge is failed with `order_cancelled` and
+   * never sent; one the provider already holds a charge for is left to be refreshed. The lock is
+   * held across the provider call (one database connection per charge in flight), which is what
+   * makes a cancellation wait for it.
+   */
+  async charge(
+    seen: Pick<Payment, 'id' | 'orderId'>,
+    signal?: AbortSignal,
+  ): Promise<ChargeOutcome> {
+    const { outcome, applied } = await this.db.$transaction(
+      async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
+        await lockOrderCharges(tx, seen.orderId, ORDER_CHARGE_LOCK_WAIT_MS);
+        const payment = await tx.payment.findUniqueOrThrow({ where: { id: seen.id } });
+        if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
+        if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
+        if (await isOrderCancelled(tx, payment)) {
+          if (!(await this.failStillPending(tx, payment, 'order_cancelled')))
+            return { outcome: { kind: 'settled' } };
+          this.log.warn(
+            { paymentId: payment.id, orderId: payment.orderId },
+            'order cancelled before it was charged: payment failed, never sent to the provider',
+          );
+          return {
+            outcome: { kind: 'order_cancelled' },
+            applied: { changed: true, refundsToExecute: [] },
+          };
+        }
+        const attempt = await this.requestCharge(payment, signal);
+        return {
+          outcome: attempt,
+          applied: await this.recordChargeAttempt(tx, payment.id, attempt),
+        };
+      },
+      {
+        timeout:
+          ORDER_CHARGE_LOCK_WAIT_MS + this.provider.callBudgetMs + CHARGE_TRANSACTION_MARGIN_MS,
+      },
+    );
+    if (applied) await this.afterApply(applied);
+    return outcome;
+  }
+
   /** Ask for the charge; the payment id is the idempotency key, so asking again is safe. */
-  async requestCharge(payment: Payment, signal?: AbortSignal): Promise<ChargeAttempt> {
+  private async requestCharge(payment: Payment, signal?: AbortSignal): Promise<ChargeAttempt> {
     try {
       const charge = await this.provider.createCharge(
         {
@@ -69,7 +130,7 @@ export class PaymentProcessor {
    * stayed unreachable leaves the payment pending for the watchdog; a refusal (4xx, a redirect)
    * fails the payment, which compensates the order.
    */
-  async recordChargeAttempt(
+  private async recordChargeAttempt(
     tx: Tx,
     paymentId: string,
     attempt: ChargeAttempt,
@@ -102,14 +163,23 @@ export class PaymentProcessor {
     await enqueueEvent(tx, paymentFailed(failed, reason));
   }
 
-  /** Charge (again) now and apply the outcome: the watchdog's retry. */
-  async chargeAgain(payment: Payment): Promise<ChargeAttempt> {
-    const attempt = await this.requestCharge(payment);
-    const result = await this.db.$transaction((tx) =>
-      this.recordChargeAttempt(tx, payment.id, attempt),
-    );
-    await this.afterApply(result);
-    return attempt;
+  /**
+   * Fail a payment, under its lock, only if it is still pending with the charge id the caller
+   * decided on: none (the provider was never reached, or the order is cancelled), or the one the
+   * provider says it does not know. A charge id recorded since (a webhook, another replica)
+   * means the provider holds a charge for it: that payment is never failed. True when failed.
+   */
+  async failStillPending(
+    tx: Tx,
+    seen: Pick<Payment, 'id' | 'providerChargeId'>,
+    reason: string,
+    detail?: string,
+  ): Promise<boolean> {
+    const locked = await lockPayment(tx, { id: seen.id });
+    if (locked?.status !== 'pending' || locked.providerChargeId !== seen.providerChargeId)
+      return false;
+    await this.fail(tx, locked, reason, detail);
+    return true;
   }
 
   /** Apply a snapshot of a charge (webhook, reconciliation) to its payment. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '@switchyard/service-kit';
 import type { Prisma } from '../generated/prisma/client.js';
+import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment, type LockedPayment } from './lock-payment.js';
 
 type Tx = Prisma.TransactionClient;
@@ -69,17 +70,17 @@ export async function requestRefund(
 /**
  * The saga's last compensation: a payment whose order was cancelled (expired, cancelled by the
  * customer) must give back whatever it captured — also when the money arrives after the
- * cancellation. Creates (once per payment) a pending refund of what is left; returns its id.
+ * cancellation. The cancellation counts whether the payment's flag records it or only the
+ * tombstone does (it was recorded before this payment row existed: a charge that slipped past
+ * it is refunded too). Creates (once per payment) a pending refund of what is left; returns its
+ * id.
  */
 export async function ensureCancellationRefund(tx: Tx, paymentId: string): Promise<string | null> {
   const payment = await lockPayment(tx, { id: paymentId });
-  if (
-    !payment?.orderCancelled ||
-    payment.refunds.some((r) => r.idempotencyKey === CANCELLATION_KEY)
-  )
-    return null;
+  if (!payment || payment.refunds.some((r) => r.idempotencyKey === CANCELLATION_KEY)) return null;
   const left = refundable(payment);
-  if (left <= 0) return null;
+  // Only money captured asks whether the order is gone (the tombstone costs a query).
+  if (left <= 0 || !(await isOrderCancelled(tx, payment))) return null;
   const refund = await tx.paymentRefund.create({
     data: {
       id: randomUUID(),

@@ -48,6 +48,11 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
 export class ProviderClient {
   constructor(private readonly options: ProviderClientOptions) {}
 
+  /** The longest one call may take, retries included. */
+  get callBudgetMs(): number {
+    return this.options.budgetMs;
+  }
+
   createCharge(
     input: {
       idempotencyKey: string;

@@ -1,0 +1,25 @@
+import type { Prisma } from '../generated/prisma/client.js';
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * How long a charge request or a cancellation waits for the other to let go of an order before
+ * its work is retried (PostgreSQL's lock_timeout error counts as transient). Under Prisma's
+ * 5 s default for an interactive transaction, which the inbox transaction of order.cancelled is.
+ */
+export const ORDER_CHARGE_LOCK_WAIT_MS = 3_000;
+
+/**
+ * The order's charge lock, taken in `tx` until it commits or rolls back (or its connection
+ * dies with its process). Whoever sends a charge request for the order holds it from the check
+ * that the order is not cancelled until the provider's answer is recorded; order.cancelled takes
+ * it before it records the cancellation. So a cancellation waits for a charge request in flight,
+ * and a charge request after it sees the cancellation: the provider never creates a charge after
+ * the payment service recorded its order's cancellation. Keyed on the order id, not the payment
+ * row, because the cancellation may come before the payment row exists.
+ */
+export async function lockOrderCharges(tx: Tx, orderId: string, waitMs: number): Promise<void> {
+  await tx.$queryRaw`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`;
+  await tx.$queryRaw`SELECT true AS locked
+                       FROM pg_advisory_xact_lock(hashtextextended(${`order-charges:${orderId}`}, 0))`;
+}

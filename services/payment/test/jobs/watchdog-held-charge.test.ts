@@ -1,0 +1,90 @@
+import { queryDb } from '@switchyard/testing';
+import {
+  chargeOrder,
+  eventsAbout,
+  paymentOf,
+  sandboxApiKey,
+  startPaymentService,
+  waitForPayment,
+  type PaymentService,
+} from '../support.js';
+
+/**
+ * The watchdog gives up on a payment the provider could not be reached for once it is out of
+ * time. It must never fail one the provider holds a charge for: the charge id may be recorded
+ * (a webhook, another replica) after the watchdog read the payment, so the decision is made on
+ * the row as it stands under the payment's lock.
+ */
+describe('the saga watchdog giving up on a payment', () => {
+  let service: PaymentService;
+  /** Runs (once) when the sandbox receives a charge request under this idempotency key. */
+  const onChargeRequest = new Map<string, () => Promise<unknown>>();
+
+  beforeAll(async () => {
+    service = await startPaymentService({
+      providerDown: true,
+      env: { GIVE_UP_AFTER_SECONDS: '1' },
+    });
+    service.sandbox.addHook('onRequest', async (request) => {
+      if (request.method !== 'POST' || request.url !== '/v1/charges') return;
+      const key = String(request.headers['idempotency-key']);
+      const race = onChargeRequest.get(key);
+      onChargeRequest.delete(key);
+      await race?.();
+    });
+    await service.startSandbox();
+  });
+  afterAll(() => service.close());
+
+  const createCharge = async (key: string, metadata: Record<string, string>) => {
+    const res = await fetch(`${service.sandboxUrl}/v1/charges`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sandboxApiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify({
+        amount: 2500,
+        currency: 'EUR',
+        payment_method: 'pm_card_pending',
+        metadata,
+      }),
+    });
+    return ((await res.json()) as { id: string }).id;
+  };
+
+  it('does not fail a payment whose charge id was recorded while its retry was at the provider', async () => {
+    // Pending with no charge id: every attempt so far was answered 503.
+    const order = await chargeOrder(service, 'pm_card_provider_outage');
+    const pending = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.last_provider_error !== null,
+      'attempts exhausted',
+    );
+    // The provider does hold a charge for it (an attempt whose answer was lost) ...
+    const held = await createCharge(`earlier-${pending.id}`, {
+      payment_id: pending.id,
+      order_id: order.orderId,
+    });
+    // ... and its webhook records it while the watchdog's retry is at the provider.
+    onChargeRequest.set(pending.id, () =>
+      queryDb(
+        service.ctx.databaseUrl,
+        'UPDATE payments SET provider_charge_id = $1 WHERE id = $2',
+        [held, pending.id],
+      ),
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // stuck, and out of time
+    await service.app.jobs.watchdog.runNow();
+
+    expect(onChargeRequest.has(pending.id)).toBe(false); // the race did happen
+    expect(await paymentOf(service, order.orderId)).toMatchObject({
+      status: 'pending',
+      provider_charge_id: held,
+    });
+    expect(await eventsAbout(service, order.orderId)).toEqual([]);
+  });
+});
