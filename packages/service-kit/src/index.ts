@@ -65,7 +65,7 @@ export {
   type KeysetPosition,
 } from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';
-export { SecretBox } from './secret-box.js';
+export { assertSeparateKeyrings, SecretBox } from './secret-box.js';
 export { startMetricsServer } from './metrics-server.js';
 export { TransientError, isTransientError, kafkaProtocolErrorType } from './transient-error.js';
 export { VerifiedTokens } from './verified-tokens.js';

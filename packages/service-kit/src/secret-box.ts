@@ -45,6 +45,11 @@ export class SecretBox {
       throw new Error(`${keyName} lists a key twice`);
   }
 
+  /** Ids of every key in the ring. */
+  get keyIds(): string[] {
+    return this.keys.map((k) => k.id);
+  }
+
   /** The id of the key new values are sealed with (the newest). */
   get currentKeyId(): string {
     return this.keys[0]!.id;
@@ -90,9 +95,28 @@ export class SecretBox {
   }
 }
 
+/**
+ * Throw unless no two of these keyrings share a key: a process that holds two secrets must not
+ * let one key open both (notification holds the reset-token key; were it also auth's signing-key
+ * sealing key, a database dump and notification's environment would yield the signing keys).
+ */
+export function assertSeparateKeyrings(rings: Record<string, SecretBox>): void {
+  const seen = new Map<string, string>();
+  for (const [name, ring] of Object.entries(rings))
+    for (const id of ring.keyIds) {
+      const other = seen.get(id);
+      if (other && other !== name)
+        throw new Error(`${other} and ${name} share a key: each secret needs keys of its own`);
+      seen.set(id, name);
+    }
+}
+
+/** GCM's full 16-byte tag: Node would otherwise accept one cut down to 4 bytes (a forgery aid). */
+const TAG_BYTES = 16;
+
 function decrypt(key: Buffer, parts: string[]): string {
   const [iv, tag, data] = parts.map((p) => Buffer.from(p, 'base64url'));
-  const decipher = createDecipheriv('aes-256-gcm', key, iv!);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv!, { authTagLength: TAG_BYTES });
   decipher.setAuthTag(tag!);
   return Buffer.concat([decipher.update(data!), decipher.final()]).toString('utf8');
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { SecretBox } from '../src/secret-box.js';
+import { assertSeparateKeyrings, SecretBox } from '../src/secret-box.js';
 
 const newKey = () => randomBytes(32).toString('base64');
 
@@ -59,5 +59,30 @@ describe('SecretBox: a keyring of sealing keys', () => {
     );
     expect(() => new SecretBox([], 'WEBHOOK_SECRETS_KEY')).toThrow(/WEBHOOK_SECRETS_KEY/);
     expect(() => new SecretBox(`${newer},${newer}`, 'X')).toThrow(/twice/);
+  });
+
+  it('refuses a value whose authentication tag was cut short (GCM accepts 4 bytes by default)', () => {
+    const ring = new SecretBox(newer);
+    const [id, iv, tag, data] = ring.seal('payload').split('.');
+    const short = Buffer.from(tag!, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => ring.open([id, iv, short, data].join('.'))).toThrow();
+    const legacy = sealedWithoutKeyId(newer, 'old').split('.');
+    const cut = Buffer.from(legacy[1]!, 'base64url').subarray(0, 4).toString('base64url');
+    expect(() => ring.open([legacy[0], cut, legacy[2]].join('.'))).toThrow();
+  });
+
+  it('refuses two secrets sharing a key, naming both variables', () => {
+    const shared = newKey();
+    expect(() =>
+      assertSeparateKeyrings({
+        SIGNING_KEY_SEALING_KEY: new SecretBox(`${newer},${shared}`),
+        RESET_TOKEN_SEALING_KEY: new SecretBox(shared),
+      }),
+    ).toThrow(
+      'SIGNING_KEY_SEALING_KEY and RESET_TOKEN_SEALING_KEY share a key: each secret needs keys of its own',
+    );
+    expect(() =>
+      assertSeparateKeyrings({ A: new SecretBox(newer), B: new SecretBox(older) }),
+    ).not.toThrow();
   });
 });

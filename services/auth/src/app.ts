@@ -6,6 +6,7 @@ import {
   metricsRegistry,
   PeriodicTask,
   redisPlugin,
+  assertSeparateKeyrings,
   SecretBox,
   type App,
 } from '@switchyard/service-kit';
@@ -39,11 +40,20 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     logLevel: config.LOG_LEVEL,
     trustedProxies: config.TRUSTED_PROXIES,
   });
-  const db = createDb(config.DATABASE_URL, config);
-  const keys = new KeyStore(
-    db,
-    new SecretBox(config.SIGNING_KEY_SEALING_KEY, 'SIGNING_KEY_SEALING_KEY'),
+  const signingKeySealing = new SecretBox(
+    config.SIGNING_KEY_SEALING_KEY,
+    'SIGNING_KEY_SEALING_KEY',
   );
+  const resetTokenSealing = new SecretBox(
+    config.RESET_TOKEN_SEALING_KEY,
+    'RESET_TOKEN_SEALING_KEY',
+  );
+  assertSeparateKeyrings({
+    SIGNING_KEY_SEALING_KEY: signingKeySealing,
+    RESET_TOKEN_SEALING_KEY: resetTokenSealing,
+  });
+  const db = createDb(config.DATABASE_URL, config);
+  const keys = new KeyStore(db, signingKeySealing);
   try {
     await keys.load();
   } catch (error) {
@@ -67,10 +77,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
     refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
   });
-  app.decorate(
-    'resetTokenSealing',
-    new SecretBox(config.RESET_TOKEN_SEALING_KEY, 'RESET_TOKEN_SEALING_KEY'),
-  );
+  app.decorate('resetTokenSealing', resetTokenSealing);
   await app.register(redisPlugin, { url: config.REDIS_URL });
   app.decorate(
     'loginThrottle',

@@ -8,6 +8,7 @@ import {
   metricsRegistry,
   PeriodicTask,
   redisPlugin,
+  assertSeparateKeyrings,
   SecretBox,
   type App,
 } from '@switchyard/service-kit';
@@ -40,6 +41,15 @@ declare module 'fastify' {
  * preferences say.
  */
 export async function buildApp(config: NotificationConfig): Promise<App> {
+  const resetTokenSealing = new SecretBox(
+    config.RESET_TOKEN_SEALING_KEY,
+    'RESET_TOKEN_SEALING_KEY',
+  );
+  const secrets = new SecretBox(config.WEBHOOK_SECRETS_KEY, 'WEBHOOK_SECRETS_KEY');
+  assertSeparateKeyrings({
+    RESET_TOKEN_SEALING_KEY: resetTokenSealing,
+    WEBHOOK_SECRETS_KEY: secrets,
+  });
   const app = await createApp({
     service: 'notification',
     logLevel: config.LOG_LEVEL,
@@ -66,9 +76,8 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     logger: app.log.child({ component: 'email-dispatcher' }),
     pollIntervalMs: config.EMAIL_POLL_INTERVAL_MS,
     leaseSeconds: Math.ceil((config.SMTP_TIMEOUT_MS * 4) / 1000),
-    secrets: new SecretBox(config.RESET_TOKEN_SEALING_KEY, 'RESET_TOKEN_SEALING_KEY'),
+    secrets: resetTokenSealing,
   });
-  const secrets = new SecretBox(config.WEBHOOK_SECRETS_KEY, 'WEBHOOK_SECRETS_KEY');
   const policy = targetPolicy(config.WEBHOOK_ALLOWED_TARGETS);
   const dispatcher = new WebhookDispatcher({
     db,

@@ -8,7 +8,11 @@ import { loadConfig, SecretBox, type App } from '@switchyard/service-kit';
 import { queryDb } from '@switchyard/testing';
 import { buildApp } from '../../src/app.js';
 import { AuthConfig } from '../../src/config.js';
-import { startAuthService, TEST_SIGNING_KEY_SEALING_KEY } from '../support.js';
+import {
+  startAuthService,
+  TEST_RESET_TOKEN_SEALING_KEY,
+  TEST_SIGNING_KEY_SEALING_KEY,
+} from '../support.js';
 import { password, signUp } from '../support-users.js';
 
 interface KeyRow {
@@ -105,5 +109,16 @@ describe('auth service: signing keys sealed at rest', () => {
     await expect(
       replica({ SIGNING_KEY_SEALING_KEY: randomBytes(32).toString('base64') }),
     ).rejects.toThrow(/SIGNING_KEY_SEALING_KEY/);
+  });
+
+  it('refuses to start when the signing keys and reset tokens would be sealed with one key', async () => {
+    // Notification holds the reset-token key: it must never open the signing keys too.
+    await expect(
+      replica({
+        SIGNING_KEY_SEALING_KEY: `${TEST_SIGNING_KEY_SEALING_KEY},${TEST_RESET_TOKEN_SEALING_KEY}`,
+      }),
+    ).rejects.toThrow(
+      'SIGNING_KEY_SEALING_KEY and RESET_TOKEN_SEALING_KEY share a key: each secret needs keys of its own',
+    );
   });
 });

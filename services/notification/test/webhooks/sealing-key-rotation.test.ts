@@ -190,4 +190,12 @@ describe('rotating notification’s sealing keys', () => {
       expect(mail!.text).toContain(token);
     }
   });
+
+  it('refuses to start when webhook secrets and reset tokens would be sealed with one key', async () => {
+    await expect(
+      startReplica({ ...service.ctx.env, WEBHOOK_SECRETS_KEY: TEST_RESET_TOKEN_SEALING_KEY }),
+    ).rejects.toThrow(
+      'RESET_TOKEN_SEALING_KEY and WEBHOOK_SECRETS_KEY share a key: each secret needs keys of its own',
+    );
+  });
 });
