@@ -36,6 +36,10 @@ describe('commerce saga through the gateway', () => {
         SANDBOX_WEBHOOK_RETRY_MS: '200',
         PROVIDER_TIMEOUT_MS: '1500',
         PROVIDER_RETRY_BASE_MS: '100',
+        // A charge holds its order's charge lock for its whole call, retries included: the
+        // watchdog can give up on a provider that never answers only between two calls, so
+        // one call must end well inside the order's payment timeout.
+        PROVIDER_CALL_BUDGET_MS: '2000',
         WATCHDOG_INTERVAL_MS: '1000',
         STUCK_AFTER_SECONDS: '2',
         GIVE_UP_AFTER_SECONDS: '3',
