@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { cursorParam, encodeCursor, type KeysetPosition } from '@switchyard/service-kit';
+import {
+  cursorParam,
+  encodeCursor,
+  keysetPage,
+  type KeysetPosition,
+} from '@switchyard/service-kit';
 import type { DeadLetter } from './dead-letters.js';
 
 /**
@@ -34,10 +39,8 @@ export function pageOfDeadLetters(
     .map((letter) => ({ letter, position: positionOf(letter) }))
     .filter(({ position }) => !after || compare(position, after) > 0)
     .sort((a, b) => compare(a.position, b.position));
-  const page = ordered.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(({ letter }) => letter),
-    nextCursor: ordered.length > options.limit && last ? encodeCursor(last.position) : null,
-  };
+  const { items, nextCursor } = keysetPage(ordered, options.limit, (last) =>
+    encodeCursor(last.position),
+  );
+  return { items: items.map(({ letter }) => letter), nextCursor };
 }

@@ -60,9 +60,11 @@ export {
   encodeCursor,
   decodeCursor,
   cursorParam,
+  keysetPage,
   olderThan,
   newerThan,
   type KeysetPosition,
+  type KeysetPage,
 } from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';
 export { SecretBox } from './secret-box.js';

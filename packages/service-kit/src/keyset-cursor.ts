@@ -46,6 +46,34 @@ export function cursorParam(
   return position;
 }
 
+/** One page of a list: at most `limit` items, and the cursor of the next page (null on the last). */
+export interface KeysetPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The page in `rows`, fetched with one more than `limit` (or all of them, sorted) so that a
+ * further page shows itself without a count: the first `limit` rows, and a next cursor made
+ * from the last of them only when more came back. The cursor is the row's own (createdAt, id) unless
+ * the list keys its rows otherwise and says so with `cursorOf`.
+ */
+export function keysetPage<T extends KeysetPosition>(rows: T[], limit: number): KeysetPage<T>;
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => string,
+): KeysetPage<T>;
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => string = (row) => encodeCursor(row as KeysetPosition),
+): KeysetPage<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
+}
+
 /**
  * The Prisma `where` fragment for "after this position" in a newest-first list ordered by
  * (createdAt desc, id desc); empty for the first page.
