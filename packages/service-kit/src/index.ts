@@ -17,7 +17,7 @@ export {
 export { ProblemDetails, buildProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
 export { createApp, type App, type CreateAppOptions } from './create-app.js';
 export { runServer } from './run-server.js';
-export { loggerOptions, redactedPaths } from './logger.js';
+export { loggerOptions, redactedPaths, type LogStream } from './logger.js';
 export { metricsRegistry } from './plugins/metrics.js';
 export {
   jwtAuth,
