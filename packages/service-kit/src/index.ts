@@ -60,6 +60,7 @@ export {
   encodeCursor,
   decodeCursor,
   cursorParam,
+  cursorTimeOf,
   keysetPage,
   olderThan,
   newerThan,

@@ -35,6 +35,17 @@ export function decodeCursor(cursor: string, idPattern: RegExp = UUID): KeysetPo
   return { createdAt: new Date(time), id };
 }
 
+/**
+ * `at` when a cursor can carry it (decodeCursor takes it back), else the earliest time one can.
+ * For a list whose times come from elsewhere: a Kafka timestamp may be -1 (none), or come from
+ * a clock set before the platform began or days ahead. Such rows sort first (by id), and every
+ * cursor the list issues is still one it accepts.
+ */
+export function cursorTimeOf(at: Date): Date {
+  const time = at.getTime();
+  return time >= EARLIEST && time <= Date.now() + DAY_MS ? at : new Date(EARLIEST);
+}
+
 /** For a route's `cursor` query parameter: absent → null, malformed → 400. */
 export function cursorParam(
   cursor: string | undefined,

@@ -1,4 +1,10 @@
-import { cursorParam, decodeCursor, encodeCursor, keysetPage } from '../src/keyset-cursor.js';
+import {
+  cursorParam,
+  cursorTimeOf,
+  decodeCursor,
+  encodeCursor,
+  keysetPage,
+} from '../src/keyset-cursor.js';
 
 describe('keyset cursors', () => {
   const position = {
@@ -28,6 +34,17 @@ describe('keyset cursors', () => {
     expect(decodeCursor(encodeCursor(client), clientId)).toEqual(client);
     expect(decodeCursor(encodeCursor(client))).toBeNull();
     expect(decodeCursor(encodeCursor(position), clientId)).toBeNull();
+  });
+
+  it('puts any time a cursor cannot carry at the earliest one it can', () => {
+    const earliest = new Date('2020-01-01T00:00:00.000Z');
+    expect(cursorTimeOf(position.createdAt)).toEqual(position.createdAt);
+    for (const at of [new Date(-1), new Date('2019-12-31T23:59:59.999Z'), new Date(NaN)])
+      expect(cursorTimeOf(at)).toEqual(earliest);
+    expect(cursorTimeOf(new Date(Date.now() + 30 * 86_400_000))).toEqual(earliest);
+    expect(
+      decodeCursor(encodeCursor({ ...position, createdAt: cursorTimeOf(new Date(-1)) })),
+    ).not.toBeNull();
   });
 
   describe('keysetPage', () => {
