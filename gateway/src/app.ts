@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { createApp, redisPlugin, type App } from '@switchyard/service-kit';
+import { createApp, redisPlugin, type App, type LogStream } from '@switchyard/service-kit';
 import type { GatewayConfig } from './config.js';
 import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
@@ -11,11 +11,18 @@ import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-header
 import { normaliseRequestTarget } from './routes/request-target.js';
 import { routeTable } from './routes/route-table.js';
 
-/** The API gateway: authenticate, rate-limit, and route every public request to its service. */
-export async function buildGateway(config: GatewayConfig): Promise<App> {
+/**
+ * The API gateway: authenticate, rate-limit, and route every public request to its service.
+ * Log lines go to stdout unless `logStream` is given (a test that reads the request log).
+ */
+export async function buildGateway(
+  config: GatewayConfig,
+  options: { logStream?: LogStream } = {},
+): Promise<App> {
   const app = await createApp({
     service: 'gateway',
     logLevel: config.LOG_LEVEL,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustedProxies: config.TRUSTED_PROXIES,
     serveOpenApi: false,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type App } from '@switchyard/service-kit';
+import { loadConfig, type App, type LogStream } from '@switchyard/service-kit';
 import { markDenylistSynced, type JwksServer } from '@switchyard/testing';
 import { buildGateway } from '../src/app.js';
 import { GatewayConfig } from '../src/config.js';
@@ -7,12 +7,14 @@ import { GatewayConfig } from '../src/config.js';
 /**
  * The gateway listening on a free port, every service routed to `upstreamUrl` (a real HTTP
  * server the test steers), tokens checked against `jwks`, its own rate-limit namespace. The
- * shared Redis holds auth's denylist marker, as it does with auth running.
+ * shared Redis holds auth's denylist marker, as it does with auth running. Log lines go to
+ * `logStream` when given (a test reads them), else stdout.
  */
 export async function startTestGateway(
   jwks: JwksServer,
   upstreamUrl: string,
   env: Record<string, string> = {},
+  options: { logStream?: LogStream } = {},
 ): Promise<{ gateway: App; baseUrl: string; port: number }> {
   await markDenylistSynced();
   const gateway = await buildGateway(
@@ -27,6 +29,7 @@ export async function startTestGateway(
       RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
       ...env,
     }),
+    options,
   );
   await gateway.listen({ port: 0, host: '127.0.0.1' });
   const port = (gateway.server.address() as { port: number }).port;

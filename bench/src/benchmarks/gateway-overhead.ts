@@ -22,6 +22,10 @@ export const gatewayOverhead: Benchmark = {
       load({ url, headers, connections, seconds: ctx.seconds, warmUpSeconds: 2 });
     const fullDirect = await ctx.phase('gateway-overhead: direct', () => full(direct));
     const fullGateway = await ctx.phase('gateway-overhead: gateway', () => full(gateway));
+    // Both full runs must have been answered in full before any figure comes from them: the
+    // half-load rate below is half the gateway's, and a run of cheap refusals (429, 401) would
+    // set it far above what the gateway really answers.
+    assertClean({ 'direct, full load': fullDirect, 'gateway, full load': fullGateway });
     const bareProxy = await startCeiling('bare-proxy-server', {
       UPSTREAM_URL: stand.platform.serviceUrl('order'),
     });

@@ -64,9 +64,10 @@ export const circuitBreakers = fp(
       request.circuit = breaker;
       // The response, not the request: Node emits the request's 'close' as soon as its body has
       // been read, long before the upstream answers, so a trial with a body held the half-open
-      // slot until the trial timeout. The response closes exactly once, finished or not. onSend
-      // records the outcome and lets go of the breaker; still held here, the response closed
-      // without one (its client went away first, writableFinished false): nothing was learnt.
+      // slot until the trial timeout. onSend records the outcome and clears request.circuit, so
+      // the response's 'close' (emitted once, finished or not) then has nothing to do. A
+      // breaker still held here means no answer was sent (the client went away first): nothing
+      // was learnt, so the slot is released without an outcome.
       reply.raw.once('close', () => {
         request.circuit?.release();
         request.circuit = undefined;

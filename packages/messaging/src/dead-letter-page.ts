@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
-import { cursorParam, encodeCursor, type KeysetPosition } from '@switchyard/service-kit';
+import {
+  cursorParam,
+  cursorTimeOf,
+  encodeCursor,
+  keysetPage,
+  type KeysetPosition,
+} from '@switchyard/service-kit';
 import type { DeadLetter } from './dead-letters.js';
 
 /**
  * A dead letter's place in the list, for the platform's keyset cursor (service-kit
  * keyset-cursor: a time and a UUID): when it was dead-lettered, then a UUID derived from where
  * it sits on its topic (topic, partition, offset), which never changes and names one message.
+ * The time is its Kafka timestamp, which may be -1 (none) or from a wrong clock: one a cursor
+ * cannot carry counts as the earliest one can, so every page's cursor is taken back.
  */
 function positionOf(letter: DeadLetter): KeysetPosition {
   const hash = createHash('sha256')
@@ -14,7 +22,7 @@ function positionOf(letter: DeadLetter): KeysetPosition {
   // RFC 9562 version 8 (custom) with the RFC variant: a well-formed UUID made of the hash.
   const variant = ((parseInt(hash[16]!, 16) & 0x3) | 0x8).toString(16);
   const id = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-8${hash.slice(13, 16)}-${variant}${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
-  return { createdAt: letter.writtenAt, id };
+  return { createdAt: cursorTimeOf(letter.writtenAt), id };
 }
 
 const compare = (a: KeysetPosition, b: KeysetPosition) =>
@@ -34,10 +42,8 @@ export function pageOfDeadLetters(
     .map((letter) => ({ letter, position: positionOf(letter) }))
     .filter(({ position }) => !after || compare(position, after) > 0)
     .sort((a, b) => compare(a.position, b.position));
-  const page = ordered.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(({ letter }) => letter),
-    nextCursor: ordered.length > options.limit && last ? encodeCursor(last.position) : null,
-  };
+  const { items, nextCursor } = keysetPage(ordered, options.limit, (last) =>
+    encodeCursor(last.position),
+  );
+  return { items: items.map(({ letter }) => letter), nextCursor };
 }

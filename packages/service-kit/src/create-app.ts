@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { loggerOptions } from './logger.js';
+import { loggerOptions, type LogStream } from './logger.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { problemErrors } from './plugins/problem-errors.js';
 import { strictInput } from './plugins/strict-input.js';
@@ -14,6 +14,8 @@ import { ProblemDetails } from './problem.js';
 export interface CreateAppOptions {
   service: string;
   logLevel?: string;
+  /** Where log lines go (stdout unless given: a test that reads the log passes its own). */
+  logStream?: LogStream;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
   fastify?: Partial<FastifyServerOptions>;
@@ -43,7 +45,11 @@ function trustedProxyList(value: string | undefined): string[] | false {
  */
 export async function createApp(options: CreateAppOptions): Promise<App> {
   const app = Fastify({
-    logger: loggerOptions({ service: options.service, level: options.logLevel ?? 'info' }),
+    logger: loggerOptions({
+      service: options.service,
+      level: options.logLevel ?? 'info',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    }),
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     requestIdHeader: false,
     genReqId: (req) => {

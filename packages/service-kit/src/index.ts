@@ -17,7 +17,7 @@ export {
 export { ProblemDetails, buildProblem, PROBLEM_CONTENT_TYPE } from './problem.js';
 export { createApp, type App, type CreateAppOptions } from './create-app.js';
 export { runServer } from './run-server.js';
-export { loggerOptions, redactedPaths } from './logger.js';
+export { loggerOptions, redactedPaths, type LogStream } from './logger.js';
 export { metricsRegistry } from './plugins/metrics.js';
 export {
   jwtAuth,
@@ -60,9 +60,12 @@ export {
   encodeCursor,
   decodeCursor,
   cursorParam,
+  cursorTimeOf,
+  keysetPage,
   olderThan,
   newerThan,
   type KeysetPosition,
+  type KeysetPage,
 } from './keyset-cursor.js';
 export { PeriodicTask } from './periodic-task.js';
 export { assertSeparateKeyrings, SecretBox } from './secret-box.js';

@@ -35,6 +35,17 @@ export function decodeCursor(cursor: string, idPattern: RegExp = UUID): KeysetPo
   return { createdAt: new Date(time), id };
 }
 
+/**
+ * `at` when a cursor can carry it (decodeCursor takes it back), else the earliest time one can.
+ * For a list whose times come from elsewhere: a Kafka timestamp may be -1 (none), or come from
+ * a clock set before the platform began or days ahead. Such rows sort first (by id), and every
+ * cursor the list issues is still one it accepts.
+ */
+export function cursorTimeOf(at: Date): Date {
+  const time = at.getTime();
+  return time >= EARLIEST && time <= Date.now() + DAY_MS ? at : new Date(EARLIEST);
+}
+
 /** For a route's `cursor` query parameter: absent → null, malformed → 400. */
 export function cursorParam(
   cursor: string | undefined,
@@ -44,6 +55,34 @@ export function cursorParam(
   const position = decodeCursor(cursor, idPattern);
   if (!position) throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
   return position;
+}
+
+/** One page of a list: at most `limit` items, and the cursor of the next page (null on the last). */
+export interface KeysetPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The page in `rows`, fetched with one more than `limit` (or all of them, sorted) so that a
+ * further page shows itself without a count: the first `limit` rows, and a next cursor made
+ * from the last of them only when more came back. The cursor is the row's own (createdAt, id) unless
+ * the list keys its rows otherwise and says so with `cursorOf`.
+ */
+export function keysetPage<T extends KeysetPosition>(rows: T[], limit: number): KeysetPage<T>;
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => string,
+): KeysetPage<T>;
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (row: T) => string = (row) => encodeCursor(row as KeysetPosition),
+): KeysetPage<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
 }
 
 /**

@@ -64,6 +64,16 @@ describe('strict input', () => {
     expect(inKey.json().code).toBe('VALIDATION_FAILED');
   });
 
+  it('names where the NUL is with an RFC 6901 pointer, ~ and / in keys escaped', async () => {
+    const res = await post('/anything', '{"a":{"x/y":{"m~n":{"~/":"nul\\u0000"}}}}');
+    expect(res.statusCode).toBe(400);
+    const at = 'body/a/x~1y/m~0n/~0~1';
+    expect(res.json()).toMatchObject({ detail: `${at} must not contain NUL characters` });
+    expect(JSON.stringify(res.json())).toContain(`"path":"${at}"`);
+    const inKey = await post('/anything', '{"a":{"b/\\u0000~":1}}');
+    expect(inKey.json().detail).toBe('body/a/b~1\u0000~0 must not contain NUL characters');
+  });
+
   it('checks a wide body without recursion limits of its own', async () => {
     const wide = JSON.stringify({ a: Array.from({ length: 50_000 }, (_, i) => ({ i })) });
     expect((await post('/anything', wide)).statusCode).toBe(200);

@@ -31,6 +31,7 @@ export { openEventStream, type EventStreamClient } from './event-stream-client.j
 export { startWebhookReceiver, verifyStandardWebhook, type Received } from './webhook-receiver.js';
 export { takeDatabaseOffline, loseRedisData, startTcpProxy, type TcpProxy } from './faults.js';
 export { startSilentServer, type SilentServer } from './silent-server.js';
+export { describeDatabaseTimeouts, type DatabaseTimeoutsOptions } from './database-timeouts.js';
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

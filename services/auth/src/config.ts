@@ -1,10 +1,25 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DatabaseEnv, KafkaEnv, SealingKeyring, ServerEnv } from '@switchyard/service-kit';
+import { MAX_CLIENT_SECRET_OVERLAP_SECONDS } from './schemas/auth.js';
+
+/**
+ * How long a machine client's replaced secret is still accepted after a rotation (a rotation
+ * may ask for less, down to 0), so an integration can roll its configuration over. Read by the
+ * service and by the rotate-machine-client-secret CLI, so both default alike.
+ */
+export const MachineClientSecretOverlapEnv = Type.Object({
+  MACHINE_CLIENT_SECRET_OVERLAP_SECONDS: Type.Integer({
+    minimum: 0,
+    maximum: MAX_CLIENT_SECRET_OVERLAP_SECONDS,
+    default: 86_400,
+  }),
+});
 
 export const AuthConfig = Type.Composite([
   ServerEnv,
   DatabaseEnv,
   KafkaEnv,
+  MachineClientSecretOverlapEnv,
   Type.Object({
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
     /** The public issuer: the gateway's URL, so OIDC discovery lives at <issuer>/.well-known/. */
@@ -42,15 +57,6 @@ export const AuthConfig = Type.Composite([
      * at once whenever Redis reconnects), in case Redis lost it.
      */
     DENYLIST_SYNC_INTERVAL_MS: Type.Integer({ minimum: 100, default: 10_000 }),
-    /**
-     * How long a machine client's replaced secret is still accepted after a rotation (a
-     * rotation may ask for less, down to 0), so an integration can roll its configuration over.
-     */
-    MACHINE_CLIENT_SECRET_OVERLAP_SECONDS: Type.Integer({
-      minimum: 0,
-      maximum: 7 * 24 * 3600,
-      default: 86_400,
-    }),
   }),
 ]);
 export type AuthConfig = Static<typeof AuthConfig>;

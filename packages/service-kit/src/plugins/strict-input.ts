@@ -17,9 +17,13 @@ interface Visit {
   key: string;
 }
 
+/** A key as one JSON-pointer token (RFC 6901): `~` is written `~0` and `/` is written `~1`. */
+const tokenOf = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
 const pointerOf = (visit: Visit): string => {
   let path = '';
-  for (let at: Visit | null = visit; at?.parent; at = at.parent) path = `/${at.key}${path}`;
+  for (let at: Visit | null = visit; at?.parent; at = at.parent)
+    path = `/${tokenOf(at.key)}${path}`;
   return path || '/';
 };
 

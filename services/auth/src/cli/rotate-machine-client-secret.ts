@@ -5,6 +5,7 @@
 // Prints the new secret once, on stdout; the audit line on stderr never carries it.
 import { Type } from '@sinclair/typebox';
 import { DatabaseEnv, loadConfigOrExit } from '@switchyard/service-kit';
+import { MachineClientSecretOverlapEnv } from '../config.js';
 import { createDb } from '../db.js';
 import { logClientAudit } from '../oauth/client-audit.js';
 import { rotateClientSecret } from '../oauth/rotate-client-secret.js';
@@ -25,18 +26,7 @@ if (
   console.error(usage);
   process.exit(2);
 }
-const config = loadConfigOrExit(
-  Type.Composite([
-    DatabaseEnv,
-    Type.Object({
-      MACHINE_CLIENT_SECRET_OVERLAP_SECONDS: Type.Integer({
-        minimum: 0,
-        maximum: MAX_CLIENT_SECRET_OVERLAP_SECONDS,
-        default: 86_400,
-      }),
-    }),
-  ]),
-);
+const config = loadConfigOrExit(Type.Composite([DatabaseEnv, MachineClientSecretOverlapEnv]));
 const db = createDb(config.DATABASE_URL);
 try {
   const rotated = await rotateClientSecret(db, {

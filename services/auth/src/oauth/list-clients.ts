@@ -1,4 +1,4 @@
-import { cursorParam, encodeCursor } from '@switchyard/service-kit';
+import { cursorParam, encodeCursor, keysetPage } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { CLIENT_ID_PATTERN, toClientView, type MachineClientView } from './machine-clients.js';
 
@@ -21,14 +21,9 @@ export async function listClients(
     orderBy: [{ createdAt: 'asc' }, { clientId: 'asc' }],
     take: options.limit + 1,
   });
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
+  const { items, nextCursor } = keysetPage(rows, options.limit, (last) =>
+    encodeCursor({ createdAt: last.createdAt, id: last.clientId }),
+  );
   const now = new Date();
-  return {
-    items: page.map((row) => toClientView(row, now)),
-    nextCursor:
-      rows.length > options.limit && last
-        ? encodeCursor({ createdAt: last.createdAt, id: last.clientId })
-        : null,
-  };
+  return { items: items.map((row) => toClientView(row, now)), nextCursor };
 }

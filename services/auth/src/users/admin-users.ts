@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import {
   clearDisabled,
   cursorParam,
-  encodeCursor,
+  keysetPage,
   markDisabled,
   newerThan,
 } from '@switchyard/service-kit';
@@ -37,12 +37,8 @@ export async function listUsers(
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take: filter.limit + 1,
   });
-  const page = rows.slice(0, filter.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(toAdminUserView),
-    nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
-  };
+  const { items, nextCursor } = keysetPage(rows, filter.limit);
+  return { items: items.map(toAdminUserView), nextCursor };
 }
 
 /**

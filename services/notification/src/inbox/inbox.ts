@@ -1,4 +1,4 @@
-import { cursorParam, encodeCursor, olderThan } from '@switchyard/service-kit';
+import { cursorParam, keysetPage, olderThan } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Notification, Prisma } from '../generated/prisma/client.js';
 
@@ -40,13 +40,8 @@ export async function listInbox(
     }),
     countUnread(db, options.userId),
   ]);
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(toNotificationView),
-    nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
-    unreadCount,
-  };
+  const { items, nextCursor } = keysetPage(rows, options.limit);
+  return { items: items.map(toNotificationView), nextCursor, unreadCount };
 }
 
 /** Mark one of the user's notifications read; false when it is not theirs (or does not exist). */

@@ -5,8 +5,8 @@ import {
   AppError,
   assertScope,
   cursorParam,
-  encodeCursor,
   identityOf,
+  keysetPage,
   notFound,
   olderThan,
 } from '@switchyard/service-kit';
@@ -74,13 +74,6 @@ const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => 
       durationMs: a.durationMs,
     })),
 });
-
-/** A page of `limit` rows from `rows` (fetched with one more), and the cursor past it. */
-function page<T extends { createdAt: Date; id: string }>(rows: T[], limit: number) {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
-}
 
 /** Who owns what the caller creates: a person, or a machine client granted webhooks:manage. */
 function ownerOf(request: FastifyRequest): { ownerKind: 'user' | 'client'; ownerId: string } {
@@ -169,7 +162,7 @@ export async function webhookEndpointRoutes(
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit + 1,
       });
-      const { items, nextCursor } = page(rows, limit);
+      const { items, nextCursor } = keysetPage(rows, limit);
       return { items: items.map(endpointView), nextCursor };
     },
   );
@@ -300,7 +293,7 @@ export async function webhookEndpointRoutes(
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit + 1,
       });
-      const { items, nextCursor } = page(rows, limit);
+      const { items, nextCursor } = keysetPage(rows, limit);
       return { items: items.map(deliveryView), nextCursor };
     },
   );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError } from '@switchyard/service-kit';
+import { AppError, keysetPage } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { Prisma, type Product } from '../generated/prisma/client.js';
 import { recordStockMovement } from './stock-movements.js';
@@ -44,13 +44,10 @@ export async function listActiveProducts(
     orderBy: { sku: 'asc' },
     take: options.limit + 1,
   });
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(toProductView),
-    nextCursor:
-      rows.length > options.limit && last ? Buffer.from(last.sku).toString('base64url') : null,
-  };
+  const { items, nextCursor } = keysetPage(rows, options.limit, (last) =>
+    Buffer.from(last.sku).toString('base64url'),
+  );
+  return { items: items.map(toProductView), nextCursor };
 }
 
 export interface ProductInput {

@@ -1,4 +1,4 @@
-import { cursorParam, encodeCursor, olderThan } from '@switchyard/service-kit';
+import { cursorParam, keysetPage, olderThan } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { OrderStatus } from '../domain/order-status.js';
@@ -31,12 +31,8 @@ export async function listOrders(
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(toOrderView),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-  };
+  const { items, nextCursor } = keysetPage(rows, query.limit);
+  return { items: items.map(toOrderView), nextCursor };
 }
 
 /** One order; with `userId`, only if it is theirs (another user's is indistinguishable from none). */

@@ -9,6 +9,7 @@ import {
   publishEvent,
   queryDb,
   repoRoot,
+  testKafka,
   waitFor,
 } from '@switchyard/testing';
 import { paymentSucceeded, startOrderService, orderStatusOf } from '../support.js';
@@ -163,5 +164,55 @@ describe('dead letters: inspect and replay', () => {
       expect(refused.statusCode).toBe(400);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
+  });
+
+  it('pages dead letters whose Kafka timestamp no cursor could carry (none, before 2020)', async () => {
+    // Written straight onto the dead-letter topic, as a producer without timestamps (-1) or
+    // with a wrong clock would have left them.
+    const ns = service.ctx.namespace;
+    const ids = ['-1', String(Date.UTC(2019, 0, 1)), String(Date.now())].map((timestamp) => ({
+      timestamp,
+      id: randomUUID(),
+    }));
+    const producer = testKafka('test-producer').producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: `${ns}${Topics.payments}.dlt`,
+        acks: -1,
+        messages: ids.map(({ timestamp, id }) => ({
+          key: randomUUID(),
+          value: '{}',
+          timestamp,
+          headers: {
+            ce_id: id,
+            dlt_reason: 'test',
+            dlt_consumer_group: `${ns}order`,
+            dlt_original_topic: `${ns}${Topics.payments}`,
+          },
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const list = (query: string) =>
+      service.app.inject({
+        url: `/v1/admin/dead-letters/order?topic=${Topics.payments}${query}`,
+        headers: { authorization: admin },
+      });
+    const total = (await list('&limit=100')).json().items.length;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await list(`&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      expect({ status: res.statusCode, cursor }).toEqual({ status: 200, cursor });
+      const page = res.json() as { items: { eventId: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((l) => l.eventId));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 50);
+    expect(cursor).toBeNull();
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    expect(seen).toEqual(expect.arrayContaining(ids.map(({ id }) => id)));
   });
 });
