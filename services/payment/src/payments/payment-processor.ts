@@ -8,11 +8,12 @@ import {
   type ProviderCharge,
 } from '../provider/provider-types.js';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
+import { ChargeSlots } from './charge-slots.js';
 import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment } from './lock-payment.js';
 import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from './order-charge-lock.js';
 import { paymentFailed } from './payment-events.js';
-import { refundsFailed } from './payment-metrics.js';
+import { chargeSlots, refundsFailed } from './payment-metrics.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -35,6 +36,25 @@ export type ChargeOutcome =
 /** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
 const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
 
+/**
+ * Longest wait for a turn among the charges in flight before the charge is retried later
+ * (NoChargeSlot is transient: the consumer backs off heartbeating, so it notices a rebalance;
+ * the watchdog backs the payment off).
+ */
+const CHARGE_SLOT_WAIT_MS = 5_000;
+
+export interface PaymentProcessorOptions {
+  db: Db;
+  provider: ProviderClient;
+  log: Logger;
+  /** Called after a commit that wrote events: lets the outbox relay publish at once. */
+  committed: () => void;
+  /** Most charges at the provider at once (PAYMENT_CHARGES_IN_FLIGHT): see ChargeSlots. */
+  chargesInFlight: number;
+  /** Aborted at shutdown: every provider call in flight ends at once (nothing is lost). */
+  shutdown?: AbortSignal;
+}
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -43,15 +63,24 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
  * Charges are requested only through `charge`, under the order's charge lock.
  */
 export class PaymentProcessor {
-  constructor(
-    private readonly db: Db,
-    private readonly provider: ProviderClient,
-    private readonly log: Logger,
-    /** Called after a commit that wrote events: lets the outbox relay publish at once. */
-    private readonly committed: () => void,
-    /** Aborted at shutdown: every provider call in flight ends at once (nothing is lost). */
-    private readonly shutdown: AbortSignal = new AbortController().signal,
-  ) {}
+  private readonly db: Db;
+  private readonly provider: ProviderClient;
+  private readonly log: Logger;
+  private readonly committed: () => void;
+  private readonly shutdown: AbortSignal;
+  private readonly slots: ChargeSlots;
+
+  constructor(options: PaymentProcessorOptions) {
+    this.db = options.db;
+    this.provider = options.provider;
+    this.log = options.log;
+    this.committed = options.committed;
+    this.shutdown = options.shutdown ?? new AbortController().signal;
+    this.slots = new ChargeSlots(options.chargesInFlight, ({ inFlight, waiting }) => {
+      chargeSlots.set({ state: 'in_flight' }, inFlight);
+      chargeSlots.set({ state: 'waiting' }, waiting);
+    });
+  }
 
   private signal(extra?: AbortSignal): AbortSignal {
     return extra ? AbortSignal.any([this.shutdown, extra]) : this.shutdown;
@@ -63,13 +92,27 @@ export class PaymentProcessor {
    * cancelled (flag or tombstone) and that has no charge is failed with `order_cancelled` and
    * never sent; one the provider already holds a charge for is left to be refreshed. The lock is
    * held across the provider call (one database connection per charge in flight), which is what
-   * makes a cancellation wait for it.
+   * makes a cancellation wait for it — so a charge first waits for a turn among the
+   * PAYMENT_CHARGES_IN_FLIGHT (ChargeSlots), holding no connection, and a slow provider never
+   * takes the whole pool.
    */
   async charge(
     seen: Pick<Payment, 'id' | 'orderId'>,
     signal?: AbortSignal,
   ): Promise<ChargeOutcome> {
-    const { outcome, applied } = await this.db.$transaction(
+    const release = await this.slots.acquire(CHARGE_SLOT_WAIT_MS, this.signal(signal));
+    // The turn ends with the transaction; refunds to send after it need no connection held.
+    const recorded = await this.chargeUnderLock(seen, signal).finally(release);
+    if (recorded.applied) await this.afterApply(recorded.applied);
+    return recorded.outcome;
+  }
+
+  /** One charge transaction: the order's charge lock, the checks, the call, its answer recorded. */
+  private chargeUnderLock(
+    seen: Pick<Payment, 'id' | 'orderId'>,
+    signal?: AbortSignal,
+  ): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> {
+    return this.db.$transaction(
       async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
         await lockOrderCharges(tx, seen.orderId, ORDER_CHARGE_LOCK_WAIT_MS);
         const payment = await tx.payment.findUniqueOrThrow({ where: { id: seen.id } });
@@ -98,8 +141,6 @@ export class PaymentProcessor {
           ORDER_CHARGE_LOCK_WAIT_MS + this.provider.callBudgetMs + CHARGE_TRANSACTION_MARGIN_MS,
       },
     );
-    if (applied) await this.afterApply(applied);
-    return outcome;
   }
 
   /** Ask for the charge; the payment id is the idempotency key, so asking again is safe. */
