@@ -167,9 +167,11 @@ const outOfTime = (options: WatchdogOptions, payment: Payment) =>
   payment.createdAt.getTime() < Date.now() - options.giveUpAfterSeconds * 1000;
 
 /**
- * Fail a payment still pending with the charge id it was judged on (under its lock); false when
- * something settled it meanwhile or recorded a charge for it — a payment the provider holds a
- * charge for is never failed here.
+ * Fail a payment still pending with the charge id it was judged on, under its order's charge
+ * lock and then its own (PaymentProcessor.failStillPending); false when something settled it
+ * meanwhile or recorded a charge for it — a payment the provider holds a charge for is never
+ * failed here. A charge request for it in flight on another replica holds the order's lock:
+ * this waits for it, and while it lasts gives up (the payment is backed off and looked at again).
  */
 const failPending = (options: WatchdogOptions, seen: Payment, reason: string, detail: string) =>
   options.db.$transaction((tx) => options.processor.failStillPending(tx, seen, reason, detail));

@@ -205,17 +205,23 @@ export class PaymentProcessor {
   }
 
   /**
-   * Fail a payment, under its lock, only if it is still pending with the charge id the caller
-   * decided on: none (the provider was never reached, or the order is cancelled), or the one the
-   * provider says it does not know. A charge id recorded since (a webhook, another replica)
-   * means the provider holds a charge for it: that payment is never failed. True when failed.
+   * Fail a payment only if it is still pending with the charge id the caller decided on: none
+   * (the provider was never reached, or the order is cancelled), or the one the provider says
+   * it does not know. First the order's charge lock (as `charge` takes it; already held when
+   * called from there): a charge request in flight on another replica has no charge id recorded
+   * yet, and the payment's lock alone would let it be failed under that request — the order
+   * compensates, then the charge succeeds and is refunded. While one is in flight this waits,
+   * then gives up with the lock's timeout (transient: the watchdog backs off and looks again).
+   * Then, under the payment's lock, a charge id recorded since (the answer, a webhook) means
+   * the provider holds a charge for it: that payment is never failed. True when failed.
    */
   async failStillPending(
     tx: Tx,
-    seen: Pick<Payment, 'id' | 'providerChargeId'>,
+    seen: Pick<Payment, 'id' | 'orderId' | 'providerChargeId'>,
     reason: string,
     detail?: string,
   ): Promise<boolean> {
+    await lockOrderCharges(tx, seen.orderId, ORDER_CHARGE_LOCK_WAIT_MS);
     const locked = await lockPayment(tx, { id: seen.id });
     if (locked?.status !== 'pending' || locked.providerChargeId !== seen.providerChargeId)
       return false;
