@@ -332,6 +332,39 @@ describe('commerce saga through the gateway', () => {
     expect(late.headers.get('content-type')).toContain('application/problem+json');
   });
 
+  it('tells a customer who cancels during a provider outage that the order is cancelled, once — never that the payment was declined', async () => {
+    const c = await customer();
+    const placed = await order(c.token, 'pm_card_provider_outage');
+    // Its payment exists and stays pending: the provider answers 503 to every attempt.
+    expect((await paymentOf(placed.id, c.token)).status).toBe('pending');
+    const cancelled = await api.post(`/v1/orders/${placed.id}/cancel`, undefined, c.token);
+    expect(cancelled.status).toBe(200);
+
+    const closed = await waitFor(
+      async () => {
+        const p = (await api.get(`/v1/payments?orderId=${placed.id}`, c.token)).body.items[0];
+        return p?.status === 'failed' ? p : undefined;
+      },
+      { what: 'the payment closed' },
+    );
+    expect(closed.failureReason).toBe('order_cancelled');
+    // Nothing announced: no payment.failed (it would be in the outbox, written in the same
+    // transaction), so no "not accepted" message and no payment.failed webhook to integrators.
+    const paymentDb = platform.processes.find((p) => p.name === 'payment')!.database!.url;
+    expect(
+      await queryDb(paymentDb, 'SELECT event_type FROM outbox_events WHERE message_key = $1', [
+        placed.id,
+      ]),
+    ).toEqual([]);
+    const short = placed.id.slice(0, 8);
+    await waitFor(async () => (await titles(c.token)).includes(`Order ${short} was cancelled`), {
+      what: 'customer told of the cancellation',
+    });
+    expect(
+      (await titles(c.token)).filter((t) => t.includes(short) && !t.endsWith('received')),
+    ).toEqual([`Order ${short} was cancelled`]);
+  });
+
   it('expires an unpaid order, and refunds its payment when the money arrives afterwards', async () => {
     const c = await customer();
     const placed = await order(c.token, 'pm_card_pending');

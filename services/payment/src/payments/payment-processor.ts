@@ -30,8 +30,11 @@ export type ChargeOutcome =
   | { kind: 'settled' }
   /** The provider holds a charge for it: only ever ask about that one, never create another. */
   | { kind: 'has_charge'; payment: Payment }
-  /** Its order is cancelled and no charge was made: failed (`order_cancelled`), never sent. */
+  /** Its order is cancelled and no charge was made: failed (`order_cancelled`, no event), never sent. */
   | { kind: 'order_cancelled' };
+
+/** The failure reason of a payment whose order was cancelled before it was charged. */
+export const ORDER_CANCELLED = 'order_cancelled';
 
 /** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
 const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
@@ -119,11 +122,11 @@ export class PaymentProcessor {
         if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
         if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
         if (await isOrderCancelled(tx, payment)) {
-          if (!(await this.failStillPending(tx, payment, 'order_cancelled')))
+          if (!(await this.failStillPending(tx, payment, ORDER_CANCELLED)))
             return { outcome: { kind: 'settled' } };
           this.log.warn(
             { paymentId: payment.id, orderId: payment.orderId },
-            'order cancelled before it was charged: payment failed, never sent to the provider',
+            'order cancelled before it was charged: payment closed (failed, order_cancelled), never sent to the provider',
           );
           return {
             outcome: { kind: 'order_cancelled' },
@@ -195,13 +198,21 @@ export class PaymentProcessor {
     return { changed: true, refundsToExecute: [] };
   }
 
-  /** Fail a pending payment (the order compensates on payment.failed). */
+  /**
+   * Fail a pending payment, announced as payment.failed: the order compensates (its stock is
+   * released, it is cancelled), the customer is told the payment was not accepted, integrators
+   * get a payment.failed webhook. Not when it fails because its order was cancelled
+   * (ORDER_CANCELLED, never charged): the order is cancelled already — that cancellation is
+   * what is being recorded — and the customer is told of it once, by order.cancelled; a
+   * payment.failed would only tell them a payment was declined that never was, and integrators
+   * the same. The payment is closed (failed, `order_cancelled`) without an event.
+   */
   async fail(tx: Tx, payment: Payment, reason: string, detail?: string): Promise<void> {
     const failed = await tx.payment.update({
       where: { id: payment.id },
       data: { status: 'failed', failureReason: reason, lastProviderError: detail ?? null },
     });
-    await enqueueEvent(tx, paymentFailed(failed, reason));
+    if (reason !== ORDER_CANCELLED) await enqueueEvent(tx, paymentFailed(failed, reason));
   }
 
   /**
