@@ -16,7 +16,8 @@ import { ensureCancellationRefund } from '../payments/refunds.js';
  * First it takes the order's charge lock: a charge request in flight for this order (another
  * replica, after a rebalance) finishes and records its answer before the cancellation is
  * recorded, and none starts after. `cancelled_at` is stamped once the lock is held, so every
- * charge the provider made for the order predates it (the consistency check holds us to that).
+ * charge request for the order reached the provider before it (the consistency check holds us to
+ * that); a request in doubt (timed out) may still become a charge after it, and is refunded.
  */
 export function orderCancelledHandler(
   processor: PaymentProcessor,
