@@ -28,3 +28,14 @@ export async function lockOrderCharges(tx: Tx, orderId: string, waitMs: number):
   await tx.$queryRaw`SELECT true AS locked
                        FROM pg_advisory_xact_lock(hashtextextended(${`order-charges:${orderId}`}, 0))`;
 }
+
+/**
+ * The same lock, only if it is free now: false while someone holds it (a charge request for the
+ * order in flight, or its cancellation being recorded). For the watchdog, which has no reason
+ * to wait for work that is under way.
+ */
+export async function tryLockOrderCharges(tx: Tx, orderId: string): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(
+                       hashtextextended(${`order-charges:${orderId}`}, 0)) AS locked`;
+  return row?.locked === true;
+}

@@ -11,7 +11,11 @@ import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.j
 import { ChargeSlots } from './charge-slots.js';
 import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment } from './lock-payment.js';
-import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from './order-charge-lock.js';
+import {
+  lockOrderCharges,
+  ORDER_CHARGE_LOCK_WAIT_MS,
+  tryLockOrderCharges,
+} from './order-charge-lock.js';
 import { paymentFailed } from './payment-events.js';
 import { chargeSlots, refundsFailed } from './payment-metrics.js';
 
@@ -31,7 +35,19 @@ export type ChargeOutcome =
   /** The provider holds a charge for it: only ever ask about that one, never create another. */
   | { kind: 'has_charge'; payment: Payment }
   /** Its order is cancelled and no charge was made: failed (`order_cancelled`, no event), never sent. */
-  | { kind: 'order_cancelled' };
+  | { kind: 'order_cancelled' }
+  /** Only if the lock was free (`ifFree`): the order is being charged (or cancelled) elsewhere. */
+  | { kind: 'in_flight' };
+
+/**
+ * How a caller takes the order's charge lock: waiting for it (ORDER_CHARGE_LOCK_WAIT_MS, then a
+ * transient lock timeout), or only if it is free (`ifFree`) — the watchdog's way: a charge for
+ * the order in flight elsewhere is work under way, not a stuck payment, so it is left to the
+ * next pass instead of stalling the pass and backing the payment off.
+ */
+export interface OrderLockOptions {
+  ifFree?: boolean;
+}
 
 /** The failure reason of a payment whose order was cancelled before it was charged. */
 export const ORDER_CANCELLED = 'order_cancelled';
@@ -101,11 +117,11 @@ export class PaymentProcessor {
    */
   async charge(
     seen: Pick<Payment, 'id' | 'orderId'>,
-    signal?: AbortSignal,
+    options: OrderLockOptions & { signal?: AbortSignal } = {},
   ): Promise<ChargeOutcome> {
-    const release = await this.slots.acquire(CHARGE_SLOT_WAIT_MS, this.signal(signal));
+    const release = await this.slots.acquire(CHARGE_SLOT_WAIT_MS, this.signal(options.signal));
     // The turn ends with the transaction; refunds to send after it need no connection held.
-    const recorded = await this.chargeUnderLock(seen, signal).finally(release);
+    const recorded = await this.chargeUnderLock(seen, options).finally(release);
     if (recorded.applied) await this.afterApply(recorded.applied);
     return recorded.outcome;
   }
@@ -113,11 +129,12 @@ export class PaymentProcessor {
   /** One charge transaction: the order's charge lock, the checks, the call, its answer recorded. */
   private chargeUnderLock(
     seen: Pick<Payment, 'id' | 'orderId'>,
-    signal?: AbortSignal,
+    options: OrderLockOptions & { signal?: AbortSignal },
   ): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> {
     return this.db.$transaction(
       async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
-        await lockOrderCharges(tx, seen.orderId, ORDER_CHARGE_LOCK_WAIT_MS);
+        if (!(await this.lockOrder(tx, seen.orderId, options)))
+          return { outcome: { kind: 'in_flight' } };
         const payment = await tx.payment.findUniqueOrThrow({ where: { id: seen.id } });
         if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
         if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
@@ -133,7 +150,7 @@ export class PaymentProcessor {
             applied: { changed: true, refundsToExecute: [] },
           };
         }
-        const attempt = await this.requestCharge(payment, signal);
+        const attempt = await this.requestCharge(payment, options.signal);
         return {
           outcome: attempt,
           applied: await this.recordChargeAttempt(tx, payment.id, attempt),
@@ -222,7 +239,7 @@ export class PaymentProcessor {
    * called from there): a charge request in flight on another replica has no charge id recorded
    * yet, and the payment's lock alone would let it be failed under that request — the order
    * compensates, then the charge succeeds and is refunded. While one is in flight this waits,
-   * then gives up with the lock's timeout (transient: the watchdog backs off and looks again).
+   * then gives up with the lock's timeout (transient) — or, `ifFree`, does not wait: false.
    * Then, under the payment's lock, a charge id recorded since (the answer, a webhook) means
    * the provider holds a charge for it: that payment is never failed. True when failed.
    */
@@ -231,12 +248,20 @@ export class PaymentProcessor {
     seen: Pick<Payment, 'id' | 'orderId' | 'providerChargeId'>,
     reason: string,
     detail?: string,
+    options: OrderLockOptions = {},
   ): Promise<boolean> {
-    await lockOrderCharges(tx, seen.orderId, ORDER_CHARGE_LOCK_WAIT_MS);
+    if (!(await this.lockOrder(tx, seen.orderId, options))) return false;
     const locked = await lockPayment(tx, { id: seen.id });
     if (locked?.status !== 'pending' || locked.providerChargeId !== seen.providerChargeId)
       return false;
     await this.fail(tx, locked, reason, detail);
+    return true;
+  }
+
+  /** The order's charge lock in `tx`: waited for, or only if free (false when it is not). */
+  private async lockOrder(tx: Tx, orderId: string, options: OrderLockOptions): Promise<boolean> {
+    if (options.ifFree) return tryLockOrderCharges(tx, orderId);
+    await lockOrderCharges(tx, orderId, ORDER_CHARGE_LOCK_WAIT_MS);
     return true;
   }
 
