@@ -2,6 +2,7 @@
 // they pass, and each deliberately corrupted row makes its check fail.
 import { randomUUID } from 'node:crypto';
 import {
+  chargesAfterCancellation,
   listProviderCharges,
   queryDb,
   startPlatform,
@@ -131,10 +132,8 @@ describe('chaos invariants', () => {
     }
   });
 
-  it('see a charge the provider made after the order’s cancellation was recorded', async () => {
-    // A cancelled order's charge (declined, or cancelled by its customer and refunded), with its
-    // cancellation's record moved to just before the charge was made. Nothing else changes: the
-    // payment is settled and any refund was made, so the live platform does nothing with it.
+  /** A charge of a cancelled order, and when the payment service recorded the cancellation. */
+  const cancelledOrdersCharge = async () => {
     const charges = await listProviderCharges(data.sandboxUrl);
     const tombstones = await queryDb<{ order_id: string; cancelled_at: Date }>(
       data.databases.payment,
@@ -144,17 +143,29 @@ describe('chaos invariants', () => {
     expect(charge).toBeDefined();
     const orderId = charge!.metadata.order_id!;
     const recorded = tombstones.find((t) => t.order_id === orderId)!.cancelled_at;
+    return { charge: charge!, orderId, recorded };
+  };
+
+  it('see a charge requested after the order’s cancellation was recorded', async () => {
+    // A cancelled order's charge (declined, or cancelled by its customer and refunded), with its
+    // cancellation's record moved to just before the charge was requested. Nothing else
+    // changes: the payment is settled and any refund was made, so the live platform does
+    // nothing with it.
+    const { charge, orderId, recorded } = await cancelledOrdersCharge();
+    expect(charge.requested_ms).toBeDefined();
     await queryDb(
       data.databases.payment,
       'UPDATE order_cancellations SET cancelled_at = $2 WHERE order_id = $1',
-      [orderId, new Date(charge!.created_ms! - 1000)],
+      [orderId, new Date(charge.requested_ms! - 1000)],
     );
     try {
       const check = await checkMoneyAndStock(data);
       expect(check.ok).toBe(false);
       expect(check.figures.chargedAfterCancellation).toBe(1);
       expect(check.problems.join('\n')).toMatch(
-        new RegExp(`order ${orderId}: charge ${charge!.id} .* after its cancellation was recorded`),
+        new RegExp(
+          `order ${orderId}: charge ${charge.id} .* requested at .* after its cancellation was recorded`,
+        ),
       );
     } finally {
       await queryDb(
@@ -163,6 +174,29 @@ describe('chaos invariants', () => {
         [orderId, recorded],
       );
     }
+  });
+
+  it('let a charge in doubt — requested before the cancellation, made after it — pass only refunded in full', async () => {
+    // The same order's charge as the provider could report it after a request that timed out:
+    // requested before the cancellation was recorded, made after it.
+    const { charge, recorded } = await cancelledOrdersCharge();
+    const cancelled = recorded.getTime();
+    const inDoubt = {
+      ...charge,
+      status: 'succeeded',
+      requested_ms: cancelled - 500,
+      created_ms: cancelled + 500,
+    };
+    const check = (c: typeof charge) =>
+      chargesAfterCancellation({ paymentDb: data.databases.payment, providerCharges: [c] });
+    expect(await check({ ...inDoubt, amount_refunded: charge.amount })).toEqual([]);
+    expect(await check({ ...inDoubt, amount_refunded: charge.amount - 1 })).toEqual([
+      expect.stringMatching(/\(requested before it, in doubt\) and refunded only/),
+    ]);
+    // Requested after it: refunded or not, the promise is broken.
+    expect(
+      await check({ ...inDoubt, requested_ms: cancelled + 1, amount_refunded: charge.amount }),
+    ).toEqual([expect.stringMatching(/requested at .* after its cancellation was recorded/)]);
   });
 
   it('see a fact announced twice, and an outbox row that never got out', async () => {

@@ -19,7 +19,14 @@ const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 // The local sandbox's development credentials (infra/stack).
 const SANDBOX_KEY = 'sk_test_switchyard_sandbox';
 const WEBHOOK_SECRET = 'whsec_switchyard_sandbox_dev';
-const ORDER_TIMEOUT_SECONDS = 10;
+// Unpaid orders expire after this: later than the watchdog needs to give up on a provider that
+// never answers (the compensation test). A charge holds its order's charge lock for its whole
+// call, retries included — three attempts, each 503 with the sandbox's Retry-After of 2 s, ~5 s
+// — and the watchdog leaves an order being charged alone, so its give-up comes after the first
+// call, STUCK_AFTER_SECONDS and its own call: ~15 s. (A call budget of 2 s instead would allow
+// one attempt per call, and pm_card_provider_error, which succeeds on the third, would be given
+// up on before it.)
+const ORDER_TIMEOUT_SECONDS = 20;
 
 describe('commerce saga through the gateway', () => {
   let platform: Platform;
@@ -36,10 +43,6 @@ describe('commerce saga through the gateway', () => {
         SANDBOX_WEBHOOK_RETRY_MS: '200',
         PROVIDER_TIMEOUT_MS: '1500',
         PROVIDER_RETRY_BASE_MS: '100',
-        // A charge holds its order's charge lock for its whole call, retries included: the
-        // watchdog can give up on a provider that never answers only between two calls, so
-        // one call must end well inside the order's payment timeout.
-        PROVIDER_CALL_BUDGET_MS: '2000',
         WATCHDOG_INTERVAL_MS: '1000',
         STUCK_AFTER_SECONDS: '2',
         GIVE_UP_AFTER_SECONDS: '3',
@@ -330,6 +333,39 @@ describe('commerce saga through the gateway', () => {
     const late = await api.post(`/v1/orders/${paid.id}/cancel`, undefined, c.token);
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('tells a customer who cancels during a provider outage that the order is cancelled, once — never that the payment was declined', async () => {
+    const c = await customer();
+    const placed = await order(c.token, 'pm_card_provider_outage');
+    // Its payment exists and stays pending: the provider answers 503 to every attempt.
+    expect((await paymentOf(placed.id, c.token)).status).toBe('pending');
+    const cancelled = await api.post(`/v1/orders/${placed.id}/cancel`, undefined, c.token);
+    expect(cancelled.status).toBe(200);
+
+    const closed = await waitFor(
+      async () => {
+        const p = (await api.get(`/v1/payments?orderId=${placed.id}`, c.token)).body.items[0];
+        return p?.status === 'failed' ? p : undefined;
+      },
+      { what: 'the payment closed' },
+    );
+    expect(closed.failureReason).toBe('order_cancelled');
+    // Nothing announced: no payment.failed (it would be in the outbox, written in the same
+    // transaction), so no "not accepted" message and no payment.failed webhook to integrators.
+    const paymentDb = platform.processes.find((p) => p.name === 'payment')!.database!.url;
+    expect(
+      await queryDb(paymentDb, 'SELECT event_type FROM outbox_events WHERE message_key = $1', [
+        placed.id,
+      ]),
+    ).toEqual([]);
+    const short = placed.id.slice(0, 8);
+    await waitFor(async () => (await titles(c.token)).includes(`Order ${short} was cancelled`), {
+      what: 'customer told of the cancellation',
+    });
+    expect(
+      (await titles(c.token)).filter((t) => t.includes(short) && !t.endsWith('received')),
+    ).toEqual([`Order ${short} was cancelled`]);
   });
 
   it('expires an unpaid order, and refunds its payment when the money arrives afterwards', async () => {

@@ -8,8 +8,9 @@ import { checkResult, type CheckResult, type RunData } from './check.js';
 
 /**
  * Money and stock, across the order database, the payment database and the provider's own
- * ledger: at most one successful charge per order, no charge made after the payment service
- * recorded its order's cancellation, refunds ≤ captured and equal on both sides, each order's
+ * ledger: at most one successful charge per order, no charge requested after the payment
+ * service recorded its order's cancellation (and one requested before but made after it — a
+ * request in doubt — refunded in full), refunds ≤ captured and equal on both sides, each order's
  * state agreeing with its payment, stock movements summing to stock.
  */
 export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
@@ -41,7 +42,7 @@ export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
   if (refunds!.ours !== providerRefunded)
     problems.push(`refunds: ${refunds!.ours} here, ${providerRefunded} at the provider`);
   return checkResult(
-    'money and stock: no double charge, no charge after a cancellation, refunds agree, nothing oversold',
+    'money and stock: no double charge, no charge requested after a cancellation, refunds agree, nothing oversold',
     {
       providerCharges: charges.length,
       succeededCharges: [...succeeded.values()].reduce((a, b) => a + b, 0),

@@ -111,6 +111,8 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
       },
     },
     async (request, reply) => {
+      // When this request arrived (its onRequest), before any delay below.
+      const requestedMs = Math.floor(Date.now() - reply.elapsedTime);
       const key = `charge:${request.headers['idempotency-key']}`;
       const method = testMethods[request.body.payment_method] ?? unknownMethod;
       const attempt = idempotency.attempt(key);
@@ -136,6 +138,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
         currency: request.body.currency,
         paymentMethod: request.body.payment_method,
         metadata: request.body.metadata ?? {},
+        requestedMs,
       });
       if (method.settles === 'after_delay') {
         setTimeout(() => settle(charge, method.outcome), config.SANDBOX_DELAY_MS).unref();

@@ -27,9 +27,17 @@ export interface Charge {
   /**
    * A sandbox extension (no Stripe field): when the charge was made, in milliseconds. `created`
    * counts whole seconds, too coarse to tell whether a charge came before or after an event in
-   * the same second; the cross-database consistency check needs that (packages/testing).
+   * the same second.
    */
   created_ms: number;
+  /**
+   * A sandbox extension (no Stripe field): when the request that made the charge arrived, in
+   * milliseconds — before any delay the test method adds (a hang, a slow answer), so it can be
+   * well before `created_ms`. The cross-database consistency check (packages/testing) compares
+   * it with the order's recorded cancellation: no charge may be requested after it, while a
+   * request that was in doubt (its client gave up) may still become a charge after it.
+   */
+  requested_ms: number;
 }
 
 export type ChargeEventType =
@@ -79,6 +87,8 @@ export class ChargeLedger {
     currency: string;
     paymentMethod: string;
     metadata: Record<string, string>;
+    /** When the request arrived (ms). */
+    requestedMs: number;
   }): Charge {
     const now = Date.now();
     const charge: Charge = {
@@ -94,6 +104,7 @@ export class ChargeLedger {
       refunds: [],
       created: Math.floor(now / 1000),
       created_ms: now,
+      requested_ms: input.requestedMs,
     };
     this.charges.set(charge.id, charge);
     return this.saved(charge);

@@ -16,6 +16,7 @@ describe('payment-provider sandbox', () => {
   const received: { signature: string; body: string }[] = [];
   let sandbox: Awaited<ReturnType<typeof buildSandbox>>;
   let answer = 200;
+  const holding = new Map<string, { arrived: () => void; until: Promise<void> }>();
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -40,6 +41,14 @@ describe('payment-provider sandbox', () => {
         SANDBOX_DELAY_MS: '50',
       }),
     );
+    // A charge request held between its arrival and its handling, as a slow provider would.
+    sandbox.addHook('preHandler', async (request) => {
+      const key = String(request.headers['idempotency-key']);
+      const held = holding.get(key);
+      if (!held) return;
+      held.arrived();
+      await held.until;
+    });
   });
   afterAll(async () => {
     await sandbox.close();
@@ -91,6 +100,28 @@ describe('payment-provider sandbox', () => {
         (await charge('key-5', { payment_method: 'pm_card_provider_error' })).statusCode,
       );
     expect(statuses).toEqual([503, 503, 200]);
+  });
+
+  it('stamps a charge with when its request arrived (requested_ms), before it was made (created_ms)', async () => {
+    let arrived!: () => void;
+    let letGo!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    holding.set('key-held', { arrived, until: new Promise((resolve) => (letGo = resolve)) });
+    const answer = charge('key-held', { payment_method: 'pm_card_visa' });
+    await arrival;
+    await new Promise((resolve) => setTimeout(resolve, 5)); // let the clock move on
+    const between = Date.now();
+    letGo();
+    const made = (await answer).json() as { requested_ms: number; created_ms: number };
+    expect(made.requested_ms).toBeLessThan(between);
+    expect(made.created_ms).toBeGreaterThanOrEqual(between);
+    // The list (what the consistency check reads) carries it too.
+    const listed = await sandbox.inject({
+      method: 'GET',
+      url: '/v1/charges?limit=100',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(listed.json().data).toContainEqual(expect.objectContaining(made));
   });
 
   it('answers a redirect for pm_card_redirect', async () => {

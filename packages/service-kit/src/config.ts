@@ -6,13 +6,20 @@ export class ConfigError extends Error {
 }
 
 /**
+ * A rule between variables that a schema cannot state (one must leave room for another):
+ * the problem as one line naming the variable, or undefined when the config keeps it.
+ */
+export type ConfigRule<C> = (config: C) => string | undefined;
+
+/**
  * Read and validate configuration from environment variables, once, at start. Values are
  * converted (e.g. "4000" → 4000) and defaults applied; the first problem is reported with
- * the variable's name.
+ * the variable's name. `rules` run on the valid result, in order.
  */
 export function loadConfig<T extends TObject>(
   schema: T,
   env: Record<string, string | undefined> = process.env,
+  rules: ConfigRule<Static<T>>[] = [],
 ): Static<T> {
   const picked: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
@@ -28,6 +35,10 @@ export function loadConfig<T extends TObject>(
       `${shown} environment variable ${variable}: ${explain(schema, variable, firstError.message)}`,
     );
   }
+  for (const rule of rules) {
+    const problem = rule(candidate as Static<T>);
+    if (problem) throw new ConfigError(problem);
+  }
   return candidate as Static<T>;
 }
 
@@ -39,9 +50,12 @@ function explain(schema: TObject, variable: string, message: string): string {
 }
 
 /** For a process entry point: on a bad config print one clear line and exit 1. */
-export function loadConfigOrExit<T extends TObject>(schema: T): Static<T> {
+export function loadConfigOrExit<T extends TObject>(
+  schema: T,
+  rules: ConfigRule<Static<T>>[] = [],
+): Static<T> {
   try {
-    return loadConfig(schema);
+    return loadConfig(schema, process.env, rules);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`config error: ${error.message}\n`);

@@ -6,6 +6,12 @@ export interface DatabaseTimeouts {
   DB_STATEMENT_TIMEOUT_MS: number;
 }
 
+/** A service's database pool (DatabaseEnv): how many connections, and how long it waits. */
+export interface DatabasePoolSettings extends DatabaseTimeouts {
+  /** Most connections the process opens to its database (its pool's size). */
+  DB_POOL_MAX: number;
+}
+
 /**
  * The defaults: a failover or a lost host is noticed within seconds, and a request's whole
  * run stays well under the order service's Idempotency-Key hold (60 s), so a retry rarely
@@ -16,20 +22,32 @@ export const defaultDatabaseTimeouts: DatabaseTimeouts = {
   DB_STATEMENT_TIMEOUT_MS: 15_000,
 };
 
+/** node-postgres' own default pool size, kept: replicas × pool stays under max_connections. */
+export const defaultDatabasePoolSettings: DatabasePoolSettings = {
+  ...defaultDatabaseTimeouts,
+  DB_POOL_MAX: 10,
+};
+
 /**
  * node-postgres pool settings for a service's own database (a pg.Pool, or the one
- * @prisma/adapter-pg creates): without them a connect to a host that stopped answering waits
- * forever, and a statement behind a stuck lock as long as the lock is held. Both failures are
- * transient (isTransientError): a 503 with Retry-After at the HTTP edge, a retry for a message.
+ * @prisma/adapter-pg creates): without the timeouts a connect to a host that stopped answering
+ * waits forever, and a statement behind a stuck lock as long as the lock is held. Both
+ * failures are transient (isTransientError): a 503 with Retry-After at the HTTP edge, a retry
+ * for a message. Whatever is not given keeps its default.
  */
 export function databasePoolConfig(
   databaseUrl: string,
-  timeouts: DatabaseTimeouts = defaultDatabaseTimeouts,
+  settings: Partial<DatabasePoolSettings> = {},
 ) {
+  const { DB_POOL_MAX, DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS } = {
+    ...defaultDatabasePoolSettings,
+    ...settings,
+  };
   return {
     connectionString: databaseUrl,
-    connectionTimeoutMillis: timeouts.DB_CONNECT_TIMEOUT_MS,
+    max: DB_POOL_MAX,
+    connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
     // Sent with the connection's startup, so it holds for every statement on it, the ORM's too.
-    statement_timeout: timeouts.DB_STATEMENT_TIMEOUT_MS,
+    statement_timeout: DB_STATEMENT_TIMEOUT_MS,
   };
 }

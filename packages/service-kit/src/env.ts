@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defaultDatabaseTimeouts } from './database-pool.js';
+import { defaultDatabasePoolSettings } from './database-pool.js';
 
 /** Environment variables every service process reads; compose with its own via Type.Composite. */
 export const ServerEnv = Type.Object({
@@ -25,17 +25,26 @@ export const ServerEnv = Type.Object({
 
 export const DatabaseEnv = Type.Object({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
+  /**
+   * Most connections this process opens to its database. Replicas × this stays under the
+   * server's max_connections (PostgreSQL's default is 100).
+   */
+  DB_POOL_MAX: Type.Integer({
+    minimum: 2,
+    maximum: 500,
+    default: defaultDatabasePoolSettings.DB_POOL_MAX,
+  }),
   /** Longest wait for a database connection (pool slot or handshake): see database-pool.ts. */
   DB_CONNECT_TIMEOUT_MS: Type.Integer({
     minimum: 100,
     maximum: 60_000,
-    default: defaultDatabaseTimeouts.DB_CONNECT_TIMEOUT_MS,
+    default: defaultDatabasePoolSettings.DB_CONNECT_TIMEOUT_MS,
   }),
   /** Longest one SQL statement may run, lock waits included, before PostgreSQL cancels it. */
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({
     minimum: 100,
     maximum: 600_000,
-    default: defaultDatabaseTimeouts.DB_STATEMENT_TIMEOUT_MS,
+    default: defaultDatabasePoolSettings.DB_STATEMENT_TIMEOUT_MS,
   }),
 });
 

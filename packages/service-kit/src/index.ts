@@ -1,8 +1,10 @@
-export { loadConfig, loadConfigOrExit, ConfigError } from './config.js';
+export { loadConfig, loadConfigOrExit, ConfigError, type ConfigRule } from './config.js';
 export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv, SealingKeyring } from './env.js';
 export {
   databasePoolConfig,
+  defaultDatabasePoolSettings,
   defaultDatabaseTimeouts,
+  type DatabasePoolSettings,
   type DatabaseTimeouts,
 } from './database-pool.js';
 export {

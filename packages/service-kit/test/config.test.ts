@@ -33,4 +33,15 @@ describe('loadConfig', () => {
       /^invalid environment variable PORT/,
     );
   });
+
+  it('reports the first rule between variables the config breaks, after the schema', () => {
+    const rules = [
+      (c: { PORT: number }) =>
+        c.PORT < 1024 ? 'invalid environment variable PORT: a low port' : undefined,
+    ];
+    expect(() => loadConfig(Schema, { PORT: '80', DATABASE_URL: 'postgres://x' }, rules)).toThrow(
+      /^invalid environment variable PORT: a low port$/,
+    );
+    expect(loadConfig(Schema, { DATABASE_URL: 'postgres://x' }, rules).PORT).toBe(4000);
+  });
 });

@@ -25,6 +25,11 @@ export interface ProviderCharge {
   created: number;
   /** The sandbox's creation time in milliseconds (its extension of Stripe's shape). */
   created_ms?: number;
+  /**
+   * When the request that made the charge arrived at the sandbox, in milliseconds (its
+   * extension): before any delay it added, so a request in doubt has it well before created_ms.
+   */
+  requested_ms?: number;
 }
 
 /**
@@ -86,8 +91,9 @@ export async function findInconsistencies(options: {
   for (const [orderId, n] of succeededPerOrder)
     if (n > 1) report(`order ${orderId}: ${n} successful charges at the provider`);
 
-  // No charge made after the payment service recorded the order's cancellation — not even one
-  // refunded later: the customer was told the order is cancelled.
+  // No charge requested after the payment service recorded the order's cancellation — not even
+  // one refunded later: the customer was told the order is cancelled. A charge requested before
+  // it (a request in doubt) but made after it must have been given back in full.
   for (const line of await chargesAfterCancellation(options)) report(line);
 
   // Refunds never exceed what was captured, here and at the provider; both agree.
@@ -144,11 +150,22 @@ export async function findInconsistencies(options: {
 }
 
 /**
- * Charges the provider created after the payment service had recorded their order's
- * cancellation (order_cancellations.cancelled_at), one line each. A cancellation recorded while
- * a charge request was in flight waits for its answer (the order's charge lock), so a charge
- * that is in order always predates the record. Compared in milliseconds (the sandbox's
- * `created_ms`; whole seconds, which may hide a charge in the same second, for a ledger without it).
+ * The payment service's promise about cancelled orders, checked against the provider's ledger
+ * and order_cancellations.cancelled_at, one line per breach:
+ *
+ * - No charge is requested after the order's cancellation was recorded. Every charge request
+ *   holds the order's charge lock from its cancellation check until its answer is recorded,
+ *   and the cancellation takes that lock before it stamps cancelled_at, so every request that
+ *   reached the provider arrived before that stamp. Compared in milliseconds with the
+ *   sandbox's `requested_ms` (when the request arrived; `created_ms`, then whole seconds, for a
+ *   ledger without it — stricter, as a charge is made after its request).
+ * - A request in doubt — it timed out or was abandoned at shutdown, so its answer was never
+ *   recorded and the lock let go — can still become a charge after the cancellation. That is
+ *   allowed, but only refunded in full: a charge made (`created_ms`) after the cancellation
+ *   must be failed, or refunded to the last cent.
+ *
+ * Both clocks are the same machine's here (the tests, the chaos run): a request's arrival comes
+ * after its sending, so only a request stalled in transit could make a kept promise look broken.
  */
 export async function chargesAfterCancellation(options: {
   paymentDb: string;
@@ -160,14 +177,27 @@ export async function chargesAfterCancellation(options: {
   );
   const cancelledAt = new Map(cancellations.map((c) => [c.order_id, c.cancelled_at]));
   const problems: string[] = [];
+  const at = (ms: number) => new Date(ms).toISOString();
   for (const charge of options.providerCharges) {
     const cancelled = cancelledAt.get(charge.metadata.order_id ?? '');
+    if (!cancelled) continue;
     const createdMs = charge.created_ms ?? charge.created * 1000;
-    if (cancelled && createdMs > cancelled.getTime())
+    const requestedMs = charge.requested_ms ?? createdMs;
+    const about = `order ${charge.metadata.order_id}: charge ${charge.id} (${charge.status})`;
+    if (requestedMs > cancelled.getTime())
       problems.push(
-        `order ${charge.metadata.order_id}: charge ${charge.id} (${charge.status}) created at ` +
-          `${new Date(createdMs).toISOString()}, after its cancellation was recorded at ` +
-          `${cancelled.toISOString()}`,
+        `${about} requested at ${at(requestedMs)}, after its cancellation was recorded at ` +
+          cancelled.toISOString(),
+      );
+    else if (
+      createdMs > cancelled.getTime() &&
+      charge.status === 'succeeded' &&
+      charge.amount_refunded < charge.amount
+    )
+      problems.push(
+        `${about} made at ${at(createdMs)} after its cancellation was recorded at ` +
+          `${cancelled.toISOString()} (requested before it, in doubt) and refunded only ` +
+          `${charge.amount_refunded} of ${charge.amount}`,
       );
   }
   return problems;

@@ -1,8 +1,10 @@
 /// <reference types="jest" />
 import { ensureDatabase } from '@switchyard/db';
-import { isTransientError, type DatabaseTimeouts } from '@switchyard/service-kit';
+import { isTransientError, type DatabasePoolSettings } from '@switchyard/service-kit';
+import pg from 'pg';
 import { startSilentServer } from './silent-server.js';
 import { testDatabaseUrl } from './test-database.js';
+import { waitFor } from './wait-for.js';
 
 /** What the suite needs of a service's database handle (its Prisma client, at least). */
 interface ServiceDb {
@@ -14,7 +16,7 @@ export interface DatabaseTimeoutsOptions<D extends ServiceDb> {
   /** The service, as its test database is named (`order` → switchyard_order_test_<tag>). */
   service: string;
   /** The service's own `createDb`, exactly as the service builds its pool. */
-  createDb: (databaseUrl: string, timeouts: DatabaseTimeouts) => D;
+  createDb: (databaseUrl: string, settings: Partial<DatabasePoolSettings>) => D;
   /**
    * Every way the service sends a statement, by name (the test names say which); by default
    * Prisma only. A service that also reads through its raw pool names both.
@@ -30,7 +32,7 @@ const failureOf = (promise: Promise<unknown>) =>
   );
 
 /**
- * The service's pool gives up on a database that does not answer: a statement past
+ * The service's pool holds at most DB_POOL_MAX connections, and gives up on a database that does not answer: a statement past
  * DB_STATEMENT_TIMEOUT_MS is cancelled by PostgreSQL, a connect past DB_CONNECT_TIMEOUT_MS is
  * abandoned. Both fail as "briefly unavailable" (a 503 with Retry-After at the HTTP edge, a
  * retried message). One suite for every service, run against its real test database.
@@ -78,6 +80,52 @@ export function describeDatabaseTimeouts<D extends ServiceDb>(
       } finally {
         await db.$disconnect();
         await silent.close();
+      }
+    });
+
+    it(`opens at most DB_POOL_MAX connections: one more statement waits for one, then gives up after DB_CONNECT_TIMEOUT_MS, ${through}`, async () => {
+      // Statements that wait on a lock this test holds, each keeping its connection meanwhile.
+      const lock = 0x5ca1ab1e;
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      await holder.query('SELECT pg_advisory_lock($1)', [lock]);
+      const db = options.createDb(url, {
+        DB_POOL_MAX: 2,
+        DB_CONNECT_TIMEOUT_MS: 300,
+        DB_STATEMENT_TIMEOUT_MS: 20_000,
+      });
+      const blocked: Promise<unknown>[] = [];
+      try {
+        for (const [, query] of paths) {
+          // Started now (a Prisma query runs only once awaited), settled when the lock is let go.
+          const waitOnLock = () =>
+            failureOf(
+              query(db, `SELECT true AS waited FROM pg_advisory_xact_lock_shared(${lock})`),
+            );
+          blocked.push(waitOnLock(), waitOnLock());
+          const waiting = async () =>
+            (
+              await holder.query(
+                `SELECT count(*)::int AS n FROM pg_locks
+                  WHERE locktype = 'advisory' AND NOT granted AND pid <> pg_backend_pid()
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+              )
+            ).rows[0].n as number;
+          await waitFor(async () => (await waiting()) === 2, {
+            what: 'both pool connections waiting on the lock',
+          });
+          const error = await failureOf(query(db, 'SELECT 1'));
+          expect(String(error)).toMatch(/timeout exceeded when trying to connect/);
+          expect(isTransientError(error)).toBe(true);
+          await holder.query('SELECT pg_advisory_unlock($1)', [lock]);
+          await Promise.all(blocked.splice(0));
+          await holder.query('SELECT pg_advisory_lock($1)', [lock]);
+        }
+      } finally {
+        await holder.query('SELECT pg_advisory_unlock_all()');
+        await Promise.allSettled(blocked);
+        await holder.end();
+        await db.$disconnect();
       }
     });
   });

@@ -24,11 +24,13 @@ export async function setupServiceTest(options: {
   /** Demo data loaded after the migrations (e.g. the order service's demo catalog). */
   seedFiles?: string[];
   env?: Record<string, string>;
+  /** Partitions per topic (3 by default); production's 12 where a test needs its concurrency. */
+  kafkaPartitions?: number;
 }): Promise<ServiceTestContext> {
   await startKafka();
   const [databaseUrl, namespace, jwks] = await Promise.all([
     prepareTestDatabase(options.service, options.migrationsDir, options.seedFiles),
-    createKafkaNamespace(),
+    createKafkaNamespace(undefined, options.kafkaPartitions),
     startJwksServer(),
     // The services trust the shared Redis's denylist only with auth's marker (no auth here).
     markDenylistSynced(),
@@ -70,6 +72,7 @@ export async function startServiceUnderTest<
   migrationsDir: string;
   seedFiles?: string[];
   env?: Record<string, string>;
+  kafkaPartitions?: number;
   build: (env: Record<string, string>) => Promise<A>;
 }): Promise<ServiceUnderTest<A>> {
   const ctx = await setupServiceTest(options);

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { databasePoolConfig, type DatabaseTimeouts } from '@switchyard/service-kit';
+import { databasePoolConfig, type DatabasePoolSettings } from '@switchyard/service-kit';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -7,11 +7,12 @@ import { PrismaClient } from './generated/prisma/client.js';
 export type Db = PrismaClient & { readonly pool: pg.Pool };
 
 /**
- * The order service's own database; nothing else connects to it. Connects and statements are
- * bounded (DB_CONNECT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_MS; the defaults when not given).
+ * The order service's own database; nothing else connects to it. Its pool is DB_POOL_MAX
+ * connections; connects and statements are bounded (DB_CONNECT_TIMEOUT_MS,
+ * DB_STATEMENT_TIMEOUT_MS); the defaults for whatever is not given.
  */
-export function createDb(databaseUrl: string, timeouts?: DatabaseTimeouts): Db {
-  const pool = new pg.Pool(databasePoolConfig(databaseUrl, timeouts));
+export function createDb(databaseUrl: string, settings?: Partial<DatabasePoolSettings>): Db {
+  const pool = new pg.Pool(databasePoolConfig(databaseUrl, settings));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return Object.assign(prisma, { pool });
 }

@@ -58,13 +58,14 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   });
   // Created before messaging, which needs its handlers; it nudges the relay through `app`.
   const shutdown = new AbortController();
-  const processor = new PaymentProcessor(
+  const processor = new PaymentProcessor({
     db,
     provider,
-    app.log,
-    () => app.messaging.relay.nudge(),
-    shutdown.signal,
-  );
+    log: app.log,
+    committed: () => app.messaging.relay.nudge(),
+    chargesInFlight: config.PAYMENT_CHARGES_IN_FLIGHT,
+    shutdown: shutdown.signal,
+  });
   const messaging = createMessaging({
     service: 'payment',
     settings: config,

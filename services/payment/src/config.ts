@@ -1,5 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
+import {
+  AuthEnv,
+  DatabaseEnv,
+  KafkaEnv,
+  ServerEnv,
+  type ConfigRule,
+} from '@switchyard/service-kit';
 
 const ProviderEnv = Type.Object({
   /** The payment provider's API (locally: infra/payment-sandbox). */
@@ -20,6 +26,14 @@ const ProviderEnv = Type.Object({
    * grace (docs/decisions/0009).
    */
   PROVIDER_CALL_BUDGET_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 20_000 }),
+  /**
+   * Most charges this process has at the provider at once. Each holds a database connection
+   * for its whole provider call, so it stays at least CONNECTIONS_KEPT_FROM_CHARGES below
+   * DB_POOL_MAX (checked at start): a slow provider must not take the connections /readyz,
+   * webhooks, cancellations, the outbox relay and the jobs need. Further charges wait for a
+   * turn without a connection.
+   */
+  PAYMENT_CHARGES_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 200, default: 4 }),
 });
 
 const JobsEnv = Type.Object({
@@ -48,3 +62,20 @@ export const PaymentConfig = Type.Composite([
   JobsEnv,
 ]);
 export type PaymentConfig = Static<typeof PaymentConfig>;
+
+/**
+ * Connections the charges in flight may never take: /readyz, a provider webhook, an
+ * order.cancelled (which waits on the order's charge lock holding one), and the relay or a job.
+ */
+export const CONNECTIONS_KEPT_FROM_CHARGES = 4;
+
+/** Rules between the payment service's variables (loadConfig checks them at start). */
+export const paymentConfigRules: ConfigRule<PaymentConfig>[] = [
+  ({ PAYMENT_CHARGES_IN_FLIGHT: charges, DB_POOL_MAX: pool }) =>
+    pool - charges >= CONNECTIONS_KEPT_FROM_CHARGES
+      ? undefined
+      : `invalid environment variable PAYMENT_CHARGES_IN_FLIGHT: ${charges} charges in flight ` +
+        `leave ${pool - charges} of DB_POOL_MAX's ${pool} connections for everything else; ` +
+        `at least ${CONNECTIONS_KEPT_FROM_CHARGES} are needed (set it to ` +
+        `${pool - CONNECTIONS_KEPT_FROM_CHARGES} or less, or raise DB_POOL_MAX)`,
+];

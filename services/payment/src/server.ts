@@ -1,9 +1,9 @@
 import { loadConfigOrExit, runServer } from '@switchyard/service-kit';
 import { shutdownTelemetry } from '@switchyard/telemetry';
 import { buildApp } from './app.js';
-import { PaymentConfig } from './config.js';
+import { PaymentConfig, paymentConfigRules } from './config.js';
 
-const config = loadConfigOrExit(PaymentConfig);
+const config = loadConfigOrExit(PaymentConfig, paymentConfigRules);
 const app = await buildApp(config);
 app.addHook('onClose', shutdownTelemetry);
 await runServer(app, {

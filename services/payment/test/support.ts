@@ -12,7 +12,7 @@ import {
   waitFor,
 } from '@switchyard/testing';
 import { buildApp } from '../src/app.js';
-import { PaymentConfig } from '../src/config.js';
+import { PaymentConfig, paymentConfigRules } from '../src/config.js';
 
 export const serviceDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sandboxApiKey = 'sk_test_payment_suite';
@@ -27,6 +27,8 @@ export async function startPaymentService(
     env?: Record<string, string>;
     sandboxEnv?: Record<string, string>;
     providerDown?: boolean;
+    /** Partitions per topic: 3 unless a test needs production's 12 (consumer concurrency). */
+    kafkaPartitions?: number;
   } = {},
 ) {
   const servicePort = await freePort();
@@ -50,6 +52,7 @@ export async function startPaymentService(
   const service = await startServiceUnderTest({
     service: 'payment',
     migrationsDir: path.join(serviceDir, 'prisma/migrations'),
+    kafkaPartitions: options.kafkaPartitions,
     env: {
       PROVIDER_URL: `http://127.0.0.1:${sandboxPort}`,
       PROVIDER_API_KEY: sandboxApiKey,
@@ -63,7 +66,7 @@ export async function startPaymentService(
       GIVE_UP_AFTER_SECONDS: '3600',
       ...options.env,
     },
-    build: (e) => buildApp(loadConfig(PaymentConfig, e)),
+    build: (e) => buildApp(loadConfig(PaymentConfig, e, paymentConfigRules)),
   });
   await service.app.listen({ port: servicePort, host: '127.0.0.1' });
   return {

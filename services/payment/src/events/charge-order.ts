@@ -30,7 +30,7 @@ export function chargeOrderHandler(
         chargesSkipped.inc({ reason: 'order_cancelled' });
         return;
       }
-      if (payment.status === 'pending') await processor.charge(payment, signal);
+      if (payment.status === 'pending') await processor.charge(payment, { signal });
     },
     // Everything was recorded in prepare, under the lock; the inbox row marks the event done.
     async handle() {},

@@ -2,7 +2,7 @@ import type { EventHandler } from '@switchyard/messaging';
 import type { Prisma } from '../generated/prisma/client.js';
 import { lockPayment } from '../payments/lock-payment.js';
 import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from '../payments/order-charge-lock.js';
-import type { PaymentProcessor } from '../payments/payment-processor.js';
+import { ORDER_CANCELLED, type PaymentProcessor } from '../payments/payment-processor.js';
 import { ensureCancellationRefund } from '../payments/refunds.js';
 
 /**
@@ -10,12 +10,14 @@ import { ensureCancellationRefund } from '../payments/refunds.js';
  * payment exists yet, so an order.created that arrives later is not charged); the payment
  * remembers its order is gone, and whatever it captured — now or when a slow charge succeeds
  * later — is refunded. A payment never charged is failed (`order_cancelled`) at once, so nothing
- * sends it to the provider later (the watchdog, after an outage).
+ * sends it to the provider later (the watchdog, after an outage); that announces nothing (no
+ * payment.failed: the order is cancelled already, and its customer told so once).
  *
  * First it takes the order's charge lock: a charge request in flight for this order (another
  * replica, after a rebalance) finishes and records its answer before the cancellation is
  * recorded, and none starts after. `cancelled_at` is stamped once the lock is held, so every
- * charge the provider made for the order predates it (the consistency check holds us to that).
+ * charge request for the order reached the provider before it (the consistency check holds us to
+ * that); a request in doubt (timed out) may still become a charge after it, and is refunded.
  */
 export function orderCancelledHandler(
   processor: PaymentProcessor,
@@ -34,7 +36,7 @@ export function orderCancelledHandler(
       if (!payment) return;
       await tx.payment.update({ where: { id: payment.id }, data: { orderCancelled: true } });
       if (payment.status === 'pending' && !payment.providerChargeId)
-        await processor.fail(tx, payment, 'order_cancelled');
+        await processor.fail(tx, payment, ORDER_CANCELLED); // announces nothing: see fail()
       await ensureCancellationRefund(tx, payment.id);
     },
     afterCommit: (event) => processor.executePendingRefunds({ orderId: event.data.orderId }),

@@ -25,7 +25,9 @@ const BATCH = 100;
  * could never be reached for, or that it still does not know, by `giveUpAfterSeconds` fails,
  * which compensates the order. A stuck payment whose order is cancelled and that has no charge
  * is failed (`order_cancelled`) and never sent to the provider; with a charge, only that charge
- * is asked about. A refund still pending is sent again. Every action is logged and counted
+ * is asked about. A payment whose order is being charged elsewhere right now (another replica
+ * holds its charge lock) is work under way, left to the next pass: not waited for, not backed
+ * off. A refund still pending is sent again. Every action is logged and counted
  * (saga_watchdog_actions_total).
  *
  * Each item is on its own: one that fails is backed off (watchdog_next_at) and the pass goes
@@ -91,7 +93,8 @@ export async function runSagaWatchdog(options: WatchdogOptions): Promise<void> {
 async function watchPayment(options: WatchdogOptions, seen: Payment): Promise<void> {
   let payment = seen;
   if (!payment.providerChargeId) {
-    const outcome = await options.processor.charge(payment);
+    // A charge for the order in flight elsewhere is work under way: leave it to the next pass.
+    const outcome = await options.processor.charge(payment, { ifFree: true });
     if (outcome.kind !== 'has_charge') return reportCharge(options, payment, outcome);
     payment = outcome.payment; // recorded since the list was read: ask about it, never re-charge
   }
@@ -106,6 +109,10 @@ async function reportCharge(
 ): Promise<void> {
   const { logger } = options;
   if (outcome.kind === 'settled') return;
+  if (outcome.kind === 'in_flight') {
+    watchdogActions.inc({ step: 'payment', action: 'skipped_in_flight' });
+    return;
+  }
   if (outcome.kind === 'order_cancelled') {
     watchdogActions.inc({ step: 'payment', action: 'failed_order_cancelled' });
     logger.warn(
@@ -167,12 +174,16 @@ const outOfTime = (options: WatchdogOptions, payment: Payment) =>
   payment.createdAt.getTime() < Date.now() - options.giveUpAfterSeconds * 1000;
 
 /**
- * Fail a payment still pending with the charge id it was judged on (under its lock); false when
- * something settled it meanwhile or recorded a charge for it — a payment the provider holds a
- * charge for is never failed here.
+ * Fail a payment still pending with the charge id it was judged on, under its order's charge
+ * lock and then its own (PaymentProcessor.failStillPending); false when something settled it
+ * meanwhile or recorded a charge for it — a payment the provider holds a charge for is never
+ * failed here — or when a charge request for its order is in flight on another replica (it
+ * holds the order's lock, with no charge id recorded yet): that one is left to the next pass.
  */
 const failPending = (options: WatchdogOptions, seen: Payment, reason: string, detail: string) =>
-  options.db.$transaction((tx) => options.processor.failStillPending(tx, seen, reason, detail));
+  options.db.$transaction((tx) =>
+    options.processor.failStillPending(tx, seen, reason, detail, { ifFree: true }),
+  );
 
 /** One payment failed the watchdog: look at it again later (exponential backoff). */
 async function backOffPayment(

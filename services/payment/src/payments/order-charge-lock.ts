@@ -14,12 +14,28 @@ export const ORDER_CHARGE_LOCK_WAIT_MS = 3_000;
  * dies with its process). Whoever sends a charge request for the order holds it from the check
  * that the order is not cancelled until the provider's answer is recorded; order.cancelled takes
  * it before it records the cancellation. So a cancellation waits for a charge request in flight,
- * and a charge request after it sees the cancellation: the provider never creates a charge after
- * the payment service recorded its order's cancellation. Keyed on the order id, not the payment
- * row, because the cancellation may come before the payment row exists.
+ * and a charge request after it sees the cancellation: no charge request is sent after the
+ * payment service recorded its order's cancellation. What the lock cannot cover is a request in
+ * doubt: one that timed out (or was abandoned at shutdown) is recorded as `unavailable` and the
+ * lock let go, while the provider may still make the charge afterwards — after a cancellation
+ * recorded meanwhile. That charge is refunded once we learn of it (its webhook, or
+ * reconciliation; ensureCancellationRefund). The lock also lives only as long as its
+ * connection: a database restart mid-call drops it while the provider call goes on. Keyed on the
+ * order id, not the payment row, because the cancellation may come before the payment row exists.
  */
 export async function lockOrderCharges(tx: Tx, orderId: string, waitMs: number): Promise<void> {
   await tx.$queryRaw`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`;
   await tx.$queryRaw`SELECT true AS locked
                        FROM pg_advisory_xact_lock(hashtextextended(${`order-charges:${orderId}`}, 0))`;
+}
+
+/**
+ * The same lock, only if it is free now: false while someone holds it (a charge request for the
+ * order in flight, or its cancellation being recorded). For the watchdog, which has no reason
+ * to wait for work that is under way.
+ */
+export async function tryLockOrderCharges(tx: Tx, orderId: string): Promise<boolean> {
+  const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(
+                       hashtextextended(${`order-charges:${orderId}`}, 0)) AS locked`;
+  return row?.locked === true;
 }

@@ -34,6 +34,13 @@ export const chargesLost = new client.Counter({
   registers: [metricsRegistry],
 });
 
+export const chargeSlots = new client.Gauge({
+  name: 'payment_charge_slots',
+  help: 'Charges at the provider now (in_flight, at most PAYMENT_CHARGES_IN_FLIGHT) and charges waiting for a turn (waiting)',
+  labelNames: ['state'],
+  registers: [metricsRegistry],
+});
+
 export const refundsFailed = new client.Counter({
   name: 'payment_refunds_failed_total',
   help: 'Refunds the provider refused for good; each needs a person (alert)',

@@ -8,11 +8,16 @@ import {
   type ProviderCharge,
 } from '../provider/provider-types.js';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
+import { ChargeSlots } from './charge-slots.js';
 import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment } from './lock-payment.js';
-import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from './order-charge-lock.js';
+import {
+  lockOrderCharges,
+  ORDER_CHARGE_LOCK_WAIT_MS,
+  tryLockOrderCharges,
+} from './order-charge-lock.js';
 import { paymentFailed } from './payment-events.js';
-import { refundsFailed } from './payment-metrics.js';
+import { chargeSlots, refundsFailed } from './payment-metrics.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,11 +34,45 @@ export type ChargeOutcome =
   | { kind: 'settled' }
   /** The provider holds a charge for it: only ever ask about that one, never create another. */
   | { kind: 'has_charge'; payment: Payment }
-  /** Its order is cancelled and no charge was made: failed (`order_cancelled`), never sent. */
-  | { kind: 'order_cancelled' };
+  /** Its order is cancelled and no charge was made: failed (`order_cancelled`, no event), never sent. */
+  | { kind: 'order_cancelled' }
+  /** Only if the lock was free (`ifFree`): the order is being charged (or cancelled) elsewhere. */
+  | { kind: 'in_flight' };
+
+/**
+ * How a caller takes the order's charge lock: waiting for it (ORDER_CHARGE_LOCK_WAIT_MS, then a
+ * transient lock timeout), or only if it is free (`ifFree`) — the watchdog's way: a charge for
+ * the order in flight elsewhere is work under way, not a stuck payment, so it is left to the
+ * next pass instead of stalling the pass and backing the payment off.
+ */
+export interface OrderLockOptions {
+  ifFree?: boolean;
+}
+
+/** The failure reason of a payment whose order was cancelled before it was charged. */
+export const ORDER_CANCELLED = 'order_cancelled';
 
 /** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
 const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
+
+/**
+ * Longest wait for a turn among the charges in flight before the charge is retried later
+ * (NoChargeSlot is transient: the consumer backs off heartbeating, so it notices a rebalance;
+ * the watchdog backs the payment off).
+ */
+const CHARGE_SLOT_WAIT_MS = 5_000;
+
+export interface PaymentProcessorOptions {
+  db: Db;
+  provider: ProviderClient;
+  log: Logger;
+  /** Called after a commit that wrote events: lets the outbox relay publish at once. */
+  committed: () => void;
+  /** Most charges at the provider at once (PAYMENT_CHARGES_IN_FLIGHT): see ChargeSlots. */
+  chargesInFlight: number;
+  /** Aborted at shutdown: every provider call in flight ends at once (nothing is lost). */
+  shutdown?: AbortSignal;
+}
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -43,15 +82,24 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
  * Charges are requested only through `charge`, under the order's charge lock.
  */
 export class PaymentProcessor {
-  constructor(
-    private readonly db: Db,
-    private readonly provider: ProviderClient,
-    private readonly log: Logger,
-    /** Called after a commit that wrote events: lets the outbox relay publish at once. */
-    private readonly committed: () => void,
-    /** Aborted at shutdown: every provider call in flight ends at once (nothing is lost). */
-    private readonly shutdown: AbortSignal = new AbortController().signal,
-  ) {}
+  private readonly db: Db;
+  private readonly provider: ProviderClient;
+  private readonly log: Logger;
+  private readonly committed: () => void;
+  private readonly shutdown: AbortSignal;
+  private readonly slots: ChargeSlots;
+
+  constructor(options: PaymentProcessorOptions) {
+    this.db = options.db;
+    this.provider = options.provider;
+    this.log = options.log;
+    this.committed = options.committed;
+    this.shutdown = options.shutdown ?? new AbortController().signal;
+    this.slots = new ChargeSlots(options.chargesInFlight, ({ inFlight, waiting }) => {
+      chargeSlots.set({ state: 'in_flight' }, inFlight);
+      chargeSlots.set({ state: 'waiting' }, waiting);
+    });
+  }
 
   private signal(extra?: AbortSignal): AbortSignal {
     return extra ? AbortSignal.any([this.shutdown, extra]) : this.shutdown;
@@ -63,31 +111,46 @@ export class PaymentProcessor {
    * cancelled (flag or tombstone) and that has no charge is failed with `order_cancelled` and
    * never sent; one the provider already holds a charge for is left to be refreshed. The lock is
    * held across the provider call (one database connection per charge in flight), which is what
-   * makes a cancellation wait for it.
+   * makes a cancellation wait for it — so a charge first waits for a turn among the
+   * PAYMENT_CHARGES_IN_FLIGHT (ChargeSlots), holding no connection, and a slow provider never
+   * takes the whole pool.
    */
   async charge(
     seen: Pick<Payment, 'id' | 'orderId'>,
-    signal?: AbortSignal,
+    options: OrderLockOptions & { signal?: AbortSignal } = {},
   ): Promise<ChargeOutcome> {
-    const { outcome, applied } = await this.db.$transaction(
+    const release = await this.slots.acquire(CHARGE_SLOT_WAIT_MS, this.signal(options.signal));
+    // The turn ends with the transaction; refunds to send after it need no connection held.
+    const recorded = await this.chargeUnderLock(seen, options).finally(release);
+    if (recorded.applied) await this.afterApply(recorded.applied);
+    return recorded.outcome;
+  }
+
+  /** One charge transaction: the order's charge lock, the checks, the call, its answer recorded. */
+  private chargeUnderLock(
+    seen: Pick<Payment, 'id' | 'orderId'>,
+    options: OrderLockOptions & { signal?: AbortSignal },
+  ): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> {
+    return this.db.$transaction(
       async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
-        await lockOrderCharges(tx, seen.orderId, ORDER_CHARGE_LOCK_WAIT_MS);
+        if (!(await this.lockOrder(tx, seen.orderId, options)))
+          return { outcome: { kind: 'in_flight' } };
         const payment = await tx.payment.findUniqueOrThrow({ where: { id: seen.id } });
         if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
         if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
         if (await isOrderCancelled(tx, payment)) {
-          if (!(await this.failStillPending(tx, payment, 'order_cancelled')))
+          if (!(await this.failStillPending(tx, payment, ORDER_CANCELLED)))
             return { outcome: { kind: 'settled' } };
           this.log.warn(
             { paymentId: payment.id, orderId: payment.orderId },
-            'order cancelled before it was charged: payment failed, never sent to the provider',
+            'order cancelled before it was charged: payment closed (failed, order_cancelled), never sent to the provider',
           );
           return {
             outcome: { kind: 'order_cancelled' },
             applied: { changed: true, refundsToExecute: [] },
           };
         }
-        const attempt = await this.requestCharge(payment, signal);
+        const attempt = await this.requestCharge(payment, options.signal);
         return {
           outcome: attempt,
           applied: await this.recordChargeAttempt(tx, payment.id, attempt),
@@ -98,8 +161,6 @@ export class PaymentProcessor {
           ORDER_CHARGE_LOCK_WAIT_MS + this.provider.callBudgetMs + CHARGE_TRANSACTION_MARGIN_MS,
       },
     );
-    if (applied) await this.afterApply(applied);
-    return outcome;
   }
 
   /** Ask for the charge; the payment id is the idempotency key, so asking again is safe. */
@@ -154,31 +215,53 @@ export class PaymentProcessor {
     return { changed: true, refundsToExecute: [] };
   }
 
-  /** Fail a pending payment (the order compensates on payment.failed). */
+  /**
+   * Fail a pending payment, announced as payment.failed: the order compensates (its stock is
+   * released, it is cancelled), the customer is told the payment was not accepted, integrators
+   * get a payment.failed webhook. Not when it fails because its order was cancelled
+   * (ORDER_CANCELLED, never charged): the order is cancelled already — that cancellation is
+   * what is being recorded — and the customer is told of it once, by order.cancelled; a
+   * payment.failed would only tell them a payment was declined that never was, and integrators
+   * the same. The payment is closed (failed, `order_cancelled`) without an event.
+   */
   async fail(tx: Tx, payment: Payment, reason: string, detail?: string): Promise<void> {
     const failed = await tx.payment.update({
       where: { id: payment.id },
       data: { status: 'failed', failureReason: reason, lastProviderError: detail ?? null },
     });
-    await enqueueEvent(tx, paymentFailed(failed, reason));
+    if (reason !== ORDER_CANCELLED) await enqueueEvent(tx, paymentFailed(failed, reason));
   }
 
   /**
-   * Fail a payment, under its lock, only if it is still pending with the charge id the caller
-   * decided on: none (the provider was never reached, or the order is cancelled), or the one the
-   * provider says it does not know. A charge id recorded since (a webhook, another replica)
-   * means the provider holds a charge for it: that payment is never failed. True when failed.
+   * Fail a payment only if it is still pending with the charge id the caller decided on: none
+   * (the provider was never reached, or the order is cancelled), or the one the provider says
+   * it does not know. First the order's charge lock (as `charge` takes it; already held when
+   * called from there): a charge request in flight on another replica has no charge id recorded
+   * yet, and the payment's lock alone would let it be failed under that request — the order
+   * compensates, then the charge succeeds and is refunded. While one is in flight this waits,
+   * then gives up with the lock's timeout (transient) — or, `ifFree`, does not wait: false.
+   * Then, under the payment's lock, a charge id recorded since (the answer, a webhook) means
+   * the provider holds a charge for it: that payment is never failed. True when failed.
    */
   async failStillPending(
     tx: Tx,
-    seen: Pick<Payment, 'id' | 'providerChargeId'>,
+    seen: Pick<Payment, 'id' | 'orderId' | 'providerChargeId'>,
     reason: string,
     detail?: string,
+    options: OrderLockOptions = {},
   ): Promise<boolean> {
+    if (!(await this.lockOrder(tx, seen.orderId, options))) return false;
     const locked = await lockPayment(tx, { id: seen.id });
     if (locked?.status !== 'pending' || locked.providerChargeId !== seen.providerChargeId)
       return false;
     await this.fail(tx, locked, reason, detail);
+    return true;
+  }
+
+  /** The order's charge lock in `tx`: waited for, or only if free (false when it is not). */
+  private async lockOrder(tx: Tx, orderId: string, options: OrderLockOptions): Promise<boolean> {
+    if (options.ifFree) return tryLockOrderCharges(tx, orderId);
+    await lockOrderCharges(tx, orderId, ORDER_CHARGE_LOCK_WAIT_MS);
     return true;
   }
 
