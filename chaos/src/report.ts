@@ -11,9 +11,9 @@ export function printReport(report: ChaosReport, print: (line: string) => void):
       `${o.requests} requests, ${o.failedRequests} answered 5xx or timed out`,
   );
   print(
-    '\n| fault | lasted | requests | 5xx/timeouts | answering again | orders paid again | failed requests |',
+    '\n| fault | lasted | orders placed | lost | stuck | charged twice | requests | 5xx/timeouts | answering again | orders paid again | failed requests |',
   );
-  print('|---|---|---|---|---|---|---|');
+  print('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const a of report.availability)
     print(
       `| ${a.fault} | ${seconds(a.durationMs)} | ${a.ordersPlaced} | ${a.lost} | ${a.stuck} | ${a.doubleCharged} | ${a.requests} | ${a.failed} (${percent(a.failedShare)}) | ` +
