@@ -8,8 +8,6 @@ export interface BenchContext {
   short: boolean;
   /** Seconds per autocannon measurement. */
   seconds: number;
-  /** Figures one benchmark leaves for a later one (the maximum checkout rate). */
-  shared: { maxCheckoutRate?: number };
   /** Mark a phase so a profiled run can summarise each phase's CPU separately. */
   phase<T>(name: string, work: () => Promise<T>): Promise<T>;
 }

@@ -1,6 +1,7 @@
 // Where the machine's CPU goes during a phase: CPU seconds per process from /proc, for the
-// platform's processes, the Kafka broker, PostgreSQL (all its backends), Redis and this
-// process (the load generator). Divided by the work done, it says what one order costs where.
+// platform's processes, the SMTP capture, the Kafka broker, PostgreSQL (every backend, also
+// those that exited meanwhile), Redis and this process (the load generator). Divided by the
+// work done, it says what one order costs where.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '@switchyard/testing';
@@ -8,14 +9,40 @@ import type { Stand } from './stand.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-async function cpuSecondsOf(pid: number): Promise<number> {
+/** The fields of /proc/<pid>/stat after the command (field 3 is at index 0). */
+async function statOf(pid: number): Promise<string[] | null> {
   try {
-    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-    // After the command: utime and stime are fields 14 and 15, here at 11 and 12.
-    return (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND;
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(') ') + 2).split(' ');
   } catch {
-    return 0; // gone
+    return null; // gone
   }
+}
+
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await statOf(pid);
+  // utime and stime are fields 14 and 15.
+  return stat ? (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND : 0;
+}
+
+/**
+ * CPU of the children a process has reaped (cutime + cstime, fields 16 and 17): for the
+ * postmaster, every backend that exited — a pool closing idle connections takes their CPU
+ * out of any list of live processes.
+ */
+async function reapedCpuSecondsOf(pid: number): Promise<number> {
+  const stat = await statOf(pid);
+  return stat ? (Number(stat[13]) + Number(stat[14])) / TICKS_PER_SECOND : 0;
+}
+
+/** The postmaster: the postgres process whose parent is not a postgres process. */
+async function postmasterOf(pids: number[]): Promise<number | undefined> {
+  const own = new Set(pids);
+  for (const pid of pids) {
+    const stat = await statOf(pid);
+    if (stat && !own.has(Number(stat[1]))) return pid;
+  }
+  return undefined;
 }
 
 async function pidsNamed(command: string): Promise<number[]> {
@@ -39,8 +66,8 @@ export async function cpuSnapshot(stand: Stand): Promise<CpuSnapshot> {
   const snapshot: CpuSnapshot = new Map();
   const add = (name: string, seconds: number) =>
     snapshot.set(name, (snapshot.get(name) ?? 0) + seconds);
-  for (const p of stand.platform.running)
-    add(p.name.replace(/-\d+$/, ''), await cpuSecondsOf(p.child.pid!));
+  for (const r of stand.live()) add(r.name, await cpuSecondsOf(r.process.child.pid!));
+  add('smtp capture', await cpuSecondsOf(stand.platform.smtp.pid));
   try {
     const kafka = Number(
       (
@@ -54,8 +81,10 @@ export async function cpuSnapshot(stand: Stand): Promise<CpuSnapshot> {
   } catch {
     /* not ours to measure */
   }
-  // Backends come and go; what exited in between is lost, so pools keep them alive anyway.
-  for (const pid of await pidsNamed('postgres')) add('postgres', await cpuSecondsOf(pid));
+  const postgres = await pidsNamed('postgres');
+  for (const pid of postgres) add('postgres', await cpuSecondsOf(pid));
+  const postmaster = await postmasterOf(postgres);
+  if (postmaster) add('postgres', await reapedCpuSecondsOf(postmaster));
   for (const pid of await pidsNamed('redis-server')) add('redis', await cpuSecondsOf(pid));
   const own = process.cpuUsage();
   add('load generator', (own.user + own.system) / 1e6);
@@ -74,4 +103,20 @@ export function cpuPerUnit(
       ((seconds - (before.get(name) ?? 0)) * 1000) / Math.max(1, units),
     ])
     .sort((a, b) => b[1] - a[1]);
+}
+
+/** Resident memory (MiB) of each platform process now, and of the SMTP capture. */
+export async function rssByProcess(stand: Stand): Promise<[string, number][]> {
+  const rss = async (pid: number) => {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const rows: [string, number][] = [];
+  for (const r of stand.live()) rows.push([r.name, await rss(r.process.child.pid!)]);
+  rows.push(['smtp capture', await rss(stand.platform.smtp.pid)]);
+  return rows;
 }

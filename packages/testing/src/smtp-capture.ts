@@ -18,6 +18,8 @@ export interface CapturedEmail {
 
 export interface SmtpCapture {
   smtpUrl: string;
+  /** The capture server's process id (a benchmark counts its CPU as part of the stack). */
+  pid: number;
   webUrl: string;
   emails(): Promise<CapturedEmail[]>;
   emailsTo(address: string): Promise<CapturedEmail[]>;
@@ -46,6 +48,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   await waitForHttp(`${webUrl}/email`, 20_000);
   return {
     smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    pid: child.child.pid!,
     webUrl,
     emails: () => fetchCapturedEmails(webUrl),
     emailsTo: async (address) =>
