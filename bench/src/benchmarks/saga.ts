@@ -141,12 +141,17 @@ export const saga: Benchmark = {
     // Warm-up: JIT, connection pools and consumer fetch sessions, not measured.
     await ctx.phase('saga: warm-up', () => runSagaAt(ctx.stand, 10, short ? 2 : 10));
 
+    // A saturated rate is run once (its queue, not its spread, is the figure), and the rates
+    // above it are left out: their backlog would take many minutes to drain.
     const summaries: Summary[] = [];
     for (const rate of rates) {
       const runs: SagaRun[] = [];
-      for (let i = 0; i < repeats; i++)
+      for (let i = 0; i < repeats; i++) {
         runs.push(await ctx.phase(`saga: ${rate}/s`, () => runSagaAt(ctx.stand, rate, seconds)));
+        if (saturated(runs[i]!)) break;
+      }
       summaries.push(summarise(runs));
+      if (runs.some(saturated)) break;
     }
 
     const kept = summaries.filter((s) => !saturated(s.p99.median)).map((s) => s.rate);
@@ -154,7 +159,10 @@ export const saga: Benchmark = {
       ? null
       : await saturationSearch(ctx, kept.length ? Math.max(...kept) : 8, seconds);
 
-    const sustainRate = 60;
+    // The target's 60 orders/s, or, where the stack saturates below it, the highest rate it
+    // kept (a 10-minute backlog at a rate it cannot keep would only measure the queue).
+    const sixtyKept = summaries.some((s) => s.rate === 60 && !s.runs.some(saturated));
+    const sustainRate = sixtyKept || !search ? 60 : search.saturation;
     const sustainSeconds = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 600);
     const sustained = short
       ? null
@@ -298,8 +306,8 @@ export const saga: Benchmark = {
           {
             what: `${sustainRate} orders/s for ${sustainSeconds} s, 0 errors`,
             figure: `${refusedCount(sustained) + sustained.unpaid} errors, p99 ${fixed(sustained.placedToPaid.p99, 0)} ms`,
-            target: '0 errors, p99 ≤ 100 ms',
-            met: valid(sustained) && sustained.placedToPaid.p99 <= 100,
+            target: '60 orders/s, 0 errors, p99 ≤ 100 ms',
+            met: sustainRate >= 60 && valid(sustained) && sustained.placedToPaid.p99 <= 100,
           },
           {
             what: 'largest service RSS after the run',
