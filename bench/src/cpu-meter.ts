@@ -5,7 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repoRoot } from '@switchyard/testing';
-import type { Stand } from './stand.js';
+import type { SagaTarget } from './target.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -62,12 +62,11 @@ async function pidsNamed(command: string): Promise<number[]> {
 export type CpuSnapshot = Map<string, number>;
 
 /** CPU seconds used so far by each part of the stand. */
-export async function cpuSnapshot(stand: Stand): Promise<CpuSnapshot> {
+export async function cpuSnapshot(stand: SagaTarget): Promise<CpuSnapshot> {
   const snapshot: CpuSnapshot = new Map();
   const add = (name: string, seconds: number) =>
     snapshot.set(name, (snapshot.get(name) ?? 0) + seconds);
-  for (const r of stand.live()) add(r.name, await cpuSecondsOf(r.process.child.pid!));
-  add('smtp capture', await cpuSecondsOf(stand.platform.smtp.pid));
+  for (const p of stand.processes()) add(p.name, await cpuSecondsOf(p.pid));
   try {
     const kafka = Number(
       (
@@ -106,7 +105,7 @@ export function cpuPerUnit(
 }
 
 /** Resident memory (MiB) of each platform process now, and of the SMTP capture. */
-export async function rssByProcess(stand: Stand): Promise<[string, number][]> {
+export async function rssByProcess(stand: SagaTarget): Promise<[string, number][]> {
   const rss = async (pid: number) => {
     try {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -116,7 +115,6 @@ export async function rssByProcess(stand: Stand): Promise<[string, number][]> {
     }
   };
   const rows: [string, number][] = [];
-  for (const r of stand.live()) rows.push([r.name, await rss(r.process.child.pid!)]);
-  rows.push(['smtp capture', await rss(stand.platform.smtp.pid)]);
+  for (const p of stand.processes()) rows.push([p.name, await rss(p.pid)]);
   return rows;
 }

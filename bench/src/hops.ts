@@ -9,7 +9,7 @@ import {
   subtractBuckets,
   type Buckets,
 } from './stats.js';
-import type { Stand } from './stand.js';
+import type { SagaTarget } from './target.js';
 
 export const CONSUMERS = ['order', 'payment', 'notification'] as const;
 
@@ -18,10 +18,10 @@ const HISTOGRAMS = { hop: 'event_hop_seconds', handler: 'event_handler_seconds' 
 export type Scrape = Record<keyof typeof HISTOGRAMS, Record<string, Buckets>>;
 
 /** Both histograms of every replica of each consuming service, summed per service. */
-export async function scrapeHops(stand: Stand): Promise<Scrape> {
+export async function scrapeHops(stand: SagaTarget): Promise<Scrape> {
   const scrape: Scrape = { hop: {}, handler: {} };
-  for (const replica of stand.live()) {
-    if (!(CONSUMERS as readonly string[]).includes(replica.name)) continue;
+  for (const replica of stand.processes()) {
+    if (!(CONSUMERS as readonly string[]).includes(replica.name) || !replica.url) continue;
     const text = await (await fetch(`${replica.url}/metrics`)).text();
     for (const kind of Object.keys(HISTOGRAMS) as (keyof Scrape)[]) {
       scrape[kind][replica.name] = addBuckets(

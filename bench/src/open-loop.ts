@@ -1,8 +1,8 @@
 // An open-loop load of orders: placements start on a fixed schedule (rate per second), whether
 // or not earlier ones were answered — a closed loop would slow down with the system and hide
 // its queueing. Customers take turns, each with their own token, as real traffic has.
-import type { Stand } from './stand.js';
 import { ONE_MUG } from './stand.js';
+import type { SagaTarget } from './target.js';
 
 export interface Placement {
   orderId: string;
@@ -19,10 +19,10 @@ export interface OpenLoopResult {
 }
 
 /** Place one order as `token`; the placement, or the status it was refused with. */
-async function placeOne(stand: Stand, token: string): Promise<Placement | string> {
+async function placeOne(stand: SagaTarget, token: string): Promise<Placement | string> {
   const sentAt = Date.now();
   try {
-    const res = await fetch(`${stand.platform.gatewayUrl}/v1/orders`, {
+    const res = await fetch(`${stand.gatewayUrl}/v1/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: ONE_MUG,
@@ -36,7 +36,7 @@ async function placeOne(stand: Stand, token: string): Promise<Placement | string
 
 /** Start `rate` placements per second for `seconds`, then wait for every answer. */
 export async function placeAtRate(
-  stand: Stand,
+  stand: SagaTarget,
   rate: number,
   seconds: number,
 ): Promise<OpenLoopResult> {
@@ -45,10 +45,11 @@ export async function placeAtRate(
   const answers: Promise<void>[] = [];
   const started = Date.now();
   const total = Math.round(rate * seconds);
+  const customers = await stand.customers();
   for (let i = 0; i < total; i++) {
     const wait = started + (i * 1000) / rate - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const customer = stand.customers[i % stand.customers.length]!;
+    const customer = customers[i % customers.length]!;
     answers.push(
       placeOne(stand, customer.token).then((answer) => {
         if (typeof answer === 'string') refused[answer] = (refused[answer] ?? 0) + 1;

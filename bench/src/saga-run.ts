@@ -7,7 +7,7 @@ import { cpuPerUnit, cpuSnapshot } from './cpu-meter.js';
 import { hopDelta, scrapeHops, type HopFigures } from './hops.js';
 import { placeAtRate, type Placement } from './open-loop.js';
 import { waitForNotificationsDone, waitForOrdersSettled } from './saga-settled.js';
-import type { Stand } from './stand.js';
+import type { SagaTarget } from './target.js';
 import { distribution, type Distribution } from './stats.js';
 
 /** The process that places the orders: shown, never counted in the stack's cost. */
@@ -33,7 +33,10 @@ export interface SagaRun {
 }
 
 /** When each order became paid, from the order service's timeline (ms since the epoch). */
-export async function paidTimes(stand: Stand, orderIds: string[]): Promise<Map<string, number>> {
+export async function paidTimes(
+  stand: SagaTarget,
+  orderIds: string[],
+): Promise<Map<string, number>> {
   const rows = await queryDb<{ order_id: string; at: Date }>(
     stand.orderDatabaseUrl,
     `SELECT order_id::text, created_at AS at FROM order_status_changes
@@ -44,7 +47,7 @@ export async function paidTimes(stand: Stand, orderIds: string[]): Promise<Map<s
 }
 
 export async function latencies(
-  stand: Stand,
+  stand: SagaTarget,
   placed: Placement[],
 ): Promise<{ distribution: Distribution; unpaid: number }> {
   const paid = await paidTimes(
@@ -57,7 +60,11 @@ export async function latencies(
   return { distribution: distribution(samples), unpaid: placed.length - samples.length };
 }
 
-export async function runSagaAt(stand: Stand, rate: number, seconds: number): Promise<SagaRun> {
+export async function runSagaAt(
+  stand: SagaTarget,
+  rate: number,
+  seconds: number,
+): Promise<SagaRun> {
   const hopsBefore = await scrapeHops(stand);
   const cpuBefore = await cpuSnapshot(stand);
   const load = await placeAtRate(stand, rate, seconds);

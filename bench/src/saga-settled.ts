@@ -2,13 +2,13 @@
 // says about it — in-app notifications and emails — written and sent. A CPU window that ends
 // earlier leaves the notification service's and the SMTP capture's share of the order out.
 import { queryDb, waitFor } from '@switchyard/testing';
-import type { Stand } from './stand.js';
+import type { SagaTarget } from './target.js';
 
 const count = async (url: string, sql: string, values: unknown[] = []) =>
   (await queryDb<{ n: number }>(url, sql, values))[0]!.n;
 
 /** Wait until none of these orders is pending payment; seconds waited. */
-export async function waitForOrdersSettled(stand: Stand, orderIds: string[]): Promise<number> {
+export async function waitForOrdersSettled(stand: SagaTarget, orderIds: string[]): Promise<number> {
   const started = Date.now();
   await waitFor(
     async () =>
@@ -28,7 +28,7 @@ export async function waitForOrdersSettled(stand: Stand, orderIds: string[]): Pr
  * notifications and emails exist then.
  */
 export async function waitForNotificationsDone(
-  stand: Stand,
+  stand: SagaTarget,
   quietMs = 1_000,
 ): Promise<{ notifications: number; emailsSent: number }> {
   const url = stand.notificationDatabaseUrl;

@@ -13,9 +13,9 @@ import {
   type PlatformOptions,
   type Replica,
 } from '@switchyard/testing';
+import { customerPool, type SagaTarget } from './target.js';
 
 export const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
-const PASSWORD = 'a long bench passphrase';
 /** Customers placing the open-loop orders, each with their own token, as real traffic has. */
 const CUSTOMERS = 50;
 
@@ -25,21 +25,12 @@ export interface Answer {
   body: Record<string, unknown>;
 }
 
-export interface Customer {
-  token: string;
-  userId: string;
-}
-
-export interface Stand {
+export interface Stand extends SagaTarget {
   platform: Platform;
-  /** A signed-in customer's access token (the first of `customers`). */
+  /** A signed-in customer's access token (for the closed-loop loads; lives an hour). */
   token: string;
   userId: string;
-  /** Signed-in customers for loads that should look like many clients. */
-  customers: Customer[];
-  orderDatabaseUrl: string;
-  notificationDatabaseUrl: string;
-  /** The processes a benchmark measures now (a stopped replica is not one of them). */
+  /** The replicas a benchmark measures now (a stopped replica is not one of them). */
   live(): Replica[];
   /** Run `work` with a second notification replica up (the SSE fan-out across replicas). */
   withSecondNotificationReplica<T>(work: () => Promise<T>): Promise<T>;
@@ -65,17 +56,6 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
-
-/** Register and sign in a customer straight at the auth service (setup is not measured). */
-async function signUp(authUrl: string, n: number): Promise<Customer> {
-  const email = `bench-${Date.now()}-${n}@example.com`;
-  await call(authUrl, 'POST', '/v1/auth/register', { email, password: PASSWORD, name: 'Bench' });
-  const login = await call(authUrl, 'POST', '/v1/auth/login', { email, password: PASSWORD });
-  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
-  const token = login.body.accessToken as string;
-  const userId = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub;
-  return { token, userId };
 }
 
 export async function standUp(options: StandOptions = {}): Promise<Stand> {
@@ -106,9 +86,8 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
   const live = () => platform.replicas.filter((r) => r.process.child.exitCode === null);
   try {
     await platform.stopReplica('notification', 1);
-    const authUrl = platform.serviceUrl('auth');
-    const customers: Customer[] = [];
-    for (let n = 0; n < CUSTOMERS; n++) customers.push(await signUp(authUrl, n));
+    const customers = customerPool(platform.serviceUrl('auth'), CUSTOMERS);
+    const first = (await customers())[0]!;
     const orderDatabaseUrl = platform.processes.find((p) => p.name === 'order')!.database!.url;
     const notificationDatabaseUrl = platform.processes.find((p) => p.name === 'notification')!
       .database!.url;
@@ -117,11 +96,16 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
     await consuming(live());
     return {
       platform,
-      ...customers[0]!,
+      ...first,
+      gatewayUrl: platform.gatewayUrl,
       customers,
       orderDatabaseUrl,
       notificationDatabaseUrl,
       live,
+      processes: () => [
+        ...live().map((r) => ({ name: r.name, pid: r.process.child.pid!, url: r.url })),
+        { name: 'smtp capture', pid: platform.smtp.pid },
+      ],
       async withSecondNotificationReplica(work) {
         await platform.startReplica('notification', 1);
         try {

@@ -22,6 +22,7 @@ import {
   type SagaRun,
 } from '../saga-run.js';
 import { waitForNotificationsDone } from '../saga-settled.js';
+import type { SagaTarget } from '../target.js';
 
 const RATES = [10, 30, 60, 90];
 /** Placed → paid p99 past which the stack is saturated. */
@@ -30,22 +31,22 @@ const COMMAND = 'pnpm bench --only saga';
 const CHART = 'docs/img/placed-to-paid.svg';
 
 /** One order at a time, the next once the last is paid: the latency of a stack at rest. */
-async function atRest(ctx: BenchContext, count: number) {
-  const before = await scrapeHops(ctx.stand);
+async function atRest(target: SagaTarget, count: number) {
+  const before = await scrapeHops(target);
   const placed = [];
   for (let i = 0; i < count; i++) {
-    const load = await placeAtRate(ctx.stand, 1, 1);
+    const load = await placeAtRate(target, 1, 1);
     const order = load.placed[0];
     if (!order) continue;
     placed.push(order);
     const deadline = Date.now() + 30_000;
-    while (!(await paidTimes(ctx.stand, [order.orderId])).size && Date.now() < deadline)
+    while (!(await paidTimes(target, [order.orderId])).size && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await waitForNotificationsDone(ctx.stand);
-  const hops = hopDelta(await scrapeHops(ctx.stand), before);
-  return { ...(await latencies(ctx.stand, placed)), hops };
+  await waitForNotificationsDone(target);
+  const hops = hopDelta(await scrapeHops(target), before);
+  return { ...(await latencies(target, placed)), hops };
 }
 
 const valid = (run: SagaRun) => refusedCount(run) === 0 && run.unpaid === 0;
@@ -99,13 +100,18 @@ function cpuByProcess(summaries: Summary[]): string {
 }
 
 /** From the highest fixed rate the stack kept under 1 s, ×1.25 until it no longer does. */
-async function saturationSearch(ctx: BenchContext, start: number, seconds: number) {
+async function saturationSearch(
+  ctx: SagaOptions,
+  target: SagaTarget,
+  start: number,
+  seconds: number,
+) {
   const steps: SagaRun[] = [];
   let rate = start;
   for (let i = 0; i < 12; i++) {
     rate = Math.round(rate * 1.25);
     const run = await ctx.phase(`saga: saturation ${rate}/s`, () =>
-      runSagaAt(ctx.stand, rate, seconds),
+      runSagaAt(target, rate, seconds),
     );
     steps.push(run);
     if (saturated(run)) break;
@@ -129,195 +135,207 @@ async function writeChart(points: SagaRun[]): Promise<void> {
   await writeFile(path.join(repoRoot(), CHART), svg + '\n');
 }
 
+/** How a run is told: short (CI) or full, and how to mark its phases for a profile. */
+export type SagaOptions = Pick<BenchContext, 'short' | 'phase'> & {
+  /** Draw docs/img/placed-to-paid.svg (the benchmark's own full run only). */
+  chart?: boolean;
+};
+
+/** The saga benchmark against any running stack: its reports. */
+export async function sagaReports(
+  target: SagaTarget,
+  ctx: SagaOptions,
+): Promise<BenchmarkReport[]> {
+  const short = ctx.short;
+  const seconds = Number(process.env.BENCH_SAGA_SECONDS ?? (short ? 5 : 30));
+  const repeats = short ? 1 : 3;
+  const rates = short ? [10] : RATES;
+
+  const rest = await ctx.phase('saga: at rest', () => atRest(target, short ? 10 : 50));
+  // Warm-up: JIT, connection pools and consumer fetch sessions, not measured.
+  await ctx.phase('saga: warm-up', () => runSagaAt(target, 10, short ? 2 : 10));
+
+  // A saturated rate is run once (its queue, not its spread, is the figure), and the rates
+  // above it are left out: their backlog would take many minutes to drain.
+  const summaries: Summary[] = [];
+  for (const rate of rates) {
+    const runs: SagaRun[] = [];
+    for (let i = 0; i < repeats; i++) {
+      runs.push(await ctx.phase(`saga: ${rate}/s`, () => runSagaAt(target, rate, seconds)));
+      if (saturated(runs[i]!)) break;
+    }
+    summaries.push(summarise(runs));
+    if (runs.some(saturated)) break;
+  }
+
+  const kept = summaries.filter((s) => !saturated(s.p99.median)).map((s) => s.rate);
+  const search = short
+    ? null
+    : await saturationSearch(ctx, target, kept.length ? Math.max(...kept) : 8, seconds);
+
+  // The target's 60 orders/s, or, where the stack saturates below it, the highest rate it
+  // kept (a 10-minute backlog at a rate it cannot keep would only measure the queue).
+  const sixtyKept = summaries.some((s) => s.rate === 60 && !s.runs.some(saturated));
+  const sustainRate = sixtyKept || !search ? 60 : search.saturation;
+  const sustainSeconds = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 600);
+  const sustained = short
+    ? null
+    : await ctx.phase(`saga: sustained ${sustainRate}/s`, () =>
+        runSagaAt(target, sustainRate, sustainSeconds),
+      );
+  const rss = await rssByProcess(target);
+
+  const at = (rate: number) => summaries.find((s) => s.rate === rate);
+  const thirty = at(30) ?? summaries[0]!;
+  const sixty = at(60) ?? summaries[summaries.length - 1]!;
+  if (ctx.chart)
+    await writeChart([
+      ...summaries.map((s) => s.p99.median),
+      ...(search?.steps.filter((r) => valid(r)) ?? []),
+    ]);
+
+  const reports: BenchmarkReport[] = [
+    {
+      id: 'saga',
+      title: 'The saga at fixed order rates',
+      command: COMMAND,
+      figures:
+        `Orders for one mug placed through the gateway on an open loop (a placement starts on schedule whether or not the last was answered), round-robin over ${(await target.customers()).length} signed-in customers, ${seconds} s per run, ${repeats} run${repeats > 1 ? 's' : ''} per rate after a warm-up; each cell is the median run with the spread over runs in brackets. A run ends when the last order is paid and the last notification and email are sent (drain: seconds after the last placement). Placed → paid: the client's POST to the order's \`paid\` row (same host clock). Event hop: outbox write → handler start, over every consumer. CPU: every process of the stack from /proc, divided by the orders placed; the load generator is not counted.\n\n` +
+        `At rest (${rest.distribution.count} orders, one at a time): placed → paid p50 ${fixed(rest.distribution.p50, 0)} ms, p99 ${fixed(rest.distribution.p99, 0)} ms; event hop p50 ${fixed(rest.hops.all.p50, 1)} ms, p99 ${fixed(rest.hops.all.p99, 1)} ms (order ${fixed(rest.hops.perService.order!.p50, 1)}, payment ${fixed(rest.hops.perService.payment!.p50, 1)}, notification ${fixed(rest.hops.perService.notification!.p50, 1)} ms p50).\n\n` +
+        table(
+          [
+            'orders/s',
+            'runs',
+            'orders placed',
+            'refused or unpaid',
+            'placed → paid p50 ms',
+            'p99 ms',
+            'event hop p99 ms',
+            'stack CPU ms/order',
+            'drain s',
+          ],
+          summaries.map(rateRow),
+        ) +
+        (short
+          ? ''
+          : `\n\n![placed → paid p50 and p99 against the order rate](img/placed-to-paid.svg)`),
+      verdicts: [
+        {
+          what: `stack CPU per order at ${thirty.rate} orders/s`,
+          figure: `${fixed(thirty.cpu.median.stackCpuPerOrder, 1)} ms`,
+          target: '≤ 15 ms',
+          met: thirty.cpu.median.stackCpuPerOrder <= 15,
+        },
+        {
+          what: `placed → paid p99 at ${sixty.rate} orders/s`,
+          figure: `${fixed(sixty.p99.median.placedToPaid.p99, 0)} ms`,
+          target: '≤ 100 ms',
+          met: valid(sixty.p99.median) && sixty.p99.median.placedToPaid.p99 <= 100,
+        },
+        {
+          what: `event hop p99 at ${sixty.rate} orders/s`,
+          figure: `${fixed(sixty.hop.median.hops.all.p99, 1)} ms`,
+          target: '≤ 10 ms',
+          met: sixty.hop.median.hops.all.p99 <= 10,
+        },
+      ],
+      data: { seconds, repeats, rest, summaries },
+    },
+    {
+      id: 'saga-cpu',
+      title: 'CPU per order, by process',
+      command: COMMAND,
+      figures:
+        `CPU milliseconds per order of each process, from the median run at each rate (PostgreSQL: every backend, those that exited during the run through the postmaster's reaped time; the SMTP capture is maildev, as the README's stack runs it).\n\n` +
+        cpuByProcess(summaries),
+      verdicts: [],
+      data: summaries.map((s) => ({ rate: s.rate, cpuPerOrder: s.cpu.median.cpuPerOrder })),
+    },
+  ];
+  if (search)
+    reports.push({
+      id: 'saturation',
+      title: 'Saturation',
+      command: COMMAND,
+      figures:
+        `From the highest fixed rate whose median p99 stayed under ${SATURATED_MS} ms, the rate rises by a quarter per ${seconds} s run until placed → paid p99 passes ${SATURATED_MS} ms (or an order is refused).\n\n` +
+        table(
+          ['orders/s', 'orders', 'refused or unpaid', 'p50 ms', 'p99 ms', 'stack CPU ms/order'],
+          search.steps.map((r) => [
+            r.rate,
+            r.placed,
+            refusedCount(r) + r.unpaid,
+            fixed(r.placedToPaid.p50, 0),
+            fixed(r.placedToPaid.p99, 0),
+            fixed(r.stackCpuPerOrder, 1),
+          ]),
+        ),
+      verdicts: [
+        {
+          what: 'saturation (p99 placed → paid ≤ 1 s)',
+          figure: `${search.saturation} orders/s`,
+          target: '≥ 120 orders/s',
+          met: search.saturation >= 120,
+        },
+      ],
+      data: search,
+    });
+  if (sustained)
+    reports.push({
+      id: 'sustained',
+      title: 'Sustained load',
+      command: COMMAND,
+      figures:
+        `${sustainRate} orders/s through the gateway for ${sustainSeconds} s, open loop; then the resident memory of every process.\n\n` +
+        table(
+          [
+            'orders',
+            'refused or unpaid',
+            'p50 ms',
+            'p99 ms',
+            'max ms',
+            'event hop p99 ms',
+            'stack CPU ms/order',
+            'drain s',
+          ],
+          [
+            [
+              sustained.placed,
+              refusedCount(sustained) + sustained.unpaid,
+              fixed(sustained.placedToPaid.p50, 0),
+              fixed(sustained.placedToPaid.p99, 0),
+              fixed(sustained.placedToPaid.max, 0),
+              fixed(sustained.hops.all.p99, 1),
+              fixed(sustained.stackCpuPerOrder, 1),
+              fixed(sustained.drainSeconds, 1),
+            ],
+          ],
+        ) +
+        '\n\n' +
+        table(
+          ['process', 'RSS MiB after the run'],
+          rss.map(([name, mib]) => [name, fixed(mib, 0)]),
+        ),
+      verdicts: [
+        {
+          what: `${sustainRate} orders/s for ${sustainSeconds} s, 0 errors`,
+          figure: `${refusedCount(sustained) + sustained.unpaid} errors, p99 ${fixed(sustained.placedToPaid.p99, 0)} ms`,
+          target: '60 orders/s, 0 errors, p99 ≤ 100 ms',
+          met: sustainRate >= 60 && valid(sustained) && sustained.placedToPaid.p99 <= 100,
+        },
+        {
+          what: 'largest service RSS after the run',
+          figure: `${fixed(Math.max(...rss.filter(([n]) => n !== 'smtp capture').map(([, m]) => m)), 0)} MiB`,
+          target: '≤ 120 MB (114 MiB)',
+          met: rss.filter(([n]) => n !== 'smtp capture').every(([, m]) => m <= 120e6 / 2 ** 20),
+        },
+      ],
+      data: { sustained, rss },
+    });
+  return reports;
+}
+
 export const saga: Benchmark = {
   id: 'saga',
-  async run(ctx) {
-    const short = ctx.short;
-    const seconds = Number(process.env.BENCH_SAGA_SECONDS ?? (short ? 5 : 30));
-    const repeats = short ? 1 : 3;
-    const rates = short ? [10] : RATES;
-
-    const rest = await ctx.phase('saga: at rest', () => atRest(ctx, short ? 10 : 50));
-    // Warm-up: JIT, connection pools and consumer fetch sessions, not measured.
-    await ctx.phase('saga: warm-up', () => runSagaAt(ctx.stand, 10, short ? 2 : 10));
-
-    // A saturated rate is run once (its queue, not its spread, is the figure), and the rates
-    // above it are left out: their backlog would take many minutes to drain.
-    const summaries: Summary[] = [];
-    for (const rate of rates) {
-      const runs: SagaRun[] = [];
-      for (let i = 0; i < repeats; i++) {
-        runs.push(await ctx.phase(`saga: ${rate}/s`, () => runSagaAt(ctx.stand, rate, seconds)));
-        if (saturated(runs[i]!)) break;
-      }
-      summaries.push(summarise(runs));
-      if (runs.some(saturated)) break;
-    }
-
-    const kept = summaries.filter((s) => !saturated(s.p99.median)).map((s) => s.rate);
-    const search = short
-      ? null
-      : await saturationSearch(ctx, kept.length ? Math.max(...kept) : 8, seconds);
-
-    // The target's 60 orders/s, or, where the stack saturates below it, the highest rate it
-    // kept (a 10-minute backlog at a rate it cannot keep would only measure the queue).
-    const sixtyKept = summaries.some((s) => s.rate === 60 && !s.runs.some(saturated));
-    const sustainRate = sixtyKept || !search ? 60 : search.saturation;
-    const sustainSeconds = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 600);
-    const sustained = short
-      ? null
-      : await ctx.phase(`saga: sustained ${sustainRate}/s`, () =>
-          runSagaAt(ctx.stand, sustainRate, sustainSeconds),
-        );
-    const rss = await rssByProcess(ctx.stand);
-
-    const at = (rate: number) => summaries.find((s) => s.rate === rate);
-    const thirty = at(30) ?? summaries[0]!;
-    const sixty = at(60) ?? summaries[summaries.length - 1]!;
-    if (!short)
-      await writeChart([
-        ...summaries.map((s) => s.p99.median),
-        ...(search?.steps.filter((r) => valid(r)) ?? []),
-      ]);
-
-    const reports: BenchmarkReport[] = [
-      {
-        id: 'saga',
-        title: 'The saga at fixed order rates',
-        command: COMMAND,
-        figures:
-          `Orders for one mug placed through the gateway on an open loop (a placement starts on schedule whether or not the last was answered), round-robin over ${ctx.stand.customers.length} signed-in customers, ${seconds} s per run, ${repeats} run${repeats > 1 ? 's' : ''} per rate after a warm-up; each cell is the median run with the spread over runs in brackets. A run ends when the last order is paid and the last notification and email are sent (drain: seconds after the last placement). Placed → paid: the client's POST to the order's \`paid\` row (same host clock). Event hop: outbox write → handler start, over every consumer. CPU: every process of the stack from /proc, divided by the orders placed; the load generator is not counted.\n\n` +
-          `At rest (${rest.distribution.count} orders, one at a time): placed → paid p50 ${fixed(rest.distribution.p50, 0)} ms, p99 ${fixed(rest.distribution.p99, 0)} ms; event hop p50 ${fixed(rest.hops.all.p50, 1)} ms, p99 ${fixed(rest.hops.all.p99, 1)} ms (order ${fixed(rest.hops.perService.order!.p50, 1)}, payment ${fixed(rest.hops.perService.payment!.p50, 1)}, notification ${fixed(rest.hops.perService.notification!.p50, 1)} ms p50).\n\n` +
-          table(
-            [
-              'orders/s',
-              'runs',
-              'orders placed',
-              'refused or unpaid',
-              'placed → paid p50 ms',
-              'p99 ms',
-              'event hop p99 ms',
-              'stack CPU ms/order',
-              'drain s',
-            ],
-            summaries.map(rateRow),
-          ) +
-          (short
-            ? ''
-            : `\n\n![placed → paid p50 and p99 against the order rate](img/placed-to-paid.svg)`),
-        verdicts: [
-          {
-            what: `stack CPU per order at ${thirty.rate} orders/s`,
-            figure: `${fixed(thirty.cpu.median.stackCpuPerOrder, 1)} ms`,
-            target: '≤ 15 ms',
-            met: thirty.cpu.median.stackCpuPerOrder <= 15,
-          },
-          {
-            what: `placed → paid p99 at ${sixty.rate} orders/s`,
-            figure: `${fixed(sixty.p99.median.placedToPaid.p99, 0)} ms`,
-            target: '≤ 100 ms',
-            met: valid(sixty.p99.median) && sixty.p99.median.placedToPaid.p99 <= 100,
-          },
-          {
-            what: `event hop p99 at ${sixty.rate} orders/s`,
-            figure: `${fixed(sixty.hop.median.hops.all.p99, 1)} ms`,
-            target: '≤ 10 ms',
-            met: sixty.hop.median.hops.all.p99 <= 10,
-          },
-        ],
-        data: { seconds, repeats, rest, summaries },
-      },
-      {
-        id: 'saga-cpu',
-        title: 'CPU per order, by process',
-        command: COMMAND,
-        figures:
-          `CPU milliseconds per order of each process, from the median run at each rate (PostgreSQL: every backend, those that exited during the run through the postmaster's reaped time; the SMTP capture is maildev, as the README's stack runs it).\n\n` +
-          cpuByProcess(summaries),
-        verdicts: [],
-        data: summaries.map((s) => ({ rate: s.rate, cpuPerOrder: s.cpu.median.cpuPerOrder })),
-      },
-    ];
-    if (search)
-      reports.push({
-        id: 'saturation',
-        title: 'Saturation',
-        command: COMMAND,
-        figures:
-          `From the highest fixed rate whose median p99 stayed under ${SATURATED_MS} ms, the rate rises by a quarter per ${seconds} s run until placed → paid p99 passes ${SATURATED_MS} ms (or an order is refused).\n\n` +
-          table(
-            ['orders/s', 'orders', 'refused or unpaid', 'p50 ms', 'p99 ms', 'stack CPU ms/order'],
-            search.steps.map((r) => [
-              r.rate,
-              r.placed,
-              refusedCount(r) + r.unpaid,
-              fixed(r.placedToPaid.p50, 0),
-              fixed(r.placedToPaid.p99, 0),
-              fixed(r.stackCpuPerOrder, 1),
-            ]),
-          ),
-        verdicts: [
-          {
-            what: 'saturation (p99 placed → paid ≤ 1 s)',
-            figure: `${search.saturation} orders/s`,
-            target: '≥ 120 orders/s',
-            met: search.saturation >= 120,
-          },
-        ],
-        data: search,
-      });
-    if (sustained)
-      reports.push({
-        id: 'sustained',
-        title: 'Sustained load',
-        command: COMMAND,
-        figures:
-          `${sustainRate} orders/s through the gateway for ${sustainSeconds} s, open loop; then the resident memory of every process.\n\n` +
-          table(
-            [
-              'orders',
-              'refused or unpaid',
-              'p50 ms',
-              'p99 ms',
-              'max ms',
-              'event hop p99 ms',
-              'stack CPU ms/order',
-              'drain s',
-            ],
-            [
-              [
-                sustained.placed,
-                refusedCount(sustained) + sustained.unpaid,
-                fixed(sustained.placedToPaid.p50, 0),
-                fixed(sustained.placedToPaid.p99, 0),
-                fixed(sustained.placedToPaid.max, 0),
-                fixed(sustained.hops.all.p99, 1),
-                fixed(sustained.stackCpuPerOrder, 1),
-                fixed(sustained.drainSeconds, 1),
-              ],
-            ],
-          ) +
-          '\n\n' +
-          table(
-            ['process', 'RSS MiB after the run'],
-            rss.map(([name, mib]) => [name, fixed(mib, 0)]),
-          ),
-        verdicts: [
-          {
-            what: `${sustainRate} orders/s for ${sustainSeconds} s, 0 errors`,
-            figure: `${refusedCount(sustained) + sustained.unpaid} errors, p99 ${fixed(sustained.placedToPaid.p99, 0)} ms`,
-            target: '60 orders/s, 0 errors, p99 ≤ 100 ms',
-            met: sustainRate >= 60 && valid(sustained) && sustained.placedToPaid.p99 <= 100,
-          },
-          {
-            what: 'largest service RSS after the run',
-            figure: `${fixed(Math.max(...rss.filter(([n]) => n !== 'smtp capture').map(([, m]) => m)), 0)} MiB`,
-            target: '≤ 120 MB (114 MiB)',
-            met: rss.filter(([n]) => n !== 'smtp capture').every(([, m]) => m <= 120e6 / 2 ** 20),
-          },
-        ],
-        data: { sustained, rss },
-      });
-    return reports;
-  },
+  run: (ctx) => sagaReports(ctx.stand, { ...ctx, chart: !ctx.short }),
 };
