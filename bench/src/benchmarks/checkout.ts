@@ -4,6 +4,7 @@
 import { queryDb, waitFor } from '@switchyard/testing';
 import type { Benchmark, BenchContext } from '../benchmark.js';
 import { pgbenchCheckout, preparePgbenchDatabase, type PgbenchResult } from '../ceiling/pgbench.js';
+import { pgbenchSagaFloor, prepareSagaFloorDatabase } from '../ceiling/saga-floor.js';
 import { load, unexpectedAnswers, type LoadResult } from '../load.js';
 import { cpuPerUnit, cpuSnapshot } from '../cpu-meter.js';
 import { fixed, table } from '../results.js';
@@ -72,6 +73,11 @@ export const checkout: Benchmark = {
     const ceiling: PgbenchResult = await ctx.phase(`checkout: pgbench c${POOL_SIZE}`, () =>
       pgbenchCheckout(pgbenchUrl, POOL_SIZE, ctx.seconds),
     );
+    // The second ceiling: every statement of the whole saga (three databases' worth) per order.
+    const floorUrl = await prepareSagaFloorDatabase();
+    const sagaFloor: PgbenchResult = await ctx.phase(`checkout: saga floor c${POOL_SIZE}`, () =>
+      pgbenchSagaFloor(floorUrl, POOL_SIZE, ctx.seconds),
+    );
     const runs: Run[] = [];
     for (const concurrency of [10, 50]) {
       for (const path of ['gateway', 'direct'] as const) {
@@ -127,7 +133,7 @@ export const checkout: Benchmark = {
         command: 'pnpm bench --only checkout',
         figures:
           `\`POST /v1/orders\` (one product, a card the sandbox accepts), autocannon closed loop for ${ctx.seconds} s per row; the saga (payment, notification) runs behind and is waited for between rows. ` +
-          `Ceiling: pgbench running the placement transaction as plain SQL (\`bench/src/ceiling/checkout.pgbench.sql\`) on the same Postgres, at ${POOL_SIZE} connections — the order service's pool (DB_POOL_MAX), so more clients than that queue for a connection in the service as they would for pgbench's.\n\n` +
+          `Ceiling: pgbench running the placement transaction as plain SQL (\`bench/src/ceiling/checkout.pgbench.sql\`) on the same Postgres, at ${POOL_SIZE} connections — the order service's pool (DB_POOL_MAX), so more clients than that queue for a connection in the service as they would for pgbench's. The second ceiling is the database's floor for a whole order: every statement the saga makes in the order, payment and notification databases as one pgbench script (\`bench/src/ceiling/saga-floor.pgbench.sql\`), one order per script run.\n\n` +
           table(
             [
               'clients',
@@ -152,6 +158,17 @@ export const checkout: Benchmark = {
                 ceiling.failed,
                 '–',
               ],
+              [
+                POOL_SIZE,
+                'pgbench, the whole saga’s statements (floor)',
+                fixed(sagaFloor.transactionsPerSecond, 0),
+                fixed(sagaFloor.latencyAverageMs, 1) + ' (avg)',
+                '–',
+                '–',
+                '–',
+                sagaFloor.failed,
+                '–',
+              ],
               ...runs.map((r) => [
                 r.concurrency,
                 r.path === 'gateway' ? 'through the gateway' : 'order service, direct',
@@ -168,7 +185,7 @@ export const checkout: Benchmark = {
           '\n\nCPU milliseconds per placed order, by process, over each row and the saga settling after it (from /proc; the whole order: placement, payment, notifications, relays, Kafka, PostgreSQL):\n\n' +
           cpuTable(runs),
         verdicts,
-        data: { ceiling, poolSize: POOL_SIZE, runs },
+        data: { ceiling, sagaFloor, poolSize: POOL_SIZE, runs },
       },
     ];
   },

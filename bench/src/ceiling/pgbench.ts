@@ -26,9 +26,10 @@ export interface PgbenchResult {
   failed: number;
 }
 
-/** Transactions per second of the checkout script at `clients` concurrent connections. */
-export async function pgbenchCheckout(
+/** Run a pgbench script (a file under src/ceiling/) at `clients` connections for `seconds`. */
+export async function runPgbench(
   databaseUrl: string,
+  script: string,
   clients: number,
   seconds: number,
 ): Promise<PgbenchResult> {
@@ -40,8 +41,8 @@ export async function pgbenchCheckout(
       `--client=${clients}`,
       '--jobs=2',
       `--time=${seconds}`,
-      // The script stays in src/ (tsc copies only code).
-      `--file=${path.join(here, '../../src/ceiling/checkout.pgbench.sql')}`,
+      // The scripts stay in src/ (tsc copies only code).
+      `--file=${path.join(here, '../../src/ceiling', script)}`,
       databaseUrl,
     ],
     { maxBuffer: 1 << 20 },
@@ -53,3 +54,7 @@ export async function pgbenchCheckout(
     failed: number(/number of failed transactions: (\d+)/) || 0,
   };
 }
+
+/** Transactions per second of the checkout script at `clients` concurrent connections. */
+export const pgbenchCheckout = (databaseUrl: string, clients: number, seconds: number) =>
+  runPgbench(databaseUrl, 'checkout.pgbench.sql', clients, seconds);
