@@ -228,6 +228,16 @@ describe('the production overlay’s network (NetworkPolicy model)', () => {
     expect(blocked(network).map((f) => f.what)).not.toEqual([]);
   });
 
+  it('has every Deployment and every operator-made pod in its table of required connections', () => {
+    const inTable = new Set(
+      required.flatMap((f) => [f.from.name, 'namespace' in f.to ? f.to.name : '']),
+    );
+    const ofOurs = world.pods.filter(
+      (p) => p.namespace === 'switchyard' && p.name !== 'debug-shell',
+    );
+    expect(ofOurs.map((p) => p.name).filter((name) => !inTable.has(name))).toEqual([]);
+  });
+
   it('never leaves a Kafka listener open to every pod (a listener without peers is)', () => {
     for (const listener of listeners) {
       expect(listener.networkPolicyPeers?.length ?? 0).toBeGreaterThan(0);
