@@ -67,7 +67,14 @@ const consumers = consumingServices().map(({ service, topics }) => {
 });
 
 const kafka = objects.find((o) => o.kind === 'Kafka')!;
-const exporter = (kafka.spec as { kafkaExporter?: Record<string, string> }).kafkaExporter;
+interface KafkaExporterSpec {
+  groupRegex?: string;
+  topicRegex?: string;
+  groupExcludeRegex?: string;
+  topicExcludeRegex?: string;
+  showAllOffsets?: boolean;
+}
+const exporter = (kafka.spec as { kafkaExporter?: KafkaExporterSpec }).kafkaExporter;
 // kafka_exporter matches Go regexps unanchored (regexp.MatchString); JS RegExp.test agrees.
 const goMatches = (pattern: string | undefined, value: string) =>
   new RegExp(pattern ?? '.*').test(value);
@@ -130,6 +137,10 @@ describe('consumer lag in production', () => {
       }
     },
   );
+
+  it('reports the lag of a group with no live member (its backlog must alert)', () => {
+    expect(exporter?.showAllOffsets).not.toBe(false);
+  });
 
   it("leaves out the dead-letter CLI's throw-away groups", () => {
     expect(goMatches(exporter?.groupRegex, 'dead-letter-reader-0b6f4a2e')).toBe(false);
