@@ -101,8 +101,16 @@ const required: Flow[] = [
       flow(`Strimzi operator → ${b.name} (replication)`, 'strimzi-cluster-operator', b.name, 9091),
       flow(`Strimzi operator → ${b.name} (agent)`, 'strimzi-cluster-operator', b.name, 8443),
       flow(`KEDA's Kafka scaler → ${b.name}`, 'keda-operator', b.name, 9092),
+      flow(`Kafka Exporter → ${b.name} (offsets)`, 'switchyard-kafka-exporter', b.name, 9091),
     ];
   }),
+  dns('switchyard-kafka-exporter'),
+  flow(
+    'Prometheus → Kafka Exporter (consumer lag)',
+    'prometheus',
+    'switchyard-kafka-exporter',
+    9404,
+  ),
   flow(
     'entity operator → Kubernetes API',
     'switchyard-entity-operator',
@@ -152,6 +160,20 @@ const forbidden: Flow[] = [
   flow('Kafka → a database', broker, 'order-db-1', 5432),
   flow('entity operator → a database', 'switchyard-entity-operator', 'order-db-1', 5432),
   flow('entity operator → Kafka clients port', 'switchyard-entity-operator', broker, 9092),
+  flow('Kafka Exporter → Kafka clients port', 'switchyard-kafka-exporter', broker, 9092),
+  flow('Kafka Exporter → a database', 'switchyard-kafka-exporter', 'order-db-1', 5432),
+  flow(
+    'Kafka Exporter → the Kubernetes API',
+    'switchyard-kafka-exporter',
+    address('kubernetes-api'),
+    443,
+  ),
+  flow(
+    'Kafka Exporter → the internet',
+    'switchyard-kafka-exporter',
+    address('object-storage'),
+    443,
+  ),
   flow(
     'order → OTel collector over gRPC (only OTLP/HTTP is used)',
     'order',

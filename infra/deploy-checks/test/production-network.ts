@@ -25,6 +25,7 @@ interface KafkaSpec {
     template?: { pod?: { metadata?: { labels?: Labels } } };
   };
   entityOperator?: { template?: { pod?: { metadata?: { labels?: Labels } } } };
+  kafkaExporter?: { template?: { pod?: { metadata?: { labels?: Labels } } } };
 }
 
 /**
@@ -34,7 +35,8 @@ interface KafkaSpec {
  * 9091 (replication) from the nodes, the cluster operator, the entity operator, the Kafka
  * exporter and Cruise Control, 8443 (Kafka agent) from the cluster operator, each listener's
  * port from its networkPolicyPeers (from everyone when it has none) — and the entity operator's
- * health port open. The cluster operator runs in another namespace without
+ * health port and the Kafka Exporter's metrics port (KafkaExporter.generateNetworkPolicy: 9404
+ * from everyone) open. The cluster operator runs in another namespace without
  * STRIMZI_OPERATOR_NAMESPACE_LABELS, so its peer matches its pods in every namespace.
  */
 export function strimziPolicies(kafka: K8sObject): NetworkPolicy[] {
@@ -87,7 +89,24 @@ export function strimziPolicies(kafka: K8sObject): NetworkPolicy[] {
       ingress: [rule(8080, [])],
     },
   };
-  return spec.entityOperator ? [kafkaPolicy, entityOperatorPolicy] : [kafkaPolicy];
+  const kafkaExporterPolicy: NetworkPolicy = {
+    metadata: { name: `${cluster}-kafka-exporter`, namespace: NAMESPACE },
+    spec: {
+      podSelector: {
+        matchLabels: {
+          'strimzi.io/cluster': cluster,
+          'strimzi.io/name': `${cluster}-kafka-exporter`,
+          'strimzi.io/kind': 'Kafka',
+        },
+      },
+      ingress: [rule(9404, [])],
+    },
+  };
+  return [
+    kafkaPolicy,
+    ...(spec.entityOperator ? [entityOperatorPolicy] : []),
+    ...(spec.kafkaExporter ? [kafkaExporterPolicy] : []),
+  ];
 }
 
 /** The addresses set once in the overlay's cluster-network.yaml (never rendered). */
@@ -195,8 +214,9 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
     );
   }
 
-  // Strimzi: each KafkaNodePool's nodes and the entity operator, labelled as the cluster
-  // operator labels them (KafkaPool, Labels.generateDefaultLabels) plus the templates' labels.
+  // Strimzi: each KafkaNodePool's nodes, the entity operator and the Kafka Exporter, labelled as
+  // the cluster operator labels them (KafkaPool, Labels.generateDefaultLabels) plus the
+  // templates' labels.
   const strimziGenerated: NetworkPolicy[] = [];
   for (const kafka of of('Kafka')) {
     const cluster = kafka.metadata.name;
@@ -247,6 +267,22 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
           'strimzi.io/component-type': 'entity-operator',
           'app.kubernetes.io/name': 'entity-operator',
         }),
+      );
+    }
+    if (spec.kafkaExporter) {
+      pods.push(
+        pod(
+          `${cluster}-kafka-exporter`,
+          NAMESPACE,
+          {
+            ...(spec.kafkaExporter.template?.pod?.metadata?.labels ?? {}),
+            ...common,
+            'strimzi.io/name': `${cluster}-kafka-exporter`,
+            'strimzi.io/component-type': 'kafka-exporter',
+            'app.kubernetes.io/name': 'kafka-exporter',
+          },
+          [{ name: 'tcp-prometheus', port: 9404 }],
+        ),
       );
     }
     strimziGenerated.push(...strimziPolicies(kafka));
