@@ -118,10 +118,20 @@ describe('the restore overlay (production-restore)', () => {
     }
   });
 
+  it(`keeps ${SERVICE} stopped while it is restored: 0 replicas, KEDA paused at 0`, () => {
+    expect(find(restore, 'Deployment', SERVICE).spec!.replicas).toBe(0);
+    const scaled = find(restore, 'ScaledObject', SERVICE);
+    expect(scaled.metadata).toMatchObject({
+      annotations: { 'autoscaling.keda.sh/paused-replicas': '0' },
+    });
+    const { annotations: _paused, ...rest } = scaled.metadata as { annotations?: unknown };
+    expect({ ...scaled, metadata: rest }).toEqual(find(production, 'ScaledObject', SERVICE));
+  });
+
   it(`changes nothing else production renders, and adds only ${RESTORED}'s objects`, () => {
     const restoreByKey = new Map(restore.map((o) => [keyOf(o), o]));
     for (const object of production) {
-      if (keyOf(object) === `Deployment/${SERVICE}`) continue;
+      if ([`Deployment/${SERVICE}`, `ScaledObject/${SERVICE}`].includes(keyOf(object))) continue;
       expect([keyOf(object), restoreByKey.get(keyOf(object))]).toEqual([keyOf(object), object]);
     }
     const productionKeys = new Set(production.map(keyOf));
