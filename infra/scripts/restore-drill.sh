@@ -3,8 +3,9 @@
 # is docs/deploy.md, "Back up and restore its database"). On this machine, with PostgreSQL's own
 # tools, on a PostgreSQL instance of its own (a temporary directory, a free loopback port: the
 # shared server at 127.0.0.1:5432 is never touched):
-#   1. the order database is created and migrated by the repository's runner, and orders are
-#      written continuously (pgbench, bounded rate: place an order, pay one);
+#   1. the order database is created and migrated by the repository's runner, filled with a
+#      history of paid orders, and orders are then written continuously (pgbench, bounded rate:
+#      place an order, pay one);
 #   2. a base backup is taken with pg_basebackup while they are written; every WAL segment is
 #      archived, gzip-compressed, by archive_command (what barman-cloud does to object storage);
 #   3. a recovery target time is noted, with the digests of the business tables at that instant;
@@ -20,6 +21,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WRITE_RATE="${RESTORE_DRILL_RATE:-150}"  # transactions per second written during the drill
+PRELOAD_ORDERS="${RESTORE_DRILL_PRELOAD:-100000}"  # paid orders already there before the drill
 WARMUP_SECONDS="${RESTORE_DRILL_WARMUP:-4}"
 AFTER_TARGET_SECONDS="${RESTORE_DRILL_AFTER:-3}"
 BUSINESS_TABLES=(products orders order_lines stock_movements order_status_changes outbox_events)
@@ -112,6 +114,29 @@ sql "$source_url" "
     FROM generate_series(1, 20) AS n;
   INSERT INTO stock_movements (id, product_id, delta, reason)
   SELECT gen_random_uuid(), id, stock, 'initial' FROM products;"
+# A history: paid orders, each with its line, its stock reservation, its status change and its
+# (published) events, as the service leaves them.
+sql "$source_url" "
+  CREATE TEMPORARY TABLE history AS
+  SELECT gen_random_uuid() AS id, gen_random_uuid() AS user_id, p.id AS product_id, p.name,
+         p.price_minor, 1 + n % 3 AS q, now() - make_interval(secs => n) AS at
+    FROM generate_series(1, $PRELOAD_ORDERS) AS n JOIN products p ON p.sku = 'DRILL-' || (1 + n % 20);
+  INSERT INTO orders (id, user_id, status, total_minor, currency, payment_method, created_at, updated_at)
+  SELECT id, user_id, 'paid', price_minor * q, 'EUR', 'card', at, at FROM history;
+  INSERT INTO order_lines (id, order_id, product_id, name, quantity, unit_price_minor)
+  SELECT gen_random_uuid(), id, product_id, name, q, price_minor FROM history;
+  INSERT INTO stock_movements (id, product_id, order_id, delta, reason, created_at)
+  SELECT gen_random_uuid(), product_id, id, -q, 'reserved', at FROM history;
+  UPDATE products SET stock = stock - h.q
+    FROM (SELECT product_id, sum(q) AS q FROM history GROUP BY product_id) h WHERE products.id = h.product_id;
+  INSERT INTO order_status_changes (id, order_id, from_status, to_status, actor, created_at)
+  SELECT gen_random_uuid(), id, 'pending_payment', 'paid', 'system', at FROM history;
+  INSERT INTO outbox_events (id, topic, message_key, event_type, headers, payload, created_at, published_at)
+  SELECT gen_random_uuid(), e.topic, h.id::text, e.topic, '{}', json_build_object('orderId', h.id)::text, h.at, h.at
+    FROM history h CROSS JOIN (VALUES ('order.placed'), ('order.paid')) AS e (topic);"
+sql "$source_url" "VACUUM ANALYZE"
+database_bytes=$(sql "$source_url" "SELECT pg_database_size('order')")
+log "order database: $PRELOAD_ORDERS orders of history, $database_bytes bytes"
 
 # Placing an order: price from the catalog, reserve stock (movement + stock), outbox event, in one
 # transaction. Paying one: status change, its history row, outbox event.
@@ -170,7 +195,7 @@ digest_sql() {
     [[ -n $query ]] && query+=' UNION ALL '
     query+="SELECT '$t', count(*), coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t.$key)), '-') FROM $t t"
   done
-  echo "$query"
+  echo "SELECT * FROM ($query) AS digests (table_name, rows, md5) ORDER BY table_name"
 }
 digests_at_target="$(psql "$source_url" -X -v ON_ERROR_STOP=1 -qAt <<EOF
 BEGIN;
@@ -231,8 +256,9 @@ done
 replay_seconds=$(seconds "$t0" "$(now)")
 stop_line=$(grep -m 1 'recovery stopping before' "$work/restored.log" | sed 's/.*LOG: *//' || true)
 redo_done_lsn=$(grep -m 1 -o 'redo done at [0-9A-F/]*' "$work/restored.log" | awk '{ print $4 }' || true)
+redo_seconds=$(grep -m 1 'redo done at' "$work/restored.log" | grep -o 'elapsed: [0-9.]*' | awk '{ print $2 }' || true)
 replayed_bytes=$(sql "$restored_url" "SELECT pg_wal_lsn_diff('$redo_done_lsn', '$backup_start_lsn')::bigint")
-log "restore: ${restore_seconds}s (copy), replay + promotion: ${replay_seconds}s; $stop_line"
+log "restore: ${restore_seconds}s (copy), start + replay + promotion: ${replay_seconds}s (redo ${redo_seconds:-?}s); $stop_line"
 [[ -n "$stop_line" ]] || { log "recovery did not stop at the target time"; exit 1; }
 
 # --- 5. Prove it: digests, migrations, the service ------------------------------------------------
@@ -281,12 +307,15 @@ report=$(cat <<EOF
 {
   "postgresql": "$("$pg_bin/postgres" --version | awk '{print $3}')",
   "writeRateTps": $WRITE_RATE,
+  "preloadOrders": $PRELOAD_ORDERS,
+  "databaseBytes": $database_bytes,
   "backupSeconds": $backup_seconds,
   "baseBackupBytes": $backup_bytes,
   "walArchiveSegments": $archive_segments,
   "walArchiveBytesGzip": $archive_bytes,
   "restoreCopySeconds": $restore_seconds,
-  "replayAndPromoteSeconds": $replay_seconds,
+  "startReplayPromoteSeconds": $replay_seconds,
+  "redoSeconds": ${redo_seconds:-null},
   "walReplayedBytes": ${replayed_bytes:-null},
   "targetTime": "$target_time",
   "ordersAtTarget": $orders_at_target,
