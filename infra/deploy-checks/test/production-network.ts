@@ -173,8 +173,9 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
     );
   }
 
-  // CloudNativePG: per Cluster, instance pods <name>-1 (primary) and <name>-2 (replica), and the
-  // join job's pod of a third instance, with the operator's labels and inheritedMetadata's.
+  // CloudNativePG: per Cluster, instance pods <name>-1 (primary) and <name>-2 (replica), the
+  // join job's pod of a third instance, and for a Cluster bootstrapped by recovery the first
+  // instance's full-recovery job pod, with the operator's labels and inheritedMetadata's.
   const instancePorts = [
     { name: 'postgresql', port: 5432 },
     { name: 'metrics', port: 9187 },
@@ -212,6 +213,16 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
         'cnpg.io/jobRole': 'join',
       }),
     );
+    if ((cluster.spec as { bootstrap?: { recovery?: unknown } }).bootstrap?.recovery) {
+      pods.push(
+        pod(`${name}-1-full-recovery`, NAMESPACE, {
+          ...inherited,
+          'cnpg.io/cluster': name,
+          'cnpg.io/instanceName': `${name}-1`,
+          'cnpg.io/jobRole': 'full-recovery',
+        }),
+      );
+    }
   }
 
   // Strimzi: each KafkaNodePool's nodes, the entity operator and the Kafka Exporter, labelled as
