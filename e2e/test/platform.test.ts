@@ -104,10 +104,11 @@ describe('Switchyard end to end, through the gateway', () => {
           }
         })
         .find(match)?.trace_id;
+    // The gateway writes one line per request, when it is answered (gateway/src/request-log.ts).
     const requestTrace = traceIn(
       'gateway',
       (l) =>
-        l.msg === 'incoming request' && l.req?.method === 'POST' && l.req?.url === '/v1/orders',
+        l.msg === 'request completed' && l.req?.method === 'POST' && l.req?.url === '/v1/orders',
     );
     const consumerTrace = traceIn(
       'payment',

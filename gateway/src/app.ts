@@ -1,13 +1,20 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { createApp, redisPlugin, type App, type LogStream } from '@switchyard/service-kit';
+import {
+  createApp,
+  denylistCachePlugin,
+  redisPlugin,
+  type App,
+  type LogStream,
+} from '@switchyard/service-kit';
 import type { GatewayConfig } from './config.js';
 import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
 import { circuitBreakers } from './plugins/circuit-breakers.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
 import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-headers.js';
+import { SECURITY_HEADER_OPTIONS, securityHeaders } from './plugins/security-headers.js';
+import { OneLinePerRequest } from './request-log.js';
 import { normaliseRequestTarget } from './routes/request-target.js';
 import { routeTable } from './routes/route-table.js';
 
@@ -30,15 +37,15 @@ export async function buildGateway(
     metricsRoute: false,
     // Routing, authentication, rate limits and the proxy all see one normalised path, the one
     // the services will route on (request-target.ts); request.originalUrl keeps what was sent.
-    fastify: { rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/') },
+    fastify: {
+      rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
+      logController: new OneLinePerRequest(),
+    },
   });
   const routes = routeTable(config);
 
-  await app.register(helmet, {
-    // An API, not pages: no inline content at all, except on /docs (see api-docs).
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-    crossOriginResourcePolicy: { policy: 'same-site' },
-  });
+  // helmet's headers, computed once (an API, not pages: no inline content except on /docs).
+  await app.register(securityHeaders, { helmet: SECURITY_HEADER_OPTIONS });
   const allowedOrigins = config.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
@@ -50,6 +57,7 @@ export async function buildGateway(
     maxAge: 600,
   });
   await app.register(redisPlugin, { url: config.REDIS_URL });
+  await app.register(denylistCachePlugin, { resyncMs: config.DENYLIST_RESYNC_MS });
   await app.register(authenticateRequests, {
     routes,
     jwksUrl: config.AUTH_JWKS_URL,
@@ -91,6 +99,7 @@ export async function buildGateway(
     routes,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    providerWebhookRatePerSecond: config.PROVIDER_WEBHOOK_RATE_PER_SECOND,
   });
   return app;
 }

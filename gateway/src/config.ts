@@ -24,6 +24,18 @@ export const GatewayConfig = Type.Composite([
     CIRCUIT_OPEN_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     /** Comma-separated browser origins allowed by CORS; empty allows none. */
     CORS_ORIGINS: Type.String({ default: '' }),
+    /**
+     * Provider webhook calls accepted per second by one replica, all senders together (the
+     * provider is not a client with a quota of its own): above it a 429 with Retry-After, which
+     * the provider retries. A bound, so the lean route cannot amplify a flood to the service.
+     */
+    PROVIDER_WEBHOOK_RATE_PER_SECOND: Type.Integer({ minimum: 1, default: 200 }),
+    /**
+     * How often the in-memory disabled-user denylist is read again in full (DenylistCache): the
+     * bound on a revocation that arrives without its pub/sub message (auth's repair sync) and
+     * on noticing that Redis lost the list's marker without a reconnect.
+     */
+    DENYLIST_RESYNC_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 5_000 }),
     /** Largest request body accepted, in bytes. */
     BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
     /** /metrics is served here, not on the public PORT (Prometheus scrapes it in-cluster). */

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { disabledUserKey, loadConfig, type App } from '@switchyard/service-kit';
+import { disabledUserKey, loadConfig, markDisabled, type App } from '@switchyard/service-kit';
 import {
   freePort,
   markDenylistSynced,
+  waitFor,
   startJwksServer,
   type JwksServer,
 } from '@switchyard/testing';
@@ -226,9 +227,44 @@ describe('gateway', () => {
     const headers = await bearer(userId);
     expect((await gateway.inject({ url: '/v1/orders', headers })).statusCode).toBe(200);
     const redis = new Redis('redis://127.0.0.1:6379');
+    // As auth does: the entry and its message (the gateway holds the list in memory).
+    await markDisabled(redis, userId, 60);
+    await redis.quit();
+    // Its message reaches the gateway within milliseconds.
+    await waitFor(
+      async () => (await gateway.inject({ url: '/v1/orders', headers })).statusCode === 401,
+      { timeoutMs: 500, intervalMs: 10, what: 'the revocation to take effect' },
+    );
+  });
+
+  it('refuses, right after it starts, a user disabled before it started', async () => {
+    const userId = randomUUID();
+    const redis = new Redis('redis://127.0.0.1:6379');
     await redis.set(disabledUserKey(userId), '1', 'EX', 60);
     await redis.quit();
-    expect((await gateway.inject({ url: '/v1/orders', headers })).statusCode).toBe(401);
+    const restarted = await buildGateway(
+      loadConfig(GatewayConfig, {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        AUTH_JWKS_URL: jwks.url,
+        AUTH_SERVICE_URL: upstream.url,
+        ORDER_SERVICE_URL: upstream.url,
+        PAYMENT_SERVICE_URL: upstream.url,
+        NOTIFICATION_SERVICE_URL: upstream.url,
+        RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
+      }),
+    );
+    try {
+      const headers = await bearer(userId);
+      expect((await restarted.inject({ url: '/v1/orders', headers })).statusCode).toBe(401);
+      // And once it holds the list in memory.
+      await waitFor(async () => restarted.denylist.isComplete, { what: 'the list in memory' });
+      expect((await restarted.inject({ url: '/v1/orders', headers })).statusCode).toBe(401);
+      const other = await bearer(randomUUID());
+      expect((await restarted.inject({ url: '/v1/orders', headers: other })).statusCode).toBe(200);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('sends security headers, standard RateLimit headers, and no server banner', async () => {

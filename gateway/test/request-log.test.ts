@@ -38,8 +38,11 @@ describe('gateway: the request log', () => {
     upstream.close();
   });
 
-  /** The "incoming request" line of the request the gateway answered with this request id. */
-  const incoming = async (path: string) => {
+  /** The one line of the request the gateway answered with this request id. */
+  const incoming = async (path: string) => (await linesOf(path))[0]?.req;
+
+  /** Every line the gateway wrote about one request. */
+  const linesOf = async (path: string) => {
     const res = await fetch(base + path, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -47,8 +50,27 @@ describe('gateway: the request log', () => {
     });
     await res.text();
     const id = res.headers.get('x-request-id');
-    return lines.find((l) => l.reqId === id && l.msg === 'incoming request')?.req;
+    await new Promise((resolve) => setImmediate(resolve));
+    return lines.filter((l) => l.reqId === id);
   };
+
+  it('writes one line per proxied request, at info, with what was asked and answered', async () => {
+    const written = await linesOf('/v1/auth/login');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { method: 'POST', url: '/v1/auth/login' },
+      res: { statusCode: 200 },
+    });
+    expect(written[0]!.responseTime).toEqual(expect.any(Number));
+  });
+
+  it('writes one line for a route that is not found', async () => {
+    const written = await linesOf('/no-such-route');
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ req: { url: '/no-such-route' }, res: { statusCode: 404 } });
+  });
 
   it('logs the path it routes, and the path as sent when it was rewritten', async () => {
     expect(await incoming('/v1/auth/logi%6E')).toMatchObject({

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { disabledUserKey, type App } from '@switchyard/service-kit';
+import { markDisabled, type App } from '@switchyard/service-kit';
 import { startJwksServer, type JwksServer } from '@switchyard/testing';
 import { startTestGateway } from './support.js';
 
@@ -112,7 +112,7 @@ describe('gateway: the request target decides nothing it does not understand', (
   it('refuses a disabled user whatever the spelling of the path', async () => {
     const userId = randomUUID();
     const redis = new Redis('redis://127.0.0.1:6379');
-    await redis.set(disabledUserKey(userId), '1', 'EX', 60);
+    await markDisabled(redis, userId, 60); // as auth does: the entry and its message
     await redis.quit();
     const authorization = `Bearer ${await jwks.sign({ userId })}`;
     for (const target of ['/v1/orders', '/v1/orders#x', '/v1/orders/', '/v1/order%73']) {

@@ -5,7 +5,6 @@ import {
   authenticateRequest,
   denylistIncomplete,
   denylistReport,
-  denylistStatus,
   identityOf,
   invalidToken,
   remoteKeySet,
@@ -40,7 +39,10 @@ const proxyPrefixOf = (request: FastifyRequest) =>
  * public.
  * The JWKS is cached and refetched when a token names an unknown kid, so key rotation needs
  * no restart. A disabled user's tokens are refused here at once (auth keeps the denylist);
- * services refuse them too. The denylist is trusted only with auth's sync marker beside it:
+ * services refuse them too. The list is held in memory while it is known complete
+ * (DenylistCache: changes arrive over pub/sub, read again in full every few seconds), so a
+ * request costs no Redis read for it; otherwise each request reads Redis, as before.
+ * The denylist is trusted only with auth's sync marker beside it:
  * without it (Redis lost its data while auth was down) every authenticated request is a 503
  * with Retry-After; routes that need no token keep working.
  */
@@ -63,7 +65,7 @@ export const authenticateRequests = fp(
       await authenticateRequest(request, keys, { ...options, verified });
       let status: DenylistStatus;
       try {
-        status = await denylistStatus(app.redis, identityOf(request).userId);
+        status = await app.denylist.status(identityOf(request).userId);
       } catch (error) {
         // Fail closed: without the denylist the gateway cannot tell a disabled account.
         request.log.error({ err: error }, 'cannot read the disabled-user denylist');
@@ -81,5 +83,8 @@ export const authenticateRequests = fp(
     });
     app.addStatusReport(() => denylistReport(app.redis));
   },
-  { name: 'switchyard-gateway-authentication', dependencies: ['switchyard-redis'] },
+  {
+    name: 'switchyard-gateway-authentication',
+    dependencies: ['switchyard-redis', 'switchyard-denylist-cache'],
+  },
 );

@@ -8,6 +8,7 @@ import {
 } from '../identity-headers.js';
 import type { UpstreamRoute } from '../routes/route-table.js';
 import { upstreamError } from '../upstream-error.js';
+import { providerWebhookLimit } from './provider-webhook-limit.js';
 
 /** The whole body was read, so its length is known: say so (a chunked upload is no longer one). */
 const bodyLength = (body: unknown): Record<string, string> => {
@@ -17,14 +18,24 @@ const bodyLength = (body: unknown): Record<string, string> => {
 
 const withoutExpect = <H extends Record<string, unknown>>({ expect: _expect, ...rest }: H) => rest;
 
+/** What a provider webhook route skips: the customer-facing features (route-table.ts). */
+const LEAN_ROUTE_CONFIG = { rateLimit: false, cors: false, securityHeaders: false } as const;
+
 /**
  * One reverse-proxy per route-table entry: identity headers stripped, request id forwarded.
  * Bodies are read here, whole and up to the body limit (413 before anything goes upstream,
  * chunked or not), and forwarded byte for byte; the services parse and validate them.
+ * A provider webhook entry is one lean route (POST of its exact path) in a scope of its own,
+ * behind one global limit per replica (provider-webhook-limit.ts).
  */
 export async function proxyRoutes(
   app: FastifyInstance,
-  options: { routes: UpstreamRoute[]; timeoutMs: number; bodyLimit: number },
+  options: {
+    routes: UpstreamRoute[];
+    timeoutMs: number;
+    bodyLimit: number;
+    providerWebhookRatePerSecond: number;
+  },
 ): Promise<void> {
   app.removeAllContentTypeParsers();
   // Handed on as a stream of the bytes received (reply-from would re-encode a Buffer as JSON).
@@ -35,39 +46,53 @@ export async function proxyRoutes(
       done(null, Object.assign(Readable.from([body]), { byteLength: body.length })),
   );
   for (const route of options.routes) {
-    await app.register(httpProxy, {
-      proxyPayloads: false,
-      upstream: route.upstream,
-      prefix: route.prefix,
-      rewritePrefix: route.prefix,
-      maxRetriesOn503: 2,
-      config: { proxyPrefix: route.prefix, upstreamService: route.service },
-      undici: {
-        connections: 128,
-        connectTimeout: options.timeoutMs,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-      },
-      replyOptions: {
-        // Retried only for idempotent methods (reply-from's default list), a few times at most.
-        retriesCount: 2,
-        rewriteHeaders: (headers) => stripHopByHopHeaders(headers),
-        rewriteRequestHeaders: (request, headers) => ({
-          // Expect: 100-continue was answered here (Node does); it is not the upstream's.
-          ...stripTraceContextHeaders(
-            stripHopByHopHeaders(stripIdentityHeaders(withoutExpect(headers))),
-          ),
-          'x-request-id': request.id,
-          // The client's address as the gateway determined it (past trusted proxies only);
-          // whatever the client claimed was dropped above. Services believe it only from us.
-          'x-forwarded-for': request.ip,
-          ...bodyLength(request.body),
-        }),
-        onError: (reply, { error }) => {
-          reply.log.warn({ err: error, upstream: route.upstream }, 'upstream request failed');
-          reply.send(upstreamError(error as { code?: string }, route.service));
+    const proxy = (scope: FastifyInstance) =>
+      scope.register(httpProxy, {
+        proxyPayloads: false,
+        upstream: route.upstream,
+        prefix: route.prefix,
+        rewritePrefix: route.prefix,
+        maxRetriesOn503: 2,
+        // The gateway writes one line per request itself (request-log.ts).
+        disableRequestLogging: true,
+        ...(route.providerWebhook ? { httpMethods: ['POST'], routes: ['/'] } : {}),
+        config: {
+          proxyPrefix: route.prefix,
+          upstreamService: route.service,
+          ...(route.providerWebhook ? LEAN_ROUTE_CONFIG : {}),
         },
-      },
-    });
+        undici: {
+          connections: 128,
+          connectTimeout: options.timeoutMs,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
+        replyOptions: {
+          // Retried only for idempotent methods (reply-from's default list), a few times at most.
+          retriesCount: 2,
+          rewriteHeaders: (headers) => stripHopByHopHeaders(headers),
+          rewriteRequestHeaders: (request, headers) => ({
+            // Expect: 100-continue was answered here (Node does); it is not the upstream's.
+            ...stripTraceContextHeaders(
+              stripHopByHopHeaders(stripIdentityHeaders(withoutExpect(headers))),
+            ),
+            'x-request-id': request.id,
+            // The client's address as the gateway determined it (past trusted proxies only);
+            // whatever the client claimed was dropped above. Services believe it only from us.
+            'x-forwarded-for': request.ip,
+            ...bodyLength(request.body),
+          }),
+          onError: (reply, { error }) => {
+            reply.log.warn({ err: error, upstream: route.upstream }, 'upstream request failed');
+            reply.send(upstreamError(error as { code?: string }, route.service));
+          },
+        },
+      });
+    if (!route.providerWebhook) await proxy(app);
+    else
+      await app.register(async (lean) => {
+        lean.addHook('onRequest', providerWebhookLimit(options.providerWebhookRatePerSecond));
+        await proxy(lean);
+      });
   }
 }

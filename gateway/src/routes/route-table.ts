@@ -13,6 +13,13 @@ export interface UpstreamRoute {
    * they share the stricter per-IP limit against guessing, on top of the per-user one.
    */
   credentialRoutes?: string[];
+  /**
+   * A server-to-server route of the payment provider (POST of exactly `prefix`): proxied on a
+   * lean route that pays for none of the customer-facing features — no access token, no
+   * per-client rate limit (one global limit per replica instead), no security headers, no
+   * CORS, no request log line below warn. The service verifies the signature on every call.
+   */
+  providerWebhook?: true;
 }
 
 /** Which service answers which public path: the one table of the gateway's routing. */
@@ -67,12 +74,14 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
     { prefix: '/v1/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
     { prefix: '/v1/admin/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
     {
-      prefix: '/v1/payments',
+      // The payment provider calls this; the HMAC signature is its authentication.
+      prefix: '/v1/payments/webhooks/provider',
       service: 'payment',
       upstream: config.PAYMENT_SERVICE_URL,
-      // The payment provider calls this; the HMAC signature is its authentication.
-      publicRoutes: ['POST /v1/payments/webhooks/*'],
+      publicRoutes: ['POST /v1/payments/webhooks/provider'],
+      providerWebhook: true,
     },
+    { prefix: '/v1/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
     { prefix: '/v1/admin/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
     {
       prefix: '/v1/notifications',

@@ -16,22 +16,54 @@ export const disabledUserKey = (userId: string) => `switchyard:auth:disabled-use
  */
 export const DENYLIST_SYNCED_KEY = 'switchyard:auth:denylist-synced';
 
+/**
+ * Where markDisabled and clearDisabled announce each change, so a process holding the list in
+ * memory (DenylistCache) learns of it at once. JSON of DenylistChange.
+ */
+export const DENYLIST_CHANGES_CHANNEL = 'switchyard:auth:denylist-changes';
+
+/** A user disabled for `disabledForMs` from now (the entry's TTL), or enabled again (absent). */
+export interface DenylistChange {
+  userId: string;
+  disabledForMs?: number;
+}
+
 /** What a client is told to wait while the list is rebuilt: auth's sync runs every 10 s. */
 export const DENYLIST_RETRY_AFTER_SECONDS = 10;
 
 /** `unknown`: not listed, but the list is not known to be complete (no sync marker). */
 export type DenylistStatus = 'disabled' | 'not-listed' | 'unknown';
 
+/** The entry and the message announcing it, in one transaction (one round trip). */
 export async function markDisabled(
   redis: Redis,
   userId: string,
   accessTokenTtlSeconds: number,
 ): Promise<void> {
-  await redis.set(disabledUserKey(userId), '1', 'EX', accessTokenTtlSeconds + 60);
+  const seconds = accessTokenTtlSeconds + 60;
+  const change: DenylistChange = { userId, disabledForMs: seconds * 1000 };
+  await execOrThrow(
+    redis
+      .multi()
+      .set(disabledUserKey(userId), '1', 'EX', seconds)
+      .publish(DENYLIST_CHANGES_CHANNEL, JSON.stringify(change)),
+  );
 }
 
 export async function clearDisabled(redis: Redis, userId: string): Promise<void> {
-  await redis.del(disabledUserKey(userId));
+  const change: DenylistChange = { userId };
+  await execOrThrow(
+    redis
+      .multi()
+      .del(disabledUserKey(userId))
+      .publish(DENYLIST_CHANGES_CHANNEL, JSON.stringify(change)),
+  );
+}
+
+async function execOrThrow(transaction: ReturnType<Redis['multi']>): Promise<void> {
+  const results = await transaction.exec();
+  const failed = results?.find(([error]) => error);
+  if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
 }
 
 /** The entry and the marker, in one round trip. A listed user is refused, marker or not. */

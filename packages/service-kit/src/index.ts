@@ -38,6 +38,7 @@ export { MAX_INPUT_DEPTH } from './plugins/strict-input.js';
 export { health, type ReadinessCheck } from './plugins/health.js';
 export { metrics } from './plugins/metrics.js';
 export { redisPlugin } from './plugins/redis.js';
+export { denylistCachePlugin } from './plugins/denylist-cache.js';
 export { requireRole } from './require-role.js';
 export {
   DENYLIST_RETRY_AFTER_SECONDS,
@@ -48,8 +49,11 @@ export {
   disabledUserKey,
   markDisabled,
   clearDisabled,
+  DENYLIST_CHANGES_CHANNEL,
+  type DenylistChange,
   type DenylistStatus,
 } from './disabled-users.js';
+export { DenylistCache, type DenylistCacheOptions } from './denylist-cache.js';
 export {
   openapi,
   problemResponse,

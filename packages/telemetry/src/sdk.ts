@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { tracesSampler } from './traces-sampler.js';
 
 let sdk: NodeSDK | null = null;
 
@@ -18,7 +19,11 @@ export function startTelemetry(env: Record<string, string | undefined> = process
   // but do not try to ship them or metrics/logs anywhere.
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
+  // Sampling (traces-sampler.ts): the standard OTEL_TRACES_SAMPLER(_ARG), or our default.
+  const sampling = tracesSampler(env, exporting);
+  if (sampling.warning) process.emitWarning(sampling.warning, 'TelemetryConfigWarning');
   sdk = new NodeSDK({
+    sampler: sampling.sampler,
     spanProcessors: [
       exporting ? new BatchSpanProcessor(new OTLPTraceExporter()) : new NoopSpanProcessor(),
     ],

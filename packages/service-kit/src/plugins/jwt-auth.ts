@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { DenylistCache } from '../denylist-cache.js';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Redis } from 'ioredis';
 import {
@@ -38,9 +39,10 @@ export interface JwtAuthOptions {
    * user's tokens first; services refuse them too (defence in depth). A Redis that lost its
    * data (no sync marker, see disabled-users.ts) is not trusted: 503 with Retry-After. If
    * Redis cannot be read at all a service lets the token through and logs it: the gateway,
-   * which fails closed, is the control in front.
+   * which fails closed, is the control in front. A DenylistCache (denylistCachePlugin's
+   * `app.denylist`) answers from memory while its list is known complete, from Redis otherwise.
    */
-  denylist?: Redis;
+  denylist?: Redis | DenylistCache;
   /** Where public keys come from: a JWKS URL (cached, refetched on an unknown kid) or a key getter. */
   jwksUrl?: string;
   jwksCooldownMs?: number;
@@ -138,11 +140,15 @@ function isKeySetFailure(error: unknown): boolean {
 async function refuseDisabled(
   request: FastifyRequest,
   reply: FastifyReply,
-  redis: Redis,
+  denylist: Redis | DenylistCache,
 ): Promise<void> {
   let status: DenylistStatus = 'not-listed';
   try {
-    status = await denylistStatus(redis, identityOf(request).userId);
+    const userId = identityOf(request).userId;
+    status =
+      denylist instanceof DenylistCache
+        ? await denylist.status(userId)
+        : await denylistStatus(denylist, userId);
   } catch (error) {
     request.log.warn({ err: error }, 'disabled-user denylist unreadable; the gateway enforces it');
   }
@@ -182,7 +188,9 @@ export const jwtAuth = fp(
     });
     const denylist = options.denylist;
     if (denylist && app.hasDecorator('addStatusReport'))
-      app.addStatusReport(() => denylistReport(denylist));
+      app.addStatusReport(() =>
+        denylistReport(denylist instanceof DenylistCache ? denylist.redis : denylist),
+      );
   },
   { name: 'switchyard-jwt-auth' },
 );
