@@ -19,7 +19,8 @@ async function statOf(pid: number): Promise<string[] | null> {
   }
 }
 
-async function cpuSecondsOf(pid: number): Promise<number> {
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
   const stat = await statOf(pid);
   // utime and stime are fields 14 and 15.
   return stat ? (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND : 0;

@@ -1,10 +1,37 @@
-// 1. What a request pays for the gateway: the same authenticated GET of an order through the
+// What a request pays for the gateway: the same authenticated GET of an order through the
 // gateway and straight at the order service, at full load and at half of it. A bare proxy
 // (Fastify + @fastify/http-proxy and nothing else) in front of the same service shows what the
-// hop itself costs on this machine, before authentication, limits and tracing.
-import type { Benchmark } from '../benchmark.js';
+// hop itself costs on this machine, before authentication, limits and tracing. And the
+// gateway's own CPU per proxied request, for a GET and for a POST, at fixed rates.
+import type { Benchmark, BenchContext } from '../benchmark.js';
+import { cpuSecondsOf } from '../cpu-meter.js';
 import { startCeiling } from '../ceiling/start-ceiling.js';
-import { assertClean, load, loadRow, throughputRatio } from '../load.js';
+import { assertClean, load, loadRow, throughputRatio, type LoadOptions } from '../load.js';
+import { waitForSagaToSettle } from './checkout.js';
+
+/**
+ * A proxy process's CPU milliseconds per request of a fixed-rate load, its idle CPU over
+ * the same time taken out (measured just before: timers, heartbeats), so the figure is what
+ * one request costs and not how long the run was.
+ */
+async function cpuPerRequest(ctx: BenchContext, pid: number, name: string, options: LoadOptions) {
+  const idleFrom = await cpuSecondsOf(pid);
+  const idleSeconds = 3;
+  await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+  const idlePerSecond = ((await cpuSecondsOf(pid)) - idleFrom) / idleSeconds;
+  const started = Date.now();
+  const before = await cpuSecondsOf(pid);
+  const result = await ctx.phase(`gateway-overhead: ${name} CPU`, () => load(options));
+  const used = (await cpuSecondsOf(pid)) - before;
+  const elapsed = (Date.now() - started) / 1000;
+  assertClean({ [name]: result });
+  const requests = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+  return {
+    result,
+    requests,
+    cpuMsPerRequest: (Math.max(0, used - idlePerSecond * elapsed) * 1000) / requests,
+  };
+}
 import { fixed, table } from '../results.js';
 import { ONE_MUG } from '../stand.js';
 
@@ -29,8 +56,19 @@ export const gatewayOverhead: Benchmark = {
     const bareProxy = await startCeiling('bare-proxy-server', {
       UPSTREAM_URL: stand.platform.serviceUrl('order'),
     });
+    const getAt = (url: string) => ({ url, headers, connections, seconds: ctx.seconds, rate: 200 });
+    let bareCpu: Awaited<ReturnType<typeof cpuPerRequest>>;
     const fullBareProxy = await ctx
-      .phase('gateway-overhead: bare proxy', () => full(bareProxy.url + path))
+      .phase('gateway-overhead: bare proxy', async () => {
+        const result = await full(bareProxy.url + path);
+        bareCpu = await cpuPerRequest(
+          ctx,
+          bareProxy.pid,
+          'bare proxy GET',
+          getAt(bareProxy.url + path),
+        );
+        return result;
+      })
       .finally(() => bareProxy.stop());
     // Half of what the gateway path sustains, so both paths run below saturation and the
     // difference is latency, not queueing.
@@ -40,7 +78,23 @@ export const gatewayOverhead: Benchmark = {
     const halfDirect = await ctx.phase('gateway-overhead: direct, half', () => half(direct));
     const halfGateway = await ctx.phase('gateway-overhead: gateway, half', () => half(gateway));
 
+    // The gateway's own CPU per request, GET and POST apart: a GET of the order at a fixed
+    // rate well below saturation, and placements (a POST with a body) at a rate the saga keeps.
+    const gatewayPid = stand.live().find((r) => r.name === 'gateway')!.process.child.pid!;
+    const getCpu = await cpuPerRequest(ctx, gatewayPid, 'GET', getAt(gateway));
+    const postCpu = await cpuPerRequest(ctx, gatewayPid, 'POST', {
+      url: stand.platform.gatewayUrl + '/v1/orders',
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: ONE_MUG,
+      connections,
+      seconds: ctx.seconds,
+      rate: 20,
+    });
+    await waitForSagaToSettle(ctx);
+
     const throughput = throughputRatio({ gateway: fullGateway }, { direct: fullDirect });
+    const versusBare = throughputRatio({ gateway: fullGateway }, { 'bare proxy': fullBareProxy });
     const bareThroughput = throughputRatio({ 'bare proxy': fullBareProxy }, { direct: fullDirect });
     // The half-load latencies are compared too: both runs must have been answered in full.
     assertClean({ 'gateway, half load': halfGateway, 'direct, half load': halfDirect });
@@ -62,8 +116,42 @@ export const gatewayOverhead: Benchmark = {
               loadRow(`through the gateway, ${rate} req/s`, halfGateway),
             ],
           ) +
-          `\n\nA bare proxy hop alone reaches ${fixed(bareThroughput, 2)}× direct on this machine.`,
+          `\n\nA bare proxy hop alone reaches ${fixed(bareThroughput, 2)}× direct on this machine; the gateway reaches ${fixed(versusBare, 2)}× the bare hop.\n\n` +
+          `The proxy process's own CPU per request (from /proc, its idle CPU over the same time taken out):\n\n` +
+          table(
+            ['request', 'rate req/s', 'requests', 'proxy CPU ms/request'],
+            [
+              [
+                'bare proxy: GET /v1/orders/:id',
+                200,
+                bareCpu!.requests,
+                fixed(bareCpu!.cpuMsPerRequest, 3),
+              ],
+              [
+                'gateway: GET /v1/orders/:id',
+                200,
+                getCpu.requests,
+                fixed(getCpu.cpuMsPerRequest, 3),
+              ],
+              ['gateway: POST /v1/orders', 20, postCpu.requests, fixed(postCpu.cpuMsPerRequest, 3)],
+            ],
+          ),
         verdicts: [
+          ...(['GET', 'POST'] as const).map((method) => {
+            const ms = (method === 'GET' ? getCpu : postCpu).cpuMsPerRequest;
+            return {
+              what: `gateway CPU per proxied ${method}`,
+              figure: `${fixed(ms, 3)} ms`,
+              target: '≤ 0.3 ms',
+              met: ms <= 0.3,
+            };
+          }),
+          {
+            what: 'gateway throughput / a bare Fastify + @fastify/http-proxy hop',
+            figure: fixed(versusBare, 2),
+            target: '≥ 0.85',
+            met: versusBare >= 0.85,
+          },
           {
             what: 'gateway throughput / direct',
             figure: fixed(throughput, 2),
@@ -77,7 +165,16 @@ export const gatewayOverhead: Benchmark = {
             met: addedP99 <= 2,
           },
         ],
-        data: { fullDirect, fullGateway, fullBareProxy, halfDirect, halfGateway, rate },
+        data: {
+          fullDirect,
+          fullGateway,
+          fullBareProxy,
+          halfDirect,
+          halfGateway,
+          rate,
+          getCpu,
+          postCpu,
+        },
       },
     ];
   },
