@@ -15,6 +15,7 @@ import { waitForSagaToSettle } from './checkout.js';
  * one request costs and not how long the run was.
  */
 async function cpuPerRequest(ctx: BenchContext, pid: number, name: string, options: LoadOptions) {
+  await load({ ...options, seconds: 2 }); // warm-up (JIT, pools), not counted
   const idleFrom = await cpuSecondsOf(pid);
   const idleSeconds = 3;
   await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
