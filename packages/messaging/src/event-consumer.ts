@@ -10,6 +10,7 @@ import type client from 'prom-client';
 import { abortableSleep, backoffMs } from './abortable-sleep.js';
 import { consumerMetrics, type ConsumerMetrics, type ConsumerState } from './consumer-metrics.js';
 import { processOnce, wasProcessed } from './inbox.js';
+import { outboxWrites } from './outbox.js';
 import type { Logger } from './logger.js';
 import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 import { withConsumerSpan } from './trace-context.js';
@@ -66,8 +67,8 @@ export interface EventConsumerOptions {
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
   topicNamespace?: string;
   /**
-   * Told after each event a handler committed: its transaction may have written events to
-   * the outbox, and the relay should publish them now rather than at its next poll.
+   * Told after a handler committed a transaction that wrote events to the outbox (not after
+   * one that wrote none): the relay should publish them now rather than at its next poll.
    */
   onCommitted?: () => void;
 }
@@ -365,6 +366,7 @@ export class EventConsumer {
     event: EventEnvelope,
   ): Promise<boolean> {
     const consumerName = this.options.groupId;
+    const writesBefore = outboxWrites();
     let prepared: unknown = undefined;
     if (handler.prepare) {
       if (await wasProcessed(this.options.db, consumerName, event.id)) return false;
@@ -373,7 +375,8 @@ export class EventConsumer {
     const applied = await processOnce(this.options.db, consumerName, event, (tx) =>
       handler.handle(event, tx, prepared),
     );
-    if (applied) this.options.onCommitted?.();
+    // Wake the relay only when something was written to the outbox (most handlers write none).
+    if (outboxWrites() !== writesBefore) this.options.onCommitted?.();
     if (applied && handler.afterCommit) {
       await handler
         .afterCommit(event)

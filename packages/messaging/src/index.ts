@@ -6,7 +6,7 @@ export {
   type MessagingStatus,
   type KafkaSettings,
 } from './create-messaging.js';
-export { enqueueEvent } from './outbox.js';
+export { enqueueEvent, outboxWrites } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js';
 export { processOnce, wasProcessed } from './inbox.js';
 export {
