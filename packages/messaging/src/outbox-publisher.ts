@@ -33,6 +33,33 @@ export interface OutboxPublisherOptions {
   deleteOnPublish: boolean;
   topicNamespace: string;
   onPublished?: (event: PublishedEvent) => void;
+  /**
+   * Where to take a connection for a pass under a session advisory lock named `lockName`, so
+   * one replica publishes at a time (no transaction is open; the lock is let go after the
+   * mark). Without it, replicas may publish at once (order still holds; see below).
+   */
+  lockPool?: LockPool;
+  lockName: string;
+}
+
+/** The slice of a node-postgres pool (pg.Pool) a pass under the publisher lock needs. */
+export interface LockPool {
+  connect(): Promise<{
+    query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+    release(destroy?: boolean): void;
+  }>;
+}
+
+type LockClient = Awaited<ReturnType<LockPool['connect']>>;
+
+/** The raw-SQL slice over one pooled connection. */
+function sqlOver(client: LockClient): SqlClient {
+  return {
+    $queryRawUnsafe: async <T>(query: string, ...values: unknown[]) =>
+      (await client.query(query, values)).rows as T,
+    $executeRawUnsafe: async (query: string, ...values: unknown[]) =>
+      (await client.query(query, values)).rowCount ?? 0,
+  };
 }
 
 /**
@@ -62,9 +89,13 @@ class RowRejected extends Error {
  *   is in Kafka already or goes ahead of it in the same ordered send: a replica that reads
  *   while another is still sending sends the earlier rows again, never a later one alone.
  *   Two replicas can thus duplicate a batch (absorbed by the inboxes), but never reorder a key.
+ * - With `lockPool`, a pass runs on one connection under a session advisory lock (taken with
+ *   try: a replica that finds it held skips the pass and looks again shortly), so one replica
+ *   publishes at a time and the duplicates above do not happen.
  */
 export class OutboxPublisher {
   private readonly log: Logger;
+  private lostLock = false;
 
   constructor(private readonly options: OutboxPublisherOptions) {
     this.log = options.logger;
@@ -75,22 +106,51 @@ export class OutboxPublisher {
    * or the first row was refused). A pass that returns `batchSize` may have left rows behind.
    */
   async publishBatch(): Promise<number> {
-    const rows = await this.options.db.$queryRawUnsafe<OutboxRow[]>(
-      `SELECT id::text, topic, message_key, headers, payload,
-              (extract(epoch FROM created_at) * 1000)::float8 AS created_ms
-         FROM outbox_events
-        WHERE published_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $1`,
-      this.options.batchSize,
-    );
+    const pool = this.options.lockPool;
+    if (!pool) return this.publishWith(this.options.db, null);
+    const client = await pool.connect();
+    const lock = { name: this.options.lockName, held: false };
+    let clean = true;
+    try {
+      return await this.publishWith(sqlOver(client), lock);
+    } finally {
+      if (lock.held) {
+        clean = await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lock.name]).then(
+          () => true,
+          () => false,
+        );
+      }
+      // A connection whose lock may still be held is closed (which lets the lock go).
+      client.release(!clean);
+    }
+  }
+
+  /** Another replica was publishing at the last pass (look again soon); resets the flag. */
+  takeLostLock(): boolean {
+    const lost = this.lostLock;
+    this.lostLock = false;
+    return lost;
+  }
+
+  /**
+   * One pass over `sql`. Under a lock (one connection), the read takes it (try, in the same
+   * statement); it is let go after the mark has committed (publishBatch), so a replica that
+   * takes it next reads the rows as marked.
+   */
+  private async publishWith(
+    sql: SqlClient,
+    lock: { name: string; held: boolean } | null,
+  ): Promise<number> {
+    const rows = await this.readPending(sql, lock);
     if (rows.length === 0) return 0;
     try {
       await this.send(rows);
-      await this.markPublished(rows);
+      await this.markPublished(sql, rows);
       return rows.length;
     } catch (error) {
       if (isTransientError(error)) throw error;
       if (rows.length === 1) {
-        await this.recordRejection(new RowRejected(rows[0]!.id, error));
+        await this.recordRejection(sql, new RowRejected(rows[0]!.id, error));
         return 0;
       }
     }
@@ -102,15 +162,37 @@ export class OutboxPublisher {
           await this.send([row]);
         } catch (error) {
           if (isTransientError(error)) throw error;
-          await this.recordRejection(new RowRejected(row.id, error));
+          await this.recordRejection(sql, new RowRejected(row.id, error));
           return 0;
         }
         sent.push(row);
       }
     } finally {
-      if (sent.length > 0) await this.markPublished(sent);
+      if (sent.length > 0) await this.markPublished(sql, sent);
     }
     return sent.length;
+  }
+
+  private async readPending(
+    sql: SqlClient,
+    lock: { name: string; held: boolean } | null,
+  ): Promise<OutboxRow[]> {
+    const pending = `SELECT id::text AS id, topic, message_key, headers, payload, seq,
+              (extract(epoch FROM created_at) * 1000)::float8 AS created_ms
+         FROM outbox_events
+        WHERE published_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $1`;
+    if (!lock) return sql.$queryRawUnsafe<OutboxRow[]>(pending, this.options.batchSize);
+    const rows = await sql.$queryRawUnsafe<(Partial<OutboxRow> & { leader: boolean })[]>(
+      `WITH l AS MATERIALIZED (SELECT pg_try_advisory_lock(hashtext($2)) AS leader)
+       SELECT l.leader, o.id, o.topic, o.message_key, o.headers, o.payload, o.created_ms
+         FROM l LEFT JOIN LATERAL (${pending.replace('WHERE', 'WHERE l.leader AND')}) o ON true
+        ORDER BY o.seq`,
+      this.options.batchSize,
+      lock.name,
+    );
+    lock.held = rows[0]?.leader === true;
+    if (!lock.held) this.lostLock = true;
+    return rows.filter((r): r is OutboxRow & { leader: boolean } => r.id != null);
   }
 
   private async send(rows: OutboxRow[]): Promise<void> {
@@ -137,14 +219,14 @@ export class OutboxPublisher {
   }
 
   /** One statement for the whole batch, after Kafka acknowledged it. */
-  private async markPublished(rows: OutboxRow[]): Promise<void> {
-    const ids = rows.map((r) => r.id);
-    await this.options.db.$executeRawUnsafe(
-      this.options.deleteOnPublish
-        ? `DELETE FROM outbox_events WHERE id = ANY($1::uuid[])`
-        : `UPDATE outbox_events SET published_at = now()
-            WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
-      ids,
+  private async markPublished(sql: SqlClient, rows: OutboxRow[]): Promise<void> {
+    const mark = this.options.deleteOnPublish
+      ? `DELETE FROM outbox_events WHERE id = ANY($1::uuid[])`
+      : `UPDATE outbox_events SET published_at = now()
+          WHERE id = ANY($1::uuid[]) AND published_at IS NULL`;
+    await sql.$executeRawUnsafe(
+      mark,
+      rows.map((r) => r.id),
     );
     for (const row of rows) this.options.metrics.published.inc({ topic: row.topic });
     if (this.options.onPublished) for (const row of rows) this.tellPublished(row);
@@ -164,9 +246,9 @@ export class OutboxPublisher {
    * Count a refusal against its row; park the row once it has been refused too often. Two
    * replicas refused at once count under the row's lock, and a parked row is counted no more.
    */
-  private async recordRejection(rejected: RowRejected): Promise<void> {
+  private async recordRejection(sql: SqlClient, rejected: RowRejected): Promise<void> {
     const maxAttempts = this.options.maxRowAttempts;
-    const [row] = await this.options.db.$queryRawUnsafe<{ attempts: number; topic: string }[]>(
+    const [row] = await sql.$queryRawUnsafe<{ attempts: number; topic: string }[]>(
       `UPDATE outbox_events
           SET attempts = attempts + 1, last_error = $2,
               parked_at = CASE WHEN attempts + 1 >= $3 THEN now() END

@@ -4,7 +4,7 @@ import { kafkaProtocolErrorType } from '@switchyard/service-kit';
 import { abortableSleep } from './abortable-sleep.js';
 import type { Logger } from './logger.js';
 import { outboxMetrics } from './outbox-metrics.js';
-import { OutboxPublisher, type PublishedEvent } from './outbox-publisher.js';
+import { OutboxPublisher, type LockPool, type PublishedEvent } from './outbox-publisher.js';
 import { OutboxUpkeep } from './outbox-upkeep.js';
 import { outboxWrites } from './outbox.js';
 import type { TransactionalSqlClient } from './sql-client.js';
@@ -15,8 +15,14 @@ export interface OutboxRelayOptions {
   db: TransactionalSqlClient;
   kafka: Kafka;
   logger: Logger;
-  /** The service's name (for logs). */
+  /** The service's name: with a lock pool, one relay per service publishes at a time. */
   service?: string;
+  /**
+   * A node-postgres pool on the same database (e.g. the pg.Pool under Prisma's adapter). A pass
+   * then takes one connection and a session advisory lock, so one replica publishes at a time
+   * (no transaction open while sending). Defaults to `db.pool` when the client exposes one.
+   */
+  lockPool?: LockPool;
   /** How often to look for new rows when idle (a commit nudges the relay at once). */
   pollIntervalMs?: number;
   batchSize?: number;
@@ -80,6 +86,8 @@ export class OutboxRelay {
       deleteOnPublish: retentionHours === 0,
       topicNamespace: options.topicNamespace ?? '',
       onPublished: options.onPublished,
+      lockPool: options.lockPool ?? poolOf(options.db),
+      lockName: `outbox-relay:${options.service ?? 'default'}`,
     });
     this.upkeep = new OutboxUpkeep({ db: options.db, metrics, retentionHours });
   }
@@ -202,8 +210,17 @@ export class OutboxRelay {
       }
       delay = 2_000;
     }
-    // A commit announced during this pass gets a pass of its own now, not after the poll.
+    // A commit announced during this pass gets a pass of its own now, not after the poll; a
+    // pass that found another replica publishing looks again shortly (its rows may be ours).
+    const lostLock = this.publisher.takeLostLock();
     if (this.nudgedWhileRunning && delay !== 2_000) delay = 0;
+    else if (lostLock && delay !== 2_000) delay = Math.min(delay, 50);
     if (!this.stopped) this.schedule(delay);
   }
+}
+
+/** The node-postgres pool a database client exposes (`db.pool`), if any. */
+function poolOf(db: unknown): LockPool | undefined {
+  const pool = (db as { pool?: Partial<LockPool> }).pool;
+  return typeof pool?.connect === 'function' ? (pool as LockPool) : undefined;
 }

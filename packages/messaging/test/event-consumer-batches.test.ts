@@ -130,7 +130,8 @@ describe('event consumer batches', () => {
     const events = [cancelled(), cancelled('write'), cancelled(), cancelled()];
     const result = await run(events, {
       handle: async (event, tx) => {
-        if ((event.data as { reason?: string }).reason === 'write') await enqueueEvent(tx, cancelled());
+        if ((event.data as { reason?: string }).reason === 'write')
+          await enqueueEvent(tx, cancelled());
       },
     });
     expect(result.applied).toEqual(events.map((e) => e.id));

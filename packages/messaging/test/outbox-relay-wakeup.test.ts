@@ -196,4 +196,53 @@ describe('outbox relay wake-up', () => {
     expect(s.sent).toEqual(['a', 'b', 'c']);
     expect(pass).toEqual(['select', 'send', 'delete', 'select', 'send', 'delete']);
   });
+
+  it('publishes under a session lock when given a pool, and skips a pass while another replica holds it', async () => {
+    const s = standIns();
+    let heldElsewhere = true;
+    const lockLog: string[] = [];
+    const pool = {
+      async connect() {
+        return {
+          async query(text: string, values: unknown[] = []) {
+            if (text.includes('pg_try_advisory_lock')) {
+              lockLog.push('lock+read');
+              if (heldElsewhere) return { rows: [{ leader: false }], rowCount: 1 };
+              const rows = s.pending
+                .slice(0, Number(values[0]))
+                .map((r) => ({ ...r, leader: true }));
+              return { rows: rows.length ? rows : [{ leader: true }], rowCount: rows.length };
+            }
+            if (text.includes('UPDATE outbox_events')) {
+              lockLog.push('mark');
+              return { rows: [], rowCount: await s.db.$executeRawUnsafe('UPDATE', values[0]) };
+            }
+            lockLog.push(text.includes('pg_advisory_unlock') ? 'unlock' : 'other');
+            return { rows: [], rowCount: 0 };
+          },
+          release: () => lockLog.push('release'),
+        };
+      },
+    };
+    const relay = new OutboxRelay({
+      db: s.db,
+      kafka: s.kafka,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 60_000, // only the 'look again shortly' brings the row out
+      lockPool: pool,
+    });
+    s.pending.push(s.row('waits-for-the-lock'));
+    relay.start();
+    await until(() => lockLog.length >= 2);
+    // Nothing read, nothing to let go: the pass ends at once.
+    expect(lockLog.slice(0, 2)).toEqual(['lock+read', 'release']);
+    heldElsewhere = false;
+    await until(() => s.sent.includes('waits-for-the-lock'));
+    await relay.stop(100);
+    expect(s.sent).toEqual(['waits-for-the-lock']);
+    const pass = lockLog.indexOf('mark') - 1; // the pass that had the lock
+    // The read takes the lock; it is let go only once the mark has committed.
+    expect(lockLog.slice(pass, pass + 4)).toEqual(['lock+read', 'mark', 'unlock', 'release']);
+    expect(s.transactions()).toBe(0);
+  });
 });
