@@ -87,6 +87,9 @@ export class EventConsumer {
   private stopController = new AbortController();
   private applier: EventApplier;
   private retries: RetryingHandler;
+  /** The heartbeats of the batches being handled now (see keepHeartbeating). */
+  private readonly inFlight = new Set<EachBatchPayload['heartbeat']>();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private supervisor: Promise<void> | null = null;
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -145,6 +148,9 @@ export class EventConsumer {
     await this.supervisor;
     this.supervisor = null;
     await this.dlqProducer.disconnect().catch(() => {});
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.inFlight.clear();
     this.setState('stopped');
   }
 
@@ -226,18 +232,14 @@ export class EventConsumer {
   }
 
   /**
-   * One partition's fetched messages, in order. One heartbeat timer covers the whole batch
-   * (kafkajs only heartbeats between batches, so without it a handler longer than the session
-   * timeout gets the member dropped).
+   * One partition's fetched messages, in order, heartbeating meanwhile (kafkajs only
+   * heartbeats between batches, so without it a handler longer than the session timeout gets
+   * the member dropped).
    */
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, isRunning, isStale } = payload;
     const { topic, partition } = batch;
-    const heartbeats = setInterval(() => {
-      payload.heartbeat().catch((error: unknown) => {
-        this.log.debug({ err: error }, 'heartbeat during a handler failed');
-      });
-    }, this.timing.heartbeatIntervalMs);
+    const released = this.keepHeartbeating(payload.heartbeat);
     const perTransaction = Math.max(1, this.options.maxEventsPerTransaction ?? 1);
     let group: Pending[] = [];
     const applyGroup = async () => {
@@ -266,8 +268,31 @@ export class EventConsumer {
       if (!(error instanceof NotCommitted)) throw error;
       // Stopping: what is resolved is committed by kafkajs; the rest is redelivered.
     } finally {
-      clearInterval(heartbeats);
+      released();
     }
+  }
+
+  /**
+   * Heartbeat while batches are being handled: one timer for all of them (a heartbeat is the
+   * member's, whichever batch sends it). It stops on the first tick with nothing in flight, so
+   * an idle consumer keeps no timer.
+   */
+  private keepHeartbeating(heartbeat: EachBatchPayload['heartbeat']): () => void {
+    this.inFlight.add(heartbeat);
+    if (!this.heartbeatTimer) {
+      this.heartbeatTimer = setInterval(() => {
+        const next = this.inFlight.values().next();
+        if (next.done) {
+          clearInterval(this.heartbeatTimer!);
+          this.heartbeatTimer = null;
+          return;
+        }
+        next.value().catch((error: unknown) => {
+          this.log.debug({ err: error }, 'heartbeat during a handler failed');
+        });
+      }, this.timing.heartbeatIntervalMs);
+    }
+    return () => this.inFlight.delete(heartbeat);
   }
 
   /** The event in a message and its handler, or why there is nothing to apply. */
