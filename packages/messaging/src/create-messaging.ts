@@ -28,8 +28,11 @@ export interface MessagingOptions {
   db: TransactionalSqlClient;
   logger: Logger;
   registry?: client.Registry;
-  /** Topics to consume and how to handle their events; omit for a producer-only service. */
-  consume?: { topics: string[]; handlers: EventHandlers };
+  /**
+   * Topics to consume and how to handle their events; omit for a producer-only service.
+   * `maxEventsPerTransaction` (opt-in, default 1): see EventConsumerOptions.
+   */
+  consume?: { topics: string[]; handlers: EventHandlers; maxEventsPerTransaction?: number };
   /** Told of each event the outbox relay published (business metrics). */
   onPublished?: OutboxRelayOptions['onPublished'];
 }
@@ -89,6 +92,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
         groupId,
         topics: options.consume.topics,
         handlers: options.consume.handlers,
+        maxEventsPerTransaction: options.consume.maxEventsPerTransaction,
         registry: options.registry,
         topicNamespace: namespace,
         timing,

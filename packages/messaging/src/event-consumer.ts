@@ -1,36 +1,25 @@
-import {
-  deadLetterTopicOf,
-  fromWireMessage,
-  InvalidEventError,
-  type EventEnvelope,
-  type EventName,
-} from '@switchyard/contracts';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { fromWireMessage, InvalidEventError, type EventEnvelope } from '@switchyard/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type client from 'prom-client';
 import { abortableSleep, backoffMs } from './abortable-sleep.js';
 import { consumerMetrics, type ConsumerMetrics, type ConsumerState } from './consumer-metrics.js';
-import { processOnce, wasProcessed } from './inbox.js';
+import {
+  EventApplier,
+  type AnyEventHandler,
+  type EventHandlers,
+  type EventSource,
+} from './event-applier.js';
 import type { Logger } from './logger.js';
-import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
-import { withConsumerSpan } from './trace-context.js';
-import { isTransientError } from '@switchyard/service-kit';
+import {
+  NotCommitted,
+  RetryingHandler,
+  type Pending,
+  type RetryPolicyOptions,
+} from './retry-policy.js';
+import type { TransactionalSqlClient } from './sql-client.js';
 
-/**
- * How one event type is handled. `prepare` (optional) runs first, outside any transaction,
- * for work that cannot live in one (a call to a payment provider); it must be idempotent.
- * `handle` runs inside the inbox transaction with whatever `prepare` returned.
- */
-export interface EventHandler<N extends EventName, P = undefined> {
-  prepare?: (event: EventEnvelope<N>, signal: AbortSignal) => Promise<P>;
-  handle: (event: EventEnvelope<N>, tx: SqlClient, prepared: P) => Promise<void>;
-  /** Runs after `handle`'s transaction committed (e.g. invalidate a cache); not on duplicates. */
-  afterCommit?: (event: EventEnvelope<N>) => Promise<void>;
-}
-
-export type EventHandlers = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  [N in EventName]?: EventHandler<N, any>;
-};
+export type { EventHandler, EventHandlers } from './event-applier.js';
+export { transientRetryDelayMs } from './retry-policy.js';
 
 /** Consumer-group timing; see docs/decisions/0009-consumer-failover.md. */
 export interface ConsumerTiming {
@@ -48,7 +37,7 @@ export const defaultConsumerTiming: ConsumerTiming = {
   rebalanceTimeoutMs: 30_000,
 };
 
-export interface EventConsumerOptions {
+export interface EventConsumerOptions extends RetryPolicyOptions {
   kafka: Kafka;
   db: TransactionalSqlClient;
   logger: Logger;
@@ -56,25 +45,22 @@ export interface EventConsumerOptions {
   groupId: string;
   topics: string[];
   handlers: EventHandlers;
-  /** Attempts before a message that fails for its own reasons goes to the dead-letter topic. */
-  maxAttempts?: number;
-  retryBaseDelayMs?: number;
-  /** Longest wait between two attempts at a message the infrastructure keeps failing. */
-  maxRetryDelayMs?: number;
   timing?: Partial<ConsumerTiming>;
   registry?: client.Registry;
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
   topicNamespace?: string;
   /**
-   * Told after each event a handler committed: its transaction may have written events to
-   * the outbox, and the relay should publish them now rather than at its next poll.
+   * Told after a handler committed a transaction that wrote events to the outbox (not after
+   * one that wrote none): the relay should publish them now rather than at its next poll.
    */
   onCommitted?: () => void;
-}
-
-/** Thrown out of eachMessage to leave a message uncommitted (shutdown, lost partitions). */
-class NotCommitted extends Error {
-  override name = 'NotCommitted';
+  /**
+   * Opt-in: apply up to this many consecutive events of one partition's fetched batch in one
+   * transaction (handlers without `prepare` only; one inbox statement for all). If any of them
+   * fails, the transaction is rolled back and each is applied on its own, with the usual
+   * retries and dead-lettering. 1 (the default): one transaction per event.
+   */
+  maxEventsPerTransaction?: number;
 }
 
 /**
@@ -83,25 +69,14 @@ class NotCommitted extends Error {
  * - Start-up never waits for the broker: `start()` returns at once and a supervisor connects,
  *   joins, and starts again with backoff after any crash, so a replica serves HTTP while its
  *   consumer joins (or waits for a killed peer's session to expire).
- * - A message is committed only once it is handled or dead-lettered. Infrastructure failures
- *   (database restart, timeouts) are retried with backoff for as long as they last, holding
- *   the partition and heartbeating; only failures of the message itself are dead-lettered,
- *   after `maxAttempts`.
+ * - Each partition's fetched batch is handled in order (per-key order), sharing one heartbeat
+ *   timer and one offset commit; a message's offset is resolved only once it is handled or
+ *   dead-lettered (see retry-policy.ts for which failures are retried, and for how long).
  * - Heartbeats continue while a handler runs, so a slow provider call does not get the member
  *   thrown out of its group.
  * - `stop()` aborts waits and in-flight provider calls, leaves the group and returns quickly,
  *   whether or not the member ever joined.
  */
-/**
- * How long a consumer waits before trying a message again after an infrastructure failure:
- * exponential from `baseMs`, capped at `maxMs` (5 s). The cap bounds how long the saga stays
- * held up after the database or broker is back — a 30 s cap turned a 5 s PostgreSQL restart
- * into 34 s without payments — while one cheap retry every few seconds costs nothing.
- */
-export function transientRetryDelayMs(attempt: number, baseMs = 200, maxMs = 5_000): number {
-  return backoffMs(attempt, baseMs, maxMs);
-}
-
 export class EventConsumer {
   private consumer: Consumer | null = null;
   private readonly dlqProducer: Producer;
@@ -110,6 +85,11 @@ export class EventConsumer {
   private readonly timing: ConsumerTiming;
   private current: ConsumerState = 'stopped';
   private stopController = new AbortController();
+  private applier: EventApplier;
+  private retries: RetryingHandler;
+  /** The heartbeats of the batches being handled now (see keepHeartbeating). */
+  private readonly inFlight = new Set<EachBatchPayload['heartbeat']>();
+  private heartbeatTimer: NodeJS.Timeout | null = null;
   private supervisor: Promise<void> | null = null;
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -118,6 +98,29 @@ export class EventConsumer {
     this.log = options.logger.child({ component: 'event-consumer', group: options.groupId });
     this.metrics = consumerMetrics(options.registry);
     this.metrics.setState(options.groupId, 'stopped');
+    [this.applier, this.retries] = this.createHandling();
+  }
+
+  /** What applies events and retries them, bound to this run's stop signal. */
+  private createHandling(): [EventApplier, RetryingHandler] {
+    const signal = this.stopController.signal;
+    const applier = new EventApplier({
+      db: this.options.db,
+      consumer: this.options.groupId,
+      logger: this.log,
+      signal,
+      onCommitted: this.options.onCommitted,
+    });
+    const retries = new RetryingHandler({
+      ...this.options,
+      applier,
+      dlqProducer: this.dlqProducer,
+      logger: this.log,
+      metrics: this.metrics,
+      signal,
+      heartbeatIntervalMs: this.timing.heartbeatIntervalMs,
+    });
+    return [applier, retries];
   }
 
   /** The member's state: `consuming` once it has joined its group and holds partitions. */
@@ -129,6 +132,7 @@ export class EventConsumer {
   start(): void {
     if (this.supervisor) return;
     this.stopController = new AbortController();
+    [this.applier, this.retries] = this.createHandling();
     this.supervisor = this.supervise();
   }
 
@@ -144,6 +148,9 @@ export class EventConsumer {
     await this.supervisor;
     this.supervisor = null;
     await this.dlqProducer.disconnect().catch(() => {});
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.inFlight.clear();
     this.setState('stopped');
   }
 
@@ -210,7 +217,10 @@ export class EventConsumer {
         // Every partition this member holds at once (production topics have 12): with fewer,
         // a slow handler (a provider call) is the throughput of the whole group.
         partitionsConsumedConcurrently: 12,
-        eachMessage: (payload) => this.onMessage(payload),
+        // Offsets are resolved one by one as messages are done: a stop or a rebalance in the
+        // middle of a batch leaves the rest uncommitted. kafkajs commits once per batch.
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.onBatch(payload),
       });
       await Promise.race([
         crashed,
@@ -221,191 +231,131 @@ export class EventConsumer {
     }
   }
 
-  /** Record how long the event took from its outbox write to here (first delivery or not). */
-  private timeHop(topic: string, event: string, createTime: string): void {
-    const written = Number(createTime);
-    if (!Number.isFinite(written) || written <= 0) return;
-    this.metrics.hop.observe({ topic, event }, Math.max(0, Date.now() - written) / 1000);
+  /**
+   * One partition's fetched messages, in order, heartbeating meanwhile (kafkajs only
+   * heartbeats between batches, so without it a handler longer than the session timeout gets
+   * the member dropped).
+   */
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    const released = this.keepHeartbeating(payload.heartbeat);
+    const perTransaction = Math.max(1, this.options.maxEventsPerTransaction ?? 1);
+    let group: Pending[] = [];
+    const applyGroup = async () => {
+      const pending = group;
+      group = [];
+      if (pending.length > 0) await this.applyPending(pending, payload);
+    };
+    try {
+      for (const message of batch.messages) {
+        if (this.stopping || !isRunning() || isStale()) break;
+        const from = { topic, partition, offset: message.offset };
+        const parsed = this.parse(message, from);
+        if ('handler' in parsed && !parsed.handler.prepare && perTransaction > 1) {
+          group.push({ message, ...parsed, from });
+          if (group.length >= perTransaction) await applyGroup();
+          continue;
+        }
+        await applyGroup();
+        if ('handler' in parsed) await this.retries.handle({ message, ...parsed, from }, payload);
+        else if ('invalid' in parsed)
+          await this.retries.deadLetterInvalid(message, from, parsed.invalid);
+        resolveOffset(message.offset);
+      }
+      await applyGroup();
+    } catch (error) {
+      if (!(error instanceof NotCommitted)) throw error;
+      // Stopping: what is resolved is committed by kafkajs; the rest is redelivered.
+    } finally {
+      released();
+    }
   }
 
-  private async onMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const where = { topic, partition, offset: message.offset };
+  /**
+   * Heartbeat while batches are being handled: one timer for all of them (a heartbeat is the
+   * member's, whichever batch sends it). It stops on the first tick with nothing in flight, so
+   * an idle consumer keeps no timer.
+   */
+  private keepHeartbeating(heartbeat: EachBatchPayload['heartbeat']): () => void {
+    this.inFlight.add(heartbeat);
+    if (!this.heartbeatTimer) {
+      this.heartbeatTimer = setInterval(() => {
+        const next = this.inFlight.values().next();
+        if (next.done) {
+          clearInterval(this.heartbeatTimer!);
+          this.heartbeatTimer = null;
+          return;
+        }
+        next.value().catch((error: unknown) => {
+          this.log.debug({ err: error }, 'heartbeat during a handler failed');
+        });
+      }, this.timing.heartbeatIntervalMs);
+    }
+    return () => this.inFlight.delete(heartbeat);
+  }
+
+  /** The event in a message and its handler, or why there is nothing to apply. */
+  private parse(
+    message: KafkaMessage,
+    from: EventSource,
+  ): { event: EventEnvelope; handler: AnyEventHandler } | { ignored: true } | { invalid: string } {
     let event: EventEnvelope;
     try {
       event = fromWireMessage(message);
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
-      this.log.warn(
-        { ...where, reason: error.message },
-        'invalid message sent to dead-letter topic',
-      );
-      await this.deadLetter(payload, error.message);
-      this.metrics.processed.inc({ topic, event: 'invalid', outcome: 'dead_lettered' });
-      return;
+      return { invalid: error.message };
     }
-    const handler = this.options.handlers[event.name] as
-      EventHandler<EventName, unknown> | undefined;
+    const handler = this.options.handlers[event.name] as AnyEventHandler | undefined;
     if (!handler) {
-      this.metrics.processed.inc({ topic, event: event.name, outcome: 'ignored' });
-      return;
+      this.metrics.processed.inc({ topic: from.topic, event: event.name, outcome: 'ignored' });
+      return { ignored: true };
     }
-    this.timeHop(topic, event.name, message.timestamp);
-    const log = this.log.child({
-      ...where,
-      eventId: event.id,
-      event: event.name,
-      subject: event.subject,
-    });
-    const maxAttempts = this.options.maxAttempts ?? 5;
-    const handlingStarted = performance.now();
-    for (let failures = 0, transientFailures = 0; ;) {
-      if (this.stopping) throw new NotCommitted('consumer stopping; message left for redelivery');
+    this.timeHop(from.topic, event.name, message.timestamp);
+    return { event, handler };
+  }
+
+  /**
+   * Apply a run of events in one transaction; if that fails (one of them, or the database),
+   * apply each on its own with its retries, so the outcome per event is what it would have
+   * been alone.
+   */
+  private async applyPending(pending: Pending[], payload: EachBatchPayload): Promise<void> {
+    if (pending.length > 1) {
+      const started = performance.now();
+      let applied: boolean[] | null = null;
       try {
-        const applied = await this.withHeartbeats(payload, () =>
-          withConsumerSpan(
-            `${topic} process`,
-            event.traceparent,
-            {
-              'messaging.system': 'kafka',
-              'messaging.destination.name': topic,
-              'messaging.message.id': event.id,
-            },
-            async () => {
-              const done = await this.apply(handler, event);
-              // Logged inside the span, so the line carries the producer's trace id.
-              log.info(done ? 'event applied' : 'duplicate event ignored');
-              return done;
-            },
-          ),
-        );
-        this.metrics.processed.inc({
-          topic,
-          event: event.name,
-          outcome: applied ? 'applied' : 'duplicate',
-        });
-        this.metrics.handling.observe(
-          { topic, event: event.name },
-          (performance.now() - handlingStarted) / 1000,
-        );
-        return;
+        applied = await this.applier.applyAll(pending);
       } catch (error) {
-        if (this.stopping) throw new NotCommitted('consumer stopping; message left for redelivery');
-        const transient = isTransientError(error);
-        this.metrics.retries.inc({
-          topic,
-          event: event.name,
-          kind: transient ? 'transient' : 'failed',
+        if (this.stopping)
+          throw new NotCommitted('consumer stopping; messages left for redelivery');
+        this.log.debug({ err: error, events: pending.length }, 'batch failed; applying one by one');
+      }
+      if (applied) {
+        const seconds = (performance.now() - started) / 1000;
+        pending.forEach(({ from, event }, i) => {
+          this.metrics.processed.inc({
+            topic: from.topic,
+            event: event.name,
+            outcome: applied[i] ? 'applied' : 'duplicate',
+          });
+          this.metrics.handling.observe({ topic: from.topic, event: event.name }, seconds);
         });
-        let delay: number;
-        if (transient) {
-          transientFailures++;
-          delay = transientRetryDelayMs(
-            transientFailures,
-            this.options.retryBaseDelayMs,
-            this.options.maxRetryDelayMs,
-          );
-          log.warn(
-            { err: error, attempt: transientFailures, retryInMs: delay },
-            'infrastructure failure; retrying without committing',
-          );
-        } else {
-          failures++;
-          if (failures >= maxAttempts) {
-            log.error(
-              { err: error, attempt: failures },
-              'event failed every attempt; sent to dead-letter topic',
-            );
-            await this.deadLetter(payload, (error as Error).message);
-            this.metrics.processed.inc({ topic, event: event.name, outcome: 'dead_lettered' });
-            return;
-          }
-          delay = backoffMs(failures, this.options.retryBaseDelayMs ?? 200, 5_000);
-          log.warn({ err: error, attempt: failures }, 'event handling failed; retrying');
-        }
-        await this.waitHeartbeating(payload, delay);
+        payload.resolveOffset(pending.at(-1)!.message.offset);
+        return;
       }
     }
-  }
-
-  /**
-   * Run `fn`, heartbeating every interval meanwhile: kafkajs only heartbeats between messages,
-   * so without this a handler longer than the session timeout gets the member dropped.
-   */
-  private async withHeartbeats<T>(payload: EachMessagePayload, fn: () => Promise<T>): Promise<T> {
-    const timer = setInterval(() => {
-      payload.heartbeat().catch((error: unknown) => {
-        this.log.debug({ err: error }, 'heartbeat during a handler failed');
-      });
-    }, this.timing.heartbeatIntervalMs);
-    try {
-      return await fn();
-    } finally {
-      clearInterval(timer);
+    for (const item of pending) {
+      await this.retries.handle(item, payload);
+      payload.resolveOffset(item.message.offset);
     }
   }
 
-  /**
-   * Wait before the next attempt, heartbeating; a heartbeat that reports a rebalance ends the
-   * wait with an error so kafkajs rejoins and the message, uncommitted, goes to its new owner.
-   */
-  private async waitHeartbeating(payload: EachMessagePayload, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!this.stopping && Date.now() < until) {
-      await abortableSleep(
-        Math.min(this.timing.heartbeatIntervalMs, until - Date.now()),
-        this.stopController.signal,
-      );
-      await payload.heartbeat();
-    }
-  }
-
-  private async apply(
-    handler: EventHandler<EventName, unknown>,
-    event: EventEnvelope,
-  ): Promise<boolean> {
-    const consumerName = this.options.groupId;
-    let prepared: unknown = undefined;
-    if (handler.prepare) {
-      if (await wasProcessed(this.options.db, consumerName, event.id)) return false;
-      prepared = await handler.prepare(event, this.stopController.signal);
-    }
-    const applied = await processOnce(this.options.db, consumerName, event, (tx) =>
-      handler.handle(event, tx, prepared),
-    );
-    if (applied) this.options.onCommitted?.();
-    if (applied && handler.afterCommit) {
-      await handler
-        .afterCommit(event)
-        .catch((error: unknown) =>
-          this.log.warn({ err: error, eventId: event.id }, 'after-commit step failed'),
-        );
-    }
-    return applied;
-  }
-
-  private async deadLetter(
-    { topic, partition, message }: EachMessagePayload,
-    reason: string,
-  ): Promise<void> {
-    await this.dlqProducer.send({
-      topic: deadLetterTopicOf(topic),
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            dlt_reason: reason.slice(0, 1000),
-            dlt_consumer_group: this.options.groupId,
-            dlt_original_topic: topic,
-            dlt_original_partition: String(partition),
-            dlt_original_offset: message.offset,
-            dlt_at: new Date().toISOString(),
-          },
-        },
-      ],
-    });
+  /** Record how long the event took from its outbox write to here (first delivery or not). */
+  private timeHop(topic: string, event: string, createTime: string): void {
+    const written = Number(createTime);
+    if (!Number.isFinite(written) || written <= 0) return;
+    this.metrics.hop.observe({ topic, event }, Math.max(0, Date.now() - written) / 1000);
   }
 }

@@ -6,7 +6,7 @@ export {
   type MessagingStatus,
   type KafkaSettings,
 } from './create-messaging.js';
-export { enqueueEvent } from './outbox.js';
+export { enqueueEvent, outboxWrites } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js';
 export { processOnce, wasProcessed } from './inbox.js';
 export {
@@ -19,7 +19,7 @@ export {
 } from './event-consumer.js';
 export type { ConsumerState } from './consumer-metrics.js';
 export { TransientError, isTransientError } from '@switchyard/service-kit';
-export { transientRetryDelayMs } from './event-consumer.js';
+export { transientRetryDelayMs } from './retry-policy.js';
 export { currentTraceparent, withConsumerSpan } from './trace-context.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export type { Logger } from './logger.js';
