@@ -40,7 +40,9 @@ async function moveToRefundState(
 async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClient): Promise<void> {
   const tx = sql as unknown as Tx;
   const { orderId } = event.data;
-  // `o` is the order as it was before this statement; `moved` says whether it became paid.
+  // `o` is the order as it stands, locked (FOR UPDATE returns the row as the last transaction
+  // to change it left it, so a cancellation committed meanwhile shows); `moved` says whether it
+  // became paid.
   const [order] = await tx.$queryRaw<
     {
       id: string;
@@ -53,7 +55,7 @@ async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClien
     }[]
   >`WITH o AS (
       SELECT id, status, user_id, total_minor, currency, refunded_minor
-        FROM orders WHERE id = ${orderId}::uuid),
+        FROM orders WHERE id = ${orderId}::uuid FOR UPDATE),
     moved AS (
       UPDATE orders SET status = ${OrderStatus.paid}, updated_at = now()
        WHERE id = ${orderId}::uuid AND status = ${OrderStatus.pendingPayment}
