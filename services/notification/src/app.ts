@@ -15,7 +15,7 @@ import {
 import type { NotificationConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
-import { smtpUrlWithTimeouts } from './email/smtp-url.js';
+import { smtpTransportUrl } from './email/smtp-url.js';
 import { notificationHandlers } from './events/notify.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -67,7 +67,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
   });
 
   const transport = nodemailer.createTransport(
-    smtpUrlWithTimeouts(config.SMTP_URL, config.SMTP_TIMEOUT_MS),
+    smtpTransportUrl(config.SMTP_URL, config.SMTP_TIMEOUT_MS),
   );
   const emails = new EmailDispatcher({
     db,
@@ -100,10 +100,6 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
       }
     },
   });
-  const nudge = () => {
-    emails.nudge();
-    void webhookTask.runNow();
-  };
 
   const messaging = createMessaging({
     service: 'notification',
@@ -113,7 +109,11 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     registry: metricsRegistry,
     consume: {
       topics: [Topics.users, Topics.orders, Topics.payments],
-      handlers: notificationHandlers(db, { realtime, nudge }),
+      handlers: notificationHandlers(db, {
+        realtime,
+        nudgeEmails: () => emails.nudge(),
+        nudgeWebhooks: () => void webhookTask.runNow(),
+      }),
     },
   });
   app.decorate('db', db);

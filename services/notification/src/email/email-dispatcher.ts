@@ -3,7 +3,6 @@ import type { Transporter } from 'nodemailer';
 import type { Logger } from '@switchyard/messaging';
 import type { SecretBox } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { withSecret } from './email-secret.js';
 import { emailAttempts } from '../notification-metrics.js';
 
@@ -11,6 +10,17 @@ const MAX_ATTEMPTS = 8;
 // A recipient may be unknown for a moment (user.registered and order events travel on
 // different topics); wait for it rather than fail at once.
 const backoffMs = (attempt: number) => Math.min(60_000, 500 * 2 ** attempt);
+
+/**
+ * An attempt's outcome: sent (the secret cleared), or failed and retried at `nextAttemptAt`
+ * (`pending`, the secret kept for the retry) or given up (`failed`, the secret cleared).
+ */
+interface Outcome {
+  status: 'sent' | 'pending' | 'failed';
+  attempts: number;
+  error: string | null;
+  nextAttemptAt: Date | null;
+}
 
 interface PendingEmail {
   id: string;
@@ -114,24 +124,26 @@ export class EmailDispatcher {
   /**
    * Record an attempt's outcome if this claim still owns the email (its token, exactly one
    * row); false, with nothing written, when the lease ran out and another claim took it.
+   * One statement: the fenced update and the attempt's log row (only if the update matched).
    */
-  private async recordOutcome(
-    row: PendingEmail,
-    outcome: Prisma.EmailDeliveryUpdateManyMutationInput,
-    attempt: { outcome: 'sent' | 'failed'; error: string | null },
-  ): Promise<boolean> {
-    const { db } = this.options;
-    return db.$transaction(async (tx) => {
-      const { count } = await tx.emailDelivery.updateMany({
-        where: { id: row.id, leaseToken: row.lease_token },
-        data: { ...outcome, leaseToken: null },
-      });
-      if (count !== 1) return false;
-      await tx.emailAttempt.create({
-        data: { id: randomUUID(), emailDeliveryId: row.id, ...attempt },
-      });
-      return true;
-    });
+  private async recordOutcome(row: PendingEmail, outcome: Outcome): Promise<boolean> {
+    const recorded = await this.options.db.$queryRaw<unknown[]>`
+      WITH done AS (
+        UPDATE email_deliveries
+           SET status = ${outcome.status}, attempts = ${outcome.attempts}::int,
+               last_error = ${outcome.error},
+               next_attempt_at = COALESCE(${outcome.nextAttemptAt}::timestamptz, next_attempt_at),
+               sent_at = CASE WHEN ${outcome.status} = 'sent' THEN now() ELSE sent_at END,
+               sealed_secret = CASE WHEN ${outcome.status} = 'pending' THEN sealed_secret END,
+               lease_token = NULL
+         WHERE id = ${row.id}::uuid AND lease_token = ${row.lease_token}::uuid
+        RETURNING id)
+      INSERT INTO email_attempts (id, email_delivery_id, outcome, error)
+      SELECT ${randomUUID()}::uuid, id, ${outcome.status === 'sent' ? 'sent' : 'failed'},
+             ${outcome.error}
+        FROM done
+      RETURNING 1`;
+    return recorded.length === 1;
   }
 
   /** Send one due email; false when none is due. */
@@ -158,19 +170,12 @@ export class EmailDispatcher {
     }
     const attempts = row.attempts + 1;
     const failed = error !== null && attempts >= MAX_ATTEMPTS;
-    const recorded = await this.recordOutcome(
-      row,
-      error
-        ? {
-            attempts,
-            status: failed ? 'failed' : 'pending',
-            lastError: error.message.slice(0, 500),
-            nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
-            ...(failed ? { sealedSecret: null } : {}),
-          }
-        : { status: 'sent', sentAt: new Date(), attempts, lastError: null, sealedSecret: null },
-      { outcome: error ? 'failed' : 'sent', error: error?.message.slice(0, 500) ?? null },
-    );
+    const recorded = await this.recordOutcome(row, {
+      attempts,
+      status: error ? (failed ? 'failed' : 'pending') : 'sent',
+      error: error?.message.slice(0, 500) ?? null,
+      nextAttemptAt: error ? new Date(Date.now() + backoffMs(attempts)) : null,
+    });
     if (!recorded) {
       logger.warn(
         { emailId: row.id, leaseLost: true, outcome: error ? 'failed' : 'sent', err: error },

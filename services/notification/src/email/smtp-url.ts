@@ -1,13 +1,30 @@
 /**
- * The SMTP URL with nodemailer's connection, greeting and socket timeouts set (they default
- * to minutes). They go in the URL's query because nodemailer reads transport options from
- * there when given a URL; an options object with `url` is not connected at all (7.0).
- * Timeouts already in the URL are kept.
+ * Mail to the server goes over a small pool of kept connections: opening one (TCP, greeting,
+ * EHLO, maybe TLS and AUTH) per email was a second round of work for each message. One
+ * connection is enough for the dispatcher, which sends one email at a time per replica; it is
+ * replaced after SMTP_POOL_MAX_MESSAGES messages, and closed with the transport at shutdown.
  */
-export function smtpUrlWithTimeouts(smtpUrl: string, timeoutMs: number): string {
+export const SMTP_POOL_MAX_CONNECTIONS = 1;
+export const SMTP_POOL_MAX_MESSAGES = 100;
+
+/**
+ * The SMTP URL with nodemailer's connection, greeting and socket timeouts set (they default
+ * to minutes) and its connection pool on (bounded as above). They go in the URL's query
+ * because nodemailer reads transport options from there when given a URL; an options object
+ * with `url` is not connected at all (7.0). Options already in the URL are kept.
+ */
+export function smtpTransportUrl(smtpUrl: string, timeoutMs: number): string {
   const url = new URL(smtpUrl);
-  for (const option of ['connectionTimeout', 'greetingTimeout', 'socketTimeout']) {
-    if (!url.searchParams.has(option)) url.searchParams.set(option, String(timeoutMs));
+  const options: Record<string, string> = {
+    connectionTimeout: String(timeoutMs),
+    greetingTimeout: String(timeoutMs),
+    socketTimeout: String(timeoutMs),
+    pool: 'true',
+    maxConnections: String(SMTP_POOL_MAX_CONNECTIONS),
+    maxMessages: String(SMTP_POOL_MAX_MESSAGES),
+  };
+  for (const [option, value] of Object.entries(options)) {
+    if (!url.searchParams.has(option)) url.searchParams.set(option, value);
   }
   return url.toString();
 }

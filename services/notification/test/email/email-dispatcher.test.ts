@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { createEvent } from '@switchyard/contracts';
 import {
   metricValue,
@@ -72,6 +73,36 @@ describe('sending email through a mail server that hangs', () => {
       await replica.close();
       await service.close();
       await smtp.close();
+    }
+  });
+
+  it('sends every email over one kept connection to the mail server', async () => {
+    const smtp = await startScriptedSmtp({});
+    // Counts the connections the service opens, passing each through to the mail server.
+    let connections = 0;
+    const target = new URL(smtp.smtpUrl);
+    const counter = net.createServer((socket) => {
+      connections++;
+      const upstream = net.connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => counter.listen(0, '127.0.0.1', resolve));
+    const { port } = counter.address() as net.AddressInfo;
+    const service = await startNotificationService(`smtp://127.0.0.1:${port}`);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await publishEvent(service.ctx.namespace, welcome(randomUUID()));
+        const sent = i + 1;
+        await waitFor(async () => smtp.accepted.length >= sent, { what: `${sent} emails` });
+      }
+      expect(smtp.accepted).toHaveLength(3);
+      expect(connections).toBe(1);
+    } finally {
+      await service.close();
+      await smtp.close();
+      await new Promise((resolve) => counter.close(resolve));
     }
   });
 });

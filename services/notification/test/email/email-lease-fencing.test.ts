@@ -11,7 +11,7 @@ import {
 } from '@switchyard/testing';
 import { createDb, type Db } from '../../src/db.js';
 import { EmailDispatcher } from '../../src/email/email-dispatcher.js';
-import { smtpUrlWithTimeouts } from '../../src/email/smtp-url.js';
+import { smtpTransportUrl } from '../../src/email/smtp-url.js';
 import { recordingLogger, serviceDir, TEST_RESET_TOKEN_SEALING_KEY } from '../support.js';
 
 /**
@@ -46,7 +46,7 @@ describe('email outcomes fenced by the claim', () => {
   const dispatcher = (smtpUrl: string) =>
     new EmailDispatcher({
       db,
-      transport: nodemailer.createTransport(smtpUrlWithTimeouts(smtpUrl, 1_500)),
+      transport: nodemailer.createTransport(smtpTransportUrl(smtpUrl, 1_500)),
       from: 'Switchyard <no-reply@switchyard.local>',
       logger,
       pollIntervalMs: 50,

@@ -41,23 +41,31 @@ export function chargeOrderHandler(
  * The order's payment, created once (its id is the provider's idempotency key, so it commits
  * before anything is sent) — or null when the order's cancellation is already recorded. No lock
  * needed here: the charge checks the cancellation again under the order's charge lock.
+ *
+ * One statement in the common case (the tombstone check and the insert, returning the row),
+ * where the ORM made two or three round trips. A payment that exists already (a redelivery) is
+ * read by a second statement: a row another replica inserted meanwhile is not in the first
+ * statement's snapshot.
  */
 async function openPayment(
   db: Db,
   order: EventEnvelope<'order.created'>['data'],
-): Promise<Payment | null> {
-  if (await db.orderCancellation.findUnique({ where: { orderId: order.orderId } })) return null;
-  return db.payment.upsert({
-    where: { orderId: order.orderId },
-    update: {},
-    create: {
-      id: randomUUID(),
-      orderId: order.orderId,
-      userId: order.userId,
-      amountMinor: order.total.amount,
-      currency: order.total.currency,
-      paymentMethod: order.paymentMethod,
-      status: 'pending',
-    },
-  });
+): Promise<OpenedPayment | null> {
+  const [inserted] = await db.$queryRaw<OpenedPayment[]>`
+    INSERT INTO payments (id, order_id, user_id, amount_minor, currency, payment_method, status,
+                          updated_at)
+    SELECT ${randomUUID()}::uuid, ${order.orderId}::uuid, ${order.userId}::uuid,
+           ${order.total.amount}::int, ${order.total.currency}, ${order.paymentMethod}, 'pending',
+           now()
+     WHERE NOT EXISTS (SELECT 1 FROM order_cancellations WHERE order_id = ${order.orderId}::uuid)
+    ON CONFLICT (order_id) DO NOTHING
+    RETURNING id::text, order_id::text AS "orderId", status`;
+  if (inserted) return inserted;
+  const [existing] = await db.$queryRaw<OpenedPayment[]>`
+    SELECT id::text, order_id::text AS "orderId", status FROM payments
+     WHERE order_id = ${order.orderId}::uuid
+       AND NOT EXISTS (SELECT 1 FROM order_cancellations WHERE order_id = ${order.orderId}::uuid)`;
+  return existing ?? null;
 }
+
+type OpenedPayment = Pick<Payment, 'id' | 'orderId' | 'status'>;

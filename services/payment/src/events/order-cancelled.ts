@@ -22,10 +22,14 @@ import { ensureCancellationRefund } from '../payments/refunds.js';
 export function orderCancelledHandler(
   processor: PaymentProcessor,
 ): EventHandler<'order.cancelled'> {
+  // Ids of the events whose transaction created a cancellation refund, for afterCommit to send
+  // it; each attempt at an event starts by forgetting what a rolled-back one noted.
+  const refundsToSend = new Set<string>();
   return {
     async handle(event, sql) {
       const tx = sql as unknown as Prisma.TransactionClient;
       const { orderId, reason } = event.data;
+      refundsToSend.delete(event.id);
       await lockOrderCharges(tx, orderId, ORDER_CHARGE_LOCK_WAIT_MS);
       await tx.orderCancellation.upsert({
         where: { orderId },
@@ -35,10 +39,17 @@ export function orderCancelledHandler(
       const payment = await lockPayment(tx, { orderId });
       if (!payment) return;
       await tx.payment.update({ where: { id: payment.id }, data: { orderCancelled: true } });
-      if (payment.status === 'pending' && !payment.providerChargeId)
+      if (payment.status === 'pending' && !payment.providerChargeId) {
         await processor.fail(tx, payment, ORDER_CANCELLED); // announces nothing: see fail()
-      await ensureCancellationRefund(tx, payment.id);
+        return; // never charged: nothing to refund
+      }
+      if (await ensureCancellationRefund(tx, { ...payment, orderCancelled: true }))
+        refundsToSend.add(event.id);
     },
-    afterCommit: (event) => processor.executePendingRefunds({ orderId: event.data.orderId }),
+    // Only when this cancellation created a refund: most cancelled orders were never charged.
+    afterCommit: async (event) => {
+      if (refundsToSend.delete(event.id))
+        await processor.executePendingRefunds({ orderId: event.data.orderId });
+    },
   };
 }

@@ -54,6 +54,7 @@ export async function applyProviderCharge(
     await enqueueEvent(tx, paymentFailed(current, plan.status.reason));
 
   let refunded = current.amountRefundedMinor;
+  const refunds = [...payment.refunds];
   for (const done of plan.refundsSucceeded) {
     const refund = await tx.paymentRefund.update({
       where: { id: done.refundId },
@@ -64,6 +65,11 @@ export async function applyProviderCharge(
       },
     });
     refunded += refund.amountMinor;
+    refunds.splice(
+      refunds.findIndex((r) => r.id === refund.id),
+      1,
+      refund,
+    );
     await enqueueEvent(tx, paymentRefunded(current, refund, refunded));
   }
   for (const found of plan.refundsDiscovered) {
@@ -79,12 +85,18 @@ export async function applyProviderCharge(
       },
     });
     refunded += refund.amountMinor;
+    refunds.push(refund);
     await enqueueEvent(tx, paymentRefunded(current, refund, refunded));
   }
   if (refunded !== current.amountRefundedMinor)
     await tx.payment.update({ where: { id: paymentId }, data: { amountRefundedMinor: refunded } });
 
-  const cancellationRefund = await ensureCancellationRefund(tx, paymentId);
+  // Still under the lock taken above: the payment as this transaction has just left it.
+  const cancellationRefund = await ensureCancellationRefund(tx, {
+    ...current,
+    amountRefundedMinor: refunded,
+    refunds,
+  });
   return {
     changed: !planChangesNothing(plan),
     refundsToExecute: cancellationRefund ? [cancellationRefund] : [],

@@ -24,9 +24,10 @@ export const ORDER_CHARGE_LOCK_WAIT_MS = 3_000;
  * order id, not the payment row, because the cancellation may come before the payment row exists.
  */
 export async function lockOrderCharges(tx: Tx, orderId: string, waitMs: number): Promise<void> {
-  await tx.$queryRaw`SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)`;
-  await tx.$queryRaw`SELECT true AS locked
-                       FROM pg_advisory_xact_lock(hashtextextended(${`order-charges:${orderId}`}, 0))`;
+  // One round trip: the subquery (volatile, so never flattened) sets the transaction's
+  // lock_timeout before the outer query waits for the lock.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`order-charges:${orderId}`}, 0))::text
+                       FROM (SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)) AS timeout`;
 }
 
 /**

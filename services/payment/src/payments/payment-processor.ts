@@ -9,8 +9,8 @@ import {
 } from '../provider/provider-types.js';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
 import { ChargeSlots } from './charge-slots.js';
-import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment } from './lock-payment.js';
+import { paymentColumns } from './payment-row.js';
 import {
   lockOrderCharges,
   ORDER_CHARGE_LOCK_WAIT_MS,
@@ -135,10 +135,16 @@ export class PaymentProcessor {
       async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
         if (!(await this.lockOrder(tx, seen.orderId, options)))
           return { outcome: { kind: 'in_flight' } };
-        const payment = await tx.payment.findUniqueOrThrow({ where: { id: seen.id } });
+        // The payment and whether its order is cancelled (flag or tombstone), in one read.
+        const [row] = await tx.$queryRaw<(Payment & { cancelled: boolean })[]>`
+          SELECT ${paymentColumns}, (p.order_cancelled OR EXISTS (
+                   SELECT 1 FROM order_cancellations c WHERE c.order_id = p.order_id)) AS cancelled
+            FROM payments p WHERE p.id = ${seen.id}::uuid`;
+        if (!row) throw new Error(`payment ${seen.id} not found`);
+        const { cancelled, ...payment } = row;
         if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
         if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
-        if (await isOrderCancelled(tx, payment)) {
+        if (cancelled) {
           if (!(await this.failStillPending(tx, payment, ORDER_CANCELLED)))
             return { outcome: { kind: 'settled' } };
           this.log.warn(

@@ -73,18 +73,21 @@ export async function requestRefund(
  * cancellation. The cancellation counts whether the payment's flag records it or only the
  * tombstone does (it was recorded before this payment row existed: a charge that slipped past
  * it is refunded too). Creates (once per payment) a pending refund of what is left; returns its
- * id.
+ * id. `payment` is the payment as the caller's transaction now has it, under the payment's lock
+ * the caller holds (lockPayment, once per transaction): its refunds and amounts as just changed.
  */
-export async function ensureCancellationRefund(tx: Tx, paymentId: string): Promise<string | null> {
-  const payment = await lockPayment(tx, { id: paymentId });
-  if (!payment || payment.refunds.some((r) => r.idempotencyKey === CANCELLATION_KEY)) return null;
+export async function ensureCancellationRefund(
+  tx: Tx,
+  payment: LockedPayment,
+): Promise<string | null> {
+  if (payment.refunds.some((r) => r.idempotencyKey === CANCELLATION_KEY)) return null;
   const left = refundable(payment);
   // Only money captured asks whether the order is gone (the tombstone costs a query).
   if (left <= 0 || !(await isOrderCancelled(tx, payment))) return null;
   const refund = await tx.paymentRefund.create({
     data: {
       id: randomUUID(),
-      paymentId,
+      paymentId: payment.id,
       amountMinor: left,
       status: 'pending',
       reason: 'order_cancelled',

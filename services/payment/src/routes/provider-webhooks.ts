@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AppError } from '@switchyard/service-kit';
 import { applyProviderCharge } from '../payments/apply-provider-charge.js';
+import { chargeAlreadyApplied } from '../payments/charge-already-applied.js';
 import { webhooksReceived } from '../payments/payment-metrics.js';
 import type { ProviderEvent } from '../provider/provider-types.js';
 import { checkWebhookSignature, SIGNATURE_HEADER } from '../provider/webhook-signature.js';
@@ -11,8 +12,10 @@ const eventShape = TypeCompiler.Compile(ProviderEventShape);
 
 /**
  * POST /v1/payments/webhooks/provider — the provider's asynchronous answers. Public (no access
- * token): the HMAC signature over timestamp and raw body is the authentication. Each event is
- * applied once (its id is recorded in the same transaction) under the payment's lock.
+ * token): the HMAC signature over timestamp and raw body is the authentication. An event that
+ * reports what the payment already holds is acknowledged after one read (chargeAlreadyApplied);
+ * any other is applied once (its id is recorded in the same transaction) under the payment's
+ * lock.
  */
 export async function providerWebhookRoutes(
   app: FastifyInstance,
@@ -72,6 +75,12 @@ export async function providerWebhookRoutes(
         throw new AppError('BAD_REQUEST', 'webhook body is not a charge event');
       const { id, type, data } = event as ProviderEvent;
 
+      // The common case: the consumer applied the provider's immediate answer already, and this
+      // webhook reports the same. Acknowledged after one read, with nothing written.
+      if (await chargeAlreadyApplied(app.db, data.object)) {
+        webhooksReceived.inc({ outcome: 'already_applied' });
+        return { received: true, duplicate: true };
+      }
       const outcome = await app.db.$transaction(async (tx) => {
         // A concurrent delivery of the same event waits here on the key, then skips.
         const first = await tx.providerWebhookEvent.createMany({

@@ -77,6 +77,57 @@ describe('provider webhooks', () => {
     expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
   });
 
+  it('acknowledges the webhook of a charge already applied after one read, writing nothing', async () => {
+    const order = await chargeOrder(service, 'pm_card_visa');
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status === 'succeeded',
+      'paid by the charge’s own answer',
+    );
+    const eventId = `evt_again_${payment.id}`;
+    const res = await deliver(
+      signed({
+        id: eventId,
+        type: 'charge.succeeded',
+        created: 0,
+        data: { object: chargeSnapshot(payment, order.orderId) },
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ received: true, duplicate: true });
+    // No transaction: not even the event's id was recorded.
+    const stored = await queryDb(
+      service.ctx.databaseUrl,
+      'SELECT 1 FROM provider_webhook_events WHERE id = $1',
+      [eventId],
+    );
+    expect(stored).toHaveLength(0);
+    expect(await eventsAbout(service, order.orderId)).toEqual(['payment.succeeded']);
+  });
+
+  it('still verifies the signature of a webhook for a charge already applied', async () => {
+    const order = await chargeOrder(service, 'pm_card_visa');
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status === 'succeeded',
+      'paid',
+    );
+    const res = await deliver(
+      signed(
+        {
+          id: `evt_forged_${payment.id}`,
+          type: 'charge.succeeded',
+          created: 0,
+          data: { object: chargeSnapshot(payment, order.orderId) },
+        },
+        { secret: 'whsec_not_the_secret' },
+      ),
+    );
+    expect(res.statusCode).toBe(400);
+  });
+
   it('converges when a refund arrives before its charge', async () => {
     const { order, payment } = await pendingCharge();
     const refund = {

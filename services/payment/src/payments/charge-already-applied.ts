@@ -1,0 +1,31 @@
+import type { Db } from '../db.js';
+import type { ProviderCharge } from '../provider/provider-types.js';
+import { planChangesNothing, planChargeUpdate, type PaymentStatus } from './charge-plan.js';
+
+/**
+ * Does our payment already agree with this snapshot of its charge? One indexed read, no lock,
+ * no transaction: the provider's webhook for a charge the consumer has just applied (its
+ * immediate answer) — every successful order — needs nothing more. True only when applying it
+ * could change nothing: the payment holds this very charge, its order is not cancelled (a
+ * cancellation owes a refund: the full path), the snapshot reports no succeeded refund (those
+ * take the full path too), and the state machine moves nothing. The state only ever moves
+ * forward, so what was read committed stays true: applying the snapshot later would do nothing.
+ */
+export async function chargeAlreadyApplied(db: Db, charge: ProviderCharge): Promise<boolean> {
+  if (charge.refunds.some((r) => r.status === 'succeeded')) return false;
+  const [payment] = await db.$queryRaw<
+    { status: string; amount_minor: number; amount_refunded_minor: number }[]
+  >`SELECT status, amount_minor, amount_refunded_minor FROM payments
+     WHERE provider_charge_id = ${charge.id} AND NOT order_cancelled`;
+  if (!payment) return false;
+  const plan = planChargeUpdate(
+    {
+      status: payment.status as PaymentStatus,
+      amountMinor: payment.amount_minor,
+      amountRefundedMinor: payment.amount_refunded_minor,
+    },
+    [],
+    charge,
+  );
+  return planChangesNothing(plan);
+}
