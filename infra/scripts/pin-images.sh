@@ -40,6 +40,7 @@ wanted=("$@")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 pins=()
+renames=()
 while read -r name new_name new_tag; do
   if [ "${#wanted[@]}" -gt 0 ] && [[ ! " ${wanted[*]} " == *" $name "* ]]; then continue; fi
   [ -n "$new_tag" ] || { say "$name has no newTag in $kustomization"; exit 1; }
@@ -61,8 +62,15 @@ while read -r name new_name new_tag; do
       grep -F "$new_name@" | head -n1 | sed 's/.*@//')"
   fi
   [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || { say "no digest for $target (got '$digest')"; exit 1; }
-  if [ -n "${REGISTRY:-}" ]; then
-    # The entry's newName follows the registry the image was pushed to.
+  pins+=("$name=$digest")
+  renames+=("$name $new_name")
+done <<<"$entries"
+[ "${#pins[@]}" -gt 0 ] || { say "none of ${wanted[*]} is in $kustomization"; exit 1; }
+# Every push went through: only now touch the file. With REGISTRY, each entry's newName
+# follows the registry its image was pushed to.
+if [ -n "${REGISTRY:-}" ]; then
+  for rename in "${renames[@]}"; do
+    read -r name new_name <<<"$rename"
     NAME="$name" NEW_NAME="$new_name" node -e '
       const fs = require("fs"); const file = process.argv[1];
       const lines = fs.readFileSync(file, "utf8").split("\n");
@@ -70,8 +78,6 @@ while read -r name new_name new_tag; do
       for (let i = at + 1; i < lines.length && !/^\s*- /.test(lines[i]) && /^\s/.test(lines[i]); i++)
         if (/^\s*newName:/.test(lines[i])) lines[i] = lines[i].replace(/newName:.*/, `newName: ${process.env.NEW_NAME}`);
       fs.writeFileSync(file, lines.join("\n"));' "$kustomization"
-  fi
-  pins+=("$name=$digest")
-done <<<"$entries"
-[ "${#pins[@]}" -gt 0 ] || { say "none of ${wanted[*]} is in $kustomization"; exit 1; }
+  done
+fi
 node "$root/infra/scripts/pin-images.mjs" "$kustomization" "${pins[@]}"
