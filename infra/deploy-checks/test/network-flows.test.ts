@@ -48,7 +48,7 @@ const dns = (from: string) => flow(`${from} → DNS`, from, 'kube-dns', 53, 'UDP
 
 const required: Flow[] = [
   // The edge and the architecture's own edges.
-  flow('ingress controller → gateway', 'ingress-controller', 'gateway', 8080),
+  flow('the Gateway’s proxy (Gateway API) → gateway', 'gateway-api-proxy', 'gateway', 8080),
   flow('Prometheus → gateway metrics', 'prometheus', 'gateway', 9464),
   ...SERVICES.flatMap((s) => [
     flow(`gateway → ${s}`, 'gateway', s, PORT_OF[s]),
@@ -133,6 +133,21 @@ const forbidden: Flow[] = [
   flow('payment → notification', 'payment', 'notification', 4004),
   flow('notification → order', 'notification', 'order', 4002),
   flow('gateway → Kafka', 'gateway', broker, 9092),
+  flow(
+    'the Gateway’s proxy → a service (only our gateway is public)',
+    'gateway-api-proxy',
+    'order',
+    4002,
+  ),
+  flow('the Gateway’s proxy → gateway metrics', 'gateway-api-proxy', 'gateway', 9464),
+  flow('the Gateway’s proxy → a database', 'gateway-api-proxy', 'auth-db-1', 5432),
+  flow(
+    'an edge namespace nobody labelled (retired ingress-nginx) → gateway',
+    'ingress-controller',
+    'gateway',
+    8080,
+  ),
+  flow('a pod of another namespace → gateway', 'stranger', 'gateway', 8080),
   flow('order → Kafka replication port', 'order', broker, 9091),
   flow('order → Kafka control plane', 'order', broker, 9090),
   flow('order → the Kubernetes API', 'order', address('kubernetes-api'), 443),

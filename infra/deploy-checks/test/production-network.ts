@@ -154,6 +154,11 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
   ]) {
     namespaces[name] = namespaceLabels(name);
   }
+  // The Gateway API implementation's proxies (Envoy Gateway's namespace by default), in the
+  // namespace the administrators label switchyard.io/edge=true as docs/deploy.md says.
+  namespaces['envoy-gateway-system'] = namespaceLabels('envoy-gateway-system', {
+    'switchyard.io/edge': 'true',
+  });
 
   const pods: Pod[] = [];
   // Our Deployments, with their pod template's labels and named container ports.
@@ -332,6 +337,15 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
     pod('strimzi-cluster-operator', 'strimzi', {
       name: 'strimzi-cluster-operator',
       'strimzi.io/kind': 'cluster-operator',
+    }),
+    // The edge: a proxy of the Gateway, with Envoy Gateway's labels; and the retired
+    // ingress-nginx controller, still running in an unlabelled namespace.
+    pod('gateway-api-proxy', 'envoy-gateway-system', {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': 'switchyard',
+      'gateway.envoyproxy.io/owning-gateway-namespace': NAMESPACE,
     }),
     pod('ingress-controller', 'ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }),
     // A pod no policy names: what anyone who can create a pod in the namespace gets.

@@ -1,6 +1,7 @@
 // Every object every overlay renders is valid against the real schema of its kind: the
-// Kubernetes API's, and the CRDs of Strimzi, CloudNativePG, KEDA, prometheus-operator and
-// External Secrets, as published by the kubernetes-models packages.
+// Kubernetes API's, and the CRDs of Strimzi, CloudNativePG, KEDA, prometheus-operator,
+// External Secrets, the Gateway API and cert-manager, as published by the kubernetes-models
+// packages.
 import { overlays, renderOverlay, type K8sObject } from './manifests.js';
 
 const PACKAGE_OF_GROUP: Record<string, string> = {
@@ -15,6 +16,9 @@ const PACKAGE_OF_GROUP: Record<string, string> = {
   'keda.sh': '@kubernetes-models/keda',
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
   'external-secrets.io': '@kubernetes-models/external-secrets',
+  // Gateway API CRDs v1.5.1 (the package's generator pins sigs.k8s.io/gateway-api v1.5.1).
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+  'cert-manager.io': '@kubernetes-models/cert-manager',
 };
 
 interface Model {
@@ -71,6 +75,25 @@ describe('the schema check itself', () => {
       kind: 'Deployment',
       metadata: { name: 'broken' },
       spec: { replicas: 'two', selector: {}, template: { spec: { containers: [{}] } } },
+    } as unknown as K8sObject;
+    const Model = await modelFor(broken);
+    expect(() => new Model(broken).validate()).toThrow();
+  });
+
+  it('rejects a broken HTTPRoute (a backend without a port, a path type that does not exist)', async () => {
+    const broken = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'gateway' },
+      spec: {
+        parentRefs: [{ name: 'switchyard' }],
+        rules: [
+          {
+            matches: [{ path: { type: 'Glob', value: '/' } }],
+            backendRefs: [{ name: 'gateway', port: 'http' }],
+          },
+        ],
+      },
     } as unknown as K8sObject;
     const Model = await modelFor(broken);
     expect(() => new Model(broken).validate()).toThrow();
