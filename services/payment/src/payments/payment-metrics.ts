@@ -3,8 +3,7 @@ import { metricsRegistry } from '@switchyard/service-kit';
 
 export const webhooksReceived = new client.Counter({
   name: 'payment_provider_webhooks_total',
-  help:
-    'Provider webhooks by outcome (applied, already_applied, duplicate, unknown_charge, rejected_<reason>)',
+  help: 'Provider webhooks by outcome (applied, already_applied, duplicate, unknown_charge, rejected_<reason>)',
   labelNames: ['outcome'],
   registers: [metricsRegistry],
 });
