@@ -14,7 +14,12 @@ const CONFIG_MODULES: Record<string, string> = {
   'payment-sandbox': 'infra/payment-sandbox/dist/config.js',
 };
 // Read by the OpenTelemetry SDK (packages/telemetry), not by the config schema.
-const TELEMETRY = new Set(['OTEL_SERVICE_NAME', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+const TELEMETRY = new Set([
+  'OTEL_SERVICE_NAME',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+]);
 
 async function schemaOf(deployable: string): Promise<TObject> {
   const module = (await import(`${repoRoot}/${CONFIG_MODULES[deployable]}`)) as Record<

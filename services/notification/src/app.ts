@@ -4,6 +4,7 @@ import { Topics } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
+  denylistCachePlugin,
   jwtAuth,
   metricsRegistry,
   PeriodicTask,
@@ -57,6 +58,9 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
   });
   const db = createDb(config.DATABASE_URL, config);
   await app.register(redisPlugin, { url: config.REDIS_URL });
+  // The disabled-user denylist from memory, kept current over Redis pub/sub: no Redis round
+  // trip per request (the gateway reads the same list the same way).
+  await app.register(denylistCachePlugin);
   const subscriber = app.redis.duplicate();
   const realtime = new RealtimeHub({
     publisher: app.redis,
@@ -138,7 +142,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
-    denylist: app.redis,
+    denylist: app.denylist,
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(notificationRoutes);

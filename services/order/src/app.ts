@@ -3,6 +3,7 @@ import { Topics } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
+  denylistCachePlugin,
   jwtAuth,
   metricsRegistry,
   redisPlugin,
@@ -48,6 +49,9 @@ export async function buildApp(config: OrderConfig): Promise<App> {
   app.decorate('messaging', messaging);
   // Redis is only the catalog cache here: the service starts and serves without it.
   await app.register(redisPlugin, { url: config.REDIS_URL, required: false });
+  // The disabled-user denylist from memory, kept current over Redis pub/sub: no Redis round
+  // trip per request (the gateway reads the same list the same way).
+  await app.register(denylistCachePlugin);
   app.decorate(
     'catalogCache',
     new CatalogCache(
@@ -75,7 +79,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
-    denylist: app.redis,
+    denylist: app.denylist,
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(productRoutes);

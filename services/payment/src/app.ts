@@ -4,6 +4,7 @@ import { Topics } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
+  denylistCachePlugin,
   jwtAuth,
   metricsRegistry,
   PeriodicTask,
@@ -48,6 +49,9 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   const db = createDb(config.DATABASE_URL, config);
   // Redis only for the disabled-user denylist: the service starts and serves without it.
   await app.register(redisPlugin, { url: config.REDIS_URL, required: false });
+  // The disabled-user denylist from memory, kept current over Redis pub/sub: no Redis round
+  // trip per request (the gateway reads the same list the same way).
+  await app.register(denylistCachePlugin);
   const provider = new ProviderClient({
     baseUrl: config.PROVIDER_URL,
     apiKey: config.PROVIDER_API_KEY,
@@ -102,7 +106,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
-    denylist: app.redis,
+    denylist: app.denylist,
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(paymentRoutes);

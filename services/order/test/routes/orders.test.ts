@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { disabledUserKey, undocumentedRoutes } from '@switchyard/service-kit';
+import { markDisabled, undocumentedRoutes } from '@switchyard/service-kit';
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@switchyard/contracts';
 import { findSchemaDrift } from '@switchyard/db';
@@ -37,9 +37,14 @@ describe('order service HTTP API', () => {
     const headers = await auth(userId);
     expect((await service.app.inject({ url: '/v1/orders', headers })).statusCode).toBe(200);
     const redis = new Redis('redis://127.0.0.1:6379');
-    await redis.set(disabledUserKey(userId), '1', 'EX', 60);
+    // As auth disables a user: the entry written and announced to every process's list.
+    await markDisabled(redis, userId, 60);
     await redis.quit();
-    const refused = await service.app.inject({ url: '/v1/orders', headers });
+    let refused = await service.app.inject({ url: '/v1/orders', headers });
+    await waitFor(async () => {
+      refused = await service.app.inject({ url: '/v1/orders', headers });
+      return refused.statusCode === 401;
+    });
     expect(refused.statusCode).toBe(401);
     expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
   });
