@@ -75,17 +75,19 @@ describe('the denylist after Redis lost its data while auth was down', () => {
   it('answers 503 with Retry-After everywhere while the list is lost and auth is down', async () => {
     await platform.stopReplica('auth', 0);
     await loseRedisData(REDIS_URL);
-    // The gateway holds the list in memory (DenylistCache): it sees that Redis lost it at its
-    // next full read, within DENYLIST_RESYNC_MS (5 s; docs/operations.md). Until then it answers
-    // from the list it held — the disabled user is still refused (401), never let through.
+    // The gateway and the services hold the list in memory (DenylistCache): each sees that
+    // Redis lost it at its next full read, within DENYLIST_RESYNC_MS (5 s; docs/operations.md).
+    // Until then each answers from the list it held — the disabled user is still refused (401),
+    // never let through.
     const victimMeanwhile: number[] = [];
-    await waitFor(
-      async () => {
-        victimMeanwhile.push((await api.get('/v1/orders', victim.token)).status);
-        return victimMeanwhile.at(-1) === 503;
-      },
-      { timeoutMs: 2 * 5_000 + 1_000, intervalMs: 100, what: 'the gateway to see the list lost' },
-    );
+    for (const { at, client, path } of reads())
+      await waitFor(
+        async () => {
+          victimMeanwhile.push((await client.get(path, victim.token)).status);
+          return victimMeanwhile.at(-1) === 503;
+        },
+        { timeoutMs: 2 * 5_000 + 1_000, intervalMs: 100, what: `${at} to see the list lost` },
+      );
     expect(victimMeanwhile.filter((status) => status !== 401 && status !== 503)).toEqual([]);
     for (const { at, client, path } of reads()) {
       for (const who of [victim, shopper]) {
