@@ -1,8 +1,13 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { databasePoolConfig, type DatabasePoolSettings } from '@switchyard/service-kit';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
 
-export type Db = PrismaClient;
+/**
+ * Prisma over a node-postgres pool the service owns, exposed as `pool`: the outbox relay takes
+ * its one-publisher-at-a-time lock on a connection of it (packages/messaging, outbox-relay.ts).
+ */
+export type Db = PrismaClient & { readonly pool: pg.Pool };
 
 /**
  * The notification service's own database; nothing else connects to it. Its pool is DB_POOL_MAX
@@ -10,5 +15,7 @@ export type Db = PrismaClient;
  * DB_STATEMENT_TIMEOUT_MS); the defaults for whatever is not given.
  */
 export function createDb(databaseUrl: string, settings?: Partial<DatabasePoolSettings>): Db {
-  return new PrismaClient({ adapter: new PrismaPg(databasePoolConfig(databaseUrl, settings)) });
+  const pool = new pg.Pool(databasePoolConfig(databaseUrl, settings));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return Object.assign(prisma, { pool });
 }
