@@ -47,6 +47,8 @@ export interface LockPool {
   connect(): Promise<{
     query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
     release(destroy?: boolean): void;
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    off(event: 'error', listener: (error: Error) => void): unknown;
   }>;
 }
 
@@ -111,6 +113,14 @@ export class OutboxPublisher {
     const client = await pool.connect();
     const lock = { name: this.options.lockName, held: false };
     let clean = true;
+    // A checked-out connection has no listener of the pool's: one the server ends meanwhile (a
+    // restart, a terminated backend) would emit an unhandled 'error' and bring the process
+    // down. Its query fails anyway and the pass with it; this keeps the event handled.
+    const onError = (error: Error) => {
+      clean = false;
+      this.log.warn({ err: error }, 'outbox relay: its database connection ended during a pass');
+    };
+    client.on('error', onError);
     try {
       return await this.publishWith(sqlOver(client), lock);
     } finally {
@@ -122,6 +132,7 @@ export class OutboxPublisher {
       }
       // A connection whose lock may still be held is closed (which lets the lock go).
       client.release(!clean);
+      client.off('error', onError);
     }
   }
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { OutboxRelay } from '../src/outbox-relay.js';
@@ -221,6 +222,8 @@ describe('outbox relay wake-up', () => {
             return { rows: [], rowCount: 0 };
           },
           release: () => lockLog.push('release'),
+          on: () => undefined,
+          off: () => undefined,
         };
       },
     };
@@ -244,5 +247,47 @@ describe('outbox relay wake-up', () => {
     // The read takes the lock; it is let go only once the mark has committed.
     expect(lockLog.slice(pass, pass + 4)).toEqual(['lock+read', 'mark', 'unlock', 'release']);
     expect(s.transactions()).toBe(0);
+  });
+
+  it("survives its connection ending mid-pass: the pooled client's 'error' event is handled", async () => {
+    const s = standIns();
+    const failed: Error[] = [];
+    const onUncaught = (error: Error) => failed.push(error);
+    process.prependListener('uncaughtException', onUncaught);
+    let released: boolean | undefined;
+    // As node-postgres does when the server ends a checked-out connection: the client emits
+    // 'error' from its socket (outside any promise), and its pending query fails.
+    const pool = {
+      async connect() {
+        const client = Object.assign(new EventEmitter(), {
+          query: () =>
+            new Promise<never>((_, reject) =>
+              setImmediate(() => {
+                const ended = new Error('terminating connection due to administrator command');
+                client.emit('error', ended);
+                reject(ended);
+              }),
+            ),
+          release: (destroy?: boolean) => void (released = destroy ?? false),
+        });
+        return client;
+      },
+    };
+    const relay = new OutboxRelay({
+      db: s.db,
+      kafka: s.kafka,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 60_000,
+      lockPool: pool,
+    });
+    s.pending.push(s.row('after-the-outage'));
+    relay.start();
+    await until(() => released !== undefined);
+    await settle();
+    await relay.stop(100);
+    process.removeListener('uncaughtException', onUncaught);
+    expect(failed).toEqual([]);
+    // The connection is thrown away, not handed back to the pool.
+    expect(released).toBe(true);
   });
 });
