@@ -58,10 +58,13 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
        WHERE user_id = ${userId}::uuid AND category = ${message.category}),
     n AS (
       INSERT INTO notifications
-             (id, user_id, source_event_id, event_type, category, title, body, in_app)
+             (id, user_id, source_event_id, event_type, category, title, body, in_app, created_at)
       VALUES (${notificationId}::uuid, ${userId}::uuid, ${event.id}, ${event.name},
               ${message.category}, ${message.title}, ${message.body},
-              COALESCE((SELECT enabled FROM prefs WHERE channel = 'in_app'), true))
+              COALESCE((SELECT enabled FROM prefs WHERE channel = 'in_app'), true),
+              -- Milliseconds, the precision of the inbox's keyset cursor (a JavaScript Date):
+              -- a finer time would fall between a page's cursor and the next page.
+              date_trunc('milliseconds', now()))
       RETURNING seq, created_at, in_app),
     e AS (
       INSERT INTO email_deliveries

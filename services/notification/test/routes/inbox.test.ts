@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent } from '@switchyard/contracts';
-import { publishEvent, startSmtpCapture, waitFor, type SmtpCapture } from '@switchyard/testing';
+import {
+  publishEvent,
+  queryDb,
+  startSmtpCapture,
+  waitFor,
+  type SmtpCapture,
+} from '@switchyard/testing';
 import { startNotificationService } from '../support.js';
 
 describe('in-app inbox', () => {
@@ -50,6 +56,16 @@ describe('in-app inbox', () => {
   const get = (url: string, h = headers) => service.app.inject({ url, headers: h });
   const post = (url: string, h = headers) =>
     service.app.inject({ method: 'POST', url, headers: h });
+
+  it('stores times at the precision of its cursors (milliseconds), so paging skips nothing', async () => {
+    const rows = await queryDb<{ finer: number }>(
+      service.ctx.databaseUrl,
+      `SELECT count(*)::int AS finer FROM notifications
+        WHERE user_id = $1 AND created_at <> date_trunc('milliseconds', created_at)`,
+      [userId],
+    );
+    expect(rows[0]!.finer).toBe(0);
+  });
 
   it('pages newest first with a cursor and reports the unread count', async () => {
     const first = await get('/v1/notifications?limit=3');
