@@ -76,9 +76,9 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
           OR COALESCE((SELECT enabled FROM prefs WHERE channel = 'email'), true)
       RETURNING 1),
     w AS (
-      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload)
+      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, created_at)
       SELECT gen_random_uuid(), ep.id, ${event.id}, ${event.name},
-             ${webhook ? webhookPayload(event) : ''}
+             ${webhook ? webhookPayload(event) : ''}, date_trunc('milliseconds', now())
         FROM webhook_endpoints ep
        WHERE ${webhook}::boolean
          AND ep.status = 'active'

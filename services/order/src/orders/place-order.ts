@@ -45,8 +45,13 @@ export async function placeOrder(
     const {
       rows: [order],
     } = await tx.query<{ created_at: Date; updated_at: Date }>(
-      `INSERT INTO orders (id, user_id, status, total_minor, currency, payment_method)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at, updated_at`,
+      // Stamped to the millisecond, the precision of the order list's keyset cursor (a
+      // JavaScript Date): a finer time falls between one page's cursor and the next page.
+      `INSERT INTO orders (id, user_id, status, total_minor, currency, payment_method,
+                           created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6,
+               date_trunc('milliseconds', now()), date_trunc('milliseconds', now()))
+       RETURNING created_at, updated_at`,
       [
         orderId,
         input.userId,

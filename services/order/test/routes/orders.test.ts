@@ -118,6 +118,23 @@ describe('order service HTTP API', () => {
       });
     });
 
+    it('stamps orders to the millisecond, the precision of its list cursor, so paging skips none', async () => {
+      for (let i = 0; i < 3; i++)
+        await service.app.inject({
+          method: 'POST',
+          url: '/v1/orders',
+          headers: await auth(alice),
+          payload: { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+        });
+      const finer = await queryDb<{ n: number }>(
+        service.ctx.databaseUrl,
+        `SELECT count(*)::int AS n FROM orders
+          WHERE user_id = $1 AND created_at <> date_trunc('milliseconds', created_at)`,
+        [alice],
+      );
+      expect(finer[0]!.n).toBe(0);
+    });
+
     it('refuses a client-set price or status (unknown properties)', async () => {
       const res = await service.app.inject({
         method: 'POST',
