@@ -65,6 +65,19 @@ function cpuTable(runs: Run[]): string {
 /** The order service's database pool (DB_POOL_MAX, service-kit's default, as the stack runs it). */
 const POOL_SIZE = 10;
 
+/** A pgbench ceiling as a row of the checkout table (the HTTP-only columns left empty). */
+const pgbenchRow = (name: string, result: PgbenchResult) => [
+  POOL_SIZE,
+  name,
+  fixed(result.transactionsPerSecond, 0),
+  fixed(result.latencyAverageMs, 1) + ' (avg)',
+  '–',
+  '–',
+  '–',
+  result.failed,
+  '–',
+];
+
 export const checkout: Benchmark = {
   id: 'checkout',
   async run(ctx) {
@@ -147,28 +160,8 @@ export const checkout: Benchmark = {
               'saga settled after s',
             ],
             [
-              [
-                POOL_SIZE,
-                'pgbench (ceiling)',
-                fixed(ceiling.transactionsPerSecond, 0),
-                fixed(ceiling.latencyAverageMs, 1) + ' (avg)',
-                '–',
-                '–',
-                '–',
-                ceiling.failed,
-                '–',
-              ],
-              [
-                POOL_SIZE,
-                'pgbench, the whole saga’s statements (floor)',
-                fixed(sagaFloor.transactionsPerSecond, 0),
-                fixed(sagaFloor.latencyAverageMs, 1) + ' (avg)',
-                '–',
-                '–',
-                '–',
-                sagaFloor.failed,
-                '–',
-              ],
+              pgbenchRow('pgbench (ceiling)', ceiling),
+              pgbenchRow('pgbench, the whole saga’s statements (floor)', sagaFloor),
               ...runs.map((r) => [
                 r.concurrency,
                 r.path === 'gateway' ? 'through the gateway' : 'order service, direct',
