@@ -139,7 +139,12 @@ describe('retrying an email', () => {
         createEvent('order.paid', {
           source: 'order',
           subject: orderId,
-          data: { orderId, userId, paymentId: randomUUID(), total: { amount: 900, currency: 'EUR' } },
+          data: {
+            orderId,
+            userId,
+            paymentId: randomUUID(),
+            total: { amount: 900, currency: 'EUR' },
+          },
         }),
       );
       await waitFor(
