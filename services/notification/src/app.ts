@@ -119,6 +119,9 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
         nudgeEmails: () => emails.nudge(),
         nudgeWebhooks: () => void webhookTask.runNow(),
       }),
+      // Under load a fetched batch holds many events: one transaction (and one inbox statement)
+      // for up to 50 of them instead of one each; a failure applies them one by one.
+      maxEventsPerTransaction: 50,
     },
   });
   app.decorate('db', db);

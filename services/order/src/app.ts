@@ -43,6 +43,9 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     consume: {
       topics: [Topics.payments],
       handlers: paymentResultHandlers(() => app.catalogCache.invalidate()),
+      // Under load a fetched batch holds many payment results: one transaction (and one inbox
+      // statement) for up to 50 of them instead of one each; a failure applies them one by one.
+      maxEventsPerTransaction: 50,
     },
   });
   app.decorate('db', db);
