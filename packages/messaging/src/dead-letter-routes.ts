@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { deadLetterTopicOf } from '@switchyard/contracts';
+import { deadLetterReaderGroupPrefixOf, deadLetterTopicOf } from '@switchyard/contracts';
 import { AppError, problemResponse, requireRole } from '@switchyard/service-kit';
 import type { Messaging } from './create-messaging.js';
 import { pageOfDeadLetters } from './dead-letter-page.js';
@@ -51,6 +51,8 @@ export async function deadLetterRoutes(
 ) {
   if (!messaging.consumes) throw new Error(`${messaging.service} consumes nothing`);
   const options = { service: messaging.service, kafka: messaging.kafka, ...messaging.consumes };
+  // The only groups this service's Kafka user may read with besides its own (its ACLs).
+  const readerGroupPrefix = deadLetterReaderGroupPrefixOf(options.service, options.namespace);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const base = `/v1/admin/dead-letters/${options.service}`;
   const security = [{ bearerAuth: [] }];
@@ -107,6 +109,7 @@ export async function deadLetterRoutes(
           ...(await listDeadLetters(options.kafka, {
             topic: name,
             consumerGroup: options.groupId,
+            readerGroupPrefix,
           })),
         );
       }
@@ -135,6 +138,7 @@ export async function deadLetterRoutes(
           deadLetterTopic: deadLetterTopicOf(known(topic)),
           partition,
           offset,
+          readerGroupPrefix,
         });
         request.log.warn(
           { topic, partition, offset, eventId: letter.eventId },

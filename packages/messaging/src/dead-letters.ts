@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { createProducer } from './kafka.js';
 
 /** One message on a dead-letter topic, as an operator needs to see it. */
 export interface DeadLetter {
@@ -52,6 +53,12 @@ function describe(deadLetterTopic: string, partition: number, message: KafkaMess
 }
 
 /**
+ * The throw-away groups' names start with this unless the caller names its own prefix (a
+ * service's groups must match its Kafka ACLs: contracts' deadLetterReaderGroupPrefixOf).
+ */
+const defaultReaderGroupPrefix = 'dead-letter-reader-';
+
+/**
  * Every message on a dead-letter topic up to now, read with a throwaway consumer group that
  * is deleted afterwards (kafkajs cannot read by offset without one). Meant for operators:
  * dead-letter topics are small, and this reads one from the start.
@@ -60,10 +67,11 @@ async function readAll(
   kafka: Kafka,
   deadLetterTopic: string,
   keep: (partition: number, message: KafkaMessage) => boolean,
+  readerGroupPrefix = defaultReaderGroupPrefix,
 ): Promise<{ partition: number; message: KafkaMessage }[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = `dead-letter-reader-${randomUUID()}`;
+  const groupId = `${readerGroupPrefix}${randomUUID()}`;
   try {
     const ends = await admin.fetchTopicOffsets(deadLetterTopic);
     const pending = new Map(
@@ -115,7 +123,7 @@ async function readAll(
  */
 export async function listDeadLetters(
   kafka: Kafka,
-  options: { topic: string; consumerGroup?: string; limit?: number },
+  options: { topic: string; consumerGroup?: string; limit?: number; readerGroupPrefix?: string },
 ): Promise<DeadLetter[]> {
   const deadLetterTopic = deadLetterTopicOf(options.topic);
   const messages = await readAll(
@@ -124,6 +132,7 @@ export async function listDeadLetters(
     (_, message) =>
       !options.consumerGroup ||
       text(message.headers, 'dlt_consumer_group') === options.consumerGroup,
+    options.readerGroupPrefix,
   );
   return messages
     .slice(0, options.limit ?? messages.length)
@@ -138,12 +147,13 @@ export async function listDeadLetters(
  */
 export async function replayDeadLetter(
   kafka: Kafka,
-  options: { deadLetterTopic: string; partition: number; offset: string },
+  options: { deadLetterTopic: string; partition: number; offset: string; readerGroupPrefix?: string },
 ): Promise<DeadLetter> {
   const [found] = await readAll(
     kafka,
     options.deadLetterTopic,
     (partition, message) => partition === options.partition && message.offset === options.offset,
+    options.readerGroupPrefix,
   );
   if (!found) throw new DeadLetterNotFound(options);
   const letter = describe(options.deadLetterTopic, found.partition, found.message);
@@ -152,7 +162,7 @@ export async function replayDeadLetter(
     Object.entries(found.message.headers ?? {}).filter(([name]) => !name.startsWith('dlt_')),
   ) as IHeaders;
   headers.dlt_replayed_from = `${options.deadLetterTopic}/${options.partition}/${options.offset}`;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     await producer.send({

@@ -1,4 +1,9 @@
-export { createKafka, ensureTopics, type KafkaOptions } from './kafka.js';
+export { createKafka, createProducer, ensureTopics, type KafkaOptions } from './kafka.js';
+export {
+  kafkaCredentialsOf,
+  type KafkaCredentials,
+  type KafkaCredentialSettings,
+} from './kafka-credentials.js';
 export {
   createMessaging,
   type Messaging,
