@@ -35,3 +35,4 @@ export {
   type DeadLetter,
 } from './dead-letters.js';
 export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';
+export { grantKafkaAcls, kafkaAclEntriesOf } from './kafka-acls.js';
