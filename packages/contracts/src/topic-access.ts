@@ -88,3 +88,29 @@ export function producerOf(topic: Topic): KafkaService | undefined {
     (topicAccess[service].produces as readonly Topic[]).includes(topic),
   );
 }
+
+/**
+ * What the autoscaler's Kafka user may do (KEDA's Kafka scaler, k8s/overlays/production/
+ * autoscaling.yaml): read each consuming service's committed offsets and the topics' ends to
+ * compute the lag — Describe on those groups and topics, nothing it could change.
+ */
+export function lagReaderAcls(namespace = ''): KafkaAcl[] {
+  const consumers = (Object.keys(topicAccess) as KafkaService[]).filter(
+    (service) => topicAccess[service].consumes.length > 0,
+  );
+  const topics = [...new Set(consumers.flatMap((service) => topicAccess[service].consumes))];
+  return [
+    ...topics.map((topic): KafkaAcl => ({
+      resource: 'topic',
+      name: namespace + topic,
+      pattern: 'literal',
+      operations: ['Describe'],
+    })),
+    ...consumers.map((service): KafkaAcl => ({
+      resource: 'group',
+      name: consumerGroupOf(service, namespace),
+      pattern: 'literal',
+      operations: ['Describe'],
+    })),
+  ];
+}

@@ -147,7 +147,12 @@ export async function listDeadLetters(
  */
 export async function replayDeadLetter(
   kafka: Kafka,
-  options: { deadLetterTopic: string; partition: number; offset: string; readerGroupPrefix?: string },
+  options: {
+    deadLetterTopic: string;
+    partition: number;
+    offset: string;
+    readerGroupPrefix?: string;
+  },
 ): Promise<DeadLetter> {
   const [found] = await readAll(
     kafka,

@@ -161,11 +161,13 @@ describe('Kafka ACLs from the topic-access table, on a SCRAM broker', () => {
     try {
       await consumer.subscribe({ topic: Topics.payments, fromBeginning: true });
       const message = await new Promise<KafkaMessage>((resolve, reject) => {
-        consumer.run({
-          eachMessage: async ({ message }) => {
-            if (message.key?.toString() === event.key) resolve(message);
-          },
-        }).catch(reject);
+        consumer
+          .run({
+            eachMessage: async ({ message }) => {
+              if (message.key?.toString() === event.key) resolve(message);
+            },
+          })
+          .catch(reject);
       });
       expect(message.value?.toString()).toBe(event.value);
     } finally {
@@ -180,9 +182,7 @@ describe('Kafka ACLs from the topic-access table, on a SCRAM broker', () => {
       await consumer.subscribe({ topic: Topics.orders, fromBeginning: true });
       const crashed = new Promise<string>((resolve) =>
         consumer.on(consumer.events.CRASH, ({ payload }) =>
-          resolve(
-            (payload.error as { type?: string }).type ?? (payload.error as Error).message,
-          ),
+          resolve((payload.error as { type?: string }).type ?? (payload.error as Error).message),
         ),
       );
       await consumer.run({ eachMessage: async () => {} }).catch(() => {});
@@ -195,7 +195,7 @@ describe('Kafka ACLs from the topic-access table, on a SCRAM broker', () => {
     }
   });
 
-  it("lets notification dead-letter what it reads, and list that dead-letter topic with its reader groups", async () => {
+  it('lets notification dead-letter what it reads, and list that dead-letter topic with its reader groups', async () => {
     const event = paymentSucceeded();
     const kafka = kafkaAs('notification');
     const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });

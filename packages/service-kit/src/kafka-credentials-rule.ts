@@ -17,7 +17,11 @@ const mechanisms = ['scram-sha-512', 'scram-sha-256'];
 export function kafkaCredentialsProblem(env: KafkaCredentialVariables): string | undefined {
   const mechanism = env.KAFKA_SASL_MECHANISM || 'none';
   if (mechanism === 'none') {
-    const stray = env.KAFKA_SASL_USERNAME ? 'KAFKA_SASL_USERNAME' : env.KAFKA_SASL_PASSWORD ? 'KAFKA_SASL_PASSWORD' : undefined;
+    const stray = env.KAFKA_SASL_USERNAME
+      ? 'KAFKA_SASL_USERNAME'
+      : env.KAFKA_SASL_PASSWORD
+        ? 'KAFKA_SASL_PASSWORD'
+        : undefined;
     return stray
       ? `missing environment variable KAFKA_SASL_MECHANISM: ${stray} is set, so name the mechanism (scram-sha-512)`
       : undefined;
@@ -25,7 +29,8 @@ export function kafkaCredentialsProblem(env: KafkaCredentialVariables): string |
   if (!mechanisms.includes(mechanism))
     return `invalid environment variable KAFKA_SASL_MECHANISM: must be one of none, ${mechanisms.join(', ')}`;
   for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
-    if (!env[variable]) return `missing environment variable ${variable}: KAFKA_SASL_MECHANISM is ${mechanism}`;
+    if (!env[variable])
+      return `missing environment variable ${variable}: KAFKA_SASL_MECHANISM is ${mechanism}`;
   }
   return undefined;
 }
