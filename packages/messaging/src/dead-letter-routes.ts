@@ -7,6 +7,7 @@ import type { Messaging } from './create-messaging.js';
 import { pageOfDeadLetters } from './dead-letter-page.js';
 import {
   DeadLetterNotFound,
+  DeadLetterReplayRefused,
   listDeadLetters,
   replayDeadLetter,
   type DeadLetter,
@@ -128,7 +129,7 @@ export async function deadLetterRoutes(
         summary: 'Put a dead-lettered message back on its topic (after fixing its cause)',
         security,
         body: Position,
-        response: { 202: DeadLetterView, 404: problemResponse },
+        response: { 202: DeadLetterView, 403: problemResponse, 404: problemResponse },
       },
     },
     async (request, reply) => {
@@ -147,6 +148,8 @@ export async function deadLetterRoutes(
         return reply.status(202).send(view(letter));
       } catch (error) {
         if (error instanceof DeadLetterNotFound) throw new AppError('NOT_FOUND', error.message);
+        if (error instanceof DeadLetterReplayRefused)
+          throw new AppError('FORBIDDEN', error.message);
         throw error;
       }
     },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { kafkaProtocolErrorType } from '@switchyard/service-kit';
 import { createProducer } from './kafka.js';
 
 /** One message on a dead-letter topic, as an operator needs to see it. */
@@ -175,10 +176,28 @@ export async function replayDeadLetter(
       acks: -1,
       messages: [{ key: found.message.key, value: found.message.value, headers }],
     });
+  } catch (error) {
+    if (kafkaProtocolErrorType(error) === 'TOPIC_AUTHORIZATION_FAILED')
+      throw new DeadLetterReplayRefused(letter.originalTopic);
+    throw error;
   } finally {
     await producer.disconnect();
   }
   return letter;
+}
+
+/**
+ * The Kafka login may not write the original topic: with ACLs (production) a consumer may
+ * write only its own topics, so replaying another service's event needs an operator's login.
+ */
+export class DeadLetterReplayRefused extends Error {
+  override name = 'DeadLetterReplayRefused';
+  constructor(readonly topic: string) {
+    super(
+      `this Kafka login may not write ${topic}: replay it with switchyard-dead-letters and a login ` +
+        'allowed to write that topic (docs/operations.md, "Dead letters")',
+    );
+  }
 }
 
 export class DeadLetterNotFound extends Error {

@@ -32,6 +32,7 @@ export {
   listDeadLetters,
   replayDeadLetter,
   DeadLetterNotFound,
+  DeadLetterReplayRefused,
   type DeadLetter,
 } from './dead-letters.js';
 export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';

@@ -18,7 +18,7 @@ import {
 } from '@switchyard/contracts';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
-import { listDeadLetters } from '../src/dead-letters.js';
+import { DeadLetterReplayRefused, listDeadLetters, replayDeadLetter } from '../src/dead-letters.js';
 import { sendToDeadLetterTopic } from '../src/dead-letter-producer.js';
 import { grantKafkaAcls } from '../src/kafka-acls.js';
 import { kafkaCredentialsOf } from '../src/kafka-credentials.js';
@@ -195,7 +195,7 @@ describe('Kafka ACLs from the topic-access table, on a SCRAM broker', () => {
     }
   });
 
-  it('lets notification dead-letter what it reads, and list that dead-letter topic with its reader groups', async () => {
+  it('lets notification dead-letter what it reads and list it, but not replay it onto payments', async () => {
     const event = paymentSucceeded();
     const kafka = kafkaAs('notification');
     const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
@@ -231,6 +231,18 @@ describe('Kafka ACLs from the topic-access table, on a SCRAM broker', () => {
       event.key,
       'handler failed',
     ]);
+
+    // Replaying puts it back on payments, which notification may not write: refused by name
+    // (the route answers 403), never published behind payment's back.
+    const letter = letters.find((l) => l.key === event.key)!;
+    await expect(
+      replayDeadLetter(kafka, {
+        deadLetterTopic: letter.deadLetterTopic,
+        partition: letter.partition,
+        offset: letter.offset,
+        readerGroupPrefix: deadLetterReaderGroupPrefixOf('notification'),
+      }),
+    ).rejects.toBeInstanceOf(DeadLetterReplayRefused);
   });
 
   it('refuses a login with a wrong password', async () => {

@@ -8,7 +8,12 @@
 import { parseArgs } from 'node:util';
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import { pino } from 'pino';
-import { DeadLetterNotFound, listDeadLetters, replayDeadLetter } from '../dead-letters.js';
+import {
+  DeadLetterNotFound,
+  DeadLetterReplayRefused,
+  listDeadLetters,
+  replayDeadLetter,
+} from '../dead-letters.js';
 import { createKafka } from '../kafka.js';
 import { kafkaCredentialsOf } from '../kafka-credentials.js';
 
@@ -51,7 +56,9 @@ try {
   }
 } catch (error) {
   console.error(
-    error instanceof DeadLetterNotFound ? error.message : `failed: ${(error as Error).message}`,
+    error instanceof DeadLetterNotFound || error instanceof DeadLetterReplayRefused
+      ? error.message
+      : `failed: ${(error as Error).message}`,
   );
   process.exitCode = 1;
 }
