@@ -1,14 +1,11 @@
 import { kafkaAclsOf, type KafkaAclOperation, type KafkaService } from '@switchyard/contracts';
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  ResourcePatternTypes,
-  type AclEntry,
-  type Admin,
-} from 'kafkajs';
+import kafkajs, { type AclEntry, type Admin } from 'kafkajs';
 
-const operations: Record<KafkaAclOperation, AclOperationTypes> = {
+// Node's ESM loader does not see these among kafkajs's CommonJS exports (its lexer stops
+// early in the export list): take them from the module object.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+const operations: Record<KafkaAclOperation, kafkajs.AclOperationTypes> = {
   Read: AclOperationTypes.READ,
   Write: AclOperationTypes.WRITE,
   Describe: AclOperationTypes.DESCRIBE,
