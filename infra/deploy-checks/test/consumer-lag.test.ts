@@ -148,8 +148,9 @@ describe('consumer lag in production', () => {
     expect(exporter?.showAllOffsets).not.toBe(false);
   });
 
-  it("leaves out the dead-letter CLI's throw-away groups", () => {
+  it("leaves out the dead-letter readers' throw-away groups (the CLI's and the services')", () => {
     expect(goMatches(exporter?.groupRegex, 'dead-letter-reader-0b6f4a2e')).toBe(false);
+    expect(goMatches(exporter?.groupRegex, 'order.dead-letter-reader.0b6f4a2e')).toBe(false);
   });
 
   it('scrapes the exporter (a PodMonitor on its tcp-prometheus port)', () => {
