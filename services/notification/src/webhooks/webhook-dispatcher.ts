@@ -192,16 +192,24 @@ export class WebhookDispatcher {
     });
   }
 
-  /** Endpoints failing with no success for too long: disabled (once), their owners told. */
+  /**
+   * Endpoints failing with no success for too long: disabled (once), their owners told in the
+   * same transaction (a crash between the two would leave an endpoint disabled in silence).
+   */
   private async disableFailingEndpoints(): Promise<void> {
     const { db } = this.options;
     const cutoff = new Date(Date.now() - this.options.disableAfterSeconds * 1000);
-    const disabled = await db.webhookEndpoint.updateManyAndReturn({
-      where: { status: 'active', failingSince: { lte: cutoff } },
-      data: {
-        status: 'disabled',
-        disabledReason: `failing since more than ${this.options.disableAfterSeconds} s`,
-      },
+    const { disabled, told } = await db.$transaction(async (tx) => {
+      const disabled = await tx.webhookEndpoint.updateManyAndReturn({
+        where: { status: 'active', failingSince: { lte: cutoff } },
+        data: {
+          status: 'disabled',
+          disabledReason: `failing since more than ${this.options.disableAfterSeconds} s`,
+        },
+      });
+      let told = 0;
+      for (const endpoint of disabled) if (await notifyEndpointDisabled(tx, endpoint)) told++;
+      return { disabled, told };
     });
     for (const endpoint of disabled) {
       webhookEndpointsDisabled.inc();
@@ -209,8 +217,8 @@ export class WebhookDispatcher {
         { endpointId: endpoint.id },
         'webhook endpoint disabled after failing too long',
       );
-      if (await notifyEndpointDisabled(db, endpoint)) this.options.onOwnerNotified();
     }
+    if (told > 0) this.options.onOwnerNotified();
   }
 }
 

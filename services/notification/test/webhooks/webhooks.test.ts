@@ -216,6 +216,16 @@ describe('outgoing webhooks', () => {
     const failedBefore = await metric('webhook_deliveries_total', { outcome: 'failed' });
     const userId = randomUUID();
     const endpoint = await register(userId, '/down');
+    // Telling the owner takes a while (0.5 s per inbox row): if it were not in the transaction
+    // that disables the endpoint, the endpoint would be seen disabled with no word to its owner.
+    await queryDb(
+      service.ctx.databaseUrl,
+      `CREATE OR REPLACE FUNCTION slow_disabled_notice() RETURNS trigger AS $$
+         BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$ LANGUAGE plpgsql;
+       CREATE OR REPLACE TRIGGER slow_disabled_notice BEFORE INSERT ON notifications
+         FOR EACH ROW WHEN (NEW.event_type = 'webhook.endpoint_disabled')
+         EXECUTE FUNCTION slow_disabled_notice()`,
+    );
     await publishEvent(service.ctx.namespace, orderPaid(userId));
     await waitFor(async () => (await deliveries(userId, endpoint.id))[0]?.status === 'failed', {
       what: 'failed after 4 attempts',
