@@ -5,6 +5,23 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/infra/scripts/bootstrap.sh"
 
+# KAFKA_SECURITY=scram: a broker of its own that requires SCRAM logins and enforces the ACLs
+# production's KafkaUsers give (infra/kafka/README.md), on 19092 with its data in
+# .var/kafka-scram; each service logs in as itself. The logins are made once and kept there.
+if [ "${KAFKA_SECURITY:-plaintext}" = scram ]; then
+  export KAFKA_PORT="${KAFKA_PORT:-19092}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+  export KAFKA_HOME_DIR="${KAFKA_HOME_DIR:-$root/.var/kafka-scram}"
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+  logins="$KAFKA_HOME_DIR/logins.env"
+  if [ ! -f "$logins" ]; then
+    mkdir -p "$KAFKA_HOME_DIR"
+    password() { od -An -N12 -tx1 /dev/urandom | tr -d ' \n'; }
+    users=""
+    for service in auth order payment notification; do users="$users,$service:$(password)"; done
+    (umask 077; printf 'KAFKA_SCRAM_ADMIN_PASSWORD=%s\nKAFKA_SCRAM_USERS=%s\n' "$(password)" "${users#,}" >"$logins")
+  fi
+  set -a; . "$logins"; set +a
+fi
 kafka_port="${KAFKA_PORT:-9092}"
 started_kafka=0
 (exec 3<>"/dev/tcp/127.0.0.1/$kafka_port") 2>/dev/null || started_kafka=1

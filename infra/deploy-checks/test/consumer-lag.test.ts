@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
-import { Topics } from '@switchyard/contracts';
+import { topicAccess, Topics, type KafkaService } from '@switchyard/contracts';
 import { renderOverlay, repoRoot, type K8sObject } from './manifests.js';
 import type { RuleGroup } from './prometheus-rules.js';
 
@@ -35,9 +35,15 @@ function consumingServices(): { service: string; topics: string[] }[] {
       const service = /service:\s*'([^']+)'/.exec(call)?.[1];
       const consume = /consume:\s*\{\s*topics:\s*\[([^\]]*)\]/.exec(call);
       if (!service || !consume) continue;
-      const topics = [...consume[1]!.matchAll(/Topics\.(\w+)/g)].map(
-        (m) => (Topics as Record<string, string>)[m[1]!]!,
-      );
+      // Topics named one by one, or the service's line of the topic-access table.
+      const topics = [
+        ...[...consume[1]!.matchAll(/Topics\.(\w+)/g)].map(
+          (m) => (Topics as Record<string, string>)[m[1]!]!,
+        ),
+        ...[...consume[1]!.matchAll(/topicAccess\.(\w+)\.consumes/g)].flatMap(
+          (m) => topicAccess[m[1] as KafkaService].consumes as readonly string[],
+        ),
+      ];
       found.push({ service, topics });
     }
   }
@@ -142,8 +148,9 @@ describe('consumer lag in production', () => {
     expect(exporter?.showAllOffsets).not.toBe(false);
   });
 
-  it("leaves out the dead-letter CLI's throw-away groups", () => {
+  it("leaves out the dead-letter readers' throw-away groups (the CLI's and the services')", () => {
     expect(goMatches(exporter?.groupRegex, 'dead-letter-reader-0b6f4a2e')).toBe(false);
+    expect(goMatches(exporter?.groupRegex, 'order.dead-letter-reader.0b6f4a2e')).toBe(false);
   });
 
   it('scrapes the exporter (a PodMonitor on its tcp-prometheus port)', () => {

@@ -33,6 +33,11 @@ export interface StackOptions {
   databasePrefix: string;
   kafkaBrokers: string;
   kafkaNamespace: string;
+  /**
+   * A broker that requires logins (infra/kafka KAFKA_SECURITY=scram): each service's SCRAM
+   * password, its user being its name. Absent: plaintext, no login.
+   */
+  kafkaPasswords?: Partial<Record<'auth' | 'order' | 'payment' | 'notification', string>>;
   redisUrl: string;
   smtpUrl: string;
   logLevel: string;
@@ -92,6 +97,14 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
   ): StackProcess => {
     const dir = path.join(repoRoot, 'services', name);
     const url = databaseUrl(options, name);
+    const kafkaPassword = options.kafkaPasswords?.[name];
+    const kafkaLogin: Record<string, string> = kafkaPassword
+      ? {
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+          KAFKA_SASL_USERNAME: name,
+          KAFKA_SASL_PASSWORD: kafkaPassword,
+        }
+      : {};
     return {
       name,
       cwd: dir,
@@ -104,6 +117,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
         OTEL_SERVICE_NAME: name,
         PORT: String(options.ports[name]),
         DATABASE_URL: url,
+        ...kafkaLogin,
         ...extra,
       },
       database: {

@@ -22,12 +22,27 @@ import { migrateStack, seedStack } from './migrate-stack.js';
 const env = process.env;
 const smtpPort = Number(env.SMTP_CAPTURE_SMTP_PORT ?? 1025);
 const smtpWebPort = Number(env.SMTP_CAPTURE_WEB_PORT ?? 1080);
+// With a broker that requires logins (up.sh, KAFKA_SECURITY=scram), each service logs in as
+// itself with the password start.sh gave it (KAFKA_SCRAM_USERS: name:password,…).
+const kafkaPasswords =
+  env.KAFKA_SECURITY === 'scram'
+    ? Object.fromEntries(
+        (env.KAFKA_SCRAM_USERS ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((login) => [
+            login.slice(0, login.indexOf(':')),
+            login.slice(login.indexOf(':') + 1),
+          ]),
+      )
+    : undefined;
 const processes = stackProcesses({
   ports: defaultPorts,
   postgresUrl: env.POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
   databasePrefix: 'switchyard',
   kafkaBrokers: env.KAFKA_BROKERS ?? '127.0.0.1:9092',
   kafkaNamespace: '',
+  kafkaPasswords,
   redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
   logLevel: env.LOG_LEVEL ?? 'info',

@@ -2,3 +2,4 @@ export * from './money.js';
 export * from './topics.js';
 export * from './events.js';
 export * from './envelope.js';
+export * from './topic-access.js';

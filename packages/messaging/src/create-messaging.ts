@@ -1,14 +1,16 @@
+import { consumerGroupOf } from '@switchyard/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from './logger.js';
 import type client from 'prom-client';
 import { EventConsumer, type ConsumerTiming, type EventHandlers } from './event-consumer.js';
 import { createKafka } from './kafka.js';
+import { kafkaCredentialsOf, type KafkaCredentialSettings } from './kafka-credentials.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 import type { TransactionalSqlClient } from './sql-client.js';
 import { deadLetterGauge } from './dead-letter-gauge.js';
 
 /** The Kafka settings a service reads from its environment (service-kit's KafkaEnv). */
-export interface KafkaSettings {
+export interface KafkaSettings extends KafkaCredentialSettings {
   KAFKA_BROKERS: string;
   /** Prefix for topic and consumer-group names (a test run on a shared broker). */
   KAFKA_NAMESPACE?: string;
@@ -71,7 +73,13 @@ export function createMessaging(options: MessagingOptions): Messaging {
       ? { rebalanceTimeoutMs: settings.KAFKA_REBALANCE_TIMEOUT_MS }
       : {}),
   };
-  const kafka = createKafka({ clientId: options.service, brokers, logger: options.logger });
+  const credentials = kafkaCredentialsOf(settings);
+  const kafka = createKafka({
+    clientId: options.service,
+    brokers,
+    logger: options.logger,
+    credentials,
+  });
   const relay = new OutboxRelay({
     db: options.db,
     kafka,
@@ -83,7 +91,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
     pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS,
     onPublished: options.onPublished,
   });
-  const groupId = `${namespace}${options.service}`;
+  const groupId = consumerGroupOf(options.service, namespace);
   const consumer = options.consume
     ? new EventConsumer({
         kafka,
@@ -105,6 +113,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
     clientId: `${options.service}-probe`,
     brokers,
     logger: options.logger,
+    credentials,
     retries: 0,
   }).admin();
   let probeConnected = false;

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { deadLetterTopicOf } from '@switchyard/contracts';
+import { deadLetterReaderGroupPrefixOf, deadLetterTopicOf } from '@switchyard/contracts';
 import { AppError, problemResponse, requireRole } from '@switchyard/service-kit';
 import type { Messaging } from './create-messaging.js';
 import { pageOfDeadLetters } from './dead-letter-page.js';
 import {
   DeadLetterNotFound,
+  DeadLetterReplayRefused,
   listDeadLetters,
   replayDeadLetter,
   type DeadLetter,
@@ -51,6 +52,8 @@ export async function deadLetterRoutes(
 ) {
   if (!messaging.consumes) throw new Error(`${messaging.service} consumes nothing`);
   const options = { service: messaging.service, kafka: messaging.kafka, ...messaging.consumes };
+  // The only groups this service's Kafka user may read with besides its own (its ACLs).
+  const readerGroupPrefix = deadLetterReaderGroupPrefixOf(options.service, options.namespace);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const base = `/v1/admin/dead-letters/${options.service}`;
   const security = [{ bearerAuth: [] }];
@@ -107,6 +110,7 @@ export async function deadLetterRoutes(
           ...(await listDeadLetters(options.kafka, {
             topic: name,
             consumerGroup: options.groupId,
+            readerGroupPrefix,
           })),
         );
       }
@@ -125,7 +129,7 @@ export async function deadLetterRoutes(
         summary: 'Put a dead-lettered message back on its topic (after fixing its cause)',
         security,
         body: Position,
-        response: { 202: DeadLetterView, 404: problemResponse },
+        response: { 202: DeadLetterView, 403: problemResponse, 404: problemResponse },
       },
     },
     async (request, reply) => {
@@ -135,6 +139,7 @@ export async function deadLetterRoutes(
           deadLetterTopic: deadLetterTopicOf(known(topic)),
           partition,
           offset,
+          readerGroupPrefix,
         });
         request.log.warn(
           { topic, partition, offset, eventId: letter.eventId },
@@ -143,6 +148,8 @@ export async function deadLetterRoutes(
         return reply.status(202).send(view(letter));
       } catch (error) {
         if (error instanceof DeadLetterNotFound) throw new AppError('NOT_FOUND', error.message);
+        if (error instanceof DeadLetterReplayRefused)
+          throw new AppError('FORBIDDEN', error.message);
         throw error;
       }
     },

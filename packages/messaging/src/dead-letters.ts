@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { kafkaProtocolErrorType } from '@switchyard/service-kit';
+import { createProducer } from './kafka.js';
 
 /** One message on a dead-letter topic, as an operator needs to see it. */
 export interface DeadLetter {
@@ -52,6 +54,12 @@ function describe(deadLetterTopic: string, partition: number, message: KafkaMess
 }
 
 /**
+ * The throw-away groups' names start with this unless the caller names its own prefix (a
+ * service's groups must match its Kafka ACLs: contracts' deadLetterReaderGroupPrefixOf).
+ */
+const defaultReaderGroupPrefix = 'dead-letter-reader-';
+
+/**
  * Every message on a dead-letter topic up to now, read with a throwaway consumer group that
  * is deleted afterwards (kafkajs cannot read by offset without one). Meant for operators:
  * dead-letter topics are small, and this reads one from the start.
@@ -60,10 +68,11 @@ async function readAll(
   kafka: Kafka,
   deadLetterTopic: string,
   keep: (partition: number, message: KafkaMessage) => boolean,
+  readerGroupPrefix = defaultReaderGroupPrefix,
 ): Promise<{ partition: number; message: KafkaMessage }[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = `dead-letter-reader-${randomUUID()}`;
+  const groupId = `${readerGroupPrefix}${randomUUID()}`;
   try {
     const ends = await admin.fetchTopicOffsets(deadLetterTopic);
     const pending = new Map(
@@ -115,7 +124,7 @@ async function readAll(
  */
 export async function listDeadLetters(
   kafka: Kafka,
-  options: { topic: string; consumerGroup?: string; limit?: number },
+  options: { topic: string; consumerGroup?: string; limit?: number; readerGroupPrefix?: string },
 ): Promise<DeadLetter[]> {
   const deadLetterTopic = deadLetterTopicOf(options.topic);
   const messages = await readAll(
@@ -124,6 +133,7 @@ export async function listDeadLetters(
     (_, message) =>
       !options.consumerGroup ||
       text(message.headers, 'dlt_consumer_group') === options.consumerGroup,
+    options.readerGroupPrefix,
   );
   return messages
     .slice(0, options.limit ?? messages.length)
@@ -138,12 +148,18 @@ export async function listDeadLetters(
  */
 export async function replayDeadLetter(
   kafka: Kafka,
-  options: { deadLetterTopic: string; partition: number; offset: string },
+  options: {
+    deadLetterTopic: string;
+    partition: number;
+    offset: string;
+    readerGroupPrefix?: string;
+  },
 ): Promise<DeadLetter> {
   const [found] = await readAll(
     kafka,
     options.deadLetterTopic,
     (partition, message) => partition === options.partition && message.offset === options.offset,
+    options.readerGroupPrefix,
   );
   if (!found) throw new DeadLetterNotFound(options);
   const letter = describe(options.deadLetterTopic, found.partition, found.message);
@@ -152,7 +168,7 @@ export async function replayDeadLetter(
     Object.entries(found.message.headers ?? {}).filter(([name]) => !name.startsWith('dlt_')),
   ) as IHeaders;
   headers.dlt_replayed_from = `${options.deadLetterTopic}/${options.partition}/${options.offset}`;
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     await producer.send({
@@ -160,10 +176,28 @@ export async function replayDeadLetter(
       acks: -1,
       messages: [{ key: found.message.key, value: found.message.value, headers }],
     });
+  } catch (error) {
+    if (kafkaProtocolErrorType(error) === 'TOPIC_AUTHORIZATION_FAILED')
+      throw new DeadLetterReplayRefused(letter.originalTopic);
+    throw error;
   } finally {
     await producer.disconnect();
   }
   return letter;
+}
+
+/**
+ * The Kafka login may not write the original topic: with ACLs (production) a consumer may
+ * write only its own topics, so replaying another service's event needs an operator's login.
+ */
+export class DeadLetterReplayRefused extends Error {
+  override name = 'DeadLetterReplayRefused';
+  constructor(readonly topic: string) {
+    super(
+      `this Kafka login may not write ${topic}: replay it with switchyard-dead-letters and a login ` +
+        'allowed to write that topic (docs/operations.md, "Dead letters")',
+    );
+  }
 }
 
 export class DeadLetterNotFound extends Error {

@@ -9,6 +9,7 @@ import {
   type EventHandlers,
   type EventSource,
 } from './event-applier.js';
+import { createProducer } from './kafka.js';
 import type { Logger } from './logger.js';
 import {
   NotCommitted,
@@ -94,7 +95,7 @@ export class EventConsumer {
 
   constructor(private readonly options: EventConsumerOptions) {
     this.timing = { ...defaultConsumerTiming, ...options.timing };
-    this.dlqProducer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.dlqProducer = createProducer(options.kafka, { idempotent: true, maxInFlightRequests: 1 });
     this.log = options.logger.child({ component: 'event-consumer', group: options.groupId });
     this.metrics = consumerMetrics(options.registry);
     this.metrics.setState(options.groupId, 'stopped');

@@ -1,4 +1,9 @@
-export { createKafka, ensureTopics, type KafkaOptions } from './kafka.js';
+export { createKafka, createProducer, ensureTopics, type KafkaOptions } from './kafka.js';
+export {
+  kafkaCredentialsOf,
+  type KafkaCredentials,
+  type KafkaCredentialSettings,
+} from './kafka-credentials.js';
 export {
   createMessaging,
   type Messaging,
@@ -27,6 +32,8 @@ export {
   listDeadLetters,
   replayDeadLetter,
   DeadLetterNotFound,
+  DeadLetterReplayRefused,
   type DeadLetter,
 } from './dead-letters.js';
 export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';
+export { grantKafkaAcls, kafkaAclEntriesOf } from './kafka-acls.js';

@@ -1,5 +1,13 @@
 import { createRequire } from 'node:module';
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type LogEntry,
+  type Producer,
+  type ProducerConfig,
+} from 'kafkajs';
+import type { KafkaCredentials } from './kafka-credentials.js';
 import type { Logger } from './logger.js';
 
 export interface KafkaOptions {
@@ -8,6 +16,8 @@ export interface KafkaOptions {
   logger: Logger;
   /** Retries per request before giving up (default 10; 0 for a quick probe). */
   retries?: number;
+  /** SASL/SCRAM login and TLS (kafka-credentials.ts); absent: plaintext, as a local broker. */
+  credentials?: KafkaCredentials;
 }
 
 type Level = 'error' | 'warn' | 'info' | 'debug';
@@ -52,6 +62,7 @@ export function createKafka(options: KafkaOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.credentials ?? {}),
     connectionTimeout: 3_000,
     retry: { initialRetryTime: 300, retries: options.retries ?? 10 },
     logLevel: logLevel.WARN,
@@ -62,6 +73,20 @@ export function createKafka(options: KafkaOptions): Kafka {
         log[kafkaLogLevel(level, entry)](rest, message);
       },
   });
+}
+
+/**
+ * A producer with the partitioner named, as every producer of the platform must be. kafkajs 2's
+ * default is its Java-compatible murmur2 partitioner, which has placed every key since the
+ * platform began (and matches Java clients, so a key maps to the same partition whoever
+ * writes it). Naming it keeps each key on its partition, so an aggregate's events stay in
+ * order, and is kafkajs's documented way to end its start-up partitioner warning.
+ */
+export function createProducer(
+  kafka: Kafka,
+  config: Omit<ProducerConfig, 'createPartitioner'> = {},
+): Producer {
+  return kafka.producer({ ...config, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
 /** Create topics that do not exist yet (idempotent). */

@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type client from 'prom-client';
 import { kafkaProtocolErrorType } from '@switchyard/service-kit';
 import { abortableSleep } from './abortable-sleep.js';
+import { createProducer } from './kafka.js';
 import type { Logger } from './logger.js';
 import { outboxMetrics } from './outbox-metrics.js';
 import { OutboxPublisher, type LockPool, type PublishedEvent } from './outbox-publisher.js';
@@ -93,7 +94,10 @@ export class OutboxRelay {
   }
 
   private createProducer(): Producer {
-    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = createProducer(this.options.kafka, {
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     producer.on(producer.events.DISCONNECT, () => {
       if (producer === this.producer) this.connected = false;
     });

@@ -3,7 +3,7 @@ import { createEvent, toWireMessage, Topics, type EventEnvelope } from '@switchy
 import { pino } from 'pino';
 import client from 'prom-client';
 import { EventConsumer, type EventConsumerOptions } from '../src/event-consumer.js';
-import { createKafka, ensureTopics } from '../src/kafka.js';
+import { createKafka, createProducer, ensureTopics } from '../src/kafka.js';
 import { enqueueEvent } from '../src/outbox.js';
 import type { SqlClient, TransactionalSqlClient } from '../src/sql-client.js';
 
@@ -76,7 +76,7 @@ describe('event consumer batches', () => {
     const namespace = `test-batches-${randomUUID()}.`;
     topics.push(namespace + Topics.orders);
     await ensureTopics(kafka, [namespace + Topics.orders], { numPartitions: 1 });
-    const producer = kafka.producer();
+    const producer = createProducer(kafka);
     await producer.connect();
     await producer.send({
       topic: namespace + Topics.orders,

@@ -67,6 +67,19 @@ export const KafkaEnv = Type.Object({
   OUTBOX_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 600_000, default: 1_000 }),
   /** Published outbox rows are kept this long, then deleted. */
   OUTBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
+  /**
+   * How the service logs in to Kafka. `none`: plaintext, no login (the local broker). A SCRAM
+   * mechanism needs the username and password (kafkaCredentialsRule): in production they are
+   * the service's Strimzi KafkaUser and its Secret, whose ACLs allow only its own topics.
+   */
+  KAFKA_SASL_MECHANISM: Type.Union(
+    ['none', 'scram-sha-512', 'scram-sha-256'].map((m) => Type.Literal(m)),
+    { default: 'none' },
+  ),
+  KAFKA_SASL_USERNAME: Type.String({ default: '' }),
+  KAFKA_SASL_PASSWORD: Type.String({ default: '' }),
+  /** TLS to the brokers (a listener with TLS); independent of SASL. */
+  KAFKA_SSL: Type.Boolean({ default: false }),
 });
 
 export const AuthEnv = Type.Object({

@@ -1,6 +1,11 @@
 export { loadConfig, loadConfigOrExit, ConfigError, type ConfigRule } from './config.js';
 export { ServerEnv, DatabaseEnv, KafkaEnv, AuthEnv, SealingKeyring } from './env.js';
 export {
+  kafkaCredentialsProblem,
+  kafkaCredentialsRule,
+  type KafkaCredentialVariables,
+} from './kafka-credentials-rule.js';
+export {
   databasePoolConfig,
   defaultDatabasePoolSettings,
   defaultDatabaseTimeouts,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { toWireMessage, fromWireMessage, type EventEnvelope } from '@switchyard/contracts';
 import type { KafkaMessage } from 'kafkajs';
-import { testKafka } from './kafka.js';
+import { testKafka, testProducer } from './kafka.js';
 import { waitFor } from './wait-for.js';
 
 /** Publish an event to the real broker, exactly as a service's outbox relay would. */
@@ -10,7 +10,7 @@ export async function publishEvent(
   event: EventEnvelope,
   times = 1,
 ): Promise<void> {
-  const producer = testKafka('test-producer').producer();
+  const producer = testProducer();
   await producer.connect();
   try {
     const wire = toWireMessage(event);
@@ -30,7 +30,7 @@ export async function publishRaw(
   topic: string,
   message: { key: string; value: string; headers?: Record<string, string> },
 ): Promise<void> {
-  const producer = testKafka('test-producer').producer();
+  const producer = testProducer();
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: [message] });

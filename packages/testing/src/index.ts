@@ -4,6 +4,7 @@ export { prepareTestDatabase, resetDatabase, testDatabaseUrl, queryDb } from './
 export {
   startKafka,
   testKafka,
+  testProducer,
   testKafkaBrokers,
   createKafkaNamespace,
   deleteKafkaNamespace,

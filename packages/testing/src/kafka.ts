@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { allTopics } from '@switchyard/contracts';
-import { createKafka, ensureTopics } from '@switchyard/messaging';
-import type { Kafka } from 'kafkajs';
+import { createKafka, createProducer, ensureTopics } from '@switchyard/messaging';
+import type { Kafka, Producer } from 'kafkajs';
 import { pino } from 'pino';
 import { repoRoot } from './repo-root.js';
 
@@ -22,6 +22,11 @@ export async function startKafka(): Promise<void> {
 
 export function testKafka(clientId = 'test', brokers = testKafkaBrokers()): Kafka {
   return createKafka({ clientId, brokers, logger: pino({ level: 'error' }) });
+}
+
+/** A plain producer on the test broker, with the platform's partitioner (messaging's). */
+export function testProducer(clientId = 'test-producer'): Producer {
+  return createProducer(testKafka(clientId));
 }
 
 /**

@@ -1,9 +1,9 @@
-import { loadConfigOrExit, runServer } from '@switchyard/service-kit';
+import { kafkaCredentialsRule, loadConfigOrExit, runServer } from '@switchyard/service-kit';
 import { shutdownTelemetry } from '@switchyard/telemetry';
 import { buildApp } from './app.js';
 import { AuthConfig } from './config.js';
 
-const config = loadConfigOrExit(AuthConfig);
+const config = loadConfigOrExit(AuthConfig, [kafkaCredentialsRule]);
 const app = await buildApp(config);
 app.addHook('onClose', shutdownTelemetry);
 await runServer(app, {

@@ -1,6 +1,6 @@
 import { schemaCurrencyCheck } from '@switchyard/db';
 import nodemailer from 'nodemailer';
-import { Topics } from '@switchyard/contracts';
+import { topicAccess } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
@@ -113,7 +113,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     logger: app.log,
     registry: metricsRegistry,
     consume: {
-      topics: [Topics.users, Topics.orders, Topics.payments],
+      topics: [...topicAccess.notification.consumes],
       handlers: notificationHandlers(db, {
         realtime,
         nudgeEmails: () => emails.nudge(),

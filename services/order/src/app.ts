@@ -1,5 +1,5 @@
 import { schemaCurrencyCheck } from '@switchyard/db';
-import { Topics } from '@switchyard/contracts';
+import { topicAccess } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
@@ -41,7 +41,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
     logger: app.log,
     registry: metricsRegistry,
     consume: {
-      topics: [Topics.payments],
+      topics: [...topicAccess.order.consumes],
       handlers: paymentResultHandlers(() => app.catalogCache.invalidate()),
       // Under load a fetched batch holds many payment results: one transaction (and one inbox
       // statement) for up to 50 of them instead of one each; a failure applies them one by one.

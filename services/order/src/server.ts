@@ -1,9 +1,9 @@
-import { loadConfigOrExit, runServer } from '@switchyard/service-kit';
+import { kafkaCredentialsRule, loadConfigOrExit, runServer } from '@switchyard/service-kit';
 import { shutdownTelemetry } from '@switchyard/telemetry';
 import { buildApp } from './app.js';
 import { OrderConfig } from './config.js';
 
-const config = loadConfigOrExit(OrderConfig);
+const config = loadConfigOrExit(OrderConfig, [kafkaCredentialsRule]);
 const app = await buildApp(config);
 app.addHook('onClose', shutdownTelemetry);
 await runServer(app, {

@@ -1,6 +1,6 @@
 import { schemaCurrencyCheck } from '@switchyard/db';
 import { randomUUID } from 'node:crypto';
-import { Topics } from '@switchyard/contracts';
+import { topicAccess } from '@switchyard/contracts';
 import { createMessaging, deadLetterRoutes, type Messaging } from '@switchyard/messaging';
 import {
   createApp,
@@ -78,7 +78,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     registry: metricsRegistry,
     onPublished: countPublished,
     consume: {
-      topics: [Topics.orders],
+      topics: [...topicAccess.payment.consumes],
       handlers: {
         'order.created': chargeOrderHandler(db, processor),
         'order.cancelled': orderCancelledHandler(processor),

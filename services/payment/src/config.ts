@@ -3,6 +3,7 @@ import {
   AuthEnv,
   DatabaseEnv,
   KafkaEnv,
+  kafkaCredentialsRule,
   ServerEnv,
   type ConfigRule,
 } from '@switchyard/service-kit';
@@ -78,4 +79,5 @@ export const paymentConfigRules: ConfigRule<PaymentConfig>[] = [
         `leave ${pool - charges} of DB_POOL_MAX's ${pool} connections for everything else; ` +
         `at least ${CONNECTIONS_KEPT_FROM_CHARGES} are needed (set it to ` +
         `${pool - CONNECTIONS_KEPT_FROM_CHARGES} or less, or raise DB_POOL_MAX)`,
+  kafkaCredentialsRule,
 ];

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Inspect and replay dead-lettered messages (reads KAFKA_BROKERS, KAFKA_NAMESPACE).
+// Inspect and replay dead-lettered messages (reads KAFKA_BROKERS, KAFKA_NAMESPACE, and the
+// KAFKA_SASL_* / KAFKA_SSL login of a Kafka user allowed to do it: docs/operations.md).
 //   switchyard-dead-letters list <topic> [--group <consumer-group>] [--limit N]
 //   switchyard-dead-letters replay <topic> <partition> <offset>
 // <topic> is the consumed topic without the namespace (e.g. switchyard.payments.v1); the
@@ -7,8 +8,14 @@
 import { parseArgs } from 'node:util';
 import { deadLetterTopicOf } from '@switchyard/contracts';
 import { pino } from 'pino';
-import { DeadLetterNotFound, listDeadLetters, replayDeadLetter } from '../dead-letters.js';
+import {
+  DeadLetterNotFound,
+  DeadLetterReplayRefused,
+  listDeadLetters,
+  replayDeadLetter,
+} from '../dead-letters.js';
 import { createKafka } from '../kafka.js';
+import { kafkaCredentialsOf } from '../kafka-credentials.js';
 
 const usage = `usage:
   switchyard-dead-letters list <topic> [--group <consumer-group>] [--limit N]
@@ -24,6 +31,7 @@ const kafka = createKafka({
   clientId: 'dead-letters-cli',
   brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
   logger: pino({ level: 'error' }),
+  credentials: kafkaCredentialsOf(process.env),
 });
 
 try {
@@ -48,7 +56,9 @@ try {
   }
 } catch (error) {
   console.error(
-    error instanceof DeadLetterNotFound ? error.message : `failed: ${(error as Error).message}`,
+    error instanceof DeadLetterNotFound || error instanceof DeadLetterReplayRefused
+      ? error.message
+      : `failed: ${(error as Error).message}`,
   );
   process.exitCode = 1;
 }

@@ -9,7 +9,7 @@ import {
   publishEvent,
   queryDb,
   repoRoot,
-  testKafka,
+  testProducer,
   waitFor,
 } from '@switchyard/testing';
 import { paymentSucceeded, startOrderService, orderStatusOf } from '../support.js';
@@ -174,7 +174,7 @@ describe('dead letters: inspect and replay', () => {
       timestamp,
       id: randomUUID(),
     }));
-    const producer = testKafka('test-producer').producer();
+    const producer = testProducer();
     await producer.connect();
     try {
       await producer.send({

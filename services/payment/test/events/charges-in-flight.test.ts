@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { toWireMessage } from '@switchyard/contracts';
-import { queryDb, testKafka, waitFor } from '@switchyard/testing';
+import { queryDb, testProducer, waitFor } from '@switchyard/testing';
 import {
   orderCreated,
   startPaymentService,
@@ -57,7 +57,7 @@ describe('charges held by a slow provider', () => {
     const events = Array.from({ length: PARTITIONS * perPartition }, () =>
       orderCreated('pm_card_pending'),
     );
-    const producer = testKafka('test-producer').producer();
+    const producer = testProducer();
     await producer.connect();
     try {
       await producer.send({
