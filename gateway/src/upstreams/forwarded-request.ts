@@ -91,7 +91,8 @@ export class ForwardedRequest {
           abort(reason);
         });
       },
-      onUpgrade: (statusCode, headers, socket) => this.caller.onUpgrade?.(statusCode, headers, socket),
+      onUpgrade: (statusCode, headers, socket) =>
+        this.caller.onUpgrade?.(statusCode, headers, socket),
       onResponseStarted: () => this.caller.onResponseStarted?.(),
       onBodySent: (size, total) => this.caller.onBodySent?.(size, total),
       onHeaders: (statusCode, headers, resume, statusText) => {

@@ -115,9 +115,7 @@ export class Replica {
    * last replica standing counts towards the threshold, as a single upstream always did.
    */
   recordNetworkFailure(othersAdmitted: boolean): void {
-    this.transition(() =>
-      othersAdmitted ? this.breaker.trip() : this.breaker.recordFailure(),
-    );
+    this.transition(() => (othersAdmitted ? this.breaker.trip() : this.breaker.recordFailure()));
   }
 
   /**
