@@ -58,12 +58,9 @@ export class ForwardedRequest {
   send(replica: Replica): void {
     this.tried.add(replica);
     replica.sent();
-    const headers = this.options.headers;
+    const headers = this.options.headers ?? {};
     const isPlainObject =
-      headers !== null &&
-      typeof headers === 'object' &&
-      !Array.isArray(headers) &&
-      !(Symbol.iterator in headers);
+      typeof headers === 'object' && !Array.isArray(headers) && !(Symbol.iterator in headers);
     replica.pool.dispatch(
       {
         ...this.options,
