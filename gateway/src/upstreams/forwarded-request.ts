@@ -16,8 +16,19 @@ const NOT_CONNECTED = new Set([
   'EAI_AGAIN',
 ]);
 
-/** A pool closed under the request (a replica DNS no longer lists): no outcome of the replica. */
-const POOL_GONE = new Set(['UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+/**
+ * Failures that say something about the replica: it never connected (above), or the connection
+ * broke or went silent. Anything else (a pool closed under the request, an invalid header, the
+ * caller's abort) is passed on without an outcome and never sent elsewhere.
+ */
+const NETWORK_FAILURE = new Set([
+  ...NOT_CONNECTED,
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
 
 export interface ReplicaChooser {
   /** The replica for the next attempt, none of `tried`; undefined when none is admitted. */
@@ -106,7 +117,7 @@ export class ForwardedRequest {
         if (answered) return this.caller.onError?.(error);
         replica.settled();
         const code = (error as { code?: string }).code ?? '';
-        if (this.abortedByCaller || POOL_GONE.has(code)) return this.caller.onError?.(error);
+        if (this.abortedByCaller || !NETWORK_FAILURE.has(code)) return this.caller.onError?.(error);
         replica.recordNetworkFailure(this.chooser.othersAdmitted(replica));
         const nothingSent = !connected || NOT_CONNECTED.has(code);
         const next =
