@@ -9,6 +9,7 @@ import type { UpstreamRoute } from '../routes/route-table.js';
 import { upstreamError } from '../upstream-error.js';
 import { bufferedBody } from '../upstreams/buffered-body.js';
 import type { UpstreamPool } from '../upstreams/upstream-pool.js';
+import { parseUpstreamUrls } from '../upstreams/upstream-urls.js';
 import { providerWebhookLimit } from './provider-webhook-limit.js';
 
 /** The whole body was read, so its length is known: say so (a chunked upload is no longer one). */
@@ -52,8 +53,8 @@ export async function proxyRoutes(
     const proxy = (scope: FastifyInstance) =>
       scope.register(httpProxy, {
         proxyPayloads: false,
-        // Where the path is resolved; the pool picks the replica each request goes to.
-        upstream: pool.origins[0] ?? route.upstream,
+        // The first configured URL, for resolving paths; the pool picks each request's replica.
+        upstream: parseUpstreamUrls(route.upstream)[0]!,
         prefix: route.prefix,
         rewritePrefix: route.prefix,
         maxRetriesOn503: 2,

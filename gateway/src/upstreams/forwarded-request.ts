@@ -92,12 +92,19 @@ export class ForwardedRequest {
     let connected = false;
     let answered = false;
     return {
-      onConnect: (abort) => {
+      // undici passes a context too (the types omit it); it is handed on untouched.
+      onConnect: (...[abort, context]: [(err?: Error) => void, unknown?]) => {
         connected = true;
-        this.caller.onConnect?.((reason?: Error) => {
-          this.abortedByCaller = true;
-          abort(reason);
-        });
+        const onConnect = this.caller.onConnect as
+          ((abort: (err?: Error) => void, context?: unknown) => void) | undefined;
+        onConnect?.call(
+          this.caller,
+          (reason?: Error) => {
+            this.abortedByCaller = true;
+            abort(reason);
+          },
+          context,
+        );
       },
       onUpgrade: (statusCode, headers, socket) =>
         this.caller.onUpgrade?.(statusCode, headers, socket),
