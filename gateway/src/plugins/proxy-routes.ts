@@ -83,7 +83,7 @@ export async function proxyRoutes(
             ...bodyLength(request.body),
           }),
           onError: (reply, { error }) => {
-            reply.log.warn({ err: error, service: route.service }, 'upstream request failed');
+            reply.log.warn({ err: error, upstream: route.service }, 'upstream request failed');
             const retryAfterMs = (error as { cause?: { retryAfterMs?: number } }).cause
               ?.retryAfterMs;
             if (retryAfterMs !== undefined)

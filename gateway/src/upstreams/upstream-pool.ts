@@ -129,7 +129,7 @@ export class UpstreamPool extends Dispatcher implements ReplicaChooser {
         targets.push(...(await resolveReplicas(new URL(url), this.options.lookupAll ?? lookupAll)));
       } catch (error) {
         this.options.log.warn(
-          { err: error, service: this.options.service, url },
+          { err: error, upstream: this.options.service, url },
           'upstream name not resolved; keeping its replicas',
         );
         const { host } = new URL(url);
@@ -153,7 +153,7 @@ export class UpstreamPool extends Dispatcher implements ReplicaChooser {
     for (const replica of gone) void replica.pool.close();
     if (added.length > 0 || gone.length > 0) {
       this.options.log.info(
-        { service: this.options.service, replicas: this.origins },
+        { upstream: this.options.service, replicas: this.origins },
         'upstream replicas changed',
       );
     }
@@ -171,7 +171,7 @@ export class UpstreamPool extends Dispatcher implements ReplicaChooser {
       failureThreshold: options.failureThreshold,
       openMs: options.openMs,
       onStateChange: (replica, from, to) => {
-        const fields = { service: options.service, replica: replica.origin, from, to };
+        const fields = { upstream: options.service, replica: replica.origin, from, to };
         if (to === 'open') options.log.warn(fields, 'upstream replica ejected');
         else if (to === 'closed') options.log.info(fields, 'upstream replica readmitted');
       },
