@@ -31,6 +31,12 @@ export interface ProfileSummary {
   top: CostLine[];
   /** Self time per package (node_modules package, our own code, Node internals, GC). */
   byPackage: CostLine[];
+  /**
+   * The same, with the work Node does for a package (a socket write, a timer, a microtask)
+   * charged to the nearest package up the stack that asked for it: `pg` then includes the
+   * system calls that send its queries. Our own code is named by workspace package.
+   */
+  byCaller: CostLine[];
 }
 
 function shortUrl(url: string): string {
@@ -55,6 +61,15 @@ function packageOf(url: string, name: string): string {
   }
   if (url.startsWith('node:')) return 'node internals';
   return 'our code';
+}
+
+/** A frame's owner for `byCaller`: a package, a workspace package of ours, or null (Node's). */
+function callerOf(url: string): string | null {
+  if (!url || url.startsWith('node:')) return null;
+  if (url.lastIndexOf('node_modules/') >= 0) return packageOf(url, '');
+  const ours = /\/(services|packages|gateway|infra|bench)\/([^/]+)\//.exec(url);
+  if (!ours) return 'our code';
+  return ours[1] === 'gateway' ? 'gateway (ours)' : `${ours[1]}/${ours[2]}`;
 }
 
 /** A time window on the monotonic clock, in microseconds (what V8 profiles use). */
@@ -86,8 +101,19 @@ export async function summariseProfile(
 ): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
   const self = new Map<string, number>();
   const packages = new Map<string, number>();
+  const callers = new Map<string, number>();
+  const charged = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const owner = callerOf(byId.get(at)?.callFrame.url ?? '');
+      if (owner) return owner;
+    }
+    const name = byId.get(id)?.callFrame.functionName ?? '';
+    return name.startsWith('(') ? name : 'node (no package on the stack)';
+  };
   let idle = 0;
   let total = 0;
   let at = profile.startTime;
@@ -107,6 +133,8 @@ export async function summariseProfile(
     self.set(key, (self.get(key) ?? 0) + weight);
     const pkg = packageOf(node.callFrame.url, name);
     packages.set(pkg, (packages.get(pkg) ?? 0) + weight);
+    const caller = charged(id);
+    callers.set(caller, (callers.get(caller) ?? 0) + weight);
   });
   total = Math.max(total, 1);
   return {
@@ -115,6 +143,7 @@ export async function summariseProfile(
     idleShare: idle / total,
     top: ranked(self, total, count),
     byPackage: ranked(packages, total, count),
+    byCaller: ranked(callers, total, 12),
   };
 }
 

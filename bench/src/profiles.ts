@@ -32,6 +32,9 @@ export async function printProfiles(
       console.log('  by package:');
       for (const t of summary.byPackage)
         console.log(`  ${(t.selfShare * 100).toFixed(1).padStart(5)} %  ${t.what}`);
+      console.log("  by package, Node's work charged to the package that asked for it:");
+      for (const t of summary.byCaller)
+        console.log(`  ${(t.selfShare * 100).toFixed(1).padStart(5)} %  ${t.what}`);
     }
   }
   const target = path.join(repoRoot(), 'bench/results');

@@ -104,7 +104,7 @@ describe('Switchyard end to end, through the gateway', () => {
           }
         })
         .find(match)?.trace_id;
-    // The gateway writes one line per request, when it is answered (gateway/src/request-log.ts).
+    // Every process writes one line per request, when it is answered (service-kit's request-log.ts).
     const requestTrace = traceIn(
       'gateway',
       (l) =>
@@ -117,7 +117,7 @@ describe('Switchyard end to end, through the gateway', () => {
     const orderTrace = traceIn(
       'order',
       (l) =>
-        l.msg === 'incoming request' && l.req?.method === 'POST' && l.req?.url === '/v1/orders',
+        l.msg === 'request completed' && l.req?.method === 'POST' && l.req?.url === '/v1/orders',
     );
     expect(requestTrace).toBe(clientTraceId);
     expect(orderTrace).toBe(clientTraceId);

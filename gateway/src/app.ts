@@ -14,7 +14,6 @@ import { proxyRoutes } from './plugins/proxy-routes.js';
 import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-headers.js';
 import { SECURITY_HEADER_OPTIONS, securityHeaders } from './plugins/security-headers.js';
 import { upstreamPools } from './plugins/upstream-pools.js';
-import { OneLinePerRequest } from './request-log.js';
 import { normaliseRequestTarget } from './routes/request-target.js';
 import { routeTable } from './routes/route-table.js';
 
@@ -39,7 +38,6 @@ export async function buildGateway(
     // the services will route on (request-target.ts); request.originalUrl keeps what was sent.
     fastify: {
       rewriteUrl: (request) => normaliseRequestTarget(request.url ?? '/'),
-      logController: new OneLinePerRequest(),
     },
   });
   const routes = routeTable(config);

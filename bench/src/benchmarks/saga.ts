@@ -149,7 +149,12 @@ export async function sagaReports(
   const short = ctx.short;
   const seconds = Number(process.env.BENCH_SAGA_SECONDS ?? (short ? 5 : 30));
   const repeats = short ? 1 : 3;
-  const rates = short ? [10] : RATES;
+  // BENCH_SAGA_RATES=30 (comma-separated) picks the rates, e.g. for a profiled run at one rate.
+  const rates = process.env.BENCH_SAGA_RATES
+    ? process.env.BENCH_SAGA_RATES.split(',').map(Number)
+    : short
+      ? [10]
+      : RATES;
 
   const rest = await ctx.phase('saga: at rest', () => atRest(target, short ? 10 : 50));
   // Warm-up: JIT, connection pools and consumer fetch sessions, not measured.

@@ -58,7 +58,7 @@ export async function proxyRoutes(
         prefix: route.prefix,
         rewritePrefix: route.prefix,
         maxRetriesOn503: 2,
-        // The gateway writes one line per request itself (request-log.ts).
+        // The gateway writes one line per request itself (service-kit: request-log.ts).
         disableRequestLogging: true,
         ...(route.providerWebhook ? { httpMethods: ['POST'], routes: ['/'] } : {}),
         config: {

@@ -1,9 +1,12 @@
-// Requests and limits come from measured figures (docs/deploy.md, "Resources"): each main
+// Requests and limits come from measured figures (the rule: docs/deploy.md, "Resources"): each main
 // container's memory request covers the RSS measured at rest on the benchmark stand with some
 // headroom, and its limit leaves about half as much again for load.
 import { renderOverlay } from './manifests.js';
 
-/** RSS at rest on the benchmark stand, MiB (docs/deploy.md, "Resources"). */
+/**
+ * RSS at rest on the benchmark stand when the requests were sized, MiB; the latest run's figures
+ * are in docs/benchmarks.md, "The stack at rest".
+ */
 const MEASURED_RSS_MIB = { auth: 265, order: 239, payment: 235, notification: 228, gateway: 148 };
 
 const mebibytes = (quantity: string) => {

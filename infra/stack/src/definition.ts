@@ -80,7 +80,8 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     KAFKA_BROKERS: options.kafkaBrokers,
     KAFKA_NAMESPACE: options.kafkaNamespace,
     AUTH_JWKS_URL: `${local(options.ports.auth)}/.well-known/jwks.json`,
-    // The issuer is the public URL, so OIDC discovery lives at <issuer>/.well-known/.
+    // The issuer is the public URL, so the RFC 8414 metadata is at
+    // <issuer>/.well-known/oauth-authorization-server (no OIDC discovery document).
     AUTH_ISSUER: local(options.ports.gateway),
     AUTH_AUDIENCE: 'switchyard-api',
   };

@@ -1,6 +1,7 @@
 // The local stack in the foreground, like `docker compose up`: migrates the databases, starts
 // the SMTP capture and every service, prefixes their logs, prints the gateway URL once all are
-// ready, and stops everything on Ctrl-C. Kafka is started (and stopped) by up.sh around this.
+// ready, and stops everything on Ctrl-C. At a terminal their JSON log lines are shown readable
+// (log-format.ts). Kafka is started (and stopped) by up.sh around this.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,10 +12,11 @@ import {
   KillOthers,
   LogError,
   LogExit,
-  LogOutput,
   Logger,
 } from 'concurrently';
 import { defaultPorts, stackProcesses } from './definition.js';
+import { chooseLogFormat, lineFormatter, type LogFormat } from './log-format.js';
+import { FormattedLogOutput } from './log-lines.js';
 import { migrateStack, seedStack } from './migrate-stack.js';
 
 const env = process.env;
@@ -32,6 +34,18 @@ const processes = stackProcesses({
 });
 
 const say = (line: string) => console.log(`[stack] ${line}`);
+
+let logFormat: LogFormat;
+try {
+  logFormat = chooseLogFormat(env, process.stdout.isTTY === true);
+} catch (error) {
+  console.error(`[stack] ${(error as Error).message}`);
+  process.exit(1);
+}
+// Colours only for a person at a terminal that has not asked for none (https://no-color.org).
+const formatLine = lineFormatter(logFormat, {
+  colorize: process.stdout.isTTY === true && !env.NO_COLOR,
+});
 // Quote only what needs it: concurrently strips quotes that wrap a whole command line.
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -67,7 +81,7 @@ const { result } = createConcurrently(
       spawn('/bin/sh', ['-c', `exec ${command}`], { ...options, detached: true }),
     controllers: [
       new LogError({ logger }),
-      new LogOutput({ logger }),
+      new FormattedLogOutput({ logger, format: formatLine }),
       new LogExit({ logger }),
       new KillOnSignal({ process }),
       new KillOthers({ logger, conditions: ['failure'], killSignal: 'SIGTERM' }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loggerOptions, type LogStream } from './logger.js';
+import { OneLinePerRequest } from './request-log.js';
 import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { problemErrors } from './plugins/problem-errors.js';
 import { strictInput } from './plugins/strict-input.js';
@@ -66,6 +67,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     return503OnClosing: true,
     trustProxy: trustedProxyList(options.trustedProxies),
     forceCloseConnections: 'idle',
+    logController: new OneLinePerRequest(),
     ...options.fastify,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

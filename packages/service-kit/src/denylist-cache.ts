@@ -200,7 +200,13 @@ export class DenylistCache {
 
 class SubscriberSilent extends Error {}
 
-/** A subscribed connection answers PING too; one that does not within `ms` is taken as dead. */
+/**
+ * A subscribed connection answers PING too; one that does not within `ms` is taken as dead.
+ * The verdict waits for one pass over the I/O already received (setImmediate runs after it):
+ * a process stalled past `ms` (GC, CPU contention under load) runs its expired timers before
+ * it reads the sockets, and would otherwise call a connection silent whose answer had long
+ * arrived — then serve every request from Redis until it had subscribed and read again.
+ */
 async function pingWithin(subscriber: Redis, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -210,7 +216,10 @@ async function pingWithin(subscriber: Redis, ms: number): Promise<void> {
       }),
       new Promise((_, reject) => {
         timer = setTimeout(
-          () => reject(new SubscriberSilent('denylist subscriber: no answer to ping')),
+          () =>
+            setImmediate(() =>
+              reject(new SubscriberSilent('denylist subscriber: no answer to ping')),
+            ),
           ms,
         );
       }),

@@ -20,6 +20,7 @@ export { ProblemDetails, buildProblem, PROBLEM_CONTENT_TYPE } from './problem.js
 export { createApp, type App, type CreateAppOptions } from './create-app.js';
 export { runServer } from './run-server.js';
 export { loggerOptions, redactedPaths, type LogStream } from './logger.js';
+export { OneLinePerRequest } from './request-log.js';
 export { metricsRegistry } from './plugins/metrics.js';
 export {
   jwtAuth,

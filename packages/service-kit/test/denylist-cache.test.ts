@@ -140,4 +140,50 @@ describe('DenylistCache', () => {
     await writer.set(disabledUserKey(user), '1', 'EX', 60);
     expect(await cache.status(user)).toBe('disabled');
   });
+
+  it('stays complete when its process stalls past the ping timeout while the answer is in', async () => {
+    // The subscriber's PING is answered at once, but the process is stalled (a long GC, CPU
+    // contention) for longer than the ping's 1 s budget before it reads the answer: the answer
+    // is there and the subscription alive, so the list in memory must not be given up.
+    let stallNextPing = false;
+    const duplicate = redis.duplicate.bind(redis);
+    const watched = Object.assign(Object.create(redis) as Redis, {
+      duplicate: (options?: object) => {
+        const subscriber = duplicate(options);
+        const ping = subscriber.ping.bind(subscriber) as () => Promise<string>;
+        subscriber.ping = (() => {
+          const answer = ping();
+          if (stallNextPing) {
+            stallNextPing = false;
+            // Before the answer is read (the loop does not wait for I/O while an immediate is
+            // due), block the loop past the ping's timeout.
+            setImmediate(() => {
+              const until = Date.now() + 1_500;
+              while (Date.now() < until) {
+                /* stalled */
+              }
+            });
+          }
+          return answer;
+        }) as never;
+        return subscriber;
+      },
+    });
+    cache = new DenylistCache(watched, { resyncMs: RESYNC_MS, connectionName: name });
+    cache.start();
+    await waitFor(() => cache.isComplete);
+    const reads: string[] = [];
+    const monitor = await redis.monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => reads.push(args[0]!.toLowerCase()));
+    try {
+      stallNextPing = true;
+      await waitFor(() => !stallNextPing); // the next resync's ping stalled the process
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(cache.isComplete).toBe(true);
+      expect(await cache.status(randomUUID())).toBe('not-listed');
+      expect(reads).not.toContain('mget'); // answered from memory, not per request
+    } finally {
+      monitor.disconnect();
+    }
+  });
 });

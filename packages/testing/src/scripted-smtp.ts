@@ -4,6 +4,8 @@ export interface ScriptedSmtp {
   smtpUrl: string;
   /** Messages accepted so far (their raw DATA). */
   accepted: string[];
+  /** Most messages received and not yet answered at one time, over every connection. */
+  readonly mostInFlight: number;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,8 @@ export async function startScriptedSmtp(options: {
   acceptDelayMs?: number;
 }): Promise<ScriptedSmtp> {
   const accepted: string[] = [];
+  let inFlight = 0;
+  let mostInFlight = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -38,7 +42,9 @@ export async function startScriptedSmtp(options: {
             inData = false;
             const message = data;
             data = '';
+            mostInFlight = Math.max(mostInFlight, ++inFlight);
             setTimeout(() => {
+              inFlight--;
               accepted.push(message);
               socket.write('250 queued\r\n');
             }, options.acceptDelayMs ?? 0);
@@ -60,6 +66,9 @@ export async function startScriptedSmtp(options: {
   return {
     smtpUrl: `smtp://127.0.0.1:${port}`,
     accepted,
+    get mostInFlight() {
+      return mostInFlight;
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

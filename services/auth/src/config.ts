@@ -22,7 +22,10 @@ export const AuthConfig = Type.Composite([
   MachineClientSecretOverlapEnv,
   Type.Object({
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
-    /** The public issuer: the gateway's URL, so OIDC discovery lives at <issuer>/.well-known/. */
+    /**
+     * The public issuer: the gateway's URL, so the RFC 8414 metadata is at
+     * <issuer>/.well-known/oauth-authorization-server (there is no OIDC discovery document).
+     */
     AUTH_ISSUER: Type.String({ default: 'switchyard-auth' }),
     AUTH_AUDIENCE: Type.String({ default: 'switchyard-api' }),
     ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),

@@ -71,7 +71,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
   });
 
   const transport = nodemailer.createTransport(
-    smtpTransportUrl(config.SMTP_URL, config.SMTP_TIMEOUT_MS),
+    smtpTransportUrl(config.SMTP_URL, config.SMTP_TIMEOUT_MS, config.EMAIL_SEND_CONCURRENCY),
   );
   const emails = new EmailDispatcher({
     db,
@@ -79,6 +79,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
     from: config.MAIL_FROM,
     logger: app.log.child({ component: 'email-dispatcher' }),
     pollIntervalMs: config.EMAIL_POLL_INTERVAL_MS,
+    concurrency: config.EMAIL_SEND_CONCURRENCY,
     leaseSeconds: Math.ceil((config.SMTP_TIMEOUT_MS * 4) / 1000),
     secrets: resetTokenSealing,
   });

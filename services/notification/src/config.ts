@@ -5,7 +5,13 @@ const EmailEnv = Type.Object({
   /** e.g. smtp://127.0.0.1:1025 locally, smtps://user:pass@relay:465 in production. */
   SMTP_URL: Type.String({ pattern: '^smtps?://' }),
   MAIL_FROM: Type.String({ default: 'Switchyard <no-reply@switchyard.local>' }),
-  EMAIL_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 500 }),
+  /**
+   * The fallback poll for emails this replica was not told of (another replica's, after its
+   * lease ran out); its own are sent when queued and its retries when due.
+   */
+  EMAIL_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 5_000 }),
+  /** Most emails sent at once per replica, each on its own pooled SMTP connection. */
+  EMAIL_SEND_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 32, default: 4 }),
   /**
    * Longest wait for the mail server at each step (connect, greeting, any reply). A claimed
    * email is this replica's for four times as long, so a silent server fails the attempt
@@ -38,7 +44,11 @@ const WebhookEnv = Type.Object({
   WEBHOOK_SECRETS_KEY: SealingKeyring(),
   /** Comma-separated IPs/CIDRs webhooks may reach although not public (tests, on-prem). */
   WEBHOOK_ALLOWED_TARGETS: Type.String({ default: '' }),
-  WEBHOOK_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1_000 }),
+  /**
+   * The fallback poll: a queued webhook is sent at once; retries (a minute and more apart) and
+   * other replicas' leftovers wait for the poll, so it need not be fast.
+   */
+  WEBHOOK_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, default: 5_000 }),
   WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 30, default: 12 }),
   /** First retry delay; doubles per attempt, with jitter (12 attempts ≈ 1.5 days at 60 s). */

@@ -74,8 +74,8 @@ function clientCredentials(
 }
 
 /**
- * The OAuth 2.0 token endpoint (refresh_token and client_credentials grants) and OpenID
- * Connect discovery, so standard OIDC/OAuth libraries can use and verify our tokens.
+ * The OAuth 2.0 token endpoint (refresh_token and client_credentials grants) and its RFC 8414
+ * metadata, so standard OAuth libraries can use and verify our tokens.
  */
 export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

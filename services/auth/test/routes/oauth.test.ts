@@ -4,7 +4,7 @@ import { startAuthService, TEST_SIGNING_KEY_SEALING_KEY } from '../support.js';
 import { signUp } from '../support-users.js';
 import { rotateSigningKey } from '../../src/keys/rotate-signing-key.js';
 
-describe('OAuth 2.0 token endpoint and OIDC discovery', () => {
+describe('OAuth 2.0 token endpoint and RFC 8414 metadata', () => {
   let service: Awaited<ReturnType<typeof startAuthService>>;
   beforeAll(async () => {
     service = await startAuthService();

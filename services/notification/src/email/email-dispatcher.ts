@@ -37,10 +37,10 @@ interface PendingEmail {
 }
 
 /**
- * Sends queued emails over SMTP. A replica claims one due email at a time by pushing its next
- * attempt a lease ahead and writing a fresh owner token (FOR UPDATE SKIP LOCKED inside one
- * short UPDATE), then sends it with no transaction open, then records the outcome — only if
- * the row still carries its token. SMTP timeouts are well under the lease, so a slow or silent
+ * Sends queued emails over SMTP. A replica claims up to `concurrency` due emails at a time by
+ * pushing their next attempt a lease ahead and writing a fresh owner token (FOR UPDATE SKIP
+ * LOCKED inside one short UPDATE), sends them at once with no transaction open (one pooled SMTP
+ * connection each), then records each outcome — only if the row still carries its token. SMTP timeouts are well under the lease, so a slow or silent
  * mail server fails the attempt (retried with backoff, finally marked failed) instead of
  * outliving it; if this replica dies mid-send, another retries after the lease. If a send does
  * outlive the lease anyway (a long pause) and another replica claimed the email, the late
@@ -52,6 +52,8 @@ export class EmailDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  /** The earliest retry this replica scheduled and has not yet reached (epoch ms). */
+  private nextRetryAt = Infinity;
 
   constructor(
     private readonly options: {
@@ -59,7 +61,14 @@ export class EmailDispatcher {
       transport: Transporter;
       from: string;
       logger: Logger;
+      /**
+       * The fallback poll: this replica is nudged when it queues an email and wakes itself for
+       * the retries it schedules, so the poll only finds other replicas' leftovers (a crashed
+       * sender's lease running out) and can be slow — each pass costs a query at rest.
+       */
       pollIntervalMs: number;
+      /** Most emails sent at once (a slow relay otherwise caps mail at one per round trip). */
+      concurrency: number;
       /** How long a claimed email is this replica's to send; longer than any SMTP timeout. */
       leaseSeconds: number;
       /** Opens the secret an email carries (a reset token), just before it is sent. */
@@ -91,34 +100,44 @@ export class EmailDispatcher {
         .catch((error) => this.options.logger.error({ err: error }, 'email dispatch failed'))
         .finally(() => {
           this.running = null;
-          if (!this.stopped) this.schedule(this.options.pollIntervalMs);
+          if (!this.stopped) this.schedule(this.idleDelay());
         });
     }, delay);
   }
 
-  private async drain(): Promise<void> {
-    while (!this.stopped && (await this.sendOne())) {
-      /* keep sending while there is work */
-    }
+  /** Until the next poll, or this replica's next retry if that comes first. */
+  private idleDelay(): number {
+    const now = Date.now();
+    if (this.nextRetryAt <= now) this.nextRetryAt = Infinity;
+    return Math.max(0, Math.min(this.options.pollIntervalMs, this.nextRetryAt - now));
   }
 
-  /** Claim one due email for the lease, under a fresh owner token; null when none is due. */
-  private async claim(): Promise<PendingEmail | null> {
-    const [row] = await this.options.db.$queryRawUnsafe<PendingEmail[]>(
+  private async drain(): Promise<void> {
+    // A full batch may have left more due: claim again; a short one means none were left.
+    let claimed: PendingEmail[];
+    do {
+      claimed = this.stopped ? [] : await this.claim(this.options.concurrency);
+      await Promise.all(claimed.map((row) => this.send(row)));
+    } while (claimed.length === this.options.concurrency);
+  }
+
+  /** Claim up to `limit` due emails for the lease, under a fresh owner token. */
+  private claim(limit: number): Promise<PendingEmail[]> {
+    return this.options.db.$queryRawUnsafe<PendingEmail[]>(
       `WITH claimed AS (
          UPDATE email_deliveries
             SET next_attempt_at = now() + make_interval(secs => $1), lease_token = $2::uuid
-          WHERE id = (SELECT id FROM email_deliveries
-                       WHERE status = 'pending' AND next_attempt_at <= now()
-                       ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT id FROM email_deliveries
+                        WHERE status = 'pending' AND next_attempt_at <= now()
+                        ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING id, lease_token, user_id, subject, text_body, html_body, sealed_secret, attempts)
        SELECT c.id::text, c.lease_token::text, c.user_id::text, c.subject, c.text_body,
               c.html_body, c.sealed_secret, c.attempts, r.email, r.name
          FROM claimed c LEFT JOIN recipients r ON r.user_id = c.user_id`,
       this.options.leaseSeconds,
       randomUUID(),
+      limit,
     );
-    return row ?? null;
   }
 
   /**
@@ -146,11 +165,9 @@ export class EmailDispatcher {
     return recorded.length === 1;
   }
 
-  /** Send one due email; false when none is due. */
-  private async sendOne(): Promise<boolean> {
+  /** Send one claimed email and record what came of it. */
+  private async send(row: PendingEmail): Promise<void> {
     const { transport, from, logger } = this.options;
-    const row = await this.claim();
-    if (!row) return false;
     let error: Error | null = null;
     try {
       if (!row.email) throw new Error('recipient address not known yet');
@@ -170,22 +187,23 @@ export class EmailDispatcher {
     }
     const attempts = row.attempts + 1;
     const failed = error !== null && attempts >= MAX_ATTEMPTS;
+    const retryAt = error ? Date.now() + backoffMs(attempts) : null;
     const recorded = await this.recordOutcome(row, {
       attempts,
       status: error ? (failed ? 'failed' : 'pending') : 'sent',
       error: error?.message.slice(0, 500) ?? null,
-      nextAttemptAt: error ? new Date(Date.now() + backoffMs(attempts)) : null,
+      nextAttemptAt: retryAt === null ? null : new Date(retryAt),
     });
     if (!recorded) {
       logger.warn(
         { emailId: row.id, leaseLost: true, outcome: error ? 'failed' : 'sent', err: error },
         'email attempt outlived its lease and another claim owns the email: outcome not recorded',
       );
-      return true;
+      return;
     }
+    if (retryAt !== null && !failed) this.nextRetryAt = Math.min(this.nextRetryAt, retryAt);
     emailAttempts.inc({ outcome: error ? (failed ? 'failed' : 'retrying') : 'sent' });
     if (error) logger.warn({ emailId: row.id, attempts, failed, err: error }, 'email not sent');
     else logger.info({ emailId: row.id }, 'email sent');
-    return true;
   }
 }

@@ -1,10 +1,9 @@
 /**
  * Mail to the server goes over a small pool of kept connections: opening one (TCP, greeting,
- * EHLO, maybe TLS and AUTH) per email was a second round of work for each message. One
- * connection is enough for the dispatcher, which sends one email at a time per replica; it is
- * replaced after SMTP_POOL_MAX_MESSAGES messages, and closed with the transport at shutdown.
+ * EHLO, maybe TLS and AUTH) per email was a second round of work for each message. The pool
+ * holds one connection per email the dispatcher sends at once (EMAIL_SEND_CONCURRENCY); each
+ * is replaced after SMTP_POOL_MAX_MESSAGES messages, and closed with the transport at shutdown.
  */
-export const SMTP_POOL_MAX_CONNECTIONS = 1;
 export const SMTP_POOL_MAX_MESSAGES = 100;
 
 /**
@@ -13,14 +12,18 @@ export const SMTP_POOL_MAX_MESSAGES = 100;
  * because nodemailer reads transport options from there when given a URL; an options object
  * with `url` is not connected at all (7.0). Options already in the URL are kept.
  */
-export function smtpTransportUrl(smtpUrl: string, timeoutMs: number): string {
+export function smtpTransportUrl(
+  smtpUrl: string,
+  timeoutMs: number,
+  maxConnections: number,
+): string {
   const url = new URL(smtpUrl);
   const options: Record<string, string> = {
     connectionTimeout: String(timeoutMs),
     greetingTimeout: String(timeoutMs),
     socketTimeout: String(timeoutMs),
     pool: 'true',
-    maxConnections: String(SMTP_POOL_MAX_CONNECTIONS),
+    maxConnections: String(maxConnections),
     maxMessages: String(SMTP_POOL_MAX_MESSAGES),
   };
   for (const [option, value] of Object.entries(options)) {

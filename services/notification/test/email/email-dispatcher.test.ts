@@ -105,4 +105,65 @@ describe('sending email through a mail server that hangs', () => {
       await new Promise((resolve) => counter.close(resolve));
     }
   });
+
+  it('sends several emails at once to a slow mail server, over as many kept connections', async () => {
+    const smtp = await startScriptedSmtp({ acceptDelayMs: 1_000 });
+    const service = await startNotificationService(smtp.smtpUrl, { EMAIL_SEND_CONCURRENCY: '4' });
+    try {
+      for (let i = 0; i < 8; i++) await publishEvent(service.ctx.namespace, welcome(randomUUID()));
+      await waitFor(async () => smtp.accepted.length >= 8, { timeoutMs: 20_000, what: '8 emails' });
+      // One at a time, a 1 s relay would take 8 s and never hold two messages at once.
+      expect(smtp.mostInFlight).toBeGreaterThanOrEqual(2);
+      expect(smtp.mostInFlight).toBeLessThanOrEqual(4);
+      expect(new Set(smtp.accepted.map((m) => /^Message-ID: (.*)$/im.exec(m)?.[1])).size).toBe(8);
+    } finally {
+      await service.close();
+      await smtp.close();
+    }
+  });
+});
+
+describe('retrying an email', () => {
+  it('retries at its backoff, not at the next idle poll', async () => {
+    const smtp = await startScriptedSmtp({});
+    // The idle poll is a minute: only the retry's own wake-up can send the email in time.
+    const service = await startNotificationService(smtp.smtpUrl, {
+      EMAIL_POLL_INTERVAL_MS: '60000',
+    });
+    try {
+      const userId = randomUUID();
+      // An order paid before the user is known: its email waits for the recipient's address.
+      const orderId = randomUUID();
+      await publishEvent(
+        service.ctx.namespace,
+        createEvent('order.paid', {
+          source: 'order',
+          subject: orderId,
+          data: {
+            orderId,
+            userId,
+            paymentId: randomUUID(),
+            total: { amount: 900, currency: 'EUR' },
+          },
+        }),
+      );
+      await waitFor(
+        async () => {
+          const [row] = await queryDb<{ attempts: number }>(
+            service.ctx.databaseUrl,
+            'SELECT attempts FROM email_deliveries WHERE user_id = $1',
+            [userId],
+          );
+          return row?.attempts === 1;
+        },
+        { what: 'a first attempt without a recipient' },
+      );
+      await publishEvent(service.ctx.namespace, welcome(userId));
+      // The welcome email and the retried one, the retry about 1 s after the first attempt.
+      await waitFor(async () => smtp.accepted.length >= 2, { timeoutMs: 8_000, what: '2 emails' });
+    } finally {
+      await service.close();
+      await smtp.close();
+    }
+  });
 });

@@ -46,10 +46,11 @@ describe('email outcomes fenced by the claim', () => {
   const dispatcher = (smtpUrl: string) =>
     new EmailDispatcher({
       db,
-      transport: nodemailer.createTransport(smtpTransportUrl(smtpUrl, 1_500)),
+      transport: nodemailer.createTransport(smtpTransportUrl(smtpUrl, 1_500, 1)),
       from: 'Switchyard <no-reply@switchyard.local>',
       logger,
       pollIntervalMs: 50,
+      concurrency: 1,
       leaseSeconds: 60,
       secrets: new SecretBox(TEST_RESET_TOKEN_SEALING_KEY, 'RESET_TOKEN_SEALING_KEY'),
     });

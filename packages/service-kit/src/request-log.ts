@@ -3,10 +3,11 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 /**
  * One log line per request at info, written when it is answered: what was asked (method, the
  * routed path, and the path as sent when it was rewritten), the status and the time taken.
- * Fastify writes two by default ("incoming request", "request completed") and the proxy two
- * more ("fetching from remote server", "response received"); at the gateway's rate each line
- * is a serialisation and a write on the hot path. A route that is not found is that one line
- * too (status 404). Failures are still logged at error, with the request.
+ * Fastify writes two by default ("incoming request", "request completed"), and the gateway's
+ * proxy two more ("fetching from remote server", "response received"); each line is a
+ * serialisation and a write on the hot path (4–7 % of a service's CPU under the saga went to
+ * writing log lines). A route that is not found is that one line too (status 404). Failures
+ * are still logged at error, with the request. Every Switchyard process uses it (createApp).
  */
 export class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
