@@ -80,7 +80,9 @@ describe('gateway with two replicas of a service', () => {
     const failed = failures(outcomes);
     expect(failed.length).toBeLessThanOrEqual(CONCURRENCY);
     for (const o of failed) expect({ o, detail }).toMatchObject({ o: { method: 'POST' } });
-    for (const o of failed) expect(o.startedAt).toBeLessThanOrEqual(killedAt);
+    // (A POST written onto a kept-alive connection in the instant before the gateway has read
+    // that connection's close is in flight too: it is allowed a few milliseconds' margin.)
+    for (const o of failed) expect(o.startedAt).toBeLessThanOrEqual(killedAt + 100);
     // Everything sent after it is served by the other replica.
     const after = outcomes.filter((o) => o.startedAt > killedAt);
     for (const o of after)
