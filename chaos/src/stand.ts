@@ -60,6 +60,8 @@ export async function standUp(log: (line: string) => void): Promise<Stand> {
     log('starting the platform: two replicas of order, payment and notification, supervised');
     platform = await startPlatform({
       replicas: { order: REPLICAS, payment: REPLICAS, notification: REPLICAS },
+      // As in production: the gateway balances across every replica and routes around a dead one.
+      gatewayToEveryReplica: true,
       supervise: { restartDelayMs: 1_000 },
       postgresUrl: infrastructure.postgres.url,
       redisUrl: infrastructure.redis.url,

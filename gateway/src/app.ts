@@ -10,10 +10,10 @@ import {
 import type { GatewayConfig } from './config.js';
 import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
-import { circuitBreakers } from './plugins/circuit-breakers.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
 import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-headers.js';
 import { SECURITY_HEADER_OPTIONS, securityHeaders } from './plugins/security-headers.js';
+import { upstreamPools } from './plugins/upstream-pools.js';
 import { normaliseRequestTarget } from './routes/request-target.js';
 import { routeTable } from './routes/route-table.js';
 
@@ -85,17 +85,20 @@ export async function buildGateway(
     allowList: (request) => ['/healthz', '/readyz'].includes(request.url),
   });
   await app.register(rateLimitHeaders, { routes, windowSeconds: 60 });
-  await app.register(circuitBreakers, {
+  // Each service's replicas: balanced, ejected on failure by their own circuit breakers.
+  await app.register(upstreamPools, {
     routes,
+    connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    stallMs: config.UPSTREAM_STALL_MS,
     failureThreshold: config.CIRCUIT_FAILURE_THRESHOLD,
     openMs: config.CIRCUIT_OPEN_MS,
-    // A trial never holds the half-open slot longer than an upstream may take to answer.
-    trialTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    dnsRefreshMs: config.UPSTREAM_DNS_REFRESH_MS,
   });
   await app.register(apiDocs, { routes });
   await app.register(proxyRoutes, {
     routes,
-    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    pools: app.upstreamPools,
     bodyLimit: config.BODY_LIMIT_BYTES,
     providerWebhookRatePerSecond: config.PROVIDER_WEBHOOK_RATE_PER_SECOND,
   });

@@ -69,6 +69,14 @@ export class CircuitBreaker {
     }
   }
 
+  /** Open now, whatever the count (a replica ejected while others serve: upstream-pool.ts). */
+  trip(): void {
+    this.failures = this.options.failureThreshold;
+    this.current = 'open';
+    this.openedAt = this.now();
+    this.trialStartedAt = null;
+  }
+
   /** A request let through ended without telling anything about the upstream (aborted). */
   release(): void {
     if (this.current === 'half-open') this.trialStartedAt = null;

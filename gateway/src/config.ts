@@ -1,25 +1,48 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AuthEnv, ServerEnv } from '@switchyard/service-kit';
+import { UPSTREAM_URLS_PATTERN } from './upstreams/upstream-urls.js';
 
-const Url = Type.String({ pattern: '^https?://' });
+/** A service's URL, or one URL per replica separated by commas (upstream-pool.ts). */
+const Upstreams = Type.String({ pattern: UPSTREAM_URLS_PATTERN });
 
 export const GatewayConfig = Type.Composite([
   ServerEnv,
   AuthEnv,
   Type.Object({
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
-    AUTH_SERVICE_URL: Url,
-    ORDER_SERVICE_URL: Url,
-    PAYMENT_SERVICE_URL: Url,
-    NOTIFICATION_SERVICE_URL: Url,
+    AUTH_SERVICE_URL: Upstreams,
+    ORDER_SERVICE_URL: Upstreams,
+    PAYMENT_SERVICE_URL: Upstreams,
+    NOTIFICATION_SERVICE_URL: Upstreams,
     /** Requests per minute per user (or per IP when anonymous). */
     RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
     /** Requests per minute per IP on the credential routes (register, login, refresh). */
     AUTH_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
     /** Redis key prefix of the rate-limit counters (separate deployments on one Redis). */
     RATE_LIMIT_NAMESPACE: Type.String({ default: 'switchyard:gateway:rate:' }),
+    /** How long an upstream may take to send response headers, and to send each body chunk. */
     UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
-    /** Consecutive upstream failures that open its circuit, and how long it stays open. */
+    /**
+     * How long a replica may take to accept a connection, and to answer the health probe that
+     * readmits it: a live process on the same network does either in milliseconds.
+     */
+    UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 2_000 }),
+    /**
+     * A replica that has answered none of the requests waiting on it for this long gets no new
+     * ones while another replica answers (a stopped process accepts connections, answers none).
+     */
+    UPSTREAM_STALL_MS: Type.Integer({ minimum: 50, default: 1_000 }),
+    /**
+     * Resolve every address of each upstream host name this often, one replica per address
+     * (compose --scale, a Kubernetes headless Service); 0 leaves a name to the system resolver
+     * at each connection (one address, or a ClusterIP Service that balances by itself).
+     */
+    UPSTREAM_DNS_REFRESH_MS: Type.Integer({ minimum: 0, default: 0 }),
+    /**
+     * Consecutive failures that open a replica's circuit when no other replica of its service
+     * is admitted (with another admitted, a refused, reset or timed-out request ejects it at
+     * once), and how long it stays out before a health probe may readmit it.
+     */
     CIRCUIT_FAILURE_THRESHOLD: Type.Integer({ minimum: 1, default: 5 }),
     CIRCUIT_OPEN_MS: Type.Integer({ minimum: 100, default: 10_000 }),
     /** Comma-separated browser origins allowed by CORS; empty allows none. */

@@ -23,7 +23,9 @@ export function upstreamError(
   if (
     UNREACHABLE.has(code) ||
     UNREACHABLE.has(causeCode) ||
-    code === 'FST_REPLY_FROM_SERVICE_UNAVAILABLE'
+    code === 'FST_REPLY_FROM_SERVICE_UNAVAILABLE' ||
+    // Every replica ejected (upstreams/upstream-pool.ts): the circuit is open.
+    causeCode === 'SWITCHYARD_NO_REPLICA_ADMITTED'
   ) {
     return new AppError('UNAVAILABLE', `The ${service} service is unavailable, retry later`);
   }

@@ -24,6 +24,18 @@ describe('CircuitBreaker', () => {
     expect(b.retryAfterMs()).toBe(1000);
   });
 
+  it('trip() opens at once, below the threshold, for the open time', () => {
+    const b = breaker();
+    b.trip();
+    expect(b.state).toBe('open');
+    expect(b.tryAcquire()).toBe(false);
+    clock = 1000;
+    expect(b.state).toBe('half-open');
+    expect(b.tryAcquire()).toBe(true);
+    b.recordSuccess();
+    expect(b.state).toBe('closed');
+  });
+
   it('a success resets the count of consecutive failures', () => {
     const b = breaker();
     b.recordFailure();

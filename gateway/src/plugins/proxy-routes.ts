@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { Readable } from 'node:stream';
 import httpProxy from '@fastify/http-proxy';
 import {
   stripHopByHopHeaders,
@@ -8,6 +7,9 @@ import {
 } from '../identity-headers.js';
 import type { UpstreamRoute } from '../routes/route-table.js';
 import { upstreamError } from '../upstream-error.js';
+import { bufferedBody } from '../upstreams/buffered-body.js';
+import type { UpstreamPool } from '../upstreams/upstream-pool.js';
+import { parseUpstreamUrls } from '../upstreams/upstream-urls.js';
 import { providerWebhookLimit } from './provider-webhook-limit.js';
 
 /** The whole body was read, so its length is known: say so (a chunked upload is no longer one). */
@@ -32,24 +34,27 @@ export async function proxyRoutes(
   app: FastifyInstance,
   options: {
     routes: UpstreamRoute[];
-    timeoutMs: number;
+    /** Each service's replicas (plugins/upstream-pools.ts); timeouts are theirs. */
+    pools: Map<string, UpstreamPool>;
     bodyLimit: number;
     providerWebhookRatePerSecond: number;
   },
 ): Promise<void> {
   app.removeAllContentTypeParsers();
-  // Handed on as a stream of the bytes received (reply-from would re-encode a Buffer as JSON).
+  // Handed on as a stream of the bytes received (reply-from would re-encode a Buffer as JSON),
+  // which keeps the bytes for a retry on another replica.
   app.addContentTypeParser(
     '*',
     { parseAs: 'buffer', bodyLimit: options.bodyLimit },
-    (_request, body, done) =>
-      done(null, Object.assign(Readable.from([body]), { byteLength: body.length })),
+    (_request, body, done) => done(null, bufferedBody(body as Buffer)),
   );
   for (const route of options.routes) {
+    const pool = options.pools.get(route.service)!;
     const proxy = (scope: FastifyInstance) =>
       scope.register(httpProxy, {
         proxyPayloads: false,
-        upstream: route.upstream,
+        // The first configured URL, for resolving paths; the pool picks each request's replica.
+        upstream: parseUpstreamUrls(route.upstream)[0]!,
         prefix: route.prefix,
         rewritePrefix: route.prefix,
         maxRetriesOn503: 2,
@@ -61,12 +66,7 @@ export async function proxyRoutes(
           upstreamService: route.service,
           ...(route.providerWebhook ? LEAN_ROUTE_CONFIG : {}),
         },
-        undici: {
-          connections: 128,
-          connectTimeout: options.timeoutMs,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-        },
+        undici: pool,
         replyOptions: {
           // Retried only for idempotent methods (reply-from's default list), a few times at most.
           retriesCount: 2,
@@ -83,7 +83,11 @@ export async function proxyRoutes(
             ...bodyLength(request.body),
           }),
           onError: (reply, { error }) => {
-            reply.log.warn({ err: error, upstream: route.upstream }, 'upstream request failed');
+            reply.log.warn({ err: error, upstream: route.service }, 'upstream request failed');
+            const retryAfterMs = (error as { cause?: { retryAfterMs?: number } }).cause
+              ?.retryAfterMs;
+            if (retryAfterMs !== undefined)
+              reply.header('retry-after', String(Math.ceil(retryAfterMs / 1000) || 1));
             reply.send(upstreamError(error as { code?: string }, route.service));
           },
         },

@@ -14,7 +14,10 @@ import { waitFor, waitForHttp } from './wait-for.js';
 
 type ScalableService = 'order' | 'payment' | 'notification';
 
-/** One running copy of a platform process (replica 0 is the one the gateway routes to). */
+/**
+ * One running copy of a platform process (replica 0 is the one the gateway routes to, unless
+ * the platform was started with `gatewayToEveryReplica`).
+ */
 export interface Replica {
   name: StackProcess['name'];
   index: number;
@@ -77,6 +80,12 @@ export interface PlatformOptions {
   topicPartitions?: number;
   /** Extra Node options for one process's replicas (e.g. `--cpu-prof` for a profile). */
   nodeArgs?: Partial<Record<StackProcess['name'], string[]>>;
+  /**
+   * Give the gateway every replica's URL (comma-separated, as in production with several
+   * replicas), so it balances across them and routes around a dead one. Off by default: the
+   * gateway routes to replica 0, and a test reaches the others directly.
+   */
+  gatewayToEveryReplica?: boolean;
 }
 
 /**
@@ -140,6 +149,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const count = options.replicas?.[spec.name as ScalableService] ?? 1;
     for (let index = 1; index < count; index++) specs.push({ spec, index, port: await freePort() });
   }
+  if (options.gatewayToEveryReplica) routeGatewayToEveryReplica(specs);
   const replicas: Replica[] = [];
   const restartCounts: Record<string, number> = {};
   let stopping = false;
@@ -249,6 +259,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await smtp.stop();
       await deleteKafkaNamespace(namespace, brokers).catch(() => {});
       return codes;
+    },
+  };
+}
+
+/** Point the gateway's service URLs at every replica of each service (gateway/src/config.ts). */
+function routeGatewayToEveryReplica(specs: { spec: StackProcess; port: number }[]): void {
+  const urlsOf = (name: StackProcess['name']) =>
+    specs
+      .filter((s) => s.spec.name === name)
+      .map((s) => `http://127.0.0.1:${s.port}`)
+      .join(',');
+  const gateway = specs.find((s) => s.spec.name === 'gateway');
+  if (!gateway) return;
+  gateway.spec = {
+    ...gateway.spec,
+    env: {
+      ...gateway.spec.env,
+      AUTH_SERVICE_URL: urlsOf('auth'),
+      ORDER_SERVICE_URL: urlsOf('order'),
+      PAYMENT_SERVICE_URL: urlsOf('payment'),
+      NOTIFICATION_SERVICE_URL: urlsOf('notification'),
     },
   };
 }
