@@ -33,13 +33,16 @@ if port_open "$port"; then
 else
   command -v java >/dev/null || { echo "kafka: java is required (Java 17)" >&2; exit 1; }
   mkdir -p "$var"
-  if [ ! -f "$lib/.complete" ]; then
+  # The marker holds the checksum of the pom the jars came from: after a version bump an
+  # existing checkout (or CI cache) fetches the new broker instead of keeping the old jars.
+  wanted="$(sha256sum "$here/pom.xml" | cut -d' ' -f1)"
+  if [ "$(cat "$lib/.complete" 2>/dev/null)" != "$wanted" ]; then
     command -v mvn >/dev/null || { echo "kafka: maven is required to fetch Kafka" >&2; exit 1; }
     echo "kafka: fetching Apache Kafka from Maven Central into $lib"
     rm -rf "$lib"
     mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$lib" -DincludeScope=runtime
-    touch "$lib/.complete"
+    echo "$wanted" >"$lib/.complete"
   fi
   sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" -e "s#@DATA_DIR@#$var/data#g" \
     -e "s#@ADMIN_PASSWORD@#${KAFKA_SCRAM_ADMIN_PASSWORD:-}#g" "$template" > "$var/server.properties"

@@ -84,11 +84,25 @@ const required: Flow[] = [
     flow(`${s}-db replica → Kubernetes API (6443)`, `${s}-db-2`, address('kubernetes-api'), 6443),
     flow(`${s}-db join job → Kubernetes API`, `${s}-db-3-join`, address('kubernetes-api'), 443),
     flow(`${s}-db primary → object storage (WAL)`, `${s}-db-1`, address('object-storage'), 443),
+    // The Barman Cloud plugin's sidecar takes the base backup on a standby when one is ready.
+    flow(
+      `${s}-db replica → object storage (base backup)`,
+      `${s}-db-2`,
+      address('object-storage'),
+      443,
+    ),
     dns(`${s}-db-1`),
     flow(`CloudNativePG operator → ${s}-db status`, 'cnpg-operator', `${s}-db-2`, 8000),
     flow(`CloudNativePG operator → ${s}-db PostgreSQL`, 'cnpg-operator', `${s}-db-1`, 5432),
     flow(`Prometheus → ${s}-db metrics`, 'prometheus', `${s}-db-1`, 9187),
   ]),
+
+  flow(
+    'CloudNativePG operator → Barman Cloud plugin (gRPC)',
+    'cnpg-operator',
+    'barman-cloud-plugin',
+    9090,
+  ),
 
   // Strimzi.
   ...brokers.flatMap((b, i) => {
@@ -164,6 +178,9 @@ const forbidden: Flow[] = [
   flow("KEDA's metrics server → Kafka", 'keda-metrics-apiserver', broker, 9092),
   flow('order-db → payment-db (another cluster)', 'order-db-2', 'payment-db-1', 5432),
   flow('order-db → the order service', 'order-db-1', 'order', 4002),
+  // The plugin's Deployment needs nothing of a database pod (its sidecar is inside the pod).
+  flow('Barman Cloud plugin → a database', 'barman-cloud-plugin', 'order-db-1', 5432),
+  flow('Barman Cloud plugin → a database status port', 'barman-cloud-plugin', 'order-db-2', 8000),
   flow('order-db → Kafka', 'order-db-1', broker, 9092),
   flow('a database → the internet, not HTTPS', 'order-db-1', address('object-storage'), 80),
   flow('a database → the cloud metadata service', 'order-db-1', address('metadata-service'), 80),

@@ -334,6 +334,11 @@ export function productionNetwork(objects: K8sObject[]): ProductionNetwork {
       'app.kubernetes.io/name': 'keda-operator-metrics-apiserver',
     }),
     pod('cnpg-operator', 'cnpg-system', { 'app.kubernetes.io/name': 'cloudnative-pg' }),
+    // The Barman Cloud plugin's Deployment (plugin-barman-cloud's manifest): the operator calls
+    // it on 9090 (gRPC, mutual TLS); it calls no database pod. Its sidecar runs inside them.
+    pod('barman-cloud-plugin', 'cnpg-system', { app: 'barman-cloud' }, [
+      { name: 'grpc', port: 9090 },
+    ]),
     pod('strimzi-cluster-operator', 'strimzi', {
       name: 'strimzi-cluster-operator',
       'strimzi.io/kind': 'cluster-operator',

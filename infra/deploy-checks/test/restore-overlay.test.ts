@@ -51,13 +51,20 @@ const specOf = (name: string, objects = restore) =>
   find(objects, 'Cluster', name).spec as unknown as ClusterSpec;
 
 // Where a cluster's WAL and base backups live, for the built-in barmanObjectStore and for the
-// Barman Cloud plugin alike: the store, then the server name (the cluster's name by default).
+// Barman Cloud plugin alike: the destination, then the server name (the cluster's name by
+// default). The plugin's parameters name an ObjectStore, whose configuration holds the
+// destination: two stores on one bucket path are one archive.
 const BARMAN_CLOUD = 'barman-cloud.cloudnative-pg.io';
+const destinationOf = (storeName: string | undefined) =>
+  storeName === undefined
+    ? undefined
+    : (find(restore, 'ObjectStore', storeName).spec as { configuration: ObjectStore }).configuration
+        .destinationPath;
 const archiveOf = (store: ObjectStore | undefined, plugin: Plugin | undefined, name: string) => {
   if (store) return `${store.destinationPath}/${store.serverName ?? name}`;
   if (plugin?.name === BARMAN_CLOUD) {
     const { barmanObjectName, serverName } = plugin.parameters ?? {};
-    return `ObjectStore ${barmanObjectName}/${serverName ?? name}`;
+    return `${destinationOf(barmanObjectName)}/${serverName ?? name}`;
   }
   return undefined;
 };

@@ -1,8 +1,9 @@
 // Every object every overlay renders is valid against the real schema of its kind: the
 // Kubernetes API's, and the CRDs of Strimzi, CloudNativePG, KEDA, prometheus-operator,
 // External Secrets, the Gateway API and cert-manager, as published by the kubernetes-models
-// packages.
+// packages; the Barman Cloud plugin's ObjectStore, which none publishes, by object-store-model.
 import { overlays, renderOverlay, type K8sObject } from './manifests.js';
+import { ObjectStore } from './object-store-model.js';
 
 const PACKAGE_OF_GROUP: Record<string, string> = {
   '': 'kubernetes-models',
@@ -25,7 +26,13 @@ interface Model {
   validate(): void;
 }
 
+const LOCAL_MODELS: Record<string, new (data: never) => Model> = {
+  'barmancloud.cnpg.io/v1 ObjectStore': ObjectStore,
+};
+
 async function modelFor(object: K8sObject): Promise<new (data: unknown) => Model> {
+  const local = LOCAL_MODELS[`${object.apiVersion} ${object.kind}`];
+  if (local) return local as new (data: unknown) => Model;
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
     : ['', object.apiVersion];
@@ -99,9 +106,40 @@ describe('the schema check itself', () => {
     expect(() => new Model(broken).validate()).toThrow();
   });
 
+  it.each([
+    ['a serverName in the store (the Cluster names it)', { serverName: 'order-db' }],
+    ['a destination that is not a string', { destinationPath: 42 }],
+    ['a compression barman-cloud does not know', { wal: { compression: 'zip' } }],
+  ])('rejects a broken ObjectStore: %s', async (_why, change) => {
+    const broken = {
+      apiVersion: 'barmancloud.cnpg.io/v1',
+      kind: 'ObjectStore',
+      metadata: { name: 'order-db' },
+      spec: {
+        retentionPolicy: '30d',
+        configuration: { destinationPath: 's3://switchyard-backups/order', ...change },
+      },
+    } as unknown as K8sObject;
+    const Model = await modelFor(broken);
+    expect(() => new Model(broken).validate()).toThrow();
+  });
+
+  it('rejects an ObjectStore whose retention is not like 30d', async () => {
+    const store = (retentionPolicy: string) =>
+      ({
+        apiVersion: 'barmancloud.cnpg.io/v1',
+        kind: 'ObjectStore',
+        metadata: { name: 'order-db' },
+        spec: { retentionPolicy, configuration: { destinationPath: 's3://b/order' } },
+      }) as unknown as K8sObject;
+    const Model = await modelFor(store('30d'));
+    expect(() => new Model(store('30d')).validate()).not.toThrow();
+    expect(() => new Model(store('30 days')).validate()).toThrow();
+  });
+
   it('rejects a broken custom resource (a Strimzi topic without its spec types)', async () => {
     const broken = {
-      apiVersion: 'kafka.strimzi.io/v1beta2',
+      apiVersion: 'kafka.strimzi.io/v1',
       kind: 'KafkaTopic',
       metadata: { name: 'orders' },
       spec: { partitions: 'many' },
