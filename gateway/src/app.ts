@@ -13,6 +13,7 @@ import { authenticateRequests } from './plugins/authenticate-requests.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
 import { rateLimitHeaders, rateLimitPolicyOf } from './plugins/rate-limit-headers.js';
 import { SECURITY_HEADER_OPTIONS, securityHeaders } from './plugins/security-headers.js';
+import { oversizedBodies } from './plugins/oversized-bodies.js';
 import { upstreamPools } from './plugins/upstream-pools.js';
 import { normaliseRequestTarget } from './routes/request-target.js';
 import { routeTable } from './routes/route-table.js';
@@ -41,6 +42,8 @@ export async function buildGateway(
     },
   });
   const routes = routeTable(config);
+  // First of all: a body over the limit is read before anything answers it.
+  await app.register(oversizedBodies, { bodyLimit: config.BODY_LIMIT_BYTES });
 
   // helmet's headers, computed once (an API, not pages: no inline content except on /docs).
   await app.register(securityHeaders, { helmet: SECURITY_HEADER_OPTIONS });
