@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { UpstreamRoute } from '../routes/route-table.js';
 import { parseUpstreamUrls } from '../upstreams/upstream-urls.js';
-import { UpstreamPool } from '../upstreams/upstream-pool.js';
+import { UpstreamPool, type UpstreamPoolOptions } from '../upstreams/upstream-pool.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,15 +18,10 @@ declare module 'fastify' {
 export const upstreamPools = fp(
   async (
     app: FastifyInstance,
-    options: {
-      routes: UpstreamRoute[];
-      connectTimeoutMs: number;
-      timeoutMs: number;
-      stallMs: number;
-      failureThreshold: number;
-      openMs: number;
-      dnsRefreshMs: number;
-    },
+    options: { routes: UpstreamRoute[] } & Pick<
+      UpstreamPoolOptions,
+      'connectTimeoutMs' | 'timeoutMs' | 'stallMs' | 'failureThreshold' | 'openMs' | 'dnsRefreshMs'
+    >,
   ) => {
     if (app.hasDecorator('upstreamPools')) throw new Error('upstreamPools is registered twice');
     const pools = new Map<string, UpstreamPool>();
