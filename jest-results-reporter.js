@@ -22,6 +22,11 @@ export default class ResultsReporter {
         // Named here so the closing lines of a CI log say what failed, even when the
         // log is cut to its tail.
         failures: describeFailures(results),
+        // Wall time per test file, so the summary can name where CI's minutes go.
+        durations: results.testResults.map((suite) => ({
+          file: path.relative(process.cwd(), suite.testFilePath),
+          seconds: (suite.perfStats.end - suite.perfStats.start) / 1000,
+        })),
       }),
     );
   }
