@@ -30,7 +30,8 @@ for (const file of files) {
 durations.sort((a, b) => b.seconds - a.seconds);
 const total = durations.reduce((sum, d) => sum + d.seconds, 0);
 console.log(`Slowest test files (of ${Math.round(total)} s in ${durations.length} files):`);
-for (const d of durations.slice(0, 12)) console.log(`  ${d.seconds.toFixed(0).padStart(5)} s  ${d.file}`);
+for (const d of durations.slice(0, 12))
+  console.log(`  ${d.seconds.toFixed(0).padStart(5)} s  ${d.file}`);
 for (const line of failures) console.log(`  ✗ ${line}`);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (failed > 0 || failures.length > 0) process.exit(1);
