@@ -52,6 +52,8 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   // The disabled-user denylist from memory, kept current over Redis pub/sub: no Redis round
   // trip per request (the gateway reads the same list the same way).
   await app.register(denylistCachePlugin);
+  // Aborted at shutdown: provider calls in flight end at once (their work is redone later).
+  const shutdown = new AbortController();
   const provider = new ProviderClient({
     baseUrl: config.PROVIDER_URL,
     apiKey: config.PROVIDER_API_KEY,
@@ -59,9 +61,9 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     maxAttempts: config.PROVIDER_MAX_ATTEMPTS,
     retryBaseMs: config.PROVIDER_RETRY_BASE_MS,
     budgetMs: config.PROVIDER_CALL_BUDGET_MS,
+    shutdown: shutdown.signal,
   });
   // Created before messaging, which needs its handlers; it nudges the relay through `app`.
-  const shutdown = new AbortController();
   const processor = new PaymentProcessor({
     db,
     provider,
@@ -112,6 +114,8 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   await app.register(paymentRoutes);
   await app.register(adminPaymentRoutes, { processor });
   await app.register(providerWebhookRoutes, {
+    sdk: provider.sdk,
+    processor,
     secret: config.PROVIDER_WEBHOOK_SECRET,
     toleranceSeconds: config.WEBHOOK_TOLERANCE_SECONDS,
     onApplied: async (refunds) => {

@@ -1,15 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
-import { request } from 'undici';
+import Stripe from 'stripe';
+import { classifyProviderError } from './provider-errors.js';
 import {
-  ProviderRejectedError,
   ProviderUnavailableError,
-  RETRYABLE_CLIENT_STATUSES,
   type ProviderCharge,
   type ProviderRefund,
 } from './provider-types.js';
+import { createStripeApi, withCallSignal } from './stripe-api.js';
+import { chargeSnapshot, refundSnapshot } from './stripe-snapshot.js';
 
 export interface ProviderClientOptions {
+  /** https://api.stripe.com, or the sandbox. */
   baseUrl: string;
   apiKey: string;
   timeoutMs: number;
@@ -20,39 +22,52 @@ export interface ProviderClientOptions {
    * handler well inside the consumer group's rebalance timeout (docs/decisions/0009).
    */
   budgetMs: number;
+  /** Aborted at shutdown: every request in flight ends at once (its work is redone later). */
+  shutdown?: AbortSignal;
 }
 
-/** Per call: an abort signal (shutdown) that ends waits and requests at once. */
+/** Per call: an abort signal (a lost partition, a lost lease) that ends waits and requests. */
 export interface CallOptions {
   signal?: AbortSignal;
 }
 
 const MAX_RETRY_AFTER_MS = 5_000;
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds; undefined when absent or bad. */
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
-}
+/** More refunds than this on one payment is not a shop's refund, it is a bug: read one page. */
+const REFUNDS_PAGE = 100;
 
 /**
- * The payment provider's merchant API over HTTP. Every write carries an idempotency key, so a
- * retry after a timeout, a 5xx or a "come back later" (408, 409, 425, 429) can never charge or
- * refund twice; retries back off exponentially with jitter, honour Retry-After, and stop at the
- * call's budget. Redirects are never followed (undici's request does not, and a 3xx is an
- * error): a provider API that redirects is misconfigured or compromised.
+ * The payment provider — Stripe's API through its official SDK (PaymentIntents, Refunds) —
+ * as the payment service needs it. Every write carries our idempotency key, so a retry after a
+ * timeout, a 5xx or a "come back later" (408, 409, 425, 429) can never charge or refund twice;
+ * retries back off exponentially with jitter, honour Retry-After, and stop at the call's
+ * budget. Answers come back as ProviderCharge snapshots for the one state machine.
  */
 export class ProviderClient {
-  constructor(private readonly options: ProviderClientOptions) {}
+  private readonly stripe: Stripe;
+
+  constructor(private readonly options: ProviderClientOptions) {
+    this.stripe = createStripeApi({
+      url: options.baseUrl,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs,
+      shutdown: options.shutdown ?? new AbortController().signal,
+    });
+  }
+
+  /** The SDK, for webhook verification (it holds the crypto the SDK verifies with). */
+  get sdk(): Stripe {
+    return this.stripe;
+  }
 
   /** The longest one call may take, retries included. */
   get callBudgetMs(): number {
     return this.options.budgetMs;
   }
 
+  /**
+   * Create and confirm a PaymentIntent. A decline is an answer (a failed snapshot), not an
+   * error: Stripe reports it as a card error carrying the PaymentIntent.
+   */
   createCharge(
     input: {
       idempotencyKey: string;
@@ -63,36 +78,77 @@ export class ProviderClient {
     },
     options: CallOptions = {},
   ): Promise<ProviderCharge> {
-    return this.send('POST', '/v1/charges', options, {
-      idempotencyKey: input.idempotencyKey,
-      body: {
-        amount: input.amountMinor,
-        currency: input.currency,
-        payment_method: input.paymentMethod,
-        metadata: input.metadata,
-      },
+    return this.send('create a PaymentIntent', options, async (requestOptions) => {
+      try {
+        const intent = await this.stripe.paymentIntents.create(
+          {
+            amount: input.amountMinor,
+            currency: input.currency,
+            payment_method: input.paymentMethod,
+            allowed_payment_method_types: ['card'],
+            confirm: true,
+            metadata: input.metadata,
+          },
+          { ...requestOptions, idempotencyKey: input.idempotencyKey },
+        );
+        return chargeSnapshot(intent);
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeCardError && error.payment_intent)
+          return chargeSnapshot(error.payment_intent);
+        throw error;
+      }
     });
   }
 
-  getCharge(chargeId: string, options: CallOptions = {}): Promise<ProviderCharge> {
-    return this.send('GET', `/v1/charges/${encodeURIComponent(chargeId)}`, options);
+  /** A PaymentIntent with its refunds, as the provider holds it now. */
+  getCharge(intentId: string, options: CallOptions = {}): Promise<ProviderCharge> {
+    return this.send('read a PaymentIntent', options, async (requestOptions) => {
+      const [intent, refunds] = await Promise.all([
+        this.stripe.paymentIntents.retrieve(intentId, {}, requestOptions),
+        this.stripe.refunds.list({ payment_intent: intentId, limit: REFUNDS_PAGE }, requestOptions),
+      ]);
+      return chargeSnapshot(intent, refunds.data);
+    });
   }
 
+  /**
+   * One page of PaymentIntents created since `createdGte`, oldest page first as the API gives
+   * them, each with its refunds when its charge was refunded (one more read each: refunds are
+   * rare, and reconciliation is where a dashboard refund is found).
+   */
   listCharges(query: {
     createdGte: number;
     startingAfter?: string;
     limit: number;
   }): Promise<{ data: ProviderCharge[]; has_more: boolean }> {
-    const params = new URLSearchParams({
-      created_gte: String(query.createdGte),
-      limit: String(query.limit),
-      ...(query.startingAfter ? { starting_after: query.startingAfter } : {}),
+    return this.send('list PaymentIntents', {}, async (requestOptions) => {
+      const page = await this.stripe.paymentIntents.list(
+        {
+          created: { gte: query.createdGte },
+          limit: query.limit,
+          expand: ['data.latest_charge'],
+          ...(query.startingAfter ? { starting_after: query.startingAfter } : {}),
+        },
+        requestOptions,
+      );
+      const data = await Promise.all(
+        page.data.map(async (intent) => {
+          const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
+          if (!charge?.amount_refunded) return chargeSnapshot(intent);
+          const refunds = await this.stripe.refunds.list(
+            { payment_intent: intent.id, limit: REFUNDS_PAGE },
+            requestOptions,
+          );
+          return chargeSnapshot(intent, refunds.data);
+        }),
+      );
+      return { data, has_more: page.has_more };
     });
-    return this.send('GET', `/v1/charges?${params.toString()}`, {});
   }
 
   createRefund(
     input: {
+      /** The PaymentIntent to refund. */
       chargeId: string;
       idempotencyKey: string;
       amountMinor: number;
@@ -100,20 +156,30 @@ export class ProviderClient {
     },
     options: CallOptions = {},
   ): Promise<ProviderRefund> {
-    return this.send('POST', `/v1/charges/${encodeURIComponent(input.chargeId)}/refunds`, options, {
-      idempotencyKey: input.idempotencyKey,
-      body: { amount: input.amountMinor, metadata: input.metadata },
-    });
+    return this.send('create a refund', options, async (requestOptions) =>
+      refundSnapshot(
+        await this.stripe.refunds.create(
+          { payment_intent: input.chargeId, amount: input.amountMinor, metadata: input.metadata },
+          { ...requestOptions, idempotencyKey: input.idempotencyKey },
+        ),
+      ),
+    );
   }
 
+  /** Run `call` with retries within the budget; its SDK errors classified. */
   private send<T>(
-    method: 'GET' | 'POST',
-    path: string,
+    what: string,
     options: CallOptions,
-    write?: { idempotencyKey: string; body: unknown },
+    call: (requestOptions: Stripe.RequestOptions) => Promise<T>,
   ): Promise<T> {
     const deadline = Date.now() + this.options.budgetMs;
-    return pRetry(() => this.once<T>(method, path, options.signal, deadline, write), {
+    const once = () => {
+      const timeout = Math.max(1, Math.min(this.options.timeoutMs, deadline - Date.now()));
+      return withCallSignal(options.signal, () => call({ timeout })).catch((error: unknown) => {
+        throw classifyProviderError(what, error);
+      });
+    };
+    return pRetry(once, {
       retries: this.options.maxAttempts - 1,
       minTimeout: this.options.retryBaseMs,
       factor: 2,
@@ -131,47 +197,5 @@ export class ProviderClient {
           }).catch(() => {});
       },
     });
-  }
-
-  private async once<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    signal: AbortSignal | undefined,
-    deadline: number,
-    write?: { idempotencyKey: string; body: unknown },
-  ): Promise<T> {
-    const timeoutMs = Math.max(1, Math.min(this.options.timeoutMs, deadline - Date.now()));
-    const timeout = AbortSignal.timeout(timeoutMs);
-    let response;
-    try {
-      response = await request(new URL(path, this.options.baseUrl), {
-        method,
-        headers: {
-          authorization: `Bearer ${this.options.apiKey}`,
-          accept: 'application/json',
-          ...(write
-            ? { 'content-type': 'application/json', 'idempotency-key': write.idempotencyKey }
-            : {}),
-        },
-        body: write ? JSON.stringify(write.body) : undefined,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
-    } catch (error) {
-      const what = error instanceof Error ? error.message : String(error);
-      throw new ProviderUnavailableError(`provider ${method} ${path}: ${what}`);
-    }
-    const text = await response.body.text();
-    const status = response.statusCode;
-    if (status >= 500 || RETRYABLE_CLIENT_STATUSES.has(status))
-      throw new ProviderUnavailableError(
-        `provider ${method} ${path} answered ${status}`,
-        retryAfterMs(response.headers['retry-after']),
-      );
-    if (status >= 300)
-      throw new ProviderRejectedError(
-        `provider ${method} ${path} answered ${status}: ${text.slice(0, 200)}`,
-        status,
-      );
-    return JSON.parse(text) as T;
   }
 }

@@ -1,6 +1,10 @@
-/** The provider's objects as its API and webhooks carry them (a Stripe-like shape). */
+/**
+ * The provider's answer about a payment, in the terms our state machine uses. The provider is
+ * Stripe (or the sandbox speaking its API); stripe-snapshot.ts maps its objects to these.
+ */
 export interface ProviderRefund {
   id: string;
+  /** The PaymentIntent it refunds. */
   charge: string;
   amount: number;
   status: 'succeeded' | 'pending' | 'failed';
@@ -8,6 +12,7 @@ export interface ProviderRefund {
 }
 
 export interface ProviderCharge {
+  /** The PaymentIntent's id (`pi_…`): what a payment records as its provider charge. */
   id: string;
   amount: number;
   currency: string;
@@ -17,13 +22,8 @@ export interface ProviderCharge {
   amount_refunded: number;
   refunds: ProviderRefund[];
   created: number;
-}
-
-export interface ProviderEvent {
-  id: string;
-  type: string;
-  created: number;
-  data: { object: ProviderCharge };
+  /** Set while the customer has to act (authenticate) before the payment can succeed. */
+  next_action?: { client_secret: string | null; redirect_url: string | null } | null;
 }
 
 /**
