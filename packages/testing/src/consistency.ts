@@ -17,6 +17,8 @@ interface PaymentRow {
 }
 export interface ProviderCharge {
   id: string;
+  /** The PaymentIntent that made it: what a payment records as its provider charge id. */
+  payment_intent?: string | null;
   status: string;
   amount: number;
   amount_refunded: number;
@@ -103,7 +105,12 @@ export async function findInconsistencies(options: {
             coalesce((SELECT sum(amount_minor) FROM payment_refunds r WHERE r.payment_id = p.id AND r.status = 'succeeded'), 0)::int AS refunds_total
        FROM payments p`,
   );
-  const chargeById = new Map(options.providerCharges.map((c) => [c.id, c]));
+  // A payment records its PaymentIntent; an intent's successful charge is the one that counts.
+  const chargeById = new Map<string, ProviderCharge>();
+  for (const c of options.providerCharges) {
+    const key = c.payment_intent ?? c.id;
+    if (!chargeById.has(key) || c.status === 'succeeded') chargeById.set(key, c);
+  }
   for (const p of payments) {
     if (p.amount_refunded_minor > p.amount_minor)
       report(`payment ${p.id}: refunded ${p.amount_refunded_minor} of ${p.amount_minor}`);
