@@ -148,11 +148,19 @@ describe('notifications through the gateway', () => {
     const types = got.filter((r) => r.answered === 200).map((r) => JSON.parse(r.body).type);
     expect(types.sort()).toEqual(['order.created', 'order.paid']);
     expect(JSON.parse(got.find((r) => r.answered === 200)!.body).data.orderId).toBe(orderId);
-    const deliveries = await api.get(
-      `/v1/webhooks/endpoints/${registered.body.id}/deliveries`,
-      token,
+    // The sender records an attempt after the integrator's answer: the receiver can have it
+    // before the delivery's row says so.
+    await waitFor(
+      async () => {
+        const deliveries = await api.get(
+          `/v1/webhooks/endpoints/${registered.body.id}/deliveries`,
+          token,
+        );
+        const items = deliveries.body.items as { attempts: number }[];
+        return items.length === 2 && items.every((d) => d.attempts === 2);
+      },
+      { timeoutMs: 10_000, what: 'both deliveries recorded with two attempts each' },
     );
-    expect(deliveries.body.items.every((d: { attempts: number }) => d.attempts === 2)).toBe(true);
   });
 
   it('lets an integrator’s machine client (webhooks:manage) receive every customer’s events', async () => {
