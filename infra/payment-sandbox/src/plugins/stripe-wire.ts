@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { newId } from '../ids.js';
+import { StripeApiError, invalidRequest, unknownApiError } from '../stripe-errors.js';
+
+/**
+ * Stripe's wire conventions for the routes registered in this scope: a `Request-Id: req_…`
+ * header on every answer, the secret key required (`Authorization: Bearer …`), and every error
+ * as `{ error: { type, code?, message, … } }` with Stripe's status (5xx details stay here).
+ */
+export async function stripeWire(app: FastifyInstance, options: { apiKey: string }): Promise<void> {
+  app.decorateRequest('stripeRequestId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    request.stripeRequestId = newId('req');
+    reply.header('request-id', request.stripeRequestId);
+    if (request.headers.authorization !== `Bearer ${options.apiKey}`)
+      throw new StripeApiError(401, {
+        type: 'invalid_request_error',
+        message:
+          'Invalid API Key provided. Pass your secret key in the Authorization header as ' +
+          '`Authorization: Bearer <key>`.',
+      });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let failure: StripeApiError;
+    if (error instanceof StripeApiError) failure = error;
+    else if (error.validation || (error.statusCode && error.statusCode < 500))
+      failure = invalidRequest(error.message, { status: error.statusCode ?? 400 });
+    else failure = unknownApiError();
+    if (failure.status >= 500 && !(error instanceof StripeApiError))
+      request.log.error({ err: error }, 'request failed');
+    // As Stripe (and the old sandbox) did: say when to come back from a 429.
+    if (failure.status === 429) reply.header('retry-after', '1');
+    return reply.status(failure.status).type('application/json').send({ error: failure.body });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${request.method}: ${request.url.split('?')[0]}).`,
+      },
+    }),
+  );
+}
