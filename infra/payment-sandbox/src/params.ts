@@ -16,7 +16,7 @@ const paramName = (pointer: string) =>
  * naming its parameter.
  */
 export function readParams<T extends TSchema>(schema: T, raw: unknown): Static<T> {
-  const value = Value.Convert(schema, Value.Clone(raw ?? {}));
+  const value = Value.Default(schema, Value.Convert(schema, Value.Clone(raw ?? {})));
   const first = Value.Errors(schema, value).First();
   if (!first) return value as Static<T>;
   const param = paramName(first.path);

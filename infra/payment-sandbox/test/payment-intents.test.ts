@@ -73,3 +73,131 @@ describe('POST /v1/payment_intents (confirm=true) through the stripe SDK', () =>
     });
   });
 });
+
+describe('PaymentIntents: declines, confirmation, capture, cancel and lists', () => {
+  let receiver: Receiver;
+  let env: Running;
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
+  });
+  afterAll(async () => {
+    await env.sandbox.close();
+    await receiver.close();
+  });
+
+  const pay = (payment_method: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) =>
+    env.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'eur',
+      payment_method,
+      confirm: true,
+      ...extra,
+    });
+
+  it.each([
+    ['pm_card_chargeDeclined', 'card_declined', 'generic_decline'],
+    ['pm_card_chargeDeclinedInsufficientFunds', 'card_declined', 'insufficient_funds'],
+    ['pm_card_chargeDeclinedExpiredCard', 'expired_card', 'expired_card'],
+    ['pm_card_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc'],
+    ['pm_card_chargeDeclinedProcessingError', 'processing_error', 'processing_error'],
+    ['pm_card_declined', 'card_declined', 'generic_decline'],
+    ['pm_card_insufficient_funds', 'card_declined', 'insufficient_funds'],
+  ])('declines %s with a StripeCardError (%s, %s) carrying the PaymentIntent', async (card, code, declineCode) => {
+    const error = await pay(card).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+    const declined = error as Stripe.errors.StripeCardError;
+    expect(declined).toMatchObject({ statusCode: 402, code, decline_code: declineCode });
+    expect(declined.requestId).toMatch(/^req_/);
+    const intent = declined.payment_intent!;
+    expect(intent).toMatchObject({
+      status: 'requires_payment_method',
+      payment_method: null,
+      last_payment_error: { type: 'card_error', code, decline_code: declineCode },
+    });
+    const charge = await env.stripe.charges.retrieve(intent.latest_charge as string);
+    expect(charge).toMatchObject({ status: 'failed', failure_code: code, payment_intent: intent.id });
+    await waitFor(
+      async () => receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
+      { what: 'payment_intent.payment_failed' },
+    );
+  });
+
+  it('refuses an unknown payment method as Stripe does (resource_missing)', async () => {
+    const error = await pay('pm_nope').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payment_method' });
+  });
+
+  it('waits for a payment method, then for confirmation, then confirms', async () => {
+    const bare = await env.stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+    expect(bare).toMatchObject({ status: 'requires_payment_method', latest_charge: null });
+    const confirmed = await env.stripe.paymentIntents.confirm(bare.id, {
+      payment_method: 'pm_card_mastercard',
+    });
+    expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 500 });
+    const unconfirmed = await env.stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      payment_method: 'pm_card_amex',
+    });
+    expect(unconfirmed.status).toBe('requires_confirmation');
+    expect((await env.stripe.paymentIntents.confirm(unconfirmed.id)).status).toBe('succeeded');
+    const again = await env.stripe.paymentIntents.confirm(unconfirmed.id).catch((e: unknown) => e);
+    expect(again).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
+  });
+
+  it('authorizes with capture_method=manual, captures less, and cancels another', async () => {
+    const held = await pay('pm_card_visa', { capture_method: 'manual' });
+    expect(held).toMatchObject({ status: 'requires_capture', amount_capturable: 1000 });
+    const captured = await env.stripe.paymentIntents.capture(held.id, { amount_to_capture: 600 });
+    expect(captured).toMatchObject({ status: 'succeeded', amount_received: 600, amount_capturable: 0 });
+    const charge = await env.stripe.charges.retrieve(captured.latest_charge as string);
+    expect(charge).toMatchObject({ captured: true, amount_captured: 600 });
+
+    const other = await pay('pm_card_visa', { capture_method: 'manual' });
+    const canceled = await env.stripe.paymentIntents.cancel(other.id, {
+      cancellation_reason: 'abandoned',
+    });
+    expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
+    expect(canceled.canceled_at).toEqual(expect.any(Number));
+    const notAgain = await env.stripe.paymentIntents.cancel(captured.id).catch((e: unknown) => e);
+    expect(notAgain).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
+  });
+
+  it('answers 404 resource_missing for an unknown id', async () => {
+    const error = await env.stripe.paymentIntents.retrieve('pi_missing').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+  });
+
+  it('lists newest first, page by page, filtered by created[gte] and expanded', async () => {
+    const since = Math.floor(Date.now() / 1000);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await pay('pm_card_visa')).id);
+    const page = await env.stripe.paymentIntents.list({
+      limit: 2,
+      created: { gte: since },
+      expand: ['data.latest_charge'],
+    });
+    expect(page).toMatchObject({ object: 'list', has_more: true, url: '/v1/payment_intents' });
+    expect(page.data.map((pi) => pi.id)).toEqual([made[2], made[1]]);
+    expect((page.data[0]!.latest_charge as Stripe.Charge).object).toBe('charge');
+    const seen: string[] = [];
+    for await (const intent of env.stripe.paymentIntents.list({ limit: 2, created: { gte: since } }))
+      seen.push(intent.id);
+    expect(seen.slice(0, 3)).toEqual([...made].reverse());
+    const retrieved = await env.stripe.paymentIntents.retrieve(made[0]!, { expand: ['latest_charge'] });
+    expect((retrieved.latest_charge as Stripe.Charge).payment_intent).toBe(made[0]);
+  });
+
+  it('lists charges with the sandbox extensions, filtered by payment_intent', async () => {
+    const intent = await pay('pm_card_visa');
+    const charges = await env.stripe.charges.list({ payment_intent: intent.id });
+    expect(charges.data).toHaveLength(1);
+    const [charge] = charges.data as (Stripe.Charge & { created_ms: number; requested_ms: number })[];
+    expect(charge!.requested_ms).toBeLessThanOrEqual(charge!.created_ms);
+    expect(Math.floor(charge!.created_ms / 1000)).toBe(charge!.created);
+    expect(charge).not.toHaveProperty('refunds');
+  });
+});
