@@ -5,6 +5,8 @@ import { StripeApiError } from './stripe-errors.js';
 export interface RememberedAnswer {
   status: number;
   body: string;
+  /** The first answer's `Request-Id`, which a replay carries too (as Stripe's do). */
+  requestId?: string;
 }
 
 /**
@@ -42,7 +44,9 @@ export class IdempotencyRecords {
           `first used with. Try using a key other than '${key}' if you meant to execute a ` +
           'different request.',
       });
-    return seen && { status: seen.status, body: seen.body };
+    if (!seen) return undefined;
+    const { fingerprint: _fingerprint, ...answer } = seen;
+    return answer;
   }
 
   remember(key: string, fingerprint: string, answer: RememberedAnswer): void {

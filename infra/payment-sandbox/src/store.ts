@@ -20,7 +20,14 @@ export interface Internals {
 /** What the sandbox journals: an object's latest state, an idempotent answer, the clock. */
 export type JournalRecord =
   | { kind: 'object'; object: StoredObject; internals?: Internals }
-  | { kind: 'answer'; key: string; fingerprint: string; status: number; body: string }
+  | {
+      kind: 'answer';
+      key: string;
+      fingerprint: string;
+      status: number;
+      body: string;
+      requestId?: string;
+    }
   | { kind: 'clock'; offsetMs: number };
 
 /**

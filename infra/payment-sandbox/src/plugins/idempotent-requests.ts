@@ -25,6 +25,7 @@ export function idempotentRequests(app: FastifyInstance, records: IdempotencyRec
     const earlier = records.replay(key, fingerprintOf(request));
     if (!earlier) return false;
     replayed.add(request);
+    if (earlier.requestId) reply.header('request-id', earlier.requestId);
     reply
       .status(earlier.status)
       .header('idempotent-replayed', 'true')
@@ -41,7 +42,11 @@ export function idempotentRequests(app: FastifyInstance, records: IdempotencyRec
     if (!key || replayed.has(request) || typeof payload !== 'string') return payload;
     if (request.method !== 'POST' && request.method !== 'DELETE') return payload;
     if (reply.statusCode === 200 || reply.statusCode === 402)
-      records.remember(key, fingerprintOf(request), { status: reply.statusCode, body: payload });
+      records.remember(key, fingerprintOf(request), {
+        status: reply.statusCode,
+        body: payload,
+        requestId: request.stripeRequestId,
+      });
     return payload;
   });
 
