@@ -33,6 +33,6 @@ export function cancelPaymentIntent(
   intent.next_action = null;
   sandbox.store.save(intent);
   events.push(sandbox.event('payment_intent.canceled', intent, cause));
-  sandbox.publish(intent.id, events);
+  sandbox.publish(intent.id, events, sandbox.copiesFor(intent.payment_method as string | null));
   return intent;
 }

@@ -59,7 +59,11 @@ export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOp
     });
     sandbox.store.save(intent);
     const cause = causeOf(request);
-    sandbox.publish(intent.id, [sandbox.event('payment_intent.created', intent, cause)]);
+    sandbox.publish(
+      intent.id,
+      [sandbox.event('payment_intent.created', intent, cause)],
+      sandbox.copiesFor(intent.payment_method as string | null),
+    );
     if (params.confirm)
       confirmPaymentIntent(sandbox, intent, {
         cause,
