@@ -89,7 +89,10 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
       await api.register(customerRoutes, options);
       await api.register(paymentMethodRoutes, options);
       await api.register(setupIntentRoutes, options);
-      await api.register(testHelperRoutes, { ...options, redirectTargetHits: () => redirectTargetHits });
+      await api.register(testHelperRoutes, {
+        ...options,
+        redirectTargetHits: () => redirectTargetHits,
+      });
     },
     { prefix: '/v1' },
   );

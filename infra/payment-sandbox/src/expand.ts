@@ -11,11 +11,17 @@ function expandPath(sandbox: Sandbox, object: Expandable, path: string[]): void 
     const data = sandbox.store
       .all<Expandable>('refund')
       .filter((refund) => refund.charge === object.id);
-    object.refunds = { object: 'list', data, has_more: false, url: `/v1/charges/${object.id}/refunds` };
+    object.refunds = {
+      object: 'list',
+      data,
+      has_more: false,
+      url: `/v1/charges/${object.id}/refunds`,
+    };
     return;
   }
   const value = object[head];
-  if (value === undefined) throw invalidRequest(`This property cannot be expanded (${head}).`, { param: 'expand' });
+  if (value === undefined)
+    throw invalidRequest(`This property cannot be expanded (${head}).`, { param: 'expand' });
   if (typeof value === 'string') {
     const found = sandbox.store.getAny(value);
     if (found) object[head] = structuredClone(found);
@@ -30,7 +36,11 @@ function expandPath(sandbox: Sandbox, object: Expandable, path: string[]): void 
  * `latest_charge.refunds`, `payment_intent`, `customer`…) replaced by their objects, and a
  * charge's `refunds` list when asked for, as Stripe's `expand` does.
  */
-export function expand<T extends StoredObject>(sandbox: Sandbox, object: T, paths: string[] = []): T {
+export function expand<T extends StoredObject>(
+  sandbox: Sandbox,
+  object: T,
+  paths: string[] = [],
+): T {
   const copy = structuredClone(object) as unknown as Expandable;
   for (const path of paths) expandPath(sandbox, copy, path.split('.'));
   return copy as unknown as T;

@@ -51,7 +51,9 @@ export class Sandbox {
 
   /** The test card behind a payment method (a plain Visa for one made otherwise). */
   testMethodOf(paymentMethodId: string | null): TestMethod {
-    return testMethodOf(paymentMethodId ? this.store.internalsOf(paymentMethodId).testCard : undefined);
+    return testMethodOf(
+      paymentMethodId ? this.store.internalsOf(paymentMethodId).testCard : undefined,
+    );
   }
 
   /** Webhook copies for this payment method's events (`pm_card_duplicate_webhook`: two). */

@@ -62,7 +62,12 @@ export function resourceMissing(kind: string, id: string, param?: string): Strip
 export function unexpectedState(what: string, status: string, action: string): StripeApiError {
   return invalidRequest(
     `This ${what} could not be ${action} because it has a status of ${status}.`,
-    { code: what === 'SetupIntent' ? 'setup_intent_unexpected_state' : 'payment_intent_unexpected_state' },
+    {
+      code:
+        what === 'SetupIntent'
+          ? 'setup_intent_unexpected_state'
+          : 'payment_intent_unexpected_state',
+    },
   );
 }
 

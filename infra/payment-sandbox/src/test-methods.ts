@@ -46,13 +46,21 @@ export interface TestMethod {
 }
 
 export const declines = {
-  generic: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+  generic: {
+    code: 'card_declined',
+    decline_code: 'generic_decline',
+    message: 'Your card was declined.',
+  },
   insufficientFunds: {
     code: 'card_declined',
     decline_code: 'insufficient_funds',
     message: 'Your card has insufficient funds.',
   },
-  expired: { code: 'expired_card', decline_code: 'expired_card', message: 'Your card has expired.' },
+  expired: {
+    code: 'expired_card',
+    decline_code: 'expired_card',
+    message: 'Your card has expired.',
+  },
   incorrectCvc: {
     code: 'incorrect_cvc',
     decline_code: 'incorrect_cvc',
@@ -84,7 +92,10 @@ export const testMethods: Record<string, TestMethod> = {
   pm_card_chargeDeclinedExpiredCard: declined('0069', declines.expired),
   pm_card_chargeDeclinedIncorrectCvc: declined('0127', declines.incorrectCvc),
   pm_card_chargeDeclinedProcessingError: declined('0119', declines.processingError),
-  pm_card_chargeCustomerFail: { ...declined('0341', declines.generic), attachesDespiteDecline: true },
+  pm_card_chargeCustomerFail: {
+    ...declined('0341', declines.generic),
+    attachesDespiteDecline: true,
+  },
   pm_card_authenticationRequired: { ...visa, last4: '3184', authentication: 'always' },
   pm_card_authenticationRequiredOnSetup: { ...visa, last4: '3155', authentication: 'on_setup' },
   // The sandbox's own.

@@ -37,7 +37,8 @@ describe('3-D Secure: requires_action and the authentication page', () => {
       },
     });
     await waitFor(
-      async () => receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.requires_action'),
+      async () =>
+        receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.requires_action'),
       { what: 'payment_intent.requires_action' },
     );
   });
@@ -50,7 +51,9 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     const html = await page.text();
     expect(html).toContain('<html lang="en">');
     expect(html).toMatch(/<form method="post" action="\/authenticate\/pi_\w+">/);
-    expect(html).toMatch(/<button type="submit" name="outcome" value="succeeded">Complete<\/button>/);
+    expect(html).toMatch(
+      /<button type="submit" name="outcome" value="succeeded">Complete<\/button>/,
+    );
     expect(html).toMatch(/<button type="submit" name="outcome" value="failed">Fail<\/button>/);
 
     const posted = await fetch(`${env.baseUrl}/authenticate/${intent.id}`, {
@@ -67,7 +70,8 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     const after = await env.stripe.paymentIntents.retrieve(intent.id);
     expect(after).toMatchObject({ status: 'succeeded', next_action: null, amount_received: 2500 });
     await waitFor(
-      async () => receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.succeeded'),
+      async () =>
+        receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.succeeded'),
       { what: 'payment_intent.succeeded' },
     );
   });
@@ -86,7 +90,8 @@ describe('3-D Secure: requires_action and the authentication page', () => {
       last_payment_error: { code: 'payment_intent_authentication_failure' },
     });
     await waitFor(
-      async () => receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
+      async () =>
+        receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
       { what: 'payment_intent.payment_failed' },
     );
     const again = await helper(
@@ -111,7 +116,10 @@ describe('3-D Secure: requires_action and the authentication page', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
     const declined = error as Stripe.errors.StripeCardError;
-    expect(declined).toMatchObject({ code: 'authentication_required', decline_code: 'authentication_required' });
+    expect(declined).toMatchObject({
+      code: 'authentication_required',
+      decline_code: 'authentication_required',
+    });
     expect(declined.payment_intent).toMatchObject({
       status: 'requires_payment_method',
       last_payment_error: { code: 'authentication_required' },

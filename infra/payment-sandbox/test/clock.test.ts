@@ -17,7 +17,10 @@ describe('the sandbox clock and pm_card_sandbox_expiresNextMonth', () => {
     });
     const now = new Date();
     const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-    expect(method.card).toMatchObject({ exp_month: next.getUTCMonth() + 1, exp_year: next.getUTCFullYear() });
+    expect(method.card).toMatchObject({
+      exp_month: next.getUTCMonth() + 1,
+      exp_year: next.getUTCFullYear(),
+    });
     const renew = () =>
       env.stripe.paymentIntents.create({
         amount: 500,

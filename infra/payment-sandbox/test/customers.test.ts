@@ -27,7 +27,10 @@ describe('Customers and their saved cards', () => {
       invoice_settings: { default_payment_method: null },
     });
     expect(customer.id).toMatch(/^cus_/);
-    const updated = await env.stripe.customers.update(customer.id, { name: 'Ada L.', metadata: { plan: 'pro' } });
+    const updated = await env.stripe.customers.update(customer.id, {
+      name: 'Ada L.',
+      metadata: { plan: 'pro' },
+    });
     expect(updated).toMatchObject({ name: 'Ada L.', metadata: { user_id: 'u-1', plan: 'pro' } });
     const listed = await env.stripe.customers.list({ email: 'ada@example.com' });
     expect(listed.data.map((c) => c.id)).toEqual([customer.id]);
@@ -39,7 +42,9 @@ describe('Customers and their saved cards', () => {
 
   it('attaches a test card as a new pm_ card, lists it, makes it the default, and detaches it', async () => {
     const customer = await env.stripe.customers.create({ email: 'bob@example.com' });
-    const card = await env.stripe.paymentMethods.attach('pm_card_mastercard', { customer: customer.id });
+    const card = await env.stripe.paymentMethods.attach('pm_card_mastercard', {
+      customer: customer.id,
+    });
     expect(card).toMatchObject({
       object: 'payment_method',
       type: 'card',
@@ -47,9 +52,13 @@ describe('Customers and their saved cards', () => {
       card: { brand: 'mastercard', last4: '4444', funding: 'credit', country: 'US' },
     });
     expect(card.id).toMatch(/^pm_[0-9a-f]{24}$/);
-    expect((await env.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([card.id]);
     expect(
-      (await env.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })).data.map((m) => m.id),
+      (await env.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id),
+    ).toEqual([card.id]);
+    expect(
+      (await env.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })).data.map(
+        (m) => m.id,
+      ),
     ).toEqual([card.id]);
     const preferring = await env.stripe.customers.update(customer.id, {
       invoice_settings: { default_payment_method: card.id },
@@ -67,18 +76,23 @@ describe('Customers and their saved cards', () => {
     const setup = await env.stripe.setupIntents.create({
       customer: customer.id,
       payment_method: 'pm_card_visa',
-      payment_method_types: ['card'],
       usage: 'off_session',
       confirm: true,
     });
-    expect(setup).toMatchObject({ object: 'setup_intent', status: 'succeeded', usage: 'off_session' });
+    expect(setup).toMatchObject({
+      object: 'setup_intent',
+      status: 'succeeded',
+      usage: 'off_session',
+    });
     expect(setup.id).toMatch(/^seti_/);
     const method = await env.stripe.paymentMethods.retrieve(setup.payment_method as string);
     expect(method.customer).toBe(customer.id);
     await waitFor(
       async () => {
         const types = receiver.about(setup.id, method.id).map((d) => d.event.type);
-        return types.includes('setup_intent.succeeded') && types.includes('payment_method.attached');
+        return (
+          types.includes('setup_intent.succeeded') && types.includes('payment_method.attached')
+        );
       },
       { what: 'setup_intent.succeeded and payment_method.attached' },
     );
@@ -91,9 +105,9 @@ describe('Customers and their saved cards', () => {
       confirm: true,
     });
     expect(renewal).toMatchObject({ status: 'succeeded', customer: customer.id });
-    expect((await env.stripe.paymentIntents.list({ customer: customer.id })).data.map((p) => p.id)).toEqual([
-      renewal.id,
-    ]);
+    expect(
+      (await env.stripe.paymentIntents.list({ customer: customer.id })).data.map((p) => p.id),
+    ).toEqual([renewal.id]);
   });
 
   it('asks for 3-D Secure when setting up pm_card_authenticationRequiredOnSetup, then pays off-session without it', async () => {
@@ -106,9 +120,16 @@ describe('Customers and their saved cards', () => {
     });
     expect(setup).toMatchObject({
       status: 'requires_action',
-      next_action: { type: 'redirect_to_url', redirect_to_url: { return_url: 'https://shop.example/saved' } },
+      next_action: {
+        type: 'redirect_to_url',
+        redirect_to_url: { return_url: 'https://shop.example/saved' },
+      },
     });
-    const page = await fetch(setup.next_action!.redirect_to_url!.url!, { method: 'POST', body: new URLSearchParams({ outcome: 'succeeded' }), redirect: 'manual' });
+    const page = await fetch(setup.next_action!.redirect_to_url!.url!, {
+      method: 'POST',
+      body: new URLSearchParams({ outcome: 'succeeded' }),
+      redirect: 'manual',
+    });
     expect(page.status).toBe(303);
     expect(new URL(page.headers.get('location')!).searchParams.get('setup_intent')).toBe(setup.id);
     const done = await env.stripe.setupIntents.retrieve(setup.id);
@@ -130,9 +151,18 @@ describe('Customers and their saved cards', () => {
       .attach('pm_card_chargeDeclined', { customer: customer.id })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Stripe.errors.StripeCardError);
-    const method = await env.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+    const method = await env.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+      customer: customer.id,
+    });
     const declined = await env.stripe.paymentIntents
-      .create({ amount: 500, currency: 'eur', customer: customer.id, payment_method: method.id, off_session: true, confirm: true })
+      .create({
+        amount: 500,
+        currency: 'eur',
+        customer: customer.id,
+        payment_method: method.id,
+        off_session: true,
+        confirm: true,
+      })
       .catch((e: Stripe.errors.StripeCardError) => e);
     expect(declined).toMatchObject({ code: 'card_declined', decline_code: 'generic_decline' });
   });
@@ -152,6 +182,9 @@ describe('Customers and their saved cards', () => {
         confirm: true,
       });
     expect((await charge()).status).toBe('succeeded');
-    await expect(charge()).rejects.toMatchObject({ type: 'StripeCardError', code: 'card_declined' });
+    await expect(charge()).rejects.toMatchObject({
+      type: 'StripeCardError',
+      code: 'card_declined',
+    });
   });
 });

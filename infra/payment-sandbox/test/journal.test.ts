@@ -50,10 +50,14 @@ describe('the journal (SANDBOX_DATA_FILE) across a restart', () => {
         refund: await second.stripe.refunds.retrieve(refund.id),
       };
       const strip = (o: Record<string, unknown>) =>
-        Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { ...(v as object), lastResponse: undefined }]));
+        Object.fromEntries(
+          Object.entries(o).map(([k, v]) => [k, { ...(v as object), lastResponse: undefined }]),
+        );
       expect(strip(after)).toEqual(strip(before));
       // The same key answers the same payment: no second charge.
-      const again = await second.stripe.paymentIntents.create(params, { idempotencyKey: 'order-42' });
+      const again = await second.stripe.paymentIntents.create(params, {
+        idempotencyKey: 'order-42',
+      });
       expect(again.id).toBe(paid.id);
       expect((await second.stripe.charges.list({ limit: 100 })).data).toHaveLength(1);
       // The card still remembers it has charged once.

@@ -1,6 +1,12 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import { startReceiver, startSandbox, webhookSecret, type Receiver, type Running } from './support.js';
+import {
+  startReceiver,
+  startSandbox,
+  webhookSecret,
+  type Receiver,
+  type Running,
+} from './support.js';
 
 describe('POST /v1/payment_intents (confirm=true) through the stripe SDK', () => {
   let receiver: Receiver;
@@ -19,7 +25,7 @@ describe('POST /v1/payment_intents (confirm=true) through the stripe SDK', () =>
       amount: 1999,
       currency: 'eur',
       payment_method: 'pm_card_visa',
-      payment_method_types: ['card'],
+      allowed_payment_method_types: ['card'],
       confirm: true,
       metadata: { order_id: 'order-1' },
       expand: ['latest_charge'],
@@ -103,30 +109,42 @@ describe('PaymentIntents: declines, confirmation, capture, cancel and lists', ()
     ['pm_card_chargeDeclinedProcessingError', 'processing_error', 'processing_error'],
     ['pm_card_declined', 'card_declined', 'generic_decline'],
     ['pm_card_insufficient_funds', 'card_declined', 'insufficient_funds'],
-  ])('declines %s with a StripeCardError (%s, %s) carrying the PaymentIntent', async (card, code, declineCode) => {
-    const error = await pay(card).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
-    const declined = error as Stripe.errors.StripeCardError;
-    expect(declined).toMatchObject({ statusCode: 402, code, decline_code: declineCode });
-    expect(declined.requestId).toMatch(/^req_/);
-    const intent = declined.payment_intent!;
-    expect(intent).toMatchObject({
-      status: 'requires_payment_method',
-      payment_method: null,
-      last_payment_error: { type: 'card_error', code, decline_code: declineCode },
-    });
-    const charge = await env.stripe.charges.retrieve(intent.latest_charge as string);
-    expect(charge).toMatchObject({ status: 'failed', failure_code: code, payment_intent: intent.id });
-    await waitFor(
-      async () => receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
-      { what: 'payment_intent.payment_failed' },
-    );
-  });
+  ])(
+    'declines %s with a StripeCardError (%s, %s) carrying the PaymentIntent',
+    async (card, code, declineCode) => {
+      const error = await pay(card).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+      const declined = error as Stripe.errors.StripeCardError;
+      expect(declined).toMatchObject({ statusCode: 402, code, decline_code: declineCode });
+      expect(declined.requestId).toMatch(/^req_/);
+      const intent = declined.payment_intent!;
+      expect(intent).toMatchObject({
+        status: 'requires_payment_method',
+        payment_method: null,
+        last_payment_error: { type: 'card_error', code, decline_code: declineCode },
+      });
+      const charge = await env.stripe.charges.retrieve(intent.latest_charge as string);
+      expect(charge).toMatchObject({
+        status: 'failed',
+        failure_code: code,
+        payment_intent: intent.id,
+      });
+      await waitFor(
+        async () =>
+          receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
+        { what: 'payment_intent.payment_failed' },
+      );
+    },
+  );
 
   it('refuses an unknown payment method as Stripe does (resource_missing)', async () => {
     const error = await pay('pm_nope').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
-    expect(error).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'payment_method' });
+    expect(error).toMatchObject({
+      statusCode: 400,
+      code: 'resource_missing',
+      param: 'payment_method',
+    });
   });
 
   it('waits for a payment method, then for confirmation, then confirms', async () => {
@@ -151,7 +169,11 @@ describe('PaymentIntents: declines, confirmation, capture, cancel and lists', ()
     const held = await pay('pm_card_visa', { capture_method: 'manual' });
     expect(held).toMatchObject({ status: 'requires_capture', amount_capturable: 1000 });
     const captured = await env.stripe.paymentIntents.capture(held.id, { amount_to_capture: 600 });
-    expect(captured).toMatchObject({ status: 'succeeded', amount_received: 600, amount_capturable: 0 });
+    expect(captured).toMatchObject({
+      status: 'succeeded',
+      amount_received: 600,
+      amount_capturable: 0,
+    });
     const charge = await env.stripe.charges.retrieve(captured.latest_charge as string);
     expect(charge).toMatchObject({ captured: true, amount_captured: 600 });
 
@@ -184,10 +206,15 @@ describe('PaymentIntents: declines, confirmation, capture, cancel and lists', ()
     expect(page.data.map((pi) => pi.id)).toEqual([made[2], made[1]]);
     expect((page.data[0]!.latest_charge as Stripe.Charge).object).toBe('charge');
     const seen: string[] = [];
-    for await (const intent of env.stripe.paymentIntents.list({ limit: 2, created: { gte: since } }))
+    for await (const intent of env.stripe.paymentIntents.list({
+      limit: 2,
+      created: { gte: since },
+    }))
       seen.push(intent.id);
     expect(seen.slice(0, 3)).toEqual([...made].reverse());
-    const retrieved = await env.stripe.paymentIntents.retrieve(made[0]!, { expand: ['latest_charge'] });
+    const retrieved = await env.stripe.paymentIntents.retrieve(made[0]!, {
+      expand: ['latest_charge'],
+    });
     expect((retrieved.latest_charge as Stripe.Charge).payment_intent).toBe(made[0]);
   });
 
@@ -195,7 +222,10 @@ describe('PaymentIntents: declines, confirmation, capture, cancel and lists', ()
     const intent = await pay('pm_card_visa');
     const charges = await env.stripe.charges.list({ payment_intent: intent.id });
     expect(charges.data).toHaveLength(1);
-    const [charge] = charges.data as (Stripe.Charge & { created_ms: number; requested_ms: number })[];
+    const [charge] = charges.data as (Stripe.Charge & {
+      created_ms: number;
+      requested_ms: number;
+    })[];
     expect(charge!.requested_ms).toBeLessThanOrEqual(charge!.created_ms);
     expect(Math.floor(charge!.created_ms / 1000)).toBe(charge!.created);
     expect(charge).not.toHaveProperty('refunds');

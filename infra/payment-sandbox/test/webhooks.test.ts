@@ -1,6 +1,13 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import { helper, startReceiver, startSandbox, webhookSecret, type Receiver, type Running } from './support.js';
+import {
+  helper,
+  startReceiver,
+  startSandbox,
+  webhookSecret,
+  type Receiver,
+  type Running,
+} from './support.js';
 
 describe('webhooks: signed Stripe events, retried, duplicated and reordered on purpose', () => {
   let receiver: Receiver;
@@ -15,13 +22,24 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
   });
 
   const pay = (payment_method: string) =>
-    env.stripe.paymentIntents.create({ amount: 1000, currency: 'eur', payment_method, confirm: true });
+    env.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'eur',
+      payment_method,
+      confirm: true,
+    });
 
   it('signs each delivery so that stripe.webhooks.constructEvent accepts it, and no other secret does', async () => {
     const intent = await pay('pm_card_visa');
-    const [delivery] = await waitFor(async () => receiver.about(intent.id).length > 0 && receiver.about(intent.id));
+    const [delivery] = await waitFor(
+      async () => receiver.about(intent.id).length > 0 && receiver.about(intent.id),
+    );
     expect(delivery!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    const event = env.stripe.webhooks.constructEvent(delivery!.body, delivery!.signature, webhookSecret);
+    const event = env.stripe.webhooks.constructEvent(
+      delivery!.body,
+      delivery!.signature,
+      webhookSecret,
+    );
     expect(event).toMatchObject({ object: 'event', livemode: false, pending_webhooks: 1 });
     expect(event.id).toMatch(/^evt_/);
     expect(() =>
@@ -39,7 +57,9 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
     expect(second!.event.id).toBe(first!.event.id);
     const attempts = await waitFor(async () => {
       const deliveries = await helper(env.baseUrl, 'GET', '/v1/test_helpers/webhook_deliveries');
-      const ofEvent = deliveries.body.data.filter((d: { eventId: string }) => d.eventId === first!.event.id);
+      const ofEvent = deliveries.body.data.filter(
+        (d: { eventId: string }) => d.eventId === first!.event.id,
+      );
       return ofEvent.at(-1)?.status === 200 && ofEvent;
     });
     expect(attempts[0]).toMatchObject({
@@ -66,7 +86,9 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
       const found = receiver.received
         .filter((d) => {
           const object = d.event.data.object as { id: string; payment_intent?: string };
-          return object.id === charge || object.payment_intent === intent.id || object.id === intent.id;
+          return (
+            object.id === charge || object.payment_intent === intent.id || object.id === intent.id
+          );
         })
         .map((d) => d.event.type);
       return found.length === 5 && found;

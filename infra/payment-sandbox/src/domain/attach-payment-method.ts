@@ -16,10 +16,13 @@ export function attachPaymentMethod(
 ): SandboxEvent[] {
   if (method.customer === customer.id) return [];
   if (method.customer)
-    throw invalidRequest('The payment method you provided has already been attached to a customer.', {
-      param: 'payment_method',
-      code: 'payment_method_unexpected_state',
-    });
+    throw invalidRequest(
+      'The payment method you provided has already been attached to a customer.',
+      {
+        param: 'payment_method',
+        code: 'payment_method_unexpected_state',
+      },
+    );
   const card = sandbox.testMethodOf(method.id);
   if (card.decline && !card.attachesDespiteDecline)
     throw cardDeclined({

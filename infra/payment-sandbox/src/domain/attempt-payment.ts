@@ -76,7 +76,9 @@ export function attemptPayment(
 
   const charge = newCharge({ intent, paymentMethod: method, requestedMs: options.requestedMs });
   intent.latest_charge = charge.id;
-  const decline = needsAuthentication ? declines.authenticationRequired : declineOf(sandbox, method);
+  const decline = needsAuthentication
+    ? declines.authenticationRequired
+    : declineOf(sandbox, method);
   if (decline) {
     const events = paymentFailed(sandbox, intent, charge, decline, options.cause);
     const error = cardDeclined({

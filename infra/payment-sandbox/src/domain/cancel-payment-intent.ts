@@ -17,7 +17,8 @@ export function cancelPaymentIntent(
   reason: Stripe.PaymentIntent.CancellationReason | undefined,
   cause: EventCause,
 ): Stripe.PaymentIntent {
-  if (!cancellable.has(intent.status)) throw unexpectedState('PaymentIntent', intent.status, 'canceled');
+  if (!cancellable.has(intent.status))
+    throw unexpectedState('PaymentIntent', intent.status, 'canceled');
   const events: SandboxEvent[] = [];
   if (intent.status === 'requires_capture') {
     const charge = sandbox.charge(intent.latest_charge as string);

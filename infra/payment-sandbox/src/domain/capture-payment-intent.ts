@@ -28,7 +28,10 @@ export function capturePaymentIntent(
   sandbox.store.save(intent);
   sandbox.publish(
     intent.id,
-    [sandbox.event('charge.captured', charge, cause), sandbox.event('payment_intent.succeeded', intent, cause)],
+    [
+      sandbox.event('charge.captured', charge, cause),
+      sandbox.event('payment_intent.succeeded', intent, cause),
+    ],
     sandbox.copiesFor(charge.payment_method),
   );
   return intent;

@@ -1,14 +1,22 @@
 import type Stripe from 'stripe';
 import type { EventCause, SandboxEvent } from '../events.js';
 import type { Sandbox } from '../sandbox.js';
-import { cardDeclined, invalidRequest, unexpectedState, type StripeApiError } from '../stripe-errors.js';
+import {
+  cardDeclined,
+  invalidRequest,
+  unexpectedState,
+  type StripeApiError,
+} from '../stripe-errors.js';
 import { attachPaymentMethod } from './attach-payment-method.js';
 import { redirectToAuthenticate } from './next-action.js';
 
-const authenticationFailure = (method: Stripe.PaymentMethod): Stripe.SetupIntent.LastSetupError => ({
+const authenticationFailure = (
+  method: Stripe.PaymentMethod,
+): Stripe.SetupIntent.LastSetupError => ({
   type: 'invalid_request_error',
   code: 'setup_intent_authentication_failure',
-  message: 'The latest attempt to set up the payment method has failed because authentication failed.',
+  message:
+    'The latest attempt to set up the payment method has failed because authentication failed.',
   payment_method: method,
 });
 
@@ -30,7 +38,13 @@ export function finishSetup(
   if (outcome === 'failed') intent.last_setup_error = authenticationFailure(method);
   else if (card.decline && !card.attachesDespiteDecline) {
     const { code, decline_code, message } = card.decline;
-    intent.last_setup_error = { type: 'card_error', code: code as never, decline_code, message, payment_method: method };
+    intent.last_setup_error = {
+      type: 'card_error',
+      code: code as never,
+      decline_code,
+      message,
+      payment_method: method,
+    };
   }
   const events: SandboxEvent[] = [];
   if (intent.last_setup_error) {
@@ -47,7 +61,9 @@ export function finishSetup(
       });
   } else {
     if (typeof intent.customer === 'string')
-      events.push(...attachPaymentMethod(sandbox, method, sandbox.customer(intent.customer), cause));
+      events.push(
+        ...attachPaymentMethod(sandbox, method, sandbox.customer(intent.customer), cause),
+      );
     intent.status = 'succeeded';
     sandbox.store.save(intent);
     events.push(sandbox.event('setup_intent.succeeded', intent, cause));
@@ -75,7 +91,9 @@ export function confirmSetupIntent(
     intent.status = 'requires_action';
     intent.next_action = redirectToAuthenticate(options.baseUrl, intent.id, options.returnUrl);
     sandbox.store.save(intent);
-    sandbox.publish(intent.id, [sandbox.event('setup_intent.requires_action', intent, options.cause)]);
+    sandbox.publish(intent.id, [
+      sandbox.event('setup_intent.requires_action', intent, options.cause),
+    ]);
     return intent;
   }
   const done = finishSetup(sandbox, intent, 'succeeded', options.cause);

@@ -12,7 +12,8 @@ export function settlePayment(
   outcome: 'succeeded' | 'failed',
   cause: EventCause = automatic,
 ): void {
-  if (intent.status !== 'processing') throw unexpectedState('PaymentIntent', intent.status, 'settled');
+  if (intent.status !== 'processing')
+    throw unexpectedState('PaymentIntent', intent.status, 'settled');
   const charge = sandbox.charge(intent.latest_charge as string);
   const events =
     outcome === 'succeeded'
@@ -29,8 +30,11 @@ export function scheduleSettlement(sandbox: Sandbox, intent: Stripe.PaymentInten
   const charge = sandbox.charge(intent.latest_charge as string);
   if (sandbox.testMethodOf(charge.payment_method).settles !== 'after_delay') return;
   const dueInMs = charge.created_ms + sandbox.config.SANDBOX_DELAY_MS - Date.now();
-  setTimeout(() => {
-    if (sandbox.closing.aborted || intent.status !== 'processing') return;
-    settlePayment(sandbox, intent, 'succeeded');
-  }, Math.max(0, dueInMs)).unref();
+  setTimeout(
+    () => {
+      if (sandbox.closing.aborted || intent.status !== 'processing') return;
+      settlePayment(sandbox, intent, 'succeeded');
+    },
+    Math.max(0, dueInMs),
+  ).unref();
 }

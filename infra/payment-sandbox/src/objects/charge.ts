@@ -123,7 +123,10 @@ export function chargeSucceeded(charge: SandboxCharge, capture: boolean): void {
     charge.payment_method_details.card.amount_authorized = charge.amount;
 }
 
-export function chargeFailed(charge: SandboxCharge, decline: { code: string; decline_code: string; message: string }): void {
+export function chargeFailed(
+  charge: SandboxCharge,
+  decline: { code: string; decline_code: string; message: string },
+): void {
   charge.status = 'failed';
   charge.failure_code = decline.code;
   charge.failure_message = decline.message;

@@ -10,6 +10,7 @@ export function newPaymentIntent(input: {
   customer: string | null;
   paymentMethod: string | null;
   paymentMethodTypes: string[];
+  allowedPaymentMethodTypes: Stripe.PaymentIntent.AllowedPaymentMethodType[] | null;
   captureMethod: Stripe.PaymentIntent.CaptureMethod;
   setupFutureUsage: Stripe.PaymentIntent.SetupFutureUsage | null;
   description: string | null;
@@ -20,7 +21,7 @@ export function newPaymentIntent(input: {
   return {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: input.allowedPaymentMethodTypes,
     amount: input.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },

@@ -13,7 +13,14 @@ export function newCardPaymentMethod(method: TestMethod, now: Date): Stripe.Paym
     object: 'payment_method',
     allow_redisplay: 'unspecified',
     billing_details: {
-      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+      address: {
+        city: null,
+        country: null,
+        line1: null,
+        line2: null,
+        postal_code: null,
+        state: null,
+      },
       email: null,
       name: null,
       phone: null,
@@ -21,7 +28,11 @@ export function newCardPaymentMethod(method: TestMethod, now: Date): Stripe.Paym
     },
     card: {
       brand: method.brand,
-      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'unchecked' },
+      checks: {
+        address_line1_check: null,
+        address_postal_code_check: null,
+        cvc_check: 'unchecked',
+      },
       country: method.country,
       display_brand: method.brand,
       exp_month: expMonth,

@@ -21,7 +21,11 @@ export function newRefund(input: {
     customer_account: null,
     destination_details: {
       type: 'card',
-      card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+      card: {
+        reference_status: 'pending',
+        reference_type: 'acquirer_reference_number',
+        type: 'refund',
+      },
     },
     metadata: input.metadata,
     payment_intent: input.charge.payment_intent,

@@ -6,6 +6,7 @@ export function newSetupIntent(input: {
   customer: string | null;
   paymentMethod: string | null;
   paymentMethodTypes: string[];
+  allowedPaymentMethodTypes: Stripe.SetupIntent.AllowedPaymentMethodType[] | null;
   usage: string;
   description: string | null;
   metadata: Record<string, string>;
@@ -14,7 +15,7 @@ export function newSetupIntent(input: {
   return {
     id,
     object: 'setup_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: input.allowedPaymentMethodTypes,
     application: null,
     automatic_payment_methods: null,
     cancellation_reason: null,

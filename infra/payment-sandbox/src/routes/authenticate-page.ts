@@ -6,8 +6,7 @@ import type { Sandbox } from '../sandbox.js';
 import { OutcomeParams } from '../schemas/test-helpers.js';
 import type { IdParams } from './route-options.js';
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en">
@@ -29,7 +28,10 @@ export async function authenticatePage(app: FastifyInstance, { sandbox }: { sand
     const intent = intentOf(request.params.id);
     reply.type('text/html; charset=utf-8');
     if (intent.status !== 'requires_action')
-      return page('Authentication complete', `<p>Nothing left to authenticate (${escape(intent.status)}).</p>`);
+      return page(
+        'Authentication complete',
+        `<p>Nothing left to authenticate (${escape(intent.status)}).</p>`,
+      );
     const what =
       intent.object === 'payment_intent'
         ? `a payment of ${(intent.amount / 100).toFixed(2)} ${intent.currency.toUpperCase()}`
@@ -53,12 +55,20 @@ export async function authenticatePage(app: FastifyInstance, { sandbox }: { sand
     if (!returnUrl)
       return reply
         .type('text/html; charset=utf-8')
-        .send(page('Authentication complete', `<p>${escape(intent.id)} is now ${escape(done.status)}.</p>`));
+        .send(
+          page(
+            'Authentication complete',
+            `<p>${escape(intent.id)} is now ${escape(done.status)}.</p>`,
+          ),
+        );
     const back = new URL(returnUrl);
     const kind = done.object === 'setup_intent' ? 'setup_intent' : 'payment_intent';
     back.searchParams.set(kind, done.id);
     back.searchParams.set(`${kind}_client_secret`, done.client_secret ?? '');
-    back.searchParams.set('redirect_status', outcome === 'succeeded' && done.status !== 'requires_payment_method' ? 'succeeded' : 'failed');
+    back.searchParams.set(
+      'redirect_status',
+      outcome === 'succeeded' && done.status !== 'requires_payment_method' ? 'succeeded' : 'failed',
+    );
     return reply.redirect(back.toString(), 303);
   });
 }

@@ -51,6 +51,7 @@ export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOp
       customer: params.customer ?? null,
       paymentMethod: method?.id ?? null,
       paymentMethodTypes: params.payment_method_types ?? ['card'],
+      allowedPaymentMethodTypes: params.allowed_payment_method_types ?? null,
       captureMethod: params.capture_method ?? 'automatic',
       setupFutureUsage: params.setup_future_usage ?? null,
       description: params.description ?? null,
@@ -68,7 +69,7 @@ export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOp
       confirmPaymentIntent(sandbox, intent, {
         cause,
         requestedMs,
-        offSession: Boolean(params.off_session),
+        offSession: Boolean(params.off_session) || Boolean(params.error_on_requires_action),
         returnUrl: params.return_url ?? null,
         baseUrl: baseUrlOf(request),
       });

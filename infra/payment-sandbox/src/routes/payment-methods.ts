@@ -50,7 +50,9 @@ export async function paymentMethodRoutes(app: FastifyInstance, { sandbox }: Rou
       customer.invoice_settings.default_payment_method = null;
       sandbox.store.save(customer);
     }
-    sandbox.publish(customerId, [sandbox.event('payment_method.detached', method, causeOf(request))]);
+    sandbox.publish(customerId, [
+      sandbox.event('payment_method.detached', method, causeOf(request)),
+    ]);
     return expand(sandbox, method, params.expand);
   });
 
@@ -58,7 +60,10 @@ export async function paymentMethodRoutes(app: FastifyInstance, { sandbox }: Rou
     const params = readParams(ListPaymentMethods, request.query);
     const all = sandbox.store
       .all<Stripe.PaymentMethod>('payment_method')
-      .filter((method) => method.customer !== null && (!params.customer || method.customer === params.customer));
+      .filter(
+        (method) =>
+          method.customer !== null && (!params.customer || method.customer === params.customer),
+      );
     return listPage(sandbox, all, params, '/v1/payment_methods');
   });
 }

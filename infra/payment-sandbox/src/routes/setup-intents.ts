@@ -21,6 +21,7 @@ export async function setupIntentRoutes(app: FastifyInstance, { sandbox }: Route
       customer: params.customer ?? null,
       paymentMethod: method?.id ?? null,
       paymentMethodTypes: params.payment_method_types ?? ['card'],
+      allowedPaymentMethodTypes: params.allowed_payment_method_types ?? null,
       usage: params.usage ?? 'off_session',
       description: params.description ?? null,
       metadata: params.metadata ?? {},

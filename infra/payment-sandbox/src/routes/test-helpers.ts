@@ -41,13 +41,21 @@ export async function testHelperRoutes(
 
   app.get('/test_helpers/clock', async () => {
     const now = sandbox.clock.now();
-    return { object: 'sandbox_clock', now: Math.floor(now.getTime() / 1000), iso: now.toISOString() };
+    return {
+      object: 'sandbox_clock',
+      now: Math.floor(now.getTime() / 1000),
+      iso: now.toISOString(),
+    };
   });
 
   app.post('/test_helpers/clock', async (request) => {
     sandbox.clock.advance(readParams(AdvanceClock, request.body).advance_seconds);
     const now = sandbox.clock.now();
-    return { object: 'sandbox_clock', now: Math.floor(now.getTime() / 1000), iso: now.toISOString() };
+    return {
+      object: 'sandbox_clock',
+      now: Math.floor(now.getTime() / 1000),
+      iso: now.toISOString(),
+    };
   });
 
   app.get('/test_helpers/redirect_target_hits', async () => ({

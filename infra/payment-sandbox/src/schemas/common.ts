@@ -1,9 +1,13 @@
 import { Type, type TProperties } from '@sinclair/typebox';
 
 /** Stripe's metadata: up to 50 keys of up to 40 characters, values up to 500. */
-export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
-  maxProperties: 50,
-});
+export const Metadata = Type.Record(
+  Type.String({ maxLength: 40 }),
+  Type.String({ maxLength: 500 }),
+  {
+    maxProperties: 50,
+  },
+);
 
 export const Expand = Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 20 }));
 

@@ -9,12 +9,29 @@ const CaptureMethod = Type.Union([
 const SetupFutureUsage = Type.Union([Type.Literal('off_session'), Type.Literal('on_session')]);
 const OffSession = Type.Union([Type.Boolean(), Type.Literal('one_off'), Type.Literal('recurring')]);
 
+/** Card only: `allowed_payment_method_types[]` (this API version) or `payment_method_types[]`. */
+const CardOnly = Type.Optional(Type.Array(Type.Literal('card'), { minItems: 1, maxItems: 1 }));
+
 export const CreatePaymentIntent = Type.Object(
   {
+    allowed_payment_method_types: CardOnly,
+    automatic_payment_methods: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean(),
+          allow_redirects: Type.Optional(
+            Type.Union([Type.Literal('always'), Type.Literal('never')]),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Fail (402 authentication_required) rather than answer requires_action. */
+    error_on_requires_action: Type.Optional(Type.Boolean()),
     amount: Amount,
     currency: Type.String({ pattern: '^[A-Za-z]{3}$' }),
     payment_method: Type.Optional(Type.String({ maxLength: 255 })),
-    payment_method_types: Type.Optional(Type.Array(Type.Literal('card'), { maxItems: 1 })),
+    payment_method_types: CardOnly,
     confirm: Type.Optional(Type.Boolean()),
     customer: Type.Optional(Type.String({ maxLength: 255 })),
     off_session: Type.Optional(OffSession),

@@ -6,6 +6,7 @@ export const CreateSetupIntent = Type.Object(
     customer: Type.Optional(Type.String({ maxLength: 255 })),
     payment_method: Type.Optional(Type.String({ maxLength: 255 })),
     payment_method_types: Type.Optional(Type.Array(Type.Literal('card'), { maxItems: 1 })),
+    allowed_payment_method_types: Type.Optional(Type.Array(Type.Literal('card'), { maxItems: 1 })),
     confirm: Type.Optional(Type.Boolean()),
     usage: Type.Optional(Type.Union([Type.Literal('off_session'), Type.Literal('on_session')])),
     return_url: Type.Optional(Type.String({ maxLength: 2048 })),
