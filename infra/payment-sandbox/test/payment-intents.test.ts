@@ -165,6 +165,29 @@ describe('PaymentIntents: declines, confirmation, capture, cancel and lists', ()
     expect(again).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
   });
 
+  it('updates metadata at any time, and what it charges only before confirmation', async () => {
+    const draft = await env.stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+    const updated = await env.stripe.paymentIntents.update(draft.id, {
+      amount: 800,
+      payment_method: 'pm_card_visa',
+      metadata: { order_id: 'order-9' },
+    });
+    expect(updated).toMatchObject({
+      amount: 800,
+      status: 'requires_confirmation',
+      metadata: { order_id: 'order-9' },
+    });
+    const paid = await env.stripe.paymentIntents.confirm(draft.id);
+    expect(paid.amount_received).toBe(800);
+    const tagged = await env.stripe.paymentIntents.update(draft.id, {
+      metadata: { order_id: '', note: 'x' },
+    });
+    expect(tagged.metadata).toEqual({ note: 'x' });
+    await expect(env.stripe.paymentIntents.update(draft.id, { amount: 5 })).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+    });
+  });
+
   it('authorizes with capture_method=manual, captures less, and cancels another', async () => {
     const held = await pay('pm_card_visa', { capture_method: 'manual' });
     expect(held).toMatchObject({ status: 'requires_capture', amount_capturable: 1000 });

@@ -5,6 +5,7 @@ import { cancelPaymentIntent } from '../domain/cancel-payment-intent.js';
 import { capturePaymentIntent } from '../domain/capture-payment-intent.js';
 import { confirmPaymentIntent } from '../domain/confirm-payment-intent.js';
 import { resolvePaymentMethod } from '../domain/resolve-payment-method.js';
+import { updatePaymentIntent } from '../domain/update-payment-intent.js';
 import { expand } from '../expand.js';
 import { listPage } from '../list.js';
 import { misbehave } from '../misbehaviour.js';
@@ -17,6 +18,7 @@ import {
   CapturePaymentIntent,
   ConfirmPaymentIntent,
   CreatePaymentIntent,
+  UpdatePaymentIntent,
 } from '../schemas/payment-intents.js';
 import { unexpectedState } from '../stripe-errors.js';
 import { testMethods } from '../test-methods.js';
@@ -24,7 +26,7 @@ import type { IdParams, RouteOptions } from './route-options.js';
 
 const ListPaymentIntents = ListParams({ customer: Type.Optional(Type.String()) });
 
-/** `/v1/payment_intents`: create (and confirm), retrieve, list, confirm, capture, cancel. */
+/** `/v1/payment_intents`: create (and confirm), retrieve, update, list, confirm, capture, cancel. */
 export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOptions) {
   const { sandbox, replay, attemptOf } = options;
 
@@ -79,6 +81,12 @@ export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOp
   app.get<IdParams>('/payment_intents/:id', async (request) => {
     const params = readParams(RetrieveParams, request.query);
     return expand(sandbox, sandbox.paymentIntent(request.params.id), params.expand);
+  });
+
+  app.post<IdParams>('/payment_intents/:id', async (request) => {
+    const params = readParams(UpdatePaymentIntent, request.body);
+    const intent = updatePaymentIntent(sandbox, sandbox.paymentIntent(request.params.id), params);
+    return expand(sandbox, intent, params.expand);
   });
 
   app.get('/payment_intents', async (request) => {

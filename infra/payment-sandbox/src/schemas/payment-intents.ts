@@ -76,3 +76,18 @@ export const CancelPaymentIntent = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const UpdatePaymentIntent = Type.Object(
+  {
+    amount: Type.Optional(Amount),
+    currency: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    customer: Type.Optional(Type.String({ maxLength: 255 })),
+    payment_method: Type.Optional(Type.String({ maxLength: 255 })),
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
+    receipt_email: Type.Optional(Type.String({ maxLength: 800 })),
+    setup_future_usage: Type.Optional(SetupFutureUsage),
+    metadata: Type.Optional(Metadata),
+    expand: Expand,
+  },
+  { additionalProperties: false },
+);
