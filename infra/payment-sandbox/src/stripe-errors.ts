@@ -94,6 +94,7 @@ export function cardDeclined(details: {
   charge?: string;
   paymentIntent?: unknown;
   setupIntent?: unknown;
+  paymentMethod?: unknown;
 }): StripeApiError {
   return new StripeApiError(402, {
     type: 'card_error',
@@ -104,5 +105,6 @@ export function cardDeclined(details: {
     ...(details.charge ? { charge: details.charge } : {}),
     ...(details.paymentIntent ? { payment_intent: details.paymentIntent } : {}),
     ...(details.setupIntent ? { setup_intent: details.setupIntent } : {}),
+    ...(details.paymentMethod ? { payment_method: details.paymentMethod } : {}),
   });
 }

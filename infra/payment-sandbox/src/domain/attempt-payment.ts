@@ -87,6 +87,7 @@ export function attemptPayment(
       declineCode: decline.decline_code,
       charge: charge.id,
       paymentIntent: structuredClone(intent),
+      paymentMethod: structuredClone(method),
     });
     return { events, error };
   }

@@ -24,6 +24,13 @@ import { unexpectedState } from '../stripe-errors.js';
 import { testMethods } from '../test-methods.js';
 import type { IdParams, RouteOptions } from './route-options.js';
 
+/** Stripe confirms an intent again while it waits for a card, a confirmation or an action. */
+const confirmable = new Set([
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+]);
+
 const ListPaymentIntents = ListParams({ customer: Type.Optional(Type.String()) });
 
 /** `/v1/payment_intents`: create (and confirm), retrieve, update, list, confirm, capture, cancel. */
@@ -107,7 +114,7 @@ export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOp
         return reply.redirect('/test_helpers/redirect_target', 307);
       if (replay(request, reply)) return reply;
     }
-    if (intent.status !== 'requires_payment_method' && intent.status !== 'requires_confirmation')
+    if (!confirmable.has(intent.status))
       throw unexpectedState('PaymentIntent', intent.status, 'confirmed');
     if (params.payment_method)
       intent.payment_method = resolvePaymentMethod(sandbox, params.payment_method).id;
