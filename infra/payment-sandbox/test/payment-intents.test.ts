@@ -117,7 +117,7 @@ describe('PaymentIntents: declines, confirmation, capture, cancel and lists', ()
       const declined = error as Stripe.errors.StripeCardError;
       expect(declined).toMatchObject({ statusCode: 402, code, decline_code: declineCode });
       expect(declined.requestId).toMatch(/^req_/);
-    expect(declined.payment_method).toMatchObject({ object: 'payment_method', type: 'card' });
+      expect(declined.payment_method).toMatchObject({ object: 'payment_method', type: 'card' });
       const intent = declined.payment_intent!;
       expect(intent).toMatchObject({
         status: 'requires_payment_method',
