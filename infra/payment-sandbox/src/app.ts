@@ -7,6 +7,7 @@ import { parseStripeParams, registerFormBody } from './form-body.js';
 import { IdempotencyRecords } from './idempotency.js';
 import { Journal } from './journal.js';
 import { idempotentRequests } from './plugins/idempotent-requests.js';
+import { addRequestIds } from './plugins/request-ids.js';
 import { stripeWire } from './plugins/stripe-wire.js';
 import { authenticatePage } from './routes/authenticate-page.js';
 import { chargeRoutes } from './routes/charges.js';
@@ -54,6 +55,7 @@ export async function buildSandbox(config: SandboxConfig): Promise<App> {
     fastify: { routerOptions: { querystringParser: parseStripeParams } },
   })) as unknown as App;
   await registerFormBody(app);
+  addRequestIds(app);
   const journal = new Journal<JournalRecord>(config.SANDBOX_DATA_FILE);
   const { store, idempotency, clock } = restore(journal);
   const webhooks = new WebhookSender({

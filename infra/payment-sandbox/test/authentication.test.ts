@@ -48,6 +48,7 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     const page = await fetch(intent.next_action!.redirect_to_url!.url!);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('request-id')).toMatch(/^req_/);
     const html = await page.text();
     expect(html).toContain('<html lang="en">');
     expect(html).toMatch(/<form method="post" action="\/authenticate\/pi_\w+">/);

@@ -1,17 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { newId } from '../ids.js';
 import { StripeApiError, invalidRequest, unknownApiError } from '../stripe-errors.js';
 
 /**
- * Stripe's wire conventions for the routes registered in this scope: a `Request-Id: req_…`
- * header on every answer, the secret key required (`Authorization: Bearer …`), and every error
- * as `{ error: { type, code?, message, … } }` with Stripe's status (5xx details stay here).
+ * Stripe's wire conventions for the routes registered in this scope: the secret key required
+ * (`Authorization: Bearer …`), and every error as `{ error: { type, code?, message, … } }` with
+ * Stripe's status (5xx details stay here). Request ids come from request-ids.ts.
  */
 export async function stripeWire(app: FastifyInstance, options: { apiKey: string }): Promise<void> {
-  app.decorateRequest('stripeRequestId', '');
-  app.addHook('onRequest', async (request, reply) => {
-    request.stripeRequestId = newId('req');
-    reply.header('request-id', request.stripeRequestId);
+  app.addHook('onRequest', async (request) => {
     if (request.headers.authorization !== `Bearer ${options.apiKey}`)
       throw new StripeApiError(401, {
         type: 'invalid_request_error',
