@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { request } from 'undici';
 import type { SandboxEvent } from './events.js';
+import type { StoredObject } from './store.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
 
 export interface DeliveryRecord {
@@ -9,10 +10,31 @@ export interface DeliveryRecord {
   type: SandboxEvent['type'];
   /** The id of the event's object (`data.object.id`). */
   objectId: string;
+  /** The payment the event is about, if any (the intent, its charge's, its refund's). */
+  paymentIntentId: string | null;
+  /** The charge the event is about, if any (the charge, an intent's latest, a refund's). */
+  chargeId: string | null;
   attempt: number;
   status: number | 'network_error';
   /** The exact body sent, so a test can replay a genuine delivery. */
   body: string;
+}
+
+/** The payment and charge an event is about, for a test to find its deliveries. */
+function paymentOf(event: SandboxEvent): Pick<DeliveryRecord, 'paymentIntentId' | 'chargeId'> {
+  const object = event.data.object as StoredObject & {
+    payment_intent?: unknown;
+    latest_charge?: unknown;
+    charge?: unknown;
+  };
+  const id = (value: unknown) => (typeof value === 'string' ? value : null);
+  if (object.object === 'payment_intent')
+    return { paymentIntentId: object.id, chargeId: id(object.latest_charge) };
+  if (object.object === 'charge')
+    return { paymentIntentId: id(object.payment_intent), chargeId: object.id };
+  if (object.object === 'refund')
+    return { paymentIntentId: id(object.payment_intent), chargeId: id(object.charge) };
+  return { paymentIntentId: null, chargeId: null };
 }
 
 /**
@@ -70,6 +92,7 @@ export class WebhookSender {
         eventId: event.id,
         type: event.type,
         objectId: event.data.object.id,
+        ...paymentOf(event),
         attempt,
         status,
         body,

@@ -88,6 +88,7 @@ describe('a misbehaving provider (test cards)', () => {
       const error = await pay('pm_card_provider_error', 'r-2').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
       expect(error).toMatchObject({ statusCode: 503 });
+      expect((error as Stripe.errors.StripeError).headers?.['retry-after']).toBe('2');
     }
     const paid = await pay('pm_card_provider_error', 'r-2');
     expect(paid.status).toBe('succeeded');

@@ -66,6 +66,8 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
       attempt: 1,
       status: 500,
       objectId: intent.id,
+      paymentIntentId: intent.id,
+      chargeId: null,
       type: 'payment_intent.created',
     });
   });

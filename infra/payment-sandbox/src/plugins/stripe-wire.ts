@@ -25,8 +25,10 @@ export async function stripeWire(app: FastifyInstance, options: { apiKey: string
     else failure = unknownApiError();
     if (failure.status >= 500 && !(error instanceof StripeApiError))
       request.log.error({ err: error }, 'request failed');
-    // As Stripe (and the old sandbox) did: say when to come back from a 429.
+    // Say when to come back: after a second from a 429 (as Stripe), after two from a 503 (as
+    // the sandbox always has, which clients' backoff is tuned to).
     if (failure.status === 429) reply.header('retry-after', '1');
+    if (failure.status === 503) reply.header('retry-after', '2');
     return reply.status(failure.status).type('application/json').send({ error: failure.body });
   });
 
