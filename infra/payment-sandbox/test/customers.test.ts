@@ -1,6 +1,6 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import { startReceiver, startSandbox, type Receiver, type Running } from './support.js';
+import { apiKey, startReceiver, startSandbox, type Receiver, type Running } from './support.js';
 
 describe('Customers and their saved cards', () => {
   let receiver: Receiver;
@@ -165,6 +165,47 @@ describe('Customers and their saved cards', () => {
       })
       .catch((e: Stripe.errors.StripeCardError) => e);
     expect(declined).toMatchObject({ code: 'card_declined', decline_code: 'generic_decline' });
+  });
+
+  it('fails a setup with a card that declines (402 with the SetupIntent) or whose authentication fails', async () => {
+    const customer = await env.stripe.customers.create({});
+    const declined = await env.stripe.setupIntents
+      .create({ customer: customer.id, payment_method: 'pm_card_chargeDeclined', confirm: true })
+      .then(() => {
+        throw new Error('expected a decline');
+      })
+      .catch((e: unknown) => e as Stripe.errors.StripeCardError);
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(declined.setup_intent).toMatchObject({
+      status: 'requires_payment_method',
+      last_setup_error: { type: 'card_error', code: 'card_declined' },
+    });
+    const asking = await env.stripe.setupIntents.create({
+      customer: customer.id,
+      payment_method: 'pm_card_authenticationRequired',
+      confirm: true,
+    });
+    expect(asking.status).toBe('requires_action');
+    const failed = await fetch(
+      `${env.baseUrl}/v1/test_helpers/setup_intents/${asking.id}/authenticate`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'outcome=failed',
+      },
+    );
+    expect(((await failed.json()) as any).last_setup_error).toMatchObject({
+      code: 'setup_intent_authentication_failure',
+    });
+    await waitFor(
+      async () =>
+        receiver.about(asking.id).some((d) => d.event.type === 'setup_intent.setup_failed'),
+      { what: 'setup_intent.setup_failed' },
+    );
+    expect((await env.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
   });
 
   it('charges pm_card_sandbox_failsAfterFirstCharge once, then declines the renewal', async () => {
