@@ -77,6 +77,27 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     );
   });
 
+  it('answers the page for an unknown or finished intent with an HTML error or a done page', async () => {
+    const unknown = await fetch(`${env.baseUrl}/authenticate/pi_missing`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/^text\/html/);
+    const paid = await env.stripe.paymentIntents.create({
+      amount: 100,
+      currency: 'eur',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    expect(await (await fetch(`${env.baseUrl}/authenticate/${paid.id}`)).text()).toContain(
+      'Nothing left to authenticate',
+    );
+    const late = await fetch(`${env.baseUrl}/authenticate/${paid.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=succeeded',
+    });
+    expect(late.status).toBe(400);
+  });
+
   it('fails authentication through the test helper: requires_payment_method and payment_failed', async () => {
     const intent = await needsAuthentication();
     const failed = await helper(

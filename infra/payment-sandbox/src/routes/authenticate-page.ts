@@ -3,6 +3,7 @@ import { completeAuthentication } from '../domain/complete-authentication.js';
 import { readParams } from '../params.js';
 import { baseUrlOf } from '../request-context.js';
 import type { Sandbox } from '../sandbox.js';
+import { StripeApiError } from '../stripe-errors.js';
 import { OutcomeParams } from '../schemas/test-helpers.js';
 import type { IdParams } from './route-options.js';
 
@@ -21,6 +22,17 @@ const page = (title: string, body: string) => `<!doctype html>
  * the `return_url` with Stripe's query parameters (`redirect_status=succeeded|failed`).
  */
 export async function authenticatePage(app: FastifyInstance, { sandbox }: { sandbox: Sandbox }) {
+  // A page, not JSON, for what goes wrong here too: an unknown intent, one already done.
+  app.setErrorHandler((error, request, reply) => {
+    const status = error instanceof StripeApiError ? error.status : 500;
+    if (status >= 500) request.log.error({ err: error }, 'authentication page failed');
+    const message = error instanceof StripeApiError ? error.message : 'Something went wrong.';
+    return reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .send(page('Authentication unavailable', `<p>${escape(message)}</p>`));
+  });
+
   const intentOf = (id: string) =>
     id.startsWith('seti_') ? sandbox.setupIntent(id) : sandbox.paymentIntent(id);
 
