@@ -37,6 +37,8 @@ export async function testHelperRoutes(
   app.get('/test_helpers/webhook_deliveries', async () => ({
     object: 'list',
     data: sandbox.webhooks.deliveries,
+    has_more: false,
+    url: '/v1/test_helpers/webhook_deliveries',
   }));
 
   app.get('/test_helpers/clock', async () => {
