@@ -15,10 +15,9 @@ export function confirmPaymentIntent(
   intent: Stripe.PaymentIntent,
   options: AttemptOptions,
 ): Stripe.PaymentIntent {
+  // The card of this attempt (a decline takes it off the intent).
+  const card = sandbox.testMethodOf(intent.payment_method as string | null);
   const attempt = attemptPayment(sandbox, intent, options);
-  const card = sandbox.testMethodOf(
-    intent.latest_charge ? sandbox.charge(intent.latest_charge as string).payment_method : null,
-  );
   let events = attempt.events;
   if (intent.status === 'processing') scheduleSettlement(sandbox, intent);
   if (intent.status === 'succeeded' && card.refundAndReorderWebhooks) {
