@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * An append-only file of JSON lines: what the sandbox must not forget across a restart (its
- * charges and the answers it gave per idempotency key), as a real provider keeps both. Each
+ * objects and the answers it gave per idempotency key), as a real provider keeps both. Each
  * line is written and synced before the answer goes out; on start every line is read back,
  * later lines winning. Without a file the sandbox keeps everything in memory.
  */

@@ -1,40 +1,44 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { request } from 'undici';
-import { newId, type Charge, type ChargeEventType } from './charges.js';
+import type { SandboxEvent } from './events.js';
+import type { StoredObject } from './store.js';
 import { SIGNATURE_HEADER, signWebhook } from './signature.js';
-
-export interface WebhookEvent {
-  id: string;
-  object: 'event';
-  type: ChargeEventType;
-  created: number;
-  data: { object: Charge };
-}
 
 export interface DeliveryRecord {
   eventId: string;
-  type: ChargeEventType;
-  chargeId: string;
+  type: SandboxEvent['type'];
+  /** The id of the event's object (`data.object.id`). */
+  objectId: string;
+  /** The payment the event is about, if any (the intent, its charge's, its refund's). */
+  paymentIntentId: string | null;
+  /** The charge the event is about, if any (the charge, an intent's latest, a refund's). */
+  chargeId: string | null;
   attempt: number;
   status: number | 'network_error';
   /** The exact body sent, so a test can replay a genuine delivery. */
   body: string;
 }
 
-/** A snapshot of the charge as it is now: later changes do not alter an event already made. */
-export function chargeEvent(type: ChargeEventType, charge: Charge): WebhookEvent {
-  return {
-    id: newId('evt'),
-    object: 'event',
-    type,
-    created: Math.floor(Date.now() / 1000),
-    data: { object: structuredClone(charge) },
+/** The payment and charge an event is about, for a test to find its deliveries. */
+function paymentOf(event: SandboxEvent): Pick<DeliveryRecord, 'paymentIntentId' | 'chargeId'> {
+  const object = event.data.object as StoredObject & {
+    payment_intent?: unknown;
+    latest_charge?: unknown;
+    charge?: unknown;
   };
+  const id = (value: unknown) => (typeof value === 'string' ? value : null);
+  if (object.object === 'payment_intent')
+    return { paymentIntentId: object.id, chargeId: id(object.latest_charge) };
+  if (object.object === 'charge')
+    return { paymentIntentId: id(object.payment_intent), chargeId: object.id };
+  if (object.object === 'refund')
+    return { paymentIntentId: id(object.payment_intent), chargeId: id(object.charge) };
+  return { paymentIntentId: null, chargeId: null };
 }
 
 /**
- * Sends signed webhooks to the merchant's endpoint, one charge's events in the order given, each
+ * Sends signed webhooks to the merchant's endpoint, one payment's events in the order given, each
  * retried with exponential backoff until a 2xx or the attempt limit — as real providers do.
  * Redirects are not followed: a 3xx counts as a failed attempt.
  */
@@ -53,16 +57,24 @@ export class WebhookSender {
     },
   ) {}
 
-  /** Queue these events of one charge for delivery in this order, each `copies` times. */
-  send(chargeId: string, events: WebhookEvent[], copies = 1): void {
-    if (!this.options.url) return;
-    const previous = this.queues.get(chargeId) ?? Promise.resolve();
+  /** Whether an endpoint is set (each event's `pending_webhooks`). */
+  get endpoints(): number {
+    return this.options.url ? 1 : 0;
+  }
+
+  /**
+   * Queue these events of one stream (a payment, a customer) for delivery in this order, each
+   * `copies` times, after that stream's earlier events.
+   */
+  send(stream: string, events: SandboxEvent[], copies = 1): void {
+    if (!this.options.url || events.length === 0) return;
+    const previous = this.queues.get(stream) ?? Promise.resolve();
     const next = previous.then(async () => {
       for (const event of events) for (let i = 0; i < copies; i++) await this.deliver(event);
     });
-    this.queues.set(chargeId, next);
+    this.queues.set(stream, next);
     void next.finally(() => {
-      if (this.queues.get(chargeId) === next) this.queues.delete(chargeId);
+      if (this.queues.get(stream) === next) this.queues.delete(stream);
     });
   }
 
@@ -71,7 +83,7 @@ export class WebhookSender {
     await Promise.allSettled(this.queues.values());
   }
 
-  private async deliver(event: WebhookEvent): Promise<void> {
+  private async deliver(event: SandboxEvent): Promise<void> {
     const body = JSON.stringify(event);
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       if (this.stopping.signal.aborted) return;
@@ -79,7 +91,8 @@ export class WebhookSender {
       this.deliveries.push({
         eventId: event.id,
         type: event.type,
-        chargeId: event.data.object.id,
+        objectId: event.data.object.id,
+        ...paymentOf(event),
         attempt,
         status,
         body,
