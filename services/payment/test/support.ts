@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSandbox, SandboxConfig } from '@switchyard/payment-sandbox';
 import { loadConfig } from '@switchyard/service-kit';
+import Stripe from 'stripe';
 import { createEvent } from '@switchyard/contracts';
 import {
   freePort,
@@ -165,26 +166,40 @@ export async function chargeOrder(service: PaymentService, paymentMethod: string
 }
 
 /**
- * Wait until the sandbox has delivered this charge's webhook of `type` (answered 2xx). A test
+ * Wait until the sandbox has delivered this PaymentIntent's webhook of `type` (answered 2xx). A test
  * that ends before a webhook it caused is delivered leaves it to arrive while the service
  * closes: answered 503 on a kept-alive connection, which holds the close for Fastify's
  * keep-alive timeout (72 s).
  */
 export async function webhookDelivered(
   service: PaymentService,
-  chargeId: string,
+  intentId: string,
   type: string,
 ): Promise<void> {
   await waitFor(
     async () =>
       service.sandbox.sandbox.webhooks.deliveries.some(
         (d) =>
-          d.chargeId === chargeId &&
+          d.paymentIntentId === intentId &&
           d.type === type &&
           typeof d.status === 'number' &&
           d.status >= 200 &&
           d.status < 300,
       ),
-    { what: `the ${type} webhook of ${chargeId} delivered` },
+    { what: `the ${type} webhook of ${intentId} delivered` },
   );
+}
+
+/**
+ * The official SDK pointed at the test's sandbox: what a test does "at the provider" (a charge
+ * made behind our back, a refund in the dashboard) it does the way Stripe's users do.
+ */
+export function providerSdk(service: PaymentService): Stripe {
+  const url = new URL(service.sandboxUrl);
+  return new Stripe(sandboxApiKey, {
+    host: url.hostname,
+    port: url.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+  });
 }

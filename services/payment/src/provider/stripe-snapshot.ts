@@ -20,8 +20,11 @@ function statusOf(intent: Stripe.PaymentIntent): ProviderCharge['status'] {
 function failureCodeOf(intent: Stripe.PaymentIntent): string | null {
   if (statusOf(intent) !== 'failed') return null;
   const error = intent.last_payment_error;
+  // The issuer's reason when it gave one (insufficient_funds); a generic decline reads as
+  // the decline it is (card_declined), as our customers and integrators always saw it.
+  const declineCode = error?.decline_code === 'generic_decline' ? undefined : error?.decline_code;
   return (
-    error?.decline_code ??
+    declineCode ??
     error?.code ??
     (intent.status === 'canceled'
       ? `canceled_${intent.cancellation_reason ?? 'by_merchant'}`

@@ -12,6 +12,23 @@ import { WebhookAck } from '../schemas/webhook.js';
 
 const UUID = /^[0-9a-f-]{36}$/;
 
+/** The parts of an event this route reads, present and of their kind. */
+function isEvent(value: unknown): value is Stripe.Event {
+  const event = value as Partial<Stripe.Event> | null;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof event.id === 'string' &&
+    event.id.length > 0 &&
+    event.id.length <= 255 &&
+    typeof event.type === 'string' &&
+    typeof event.data === 'object' &&
+    event.data !== null &&
+    typeof event.data.object === 'object' &&
+    event.data.object !== null
+  );
+}
+
 /** The PaymentIntent a refund or charge event is about, if it says. */
 function intentIdOf(object: Stripe.Event.Data['object']): string | undefined {
   const intent = (object as { payment_intent?: string | { id: string } | null }).payment_intent;
@@ -133,7 +150,13 @@ export async function providerWebhookRoutes(
         );
       }
       const event = check.event;
-      const object = event.data?.object as { object?: string } | undefined;
+      // Signed by the provider, yet not an event (a test delivery of the wrong kind, a bug on
+      // its side): refused, never a 500.
+      if (!isEvent(event)) {
+        webhooksReceived.inc({ outcome: 'rejected_not_an_event' });
+        throw new AppError('BAD_REQUEST', 'webhook body is not a Stripe event');
+      }
+      const object = event.data.object as { object?: string };
       let outcome: 'already_applied' | 'duplicate' | 'unknown_charge' | 'applied' | 'ignored';
       if (event.type.startsWith('payment_intent.') && object?.object === 'payment_intent')
         outcome = await applyIntentEvent(event, chargeSnapshot(object as Stripe.PaymentIntent));

@@ -36,7 +36,7 @@ describe('a cancellation racing the charge of its order', () => {
       sandboxEnv: { SANDBOX_SLOW_MS: '1500' },
     });
     service.sandbox.addHook('preHandler', async (request) => {
-      if (request.method !== 'POST' || request.url !== '/v1/charges') return;
+      if (request.method !== 'POST' || request.url !== '/v1/payment_intents') return;
       const orderId = (request.body as { metadata?: Record<string, string> }).metadata?.order_id;
       onChargeRequest.get(orderId ?? '')?.();
     });
@@ -103,7 +103,7 @@ describe('a cancellation racing the charge of its order', () => {
       [order.orderId],
     );
     const settled = await fetch(
-      `${service.sandboxUrl}/v1/test_helpers/charges/${charged.provider_charge_id}/settle`,
+      `${service.sandboxUrl}/v1/test_helpers/payment_intents/${charged.provider_charge_id}/settle`,
       {
         method: 'POST',
         headers: { authorization: `Bearer ${sandboxApiKey}`, 'content-type': 'application/json' },

@@ -35,7 +35,7 @@ describe('a charge request in doubt when its order is cancelled', () => {
       env: { PROVIDER_TIMEOUT_MS: '500', PROVIDER_MAX_ATTEMPTS: '1' },
     });
     service.sandbox.addHook('preHandler', async (request) => {
-      if (request.method !== 'POST' || request.url !== '/v1/charges') return;
+      if (request.method !== 'POST' || request.url !== '/v1/payment_intents') return;
       const orderId = (request.body as { metadata?: Record<string, string> }).metadata?.order_id;
       await held.get(orderId ?? '');
     });

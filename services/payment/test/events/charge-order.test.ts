@@ -41,7 +41,7 @@ describe('charging orders through the provider sandbox', () => {
       (p) => p.status === 'succeeded',
       'paid',
     );
-    expect(payment.provider_charge_id).toMatch(/^ch_/);
+    expect(payment.provider_charge_id).toMatch(/^pi_/);
     // The webhook for the same charge arrives too; it must change nothing. After the answer it
     // is acknowledged as already applied; before it (a race), it applies the charge itself.
     await waitFor(

@@ -41,7 +41,7 @@ describe('charges held by a slow provider', () => {
       },
     });
     service.sandbox.addHook('preHandler', async (request) => {
-      if (request.method !== 'POST' || request.url !== '/v1/charges') return;
+      if (request.method !== 'POST' || request.url !== '/v1/payment_intents') return;
       arrived++;
       await providerAnswers;
     });
@@ -79,20 +79,27 @@ describe('charges held by a slow provider', () => {
     return events.map((e) => e.data.orderId);
   }
 
+  /** A signed Stripe event for a payment nobody here knows: read, acknowledged, nothing else. */
   const providerWebhook = () => {
     const body = JSON.stringify({
       id: 'evt_during_slowdown',
-      type: 'charge.succeeded',
-      created: 0,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: Math.floor(Date.now() / 1000),
       data: {
-        object: { id: 'ch_during_slowdown', status: 'succeeded', metadata: {}, refunds: [] },
+        object: {
+          id: 'pi_during_slowdown',
+          object: 'payment_intent',
+          status: 'succeeded',
+          metadata: {},
+        },
       },
     });
     const t = Math.floor(Date.now() / 1000);
     const v1 = createHmac('sha256', webhookSecret).update(`${t}.${body}`).digest('hex');
     return fetch(`${service.serviceUrl}/v1/payments/webhooks/provider`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'sandbox-signature': `t=${t},v1=${v1}` },
+      headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
       body,
     });
   };

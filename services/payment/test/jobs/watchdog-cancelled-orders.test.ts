@@ -27,7 +27,7 @@ describe('the saga watchdog and cancelled orders', () => {
   beforeAll(async () => {
     service = await startPaymentService({ providerDown: true });
     service.sandbox.addHook('onRequest', async (request) => {
-      if (request.method !== 'POST' || request.url !== '/v1/charges') return;
+      if (request.method !== 'POST' || request.url !== '/v1/payment_intents') return;
       const key = String(request.headers['idempotency-key']);
       chargeRequests.set(key, (chargeRequests.get(key) ?? 0) + 1);
     });
@@ -142,7 +142,7 @@ describe('the saga watchdog and cancelled orders', () => {
 
     // The provider settles it after all: the money is captured, then given back.
     const settled = await fetch(
-      `${service.sandboxUrl}/v1/test_helpers/charges/${charged.provider_charge_id}/settle`,
+      `${service.sandboxUrl}/v1/test_helpers/payment_intents/${charged.provider_charge_id}/settle`,
       {
         method: 'POST',
         headers: {

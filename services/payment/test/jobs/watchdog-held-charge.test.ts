@@ -4,10 +4,10 @@ import {
   chargeOrder,
   eventsAbout,
   paymentOf,
-  sandboxApiKey,
   startPaymentService,
   waitForPayment,
   type PaymentService,
+  providerSdk,
 } from '../support.js';
 
 /**
@@ -27,7 +27,7 @@ describe('the saga watchdog giving up on a payment', () => {
       env: { GIVE_UP_AFTER_SECONDS: '1' },
     });
     service.sandbox.addHook('onRequest', async (request) => {
-      if (request.method !== 'POST' || request.url !== '/v1/charges') return;
+      if (request.method !== 'POST' || request.url !== '/v1/payment_intents') return;
       const key = String(request.headers['idempotency-key']);
       const race = onChargeRequest.get(key);
       onChargeRequest.delete(key);
@@ -38,21 +38,17 @@ describe('the saga watchdog giving up on a payment', () => {
   afterAll(() => service.close());
 
   const createCharge = async (key: string, metadata: Record<string, string>) => {
-    const res = await fetch(`${service.sandboxUrl}/v1/charges`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${sandboxApiKey}`,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify({
+    const intent = await providerSdk(service).paymentIntents.create(
+      {
         amount: 2500,
-        currency: 'EUR',
+        currency: 'eur',
         payment_method: 'pm_card_pending',
+        confirm: true,
         metadata,
-      }),
-    });
-    return ((await res.json()) as { id: string }).id;
+      },
+      { idempotencyKey: key },
+    );
+    return intent.id;
   };
 
   it('does not fail a payment whose charge id was recorded while its retry was at the provider', async () => {
@@ -64,9 +60,9 @@ describe('the saga watchdog giving up on a payment', () => {
       (p) => p.last_provider_error !== null,
       'attempts exhausted',
     );
-    // The provider does hold a charge for it (an attempt whose answer was lost) ...
+    // The provider does hold a charge for it (an attempt whose answer was lost; no payment_id
+    // in its metadata, so its own webhooks cannot record it before the race below does) ...
     const held = await createCharge(`earlier-${pending.id}`, {
-      payment_id: pending.id,
       order_id: order.orderId,
     });
     // ... and its webhook records it while the watchdog's retry is at the provider.

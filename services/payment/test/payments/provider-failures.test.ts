@@ -6,6 +6,7 @@ import {
   startPaymentService,
   waitForPayment,
   type PaymentService,
+  sandboxApiKey,
 } from '../support.js';
 
 const sandboxAttempts = async (service: PaymentService) =>
@@ -96,7 +97,10 @@ describe('a misbehaving payment provider', () => {
       'failed',
     );
     expect(payment.failure_reason).toBe('provider_error');
-    expect(service.sandbox.sandbox.redirectTargetHits()).toBe(0);
+    const followed = await fetch(`${service.sandboxUrl}/v1/test_helpers/redirect_target_hits`, {
+      headers: { authorization: `Bearer ${sandboxApiKey}` },
+    });
+    expect(await followed.json()).toEqual({ hits: 0 });
     expect(await eventsAbout(service, order.orderId)).toEqual(['payment.failed']);
   });
 

@@ -61,6 +61,15 @@ describe('a PaymentIntent as our payment state machine reads it', () => {
       status: 'failed',
       failure_code: 'insufficient_funds',
     });
+    const generic = intent({
+      status: 'requires_payment_method',
+      last_payment_error: {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+      },
+    });
+    expect(chargeSnapshot(generic).failure_code).toBe('card_declined');
     const expired = intent({
       status: 'requires_payment_method',
       last_payment_error: { type: 'card_error', code: 'expired_card' },

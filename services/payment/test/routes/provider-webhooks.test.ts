@@ -5,6 +5,7 @@ import {
   eventsAbout,
   startPaymentService,
   waitForPayment,
+  sandboxApiKey,
   webhookSecret,
   type PaymentService,
 } from '../support.js';
@@ -30,7 +31,7 @@ describe('provider webhooks', () => {
     service.app.inject({
       method: 'POST',
       url: '/v1/payments/webhooks/provider',
-      headers: { 'content-type': 'application/json', 'sandbox-signature': hook.signature },
+      headers: { 'content-type': 'application/json', 'stripe-signature': hook.signature },
       payload: hook.body,
     });
 
@@ -46,31 +47,47 @@ describe('provider webhooks', () => {
     return { order, payment };
   }
 
-  const chargeSnapshot = (
+  /** A PaymentIntent as Stripe's events carry it (the fields the service reads, and more). */
+  const intentObject = (
     payment: { id: string; provider_charge_id: string | null },
     orderId: string,
     over: Record<string, unknown> = {},
   ) => ({
     id: payment.provider_charge_id,
+    object: 'payment_intent',
     amount: 2000,
-    currency: 'EUR',
+    amount_received: 2000,
+    currency: 'eur',
     status: 'succeeded',
-    failure_code: null,
+    last_payment_error: null,
+    next_action: null,
+    cancellation_reason: null,
+    client_secret: `${payment.provider_charge_id}_secret_test`,
+    latest_charge: 'ch_test',
     metadata: { payment_id: payment.id, order_id: orderId },
-    amount_refunded: 0,
-    refunds: [],
     created: Math.floor(Date.now() / 1000),
+    livemode: false,
     ...over,
+  });
+
+  /** A Stripe event around `object`. */
+  const event = (id: string, type: string, object: unknown) => ({
+    id,
+    object: 'event',
+    api_version: '2026-11-18.endive',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: { object },
   });
 
   it('applies an event delivered five times exactly once', async () => {
     const { order, payment } = await pendingCharge();
-    const hook = signed({
-      id: `evt_${payment.id}`,
-      type: 'charge.succeeded',
-      created: 0,
-      data: { object: chargeSnapshot(payment, order.orderId) },
-    });
+    const hook = signed(
+      event(`evt_${payment.id}`, 'payment_intent.succeeded', intentObject(payment, order.orderId)),
+    );
     const answers = await Promise.all([1, 2, 3, 4, 5].map(() => deliver(hook)));
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
     expect(answers.filter((a) => a.json().duplicate)).toHaveLength(4);
@@ -87,12 +104,7 @@ describe('provider webhooks', () => {
     );
     const eventId = `evt_again_${payment.id}`;
     const res = await deliver(
-      signed({
-        id: eventId,
-        type: 'charge.succeeded',
-        created: 0,
-        data: { object: chargeSnapshot(payment, order.orderId) },
-      }),
+      signed(event(eventId, 'payment_intent.succeeded', intentObject(payment, order.orderId))),
     );
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ received: true, duplicate: true });
@@ -116,43 +128,46 @@ describe('provider webhooks', () => {
     );
     const res = await deliver(
       signed(
-        {
-          id: `evt_forged_${payment.id}`,
-          type: 'charge.succeeded',
-          created: 0,
-          data: { object: chargeSnapshot(payment, order.orderId) },
-        },
+        event(
+          `evt_forged_${payment.id}`,
+          'payment_intent.succeeded',
+          intentObject(payment, order.orderId),
+        ),
         { secret: 'whsec_not_the_secret' },
       ),
     );
     expect(res.statusCode).toBe(400);
   });
 
-  it('converges when a refund arrives before its charge', async () => {
-    const { order, payment } = await pendingCharge();
-    const refund = {
-      id: 're_early',
-      charge: payment.provider_charge_id,
-      amount: 500,
-      status: 'succeeded',
-      metadata: {},
-    };
-    const refunded = signed({
-      id: `evt_refund_${payment.id}`,
-      type: 'charge.refunded',
-      created: 0,
-      data: {
-        object: chargeSnapshot(payment, order.orderId, { amount_refunded: 500, refunds: [refund] }),
+  it('reads the refunds from the provider when a refund’s webhook arrives, once however often', async () => {
+    const order = await chargeOrder(service, 'pm_card_visa', 2000);
+    const payment = await waitForPayment(
+      service,
+      order.orderId,
+      (p) => p.status === 'succeeded',
+      'paid',
+    );
+    // A refund made in the provider's dashboard, its own webhooks lost.
+    const made = await fetch(`${service.sandboxUrl}/v1/refunds`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${sandboxApiKey}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'sandbox-suppress-webhooks': 'true',
       },
+      body: `payment_intent=${payment.provider_charge_id}&amount=500`,
     });
-    const succeeded = signed({
-      id: `evt_charge_${payment.id}`,
-      type: 'charge.succeeded',
-      created: 0,
-      data: { object: chargeSnapshot(payment, order.orderId) },
-    });
+    expect(made.status).toBe(200);
+    // charge.refunded carries the Charge, not our refund ids: the payment asks the provider.
+    const refunded = signed(
+      event(`evt_refund_${payment.id}`, 'charge.refunded', {
+        id: 'ch_any',
+        object: 'charge',
+        payment_intent: payment.provider_charge_id,
+        amount_refunded: 500,
+      }),
+    );
     expect((await deliver(refunded)).statusCode).toBe(200);
-    expect((await deliver(succeeded)).statusCode).toBe(200);
     expect((await deliver(refunded)).statusCode).toBe(200);
     const after = await waitForPayment(service, order.orderId, () => true, 'payment');
     expect(after).toMatchObject({ status: 'succeeded', amount_refunded_minor: 500 });
@@ -168,12 +183,11 @@ describe('provider webhooks', () => {
   ])('refuses %s with 400 and changes nothing', async (_what, options) => {
     const { order, payment } = await pendingCharge();
     const hook = signed(
-      {
-        id: `evt_bad_${payment.id}`,
-        type: 'charge.succeeded',
-        created: 0,
-        data: { object: chargeSnapshot(payment, order.orderId) },
-      },
+      event(
+        `evt_bad_${payment.id}`,
+        'payment_intent.succeeded',
+        intentObject(payment, order.orderId),
+      ),
       options(),
     );
     const res = await deliver(hook);
@@ -186,12 +200,13 @@ describe('provider webhooks', () => {
 
   it('refuses a body changed by one byte after signing', async () => {
     const { order, payment } = await pendingCharge();
-    const hook = signed({
-      id: `evt_tamper_${payment.id}`,
-      type: 'charge.succeeded',
-      created: 0,
-      data: { object: chargeSnapshot(payment, order.orderId, { amount: 2000 }) },
-    });
+    const hook = signed(
+      event(
+        `evt_tamper_${payment.id}`,
+        'payment_intent.succeeded',
+        intentObject(payment, order.orderId, { amount: 2000 }),
+      ),
+    );
     const tampered = { ...hook, body: hook.body.replace('"amount":2000', '"amount":2001') };
     expect(tampered.body).toHaveLength(hook.body.length + 0);
     expect((await deliver(tampered)).statusCode).toBe(400);
@@ -199,21 +214,23 @@ describe('provider webhooks', () => {
     expect(await eventsAbout(service, order.orderId)).toEqual([]);
   });
 
-  it('refuses a signed body that is not a charge event with 400', async () => {
+  it('refuses a signed body that is not a Stripe event with 400', async () => {
     const res = await deliver(signed({ hello: 'world' }));
     expect(res.statusCode).toBe(400);
     const junk = await deliver(signed('not an object'));
     expect(junk.statusCode).toBe(400);
   });
 
-  it('acknowledges a charge it does not know without acting on it', async () => {
+  it('acknowledges a payment it does not know without acting on it', async () => {
+    const stranger = { id: 'pi_stranger', provider_charge_id: 'pi_stranger' };
     const res = await deliver(
-      signed({
-        id: 'evt_stranger',
-        type: 'charge.succeeded',
-        created: 0,
-        data: { object: { id: 'ch_stranger', status: 'succeeded', metadata: {}, refunds: [] } },
-      }),
+      signed(
+        event(
+          'evt_stranger',
+          'payment_intent.succeeded',
+          intentObject(stranger, 'o-1', { metadata: {} }),
+        ),
+      ),
     );
     expect(res.statusCode).toBe(200);
     const stored = await queryDb(
@@ -221,6 +238,14 @@ describe('provider webhooks', () => {
       "SELECT 1 FROM provider_webhook_events WHERE id = 'evt_stranger'",
     );
     expect(stored).toHaveLength(1);
+  });
+
+  it('acknowledges and ignores an event type it does not act on', async () => {
+    const res = await deliver(
+      signed(event('evt_customer', 'customer.created', { id: 'cus_1', object: 'customer' })),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ received: true, ignored: true });
   });
 
   it('settles from the sandbox’s own signed webhooks, duplicated or out of order', async () => {

@@ -8,6 +8,7 @@ import {
   startPaymentService,
   waitForPayment,
   type PaymentService,
+  providerSdk,
 } from '../support.js';
 
 describe('refunds', () => {
@@ -159,7 +160,7 @@ describe('refunds', () => {
     );
     await publishEvent(service.ctx.namespace, cancelled(late.orderId, late.userId));
     await waitForPayment(service, late.orderId, (p) => p.order_cancelled, 'cancellation seen');
-    await sandbox(`/v1/test_helpers/charges/${pending.provider_charge_id}/settle`, {
+    await sandbox(`/v1/test_helpers/payment_intents/${pending.provider_charge_id}/settle`, {
       method: 'POST',
       body: JSON.stringify({ outcome: 'succeeded' }),
     });
@@ -177,12 +178,11 @@ describe('refunds', () => {
 
   it('reconciliation finds a refund made at the provider whose webhook was lost', async () => {
     const { order, payment } = await paid(1000);
-    const res = await sandbox(`/v1/charges/${payment.provider_charge_id}/refunds`, {
-      method: 'POST',
-      headers: { 'idempotency-key': randomUUID(), 'sandbox-suppress-webhooks': 'true' },
-      body: JSON.stringify({ amount: 250 }),
-    });
-    expect(res.status).toBe(200);
+    // A refund made in the provider's dashboard, its webhook lost.
+    await providerSdk(service).refunds.create(
+      { payment_intent: payment.provider_charge_id!, amount: 250 },
+      { idempotencyKey: randomUUID(), headers: { 'sandbox-suppress-webhooks': 'true' } },
+    );
     await service.app.jobs.reconcile.runNow();
     const after = await waitForPayment(service, order.orderId, () => true, 'row');
     expect(after.amount_refunded_minor).toBe(250);
