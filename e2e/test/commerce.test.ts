@@ -140,7 +140,7 @@ describe('commerce saga through the gateway', () => {
     return api.call('POST', '/v1/payments/webhooks/provider', {
       raw: body,
       contentType: 'application/json',
-      headers: { 'sandbox-signature': `t=${t},v1=${v1}` },
+      headers: { 'stripe-signature': `t=${t},v1=${v1}` },
     });
   };
 
@@ -208,8 +208,10 @@ describe('commerce saga through the gateway', () => {
     await until(placed.id, c.token, 'paid');
     const deliveriesFor = async () =>
       (await sandbox('/v1/test_helpers/webhook_deliveries')).body.data.filter(
-        (d: { body: string; status: number }) =>
-          d.status === 200 && JSON.parse(d.body).data.object.metadata.order_id === placed.id,
+        (d: { body: string; status: number; type: string }) =>
+          d.status === 200 &&
+          d.type === 'payment_intent.succeeded' &&
+          JSON.parse(d.body).data.object.metadata.order_id === placed.id,
       );
     await waitFor(async () => (await deliveriesFor()).length === 2, { what: 'both deliveries' });
     const confirmed = `Order ${placed.id.slice(0, 8)} is confirmed`;
@@ -246,9 +248,17 @@ describe('commerce saga through the gateway', () => {
     );
     const snapshot = JSON.stringify({
       id: `evt_forged_${randomUUID()}`,
-      type: 'charge.succeeded',
-      created: 0,
-      data: { object: { ...charge, status: 'succeeded' } },
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: charge.payment_intent,
+          object: 'payment_intent',
+          status: 'succeeded',
+          metadata: charge.metadata,
+        },
+      },
     });
     const stale = await webhook(snapshot, { at: Math.floor(Date.now() / 1000) - 3600 });
     const wrongSecret = await webhook(snapshot, { secret: 'whsec_an_attacker_guess_1234' });
@@ -256,13 +266,16 @@ describe('commerce saga through the gateway', () => {
     expect(stale.headers.get('content-type')).toContain('application/problem+json');
     expect((await orderOf(placed.id, c.token)).status).toBe('pending_payment');
 
-    await sandbox(`/v1/test_helpers/charges/${charge.id}/settle`, {
+    await sandbox(`/v1/test_helpers/payment_intents/${charge.payment_intent}/settle`, {
       method: 'POST',
       body: { outcome: 'succeeded' },
     });
     await until(placed.id, c.token, 'paid');
     const genuine = (await sandbox('/v1/test_helpers/webhook_deliveries')).body.data.find(
-      (d: any) => d.chargeId === charge.id && d.status === 200,
+      (d: any) =>
+        d.paymentIntentId === charge.payment_intent &&
+        d.type === 'payment_intent.succeeded' &&
+        d.status === 200,
     );
     const oneByteOff = genuine.body.replace('"succeeded"', '"succeedee"');
     expect((await webhook(oneByteOff, { secret: 'whsec_an_attacker_guess_1234' })).status).toBe(
@@ -379,7 +392,7 @@ describe('commerce saga through the gateway', () => {
     );
     expect(expired.timeline.at(-1)).toMatchObject({ status: 'cancelled', actor: 'system' });
     const [charge] = await chargesOf(placed.id);
-    await sandbox(`/v1/test_helpers/charges/${charge.id}/settle`, {
+    await sandbox(`/v1/test_helpers/payment_intents/${charge.payment_intent}/settle`, {
       method: 'POST',
       body: { outcome: 'succeeded' },
     });
@@ -431,9 +444,9 @@ describe('commerce saga through the gateway', () => {
     const placed = await order(c.token, 'pm_card_visa');
     await until(placed.id, c.token, 'paid');
     const [charge] = await chargesOf(placed.id);
-    const made = await sandbox(`/v1/charges/${charge.id}/refunds`, {
+    const made = await sandbox('/v1/refunds', {
       method: 'POST',
-      body: { amount: 100 },
+      body: { payment_intent: charge.payment_intent, amount: 100 },
       headers: { 'idempotency-key': randomUUID(), 'sandbox-suppress-webhooks': 'true' },
     });
     expect(made.status).toBe(200);
