@@ -1,8 +1,12 @@
-import { loadSdkTypes } from './sdk-types.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadStripeShapes } from '@switchyard/testing/stripe-shapes';
+
+const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 // The checker the contract test relies on must itself be able to fail.
 describe('checking JSON against the Stripe SDK types', () => {
-  const types = loadSdkTypes(['Address', 'Metadata', 'PaymentIntent']);
+  const types = loadStripeShapes({ resolveFrom: packageDir });
   const address = {
     city: 'Lyon',
     country: 'FR',
