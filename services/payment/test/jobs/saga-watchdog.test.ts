@@ -28,7 +28,7 @@ describe('the saga watchdog with one bad payment in its list', () => {
     const lost = await chargeOrder(service, 'pm_card_pending');
     await waitForPayment(service, lost.orderId, (p) => p.provider_charge_id !== null, 'charged');
     await sql(
-      `UPDATE payments SET provider_charge_id = 'ch_0000000000000000deadbeef',
+      `UPDATE payments SET provider_charge_id = 'pi_0000000000000000deadbeef',
                            updated_at = now() - interval '10 minutes'
         WHERE order_id = $1`,
       [lost.orderId],
