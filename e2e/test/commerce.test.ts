@@ -439,6 +439,76 @@ describe('commerce saga through the gateway', () => {
     expect(mail.subject).toContain('EUR 5.00');
   });
 
+  it('waits for the customer’s 3-D Secure, tells them where to confirm, then pays', async () => {
+    const c = await customer();
+    const placed = await order(c.token, 'pm_card_authenticationRequired');
+    await until(placed.id, c.token, 'awaiting_payment_action');
+    const payment = await paymentOf(placed.id, c.token);
+    expect(payment).toMatchObject({
+      status: 'requires_action',
+      nextAction: { url: expect.stringMatching(/\/authenticate\/pi_/) },
+    });
+    expect(payment.nextAction.clientSecret).toMatch(/^pi_.+_secret_/);
+    const told = `Confirm your payment for order ${placed.id.slice(0, 8)}`;
+    await waitFor(async () => (await titles(c.token)).includes(told), {
+      what: 'the customer told',
+    });
+    const mail = await waitFor(
+      async () => (await platform.smtp.emailsTo(c.email)).find((m) => m.subject === told),
+      { what: 'the email with the link' },
+    );
+    expect(mail.text).toContain(payment.nextAction.url);
+
+    // The customer, in a browser: the provider's page, then its "Complete" button.
+    const page = await fetch(payment.nextAction.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const completed = await fetch(payment.nextAction.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=succeeded',
+      redirect: 'manual',
+    });
+    expect(completed.status).toBeLessThan(400);
+    const paid = await until(placed.id, c.token, 'paid');
+    expect(paid.timeline.map((t: any) => t.status)).toEqual([
+      'pending_payment',
+      'awaiting_payment_action',
+      'paid',
+    ]);
+    const settled = await paymentOf(placed.id, c.token);
+    expect(settled.status).toBe('succeeded');
+    expect(settled.nextAction).toBeUndefined();
+  });
+
+  it('expires an order whose customer never authenticates, and cancels the provider’s intent', async () => {
+    const c = await customer();
+    const placed = await order(c.token, 'pm_card_authenticationRequired');
+    await until(placed.id, c.token, 'awaiting_payment_action');
+    const expired = await until(
+      placed.id,
+      c.token,
+      'cancelled',
+      (ORDER_TIMEOUT_SECONDS + 20) * 1000,
+    );
+    expect(expired.cancelReason).toBe('payment not received in time');
+    const payment = await waitFor(
+      async () => {
+        const p = await paymentOf(placed.id, c.token);
+        return p.status === 'failed' ? p : undefined;
+      },
+      { what: 'the waiting payment closed' },
+    );
+    expect(payment.failureReason).toBe('order_cancelled');
+    // No charge was ever attempted at the provider; the intent is what the payment recorded.
+    const [recorded] = (await api.get(`/v1/admin/payments?orderId=${placed.id}`, admin)).body.items;
+    const intent = await sandbox(`/v1/payment_intents/${recorded.providerChargeId}`);
+    expect(intent.body).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
+    // Told once that the order is cancelled, never that a payment was declined.
+    const said = await titles(c.token);
+    expect(said.some((t) => t.startsWith('Payment for order'))).toBe(false);
+  });
+
   it('reconciles a refund made at the provider whose webhook never came', async () => {
     const c = await customer();
     const placed = await order(c.token, 'pm_card_visa');

@@ -67,6 +67,24 @@ export const PaymentFailed = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The provider needs the customer before the payment can go on (3-D Secure and the like): the
+ * order waits for them, within its expiry. `actionUrl` is the provider's page where the customer
+ * finishes it; the
+ * client secret for the provider's own SDKs is only given to the owner through the API.
+ */
+export const PaymentActionRequired = Type.Object(
+  {
+    paymentId: Uuid,
+    orderId: Uuid,
+    userId: Uuid,
+    amount: Money,
+    /** Null when the provider leaves it to its client SDK (no return URL was configured). */
+    actionUrl: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
 export const PaymentRefunded = Type.Object(
   {
     paymentId: Uuid,
@@ -126,6 +144,11 @@ export const eventCatalog = {
     ceType: 'dev.switchyard.payment.failed.v1',
     topic: Topics.payments,
     schema: PaymentFailed,
+  },
+  'payment.action_required': {
+    ceType: 'dev.switchyard.payment.action_required.v1',
+    topic: Topics.payments,
+    schema: PaymentActionRequired,
   },
   'payment.refunded': {
     ceType: 'dev.switchyard.payment.refunded.v1',

@@ -140,7 +140,9 @@ export async function findInconsistencies(options: {
     if (o.refunded_minor !== refunded)
       report(`order ${o.id}: says ${o.refunded_minor} refunded, payment ${refunded}`);
     const agrees: Record<string, boolean> = {
-      pending_payment: !p || p.status === 'pending',
+      pending_payment: !p || p.status === 'pending' || p.status === 'requires_action',
+      // The payment.action_required event moved it on; its payment waits for the customer.
+      awaiting_payment_action: p?.status === 'requires_action',
       paid: captured > 0 && refunded === 0,
       fulfilled: captured > 0 && refunded === 0,
       partially_refunded: captured > 0 && refunded > 0 && refunded < captured,

@@ -62,6 +62,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
     retryBaseMs: config.PROVIDER_RETRY_BASE_MS,
     budgetMs: config.PROVIDER_CALL_BUDGET_MS,
     shutdown: shutdown.signal,
+    returnUrl: config.PAYMENT_RETURN_URL,
   });
   // Created before messaging, which needs its handlers; it nudges the relay through `app`.
   const processor = new PaymentProcessor({

@@ -14,6 +14,12 @@ const ProviderEnv = Type.Object({
   PROVIDER_API_KEY: Type.String({ minLength: 8 }),
   /** The secret the provider signs webhooks with. */
   PROVIDER_WEBHOOK_SECRET: Type.String({ minLength: 16 }),
+  /**
+   * Where the customer's browser returns after authenticating a payment (3-D Secure) on the
+   * provider's page: the shop's page for the order. Without it Stripe leaves authentication to
+   * its client SDK (Stripe.js, with the client secret the payment API gives the owner).
+   */
+  PAYMENT_RETURN_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** A webhook signed longer ago than this is refused (replay protection). */
   WEBHOOK_TOLERANCE_SECONDS: Type.Integer({ minimum: 1, default: 300 }),
   /** Longest wait for one provider request before it counts as failed. */

@@ -18,6 +18,7 @@ export type NotifiableEvent =
   | 'order.paid'
   | 'order.cancelled'
   | 'payment.failed'
+  | 'payment.action_required'
   | 'payment.refunded';
 
 const shortId = (id: string) => id.slice(0, 8);
@@ -58,6 +59,13 @@ const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } 
     category: 'payment',
     title: `Payment for order ${shortId(d.orderId)} failed`,
     body: `Your payment of ${formatMoney(d.amount)} for order ${d.orderId} was not accepted (${d.reason}).`,
+  }),
+  'payment.action_required': (d) => ({
+    category: 'payment',
+    title: `Confirm your payment for order ${shortId(d.orderId)}`,
+    body:
+      `Your bank needs you to confirm the payment of ${formatMoney(d.amount)} for order ${d.orderId}` +
+      (d.actionUrl ? `: ${d.actionUrl}` : ' — open your order in the shop to confirm it.'),
   }),
   'payment.refunded': (d) => ({
     category: 'payment',

@@ -6,6 +6,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'order.paid',
   'order.cancelled',
   'payment.failed',
+  'payment.action_required',
   'payment.refunded',
 ] as const satisfies readonly EventName[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

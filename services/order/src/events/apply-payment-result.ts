@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, type EventEnvelope } from '@switchyard/contracts';
 import { enqueueEvent, type EventHandlers, type SqlClient } from '@switchyard/messaging';
 import type { Prisma } from '../generated/prisma/client.js';
-import { OrderStatus } from '../domain/order-status.js';
+import { OrderStatus, UNPAID_STATUSES } from '../domain/order-status.js';
 import { changeStatus } from '../orders/change-status.js';
 import { cancelAndReleaseOrder } from '../orders/cancel-order.js';
 import { paymentsForCancelledOrders } from '../orders/order-metrics.js';
@@ -58,13 +58,14 @@ async function markPaid(event: EventEnvelope<'payment.succeeded'>, sql: SqlClien
         FROM orders WHERE id = ${orderId}::uuid FOR UPDATE),
     moved AS (
       UPDATE orders SET status = ${OrderStatus.paid}, updated_at = now()
-       WHERE id = ${orderId}::uuid AND status = ${OrderStatus.pendingPayment}
+       WHERE id = ${orderId}::uuid
+         AND status IN (${OrderStatus.pendingPayment}, ${OrderStatus.awaitingPaymentAction})
       RETURNING id),
     change AS (
       INSERT INTO order_status_changes (id, order_id, from_status, to_status, actor, reason)
-      SELECT ${randomUUID()}::uuid, id, ${OrderStatus.pendingPayment}, ${OrderStatus.paid},
+      SELECT ${randomUUID()}::uuid, moved.id, o.status, ${OrderStatus.paid},
              'system', 'payment succeeded'
-        FROM moved)
+        FROM moved, o)
     SELECT o.id::text, o.status, o.user_id::text AS "userId", o.total_minor AS "totalMinor",
            o.currency, o.refunded_minor AS "refundedMinor", EXISTS (SELECT 1 FROM moved) AS moved
       FROM o`;
@@ -120,8 +121,30 @@ async function recordRefund(
   if (!order) throw new Error(`order ${orderId} not found`);
   if (totalRefunded.amount <= order.refundedMinor) return; // an older total: already counted
   await tx.order.update({ where: { id: orderId }, data: { refundedMinor: totalRefunded.amount } });
-  if (order.status === OrderStatus.cancelled || order.status === OrderStatus.pendingPayment) return;
+  if (
+    order.status === OrderStatus.cancelled ||
+    UNPAID_STATUSES.includes(order.status as OrderStatus)
+  )
+    return;
   await moveToRefundState(tx, { ...order, refundedMinor: totalRefunded.amount }, captured, reason);
+}
+
+/**
+ * payment.action_required → the order waits for its customer to finish the payment (3-D
+ * Secure), still within its expiry. Only from pending_payment: a payment that settled first
+ * (its event overtook this one) has moved the order on already.
+ */
+async function awaitCustomer(
+  event: EventEnvelope<'payment.action_required'>,
+  sql: SqlClient,
+): Promise<void> {
+  const tx = sql as unknown as Tx;
+  const order = await tx.order.findUnique({ where: { id: event.data.orderId } });
+  if (!order) throw new Error(`order ${event.data.orderId} not found`);
+  await changeStatus(tx, order, OrderStatus.awaitingPaymentAction, {
+    actor: 'system',
+    reason: 'the payment needs the customer to authenticate',
+  });
 }
 
 /** The handlers; `stockChanged` runs after a compensation's commit (cache invalidation). */
@@ -130,5 +153,6 @@ export function paymentResultHandlers(stockChanged: () => Promise<void>): EventH
     'payment.succeeded': { handle: markPaid },
     'payment.failed': { handle: cancelAndRelease, afterCommit: stockChanged },
     'payment.refunded': { handle: recordRefund },
+    'payment.action_required': { handle: awaitCustomer },
   };
 }

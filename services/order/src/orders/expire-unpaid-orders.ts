@@ -3,7 +3,8 @@ import type { Db } from '../db.js';
 import { cancelAndReleaseOrder } from './cancel-order.js';
 
 /**
- * Cancel orders still waiting for payment after `olderThan`, compensating exactly as a
+ * Cancel orders still waiting for payment after `olderThan` (also one whose payment waits for
+ * its customer to authenticate: the provider's intent is then cancelled by the payment service), compensating exactly as a
  * failed payment does. Each order is expired in its own transaction, claimed with FOR UPDATE
  * SKIP LOCKED, so any number of replicas may sweep at once without expiring an order twice,
  * and one order that cannot be expired is logged and skipped (for a while, see
@@ -15,7 +16,7 @@ export async function expireUnpaidOrders(
 ): Promise<number> {
   const due = await db.$queryRawUnsafe<{ id: string }[]>(
     `SELECT id::text FROM orders
-      WHERE status = 'pending_payment' AND created_at < $1
+      WHERE status IN ('pending_payment', 'awaiting_payment_action') AND created_at < $1
         AND (expiry_next_at IS NULL OR expiry_next_at <= now())
       ORDER BY created_at LIMIT $2`,
     options.olderThan,
@@ -44,7 +45,8 @@ export async function expireUnpaidOrders(
 async function expireOne(db: Db, orderId: string): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const [claimed] = await tx.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id::text FROM orders WHERE id = $1::uuid AND status = 'pending_payment'
+      `SELECT id::text FROM orders
+        WHERE id = $1::uuid AND status IN ('pending_payment', 'awaiting_payment_action')
        FOR UPDATE SKIP LOCKED`,
       orderId,
     );

@@ -17,8 +17,9 @@ export const PlaceOrderBody = Type.Object(
       { minItems: 1, maxItems: 50 },
     ),
     paymentMethod: Type.String({
-      pattern: '^pm_[a-z0-9_]{1,60}$',
-      description: 'A payment method token, e.g. pm_card_visa',
+      pattern: '^pm_[A-Za-z0-9_]{1,60}$',
+      description:
+        'A payment method: the provider’s id of a saved card (pm_1Nx…) or a test card (pm_card_visa)',
     }),
   },
   {

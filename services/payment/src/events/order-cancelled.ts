@@ -25,11 +25,13 @@ export function orderCancelledHandler(
   // Ids of the events whose transaction created a cancellation refund, for afterCommit to send
   // it; each attempt at an event starts by forgetting what a rolled-back one noted.
   const refundsToSend = new Set<string>();
+  const intentsToCancel = new Map<string, string>();
   return {
     async handle(event, sql) {
       const tx = sql as unknown as Prisma.TransactionClient;
       const { orderId, reason } = event.data;
       refundsToSend.delete(event.id);
+      intentsToCancel.delete(event.id);
       await lockOrderCharges(tx, orderId, ORDER_CHARGE_LOCK_WAIT_MS);
       await tx.orderCancellation.upsert({
         where: { orderId },
@@ -43,11 +45,19 @@ export function orderCancelledHandler(
         await processor.fail(tx, payment, ORDER_CANCELLED); // announces nothing: see fail()
         return; // never charged: nothing to refund
       }
+      if (payment.status === 'requires_action') {
+        intentsToCancel.set(event.id, payment.id);
+        return;
+      }
       if (await ensureCancellationRefund(tx, { ...payment, orderCancelled: true }))
         refundsToSend.add(event.id);
     },
-    // Only when this cancellation created a refund: most cancelled orders were never charged.
+    // Only when this cancellation created a refund (most cancelled orders were never charged),
+    // or left a payment waiting for its customer, whose PaymentIntent is cancelled too.
     afterCommit: async (event) => {
+      const waiting = intentsToCancel.get(event.id);
+      intentsToCancel.delete(event.id);
+      if (waiting) await processor.cancelAtProvider(waiting);
       if (refundsToSend.delete(event.id))
         await processor.executePendingRefunds({ orderId: event.data.orderId });
     },

@@ -4,10 +4,23 @@ import type { Prisma } from '../generated/prisma/client.js';
 import type { ProviderCharge } from '../provider/provider-types.js';
 import { planChargeUpdate, planChangesNothing, type PaymentStatus } from './charge-plan.js';
 import { lockPayment } from './lock-payment.js';
-import { paymentFailed, paymentRefunded, paymentSucceeded } from './payment-events.js';
+import {
+  paymentActionRequired,
+  paymentFailed,
+  paymentRefunded,
+  paymentSucceeded,
+} from './payment-events.js';
+import { ORDER_CANCELLED } from './order-cancelled-reason.js';
 import { ensureCancellationRefund } from './refunds.js';
 
 type Tx = Prisma.TransactionClient;
+
+/** A settled payment asks nothing of its customer any more. */
+const noAction = { actionUrl: null, actionClientSecret: null };
+
+/** The reason a payment failed, as recorded: its order's cancellation when that came first. */
+const failureReasonOf = (payment: { orderCancelled: boolean }, reason: string) =>
+  payment.orderCancelled ? ORDER_CANCELLED : reason;
 
 export interface ApplyResult {
   changed: boolean;
@@ -40,18 +53,33 @@ export async function applyProviderCharge(
         data: {
           providerChargeId: charge.id,
           ...(plan.status?.to === 'succeeded'
-            ? { status: 'succeeded', failureReason: null, lastProviderError: null }
+            ? { status: 'succeeded', failureReason: null, lastProviderError: null, ...noAction }
             : {}),
           ...(plan.status?.to === 'failed'
-            ? { status: 'failed', failureReason: plan.status.reason }
+            ? {
+                status: 'failed',
+                failureReason: failureReasonOf(payment, plan.status.reason),
+                ...noAction,
+              }
+            : {}),
+          ...(plan.status?.to === 'requires_action'
+            ? {
+                status: 'requires_action',
+                actionUrl: plan.status.url,
+                actionClientSecret: plan.status.clientSecret,
+              }
             : {}),
         },
       })),
     };
   }
   if (plan.status?.to === 'succeeded') await enqueueEvent(tx, paymentSucceeded(current, charge.id));
-  if (plan.status?.to === 'failed')
+  // Not for a payment whose order is cancelled: its customer was told once, by order.cancelled
+  // (see PaymentProcessor.fail) — e.g. an authentication abandoned until the order expired.
+  if (plan.status?.to === 'failed' && !payment.orderCancelled)
     await enqueueEvent(tx, paymentFailed(current, plan.status.reason));
+  if (plan.status?.to === 'requires_action')
+    await enqueueEvent(tx, paymentActionRequired(current, plan.status.url));
 
   let refunded = current.amountRefundedMinor;
   const refunds = [...payment.refunds];

@@ -1,6 +1,6 @@
 import type { ProviderCharge } from '../provider/provider-types.js';
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed';
+export type PaymentStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed';
 
 export interface PaymentState {
   status: PaymentStatus;
@@ -16,7 +16,10 @@ export interface RefundState {
 }
 
 export interface ChargePlan {
-  status?: { to: 'succeeded' } | { to: 'failed'; reason: string };
+  status?:
+    | { to: 'succeeded' }
+    | { to: 'failed'; reason: string }
+    | { to: 'requires_action'; url: string | null; clientSecret: string | null };
   /** Refunds we asked for that the provider now reports done. */
   refundsSucceeded: { refundId: string; providerRefundId: string; amountMinor: number }[];
   /** Refunds made at the provider that we never asked for (dashboard, dispute, ...). */
@@ -25,7 +28,8 @@ export interface ChargePlan {
 
 /**
  * The payment state machine as one pure function: what to change so our payment agrees with
- * the provider's view of its charge. It only ever moves forward — a charge settles once, a
+ * the provider's view of its charge (pending → requires_action while the customer must act →
+ * succeeded | failed). It only ever moves forward — a charge settles once, a
  * refund counts once — so applying snapshots in any order, any number of times, converges
  * (an old snapshot taken before a refund adds nothing; a refund seen first brings its charge's
  * success with it). The provider is the truth about money: a charge it reports succeeded is
@@ -37,10 +41,18 @@ export function planChargeUpdate(
   charge: ProviderCharge,
 ): ChargePlan {
   const plan: ChargePlan = { refundsSucceeded: [], refundsDiscovered: [] };
+  const unsettled = payment.status === 'pending' || payment.status === 'requires_action';
   if (charge.status === 'succeeded' && payment.status !== 'succeeded')
     plan.status = { to: 'succeeded' };
-  else if (charge.status === 'failed' && payment.status === 'pending')
+  else if (charge.status === 'failed' && unsettled)
     plan.status = { to: 'failed', reason: charge.failure_code ?? 'failed' };
+  // Waiting for the customer is a step forward from pending, never back from anything else.
+  else if (charge.next_action && payment.status === 'pending')
+    plan.status = {
+      to: 'requires_action',
+      url: charge.next_action.redirect_url,
+      clientSecret: charge.next_action.client_secret,
+    };
 
   for (const providerRefund of charge.refunds) {
     if (providerRefund.status !== 'succeeded') continue;

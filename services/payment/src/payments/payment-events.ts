@@ -42,3 +42,10 @@ export const paymentRefunded = (
       reason: refund.reason,
     },
   });
+
+export const paymentActionRequired = (p: Payment, actionUrl: string | null) =>
+  createEvent('payment.action_required', {
+    source: 'payment',
+    subject: p.orderId,
+    data: { ...common(p), actionUrl },
+  });

@@ -10,6 +10,7 @@ import {
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
 import { ChargeSlots } from './charge-slots.js';
 import { lockPayment } from './lock-payment.js';
+import { ORDER_CANCELLED } from './order-cancelled-reason.js';
 import { paymentColumns } from './payment-row.js';
 import {
   lockOrderCharges,
@@ -49,8 +50,7 @@ export interface OrderLockOptions {
   ifFree?: boolean;
 }
 
-/** The failure reason of a payment whose order was cancelled before it was charged. */
-export const ORDER_CANCELLED = 'order_cancelled';
+export { ORDER_CANCELLED };
 
 /** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
 const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
@@ -285,6 +285,27 @@ export class PaymentProcessor {
       signal: this.signal(),
     });
     return this.applySnapshot(payment.id, charge);
+  }
+
+  /**
+   * The order of a payment waiting for its customer (requires_action) was cancelled: cancel the
+   * PaymentIntent at the provider so the customer can no longer complete it, and apply what the
+   * provider then says (failed, order_cancelled, announcing nothing). If the customer completed
+   * it first, the provider refuses the cancellation and the payment is read instead: it
+   * succeeded, and its order's cancellation refunds it.
+   */
+  async cancelAtProvider(paymentId: string): Promise<void> {
+    const payment = await this.db.payment.findUnique({ where: { id: paymentId } });
+    if (payment?.status !== 'requires_action' || !payment.providerChargeId) return;
+    try {
+      const charge = await this.provider.cancelCharge(payment.providerChargeId, {
+        signal: this.signal(),
+      });
+      await this.applySnapshot(payment.id, charge);
+    } catch (error) {
+      if (!(error instanceof ProviderRejectedError)) throw error;
+      await this.refresh(payment);
+    }
   }
 
   /**

@@ -10,8 +10,11 @@ export function toPaymentView(p: PaymentWithRefunds) {
     orderId: p.orderId,
     amount: { amount: p.amountMinor, currency: p.currency },
     refunded: { amount: p.amountRefundedMinor, currency: p.currency },
-    status: p.status as 'pending' | 'succeeded' | 'failed',
+    status: p.status as 'pending' | 'requires_action' | 'succeeded' | 'failed',
     ...(p.failureReason ? { failureReason: p.failureReason } : {}),
+    ...(p.status === 'requires_action'
+      ? { nextAction: { url: p.actionUrl, clientSecret: p.actionClientSecret } }
+      : {}),
     refunds: [...p.refunds]
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map((r) => toRefundView(r, p.currency)),

@@ -6,7 +6,8 @@ import { Prisma, type PaymentRefund } from '../generated/prisma/client.js';
  */
 export const paymentColumns = Prisma.sql`p.id::text AS "id", p.order_id::text AS "orderId",
   p.user_id::text AS "userId", p.amount_minor AS "amountMinor", p.currency,
-  p.payment_method AS "paymentMethod", p.status, p.provider_charge_id AS "providerChargeId",
+  p.payment_method AS "paymentMethod", p.status, p.action_url AS "actionUrl",
+  p.action_client_secret AS "actionClientSecret", p.provider_charge_id AS "providerChargeId",
   p.failure_reason AS "failureReason", p.amount_refunded_minor AS "amountRefundedMinor",
   p.order_cancelled AS "orderCancelled", p.provider_attempts AS "providerAttempts",
   p.last_provider_error AS "lastProviderError", p.watchdog_failures AS "watchdogFailures",

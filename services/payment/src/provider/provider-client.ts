@@ -24,6 +24,8 @@ export interface ProviderClientOptions {
   budgetMs: number;
   /** Aborted at shutdown: every request in flight ends at once (its work is redone later). */
   shutdown?: AbortSignal;
+  /** Where the customer returns after authenticating on the provider's page (PAYMENT_RETURN_URL). */
+  returnUrl?: string;
 }
 
 /** Per call: an abort signal (a lost partition, a lost lease) that ends waits and requests. */
@@ -88,6 +90,7 @@ export class ProviderClient {
             allowed_payment_method_types: ['card'],
             confirm: true,
             metadata: input.metadata,
+            ...(this.options.returnUrl ? { return_url: this.options.returnUrl } : {}),
           },
           { ...requestOptions, idempotencyKey: input.idempotencyKey },
         );
@@ -144,6 +147,22 @@ export class ProviderClient {
       );
       return { data, has_more: page.has_more };
     });
+  }
+
+  /**
+   * Cancel a PaymentIntent that still waits (for the customer, for capture), so it can never be
+   * paid later. One that has moved on is refused by the provider: the caller reads it instead.
+   */
+  cancelCharge(intentId: string, options: CallOptions = {}): Promise<ProviderCharge> {
+    return this.send('cancel a PaymentIntent', options, async (requestOptions) =>
+      chargeSnapshot(
+        await this.stripe.paymentIntents.cancel(
+          intentId,
+          { cancellation_reason: 'abandoned' },
+          { ...requestOptions, idempotencyKey: `cancel-${intentId}` },
+        ),
+      ),
+    );
   }
 
   createRefund(

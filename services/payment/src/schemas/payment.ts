@@ -3,6 +3,7 @@ import { Money, PositiveMoney } from '@switchyard/contracts';
 
 const PaymentStatus = Type.Union([
   Type.Literal('pending'),
+  Type.Literal('requires_action'),
   Type.Literal('succeeded'),
   Type.Literal('failed'),
 ]);
@@ -47,6 +48,21 @@ export const PaymentView = Type.Object({
   refunded: Money,
   status: PaymentStatus,
   failureReason: Type.Optional(Type.String()),
+  nextAction: Type.Optional(
+    Type.Object(
+      {
+        url: Type.Union([Type.String(), Type.Null()], {
+          description:
+            'Where the customer finishes the payment (the provider’s 3-D Secure page); null when the provider leaves it to its client SDK (no PAYMENT_RETURN_URL)',
+        }),
+        clientSecret: Type.Union([Type.String(), Type.Null()], {
+          description:
+            'The PaymentIntent’s client secret, for the provider’s own client SDKs (Stripe.js handleNextAction)',
+        }),
+      },
+      { description: 'Only while status is requires_action: what the customer must do' },
+    ),
+  ),
   refunds: Type.Array(RefundView),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),

@@ -32,6 +32,31 @@ describe('the payment state machine (planChargeUpdate)', () => {
     expect(planChargeUpdate(pending, [], charge({ status: 'pending' })).status).toBeUndefined();
   });
 
+  it('waits for the customer once the provider asks for an authentication, then settles', () => {
+    const needsAction = charge({
+      status: 'pending',
+      next_action: { client_secret: 'pi_1_secret', redirect_url: 'https://provider/3ds/pi_1' },
+    });
+    expect(planChargeUpdate(pending, [], needsAction).status).toEqual({
+      to: 'requires_action',
+      url: 'https://provider/3ds/pi_1',
+      clientSecret: 'pi_1_secret',
+    });
+    const waiting = { ...pending, status: 'requires_action' as const };
+    expect(planChargeUpdate(waiting, [], needsAction).status).toBeUndefined();
+    expect(planChargeUpdate(waiting, [], charge()).status).toEqual({ to: 'succeeded' });
+    expect(
+      planChargeUpdate(
+        waiting,
+        [],
+        charge({ status: 'failed', failure_code: 'authentication_failed' }),
+      ).status,
+    ).toEqual({ to: 'failed', reason: 'authentication_failed' });
+    // A late requires_action snapshot never drags a settled payment back.
+    const succeeded = { ...pending, status: 'succeeded' as const };
+    expect(planChargeUpdate(succeeded, [], needsAction).status).toBeUndefined();
+  });
+
   it('never moves a settled payment backwards', () => {
     const succeeded = { ...pending, status: 'succeeded' as const };
     expect(planChargeUpdate(succeeded, [], charge({ status: 'pending' })).status).toBeUndefined();
