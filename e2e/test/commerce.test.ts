@@ -509,6 +509,77 @@ describe('commerce saga through the gateway', () => {
     expect(said.some((t) => t.startsWith('Payment for order'))).toBe(false);
   });
 
+  it('saves a card, pays an order with it and removes it; nobody else can pay with it', async () => {
+    const c = await customer();
+    const saved = await api.post('/v1/payment-methods', { paymentMethod: 'pm_card_visa' }, c.token);
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({
+      id: expect.stringMatching(/^pm_/),
+      brand: 'visa',
+      last4: '4242',
+    });
+    expect(saved.body.id).not.toBe('pm_card_visa'); // the provider's own id for the saved card
+    expect((await api.get('/v1/payment-methods', c.token)).body.items).toEqual([saved.body]);
+
+    const placed = await order(c.token, saved.body.id);
+    await until(placed.id, c.token, 'paid');
+
+    const other = await customer();
+    expect((await api.get('/v1/payment-methods', other.token)).body.items).toEqual([]);
+    const taken = await order(other.token, saved.body.id);
+    const refused = await until(taken.id, other.token, 'cancelled');
+    expect(refused.cancelReason).toContain('payment_method_not_yours');
+    expect(await chargesOf(taken.id)).toHaveLength(0);
+    const notTheirs = await api.call('DELETE', `/v1/payment-methods/${saved.body.id}`, {
+      token: other.token,
+    });
+    expect(notTheirs.status).toBe(404);
+
+    const removed = await api.call('DELETE', `/v1/payment-methods/${saved.body.id}`, {
+      token: c.token,
+    });
+    expect(removed.status).toBe(204);
+    expect((await api.get('/v1/payment-methods', c.token)).body.items).toEqual([]);
+  });
+
+  it('refuses a declined card with 422, and saves one whose bank wants the customer once confirmed', async () => {
+    const c = await customer();
+    const declined = await api.post(
+      '/v1/payment-methods',
+      { paymentMethod: 'pm_card_chargeDeclined' },
+      c.token,
+    );
+    expect(declined.status).toBe(422);
+    expect(declined.headers.get('content-type')).toContain('application/problem+json');
+
+    const pending = await api.post(
+      '/v1/payment-methods',
+      { paymentMethod: 'pm_card_authenticationRequiredOnSetup' },
+      c.token,
+    );
+    expect(pending.status).toBe(202);
+    expect(pending.body).toMatchObject({
+      status: 'requires_action',
+      setupIntentId: expect.stringMatching(/^seti_/),
+      nextAction: { url: expect.stringMatching(/\/authenticate\/seti_/) },
+    });
+    await fetch(pending.body.nextAction.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=succeeded',
+      redirect: 'manual',
+    });
+    const completed = await api.post(
+      `/v1/payment-methods/setups/${pending.body.setupIntentId}/complete`,
+      undefined,
+      c.token,
+    );
+    expect(completed.status).toBe(201);
+    expect((await api.get('/v1/payment-methods', c.token)).body.items).toEqual([completed.body]);
+    const placed = await order(c.token, completed.body.id);
+    await until(placed.id, c.token, 'paid');
+  });
+
   it('reconciles a refund made at the provider whose webhook never came', async () => {
     const c = await customer();
     const placed = await order(c.token, 'pm_card_visa');

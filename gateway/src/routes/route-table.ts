@@ -82,6 +82,7 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       providerWebhook: true,
     },
     { prefix: '/v1/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
+    { prefix: '/v1/payment-methods', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
     { prefix: '/v1/admin/payments', service: 'payment', upstream: config.PAYMENT_SERVICE_URL },
     {
       prefix: '/v1/notifications',

@@ -21,6 +21,8 @@ import { runSagaWatchdog } from './jobs/saga-watchdog.js';
 import { PaymentProcessor } from './payments/payment-processor.js';
 import { countPublished } from './payments/payment-metrics.js';
 import { ProviderClient } from './provider/provider-client.js';
+import { SavedMethodsClient } from './provider/saved-methods-client.js';
+import { paymentMethodRoutes } from './routes/payment-methods.js';
 import { adminPaymentRoutes } from './routes/admin-payments.js';
 import { paymentRoutes } from './routes/payments.js';
 import { providerWebhookRoutes } from './routes/provider-webhooks.js';
@@ -113,6 +115,9 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
   });
   await app.register(deadLetterRoutes, { messaging });
   await app.register(paymentRoutes);
+  await app.register(paymentMethodRoutes, {
+    savedMethods: new SavedMethodsClient(provider, config.PAYMENT_RETURN_URL),
+  });
   await app.register(adminPaymentRoutes, { processor });
   await app.register(providerWebhookRoutes, {
     sdk: provider.sdk,

@@ -22,11 +22,17 @@ import { chargeSlots, refundsFailed } from './payment-metrics.js';
 
 type Tx = Prisma.TransactionClient;
 
+/** Whose saved card a payment's method is, and that customer at the provider (null: nobody's). */
+interface SavedMethodOwner {
+  savedBy: string | null;
+  savedCustomer: string | null;
+}
+
 /** What asking the provider for a charge came to; never an exception. */
 export type ChargeAttempt =
   | { kind: 'answered'; charge: ProviderCharge }
   | { kind: 'unavailable'; error: string }
-  | { kind: 'rejected'; error: string };
+  | { kind: 'rejected'; error: string; reason?: string };
 
 /** What `charge` came to: the provider was asked, or it was not (and why). */
 export type ChargeOutcome =
@@ -135,13 +141,18 @@ export class PaymentProcessor {
       async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
         if (!(await this.lockOrder(tx, seen.orderId, options)))
           return { outcome: { kind: 'in_flight' } };
-        // The payment and whether its order is cancelled (flag or tombstone), in one read.
-        const [row] = await tx.$queryRaw<(Payment & { cancelled: boolean })[]>`
+        // The payment, whether its order is cancelled (flag or tombstone), and whose saved card
+        // its method is (if anyone's), in one read.
+        const [row] = await tx.$queryRaw<(Payment & SavedMethodOwner & { cancelled: boolean })[]>`
           SELECT ${paymentColumns}, (p.order_cancelled OR EXISTS (
-                   SELECT 1 FROM order_cancellations c WHERE c.order_id = p.order_id)) AS cancelled
-            FROM payments p WHERE p.id = ${seen.id}::uuid`;
+                   SELECT 1 FROM order_cancellations c WHERE c.order_id = p.order_id)) AS cancelled,
+                 s.user_id::text AS "savedBy", c.provider_customer_id AS "savedCustomer"
+            FROM payments p
+            LEFT JOIN saved_payment_methods s ON s.id = p.payment_method
+            LEFT JOIN provider_customers c ON c.user_id = s.user_id
+           WHERE p.id = ${seen.id}::uuid`;
         if (!row) throw new Error(`payment ${seen.id} not found`);
-        const { cancelled, ...payment } = row;
+        const { cancelled, savedBy, savedCustomer, ...payment } = row;
         if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
         if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
         if (cancelled) {
@@ -156,7 +167,15 @@ export class PaymentProcessor {
             applied: { changed: true, refundsToExecute: [] },
           };
         }
-        const attempt = await this.requestCharge(payment, options.signal);
+        // Another customer's saved card: never sent to the provider.
+        const attempt: ChargeAttempt =
+          savedBy && savedBy !== payment.userId
+            ? {
+                kind: 'rejected',
+                reason: 'payment_method_not_yours',
+                error: 'the payment method is a card another customer saved',
+              }
+            : await this.requestCharge(payment, savedCustomer ?? undefined, options.signal);
         return {
           outcome: attempt,
           applied: await this.recordChargeAttempt(tx, payment.id, attempt),
@@ -169,8 +188,15 @@ export class PaymentProcessor {
     );
   }
 
-  /** Ask for the charge; the payment id is the idempotency key, so asking again is safe. */
-  private async requestCharge(payment: Payment, signal?: AbortSignal): Promise<ChargeAttempt> {
+  /**
+   * Ask for the charge; the payment id is the idempotency key, so asking again is safe. A
+   * saved card is charged with its customer, as the provider requires.
+   */
+  private async requestCharge(
+    payment: Payment,
+    customer: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<ChargeAttempt> {
     try {
       const charge = await this.provider.createCharge(
         {
@@ -178,6 +204,7 @@ export class PaymentProcessor {
           amountMinor: payment.amountMinor,
           currency: payment.currency,
           paymentMethod: payment.paymentMethod,
+          customer,
           metadata: { payment_id: payment.id, order_id: payment.orderId },
         },
         { signal: this.signal(signal) },
@@ -217,7 +244,7 @@ export class PaymentProcessor {
       return { changed: false, refundsToExecute: [] };
     }
     this.log.error({ paymentId, error: attempt.error }, 'payment provider refused the charge');
-    await this.fail(tx, payment, 'provider_error', attempt.error);
+    await this.fail(tx, payment, attempt.reason ?? 'provider_error', attempt.error);
     return { changed: true, refundsToExecute: [] };
   }
 

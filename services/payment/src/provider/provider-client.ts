@@ -76,6 +76,8 @@ export class ProviderClient {
       amountMinor: number;
       currency: string;
       paymentMethod: string;
+      /** The provider's customer the method is saved to, when it is a saved one. */
+      customer?: string;
       metadata: Record<string, string>;
     },
     options: CallOptions = {},
@@ -87,6 +89,7 @@ export class ProviderClient {
             amount: input.amountMinor,
             currency: input.currency,
             payment_method: input.paymentMethod,
+            ...(input.customer ? { customer: input.customer } : {}),
             allowed_payment_method_types: ['card'],
             confirm: true,
             metadata: input.metadata,
@@ -186,7 +189,7 @@ export class ProviderClient {
   }
 
   /** Run `call` with retries within the budget; its SDK errors classified. */
-  private send<T>(
+  send<T>(
     what: string,
     options: CallOptions,
     call: (requestOptions: Stripe.RequestOptions) => Promise<T>,
