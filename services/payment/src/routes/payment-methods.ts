@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, identityOf, notFound } from '@switchyard/service-kit';
+import {
+  AppError,
+  cursorParam,
+  encodeCursor,
+  identityOf,
+  notFound,
+  olderThan,
+} from '@switchyard/service-kit';
 import {
   customerOf,
   finishSetup,
@@ -14,6 +21,7 @@ import { ProviderRejectedError, ProviderUnavailableError } from '../provider/pro
 import {
   CardList,
   CardParams,
+  CardQuery,
   CardView,
   SaveCardHeaders,
   SaveCardRequest,
@@ -73,18 +81,27 @@ export async function paymentMethodRoutes(
     {
       schema: {
         operationId: 'listPaymentMethods',
-        summary: 'Your saved cards, oldest first',
+        summary: 'Your saved cards, newest first',
         tags: ['payment methods'],
         security,
+        querystring: CardQuery,
         response: { 200: CardList },
       },
     },
     async (request) => {
+      const { limit, cursor } = request.query;
+      // Keyset paging on (created_at, id), newest first, as every list here.
       const rows = await app.db.savedPaymentMethod.findMany({
-        where: { userId: ownerOf(request) },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        where: { userId: ownerOf(request), ...olderThan(cursorParam(cursor)) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
       });
-      return { items: rows.map(toCardView) };
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toCardView),
+        nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      };
     },
   );
 

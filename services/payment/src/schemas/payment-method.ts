@@ -9,7 +9,18 @@ export const CardView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-export const CardList = Type.Object({ items: Type.Array(CardView) });
+export const CardList = Type.Object({
+  items: Type.Array(CardView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const CardQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 
 export const SaveCardRequest = Type.Object(
   {
