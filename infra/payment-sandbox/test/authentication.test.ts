@@ -1,21 +1,12 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import { helper, startReceiver, startSandbox, type Receiver, type Running } from './support.js';
+import { helper, sandboxWithReceiver } from './support.js';
 
 describe('3-D Secure: requires_action and the authentication page', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   const needsAuthentication = () =>
-    env.stripe.paymentIntents.create({
+    running.env.stripe.paymentIntents.create({
       amount: 2500,
       currency: 'eur',
       payment_method: 'pm_card_authenticationRequired',
@@ -31,14 +22,16 @@ describe('3-D Secure: requires_action and the authentication page', () => {
       next_action: {
         type: 'redirect_to_url',
         redirect_to_url: {
-          url: `${env.baseUrl}/authenticate/${intent.id}`,
+          url: `${running.env.baseUrl}/authenticate/${intent.id}`,
           return_url: 'https://shop.example/return',
         },
       },
     });
     await waitFor(
       async () =>
-        receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.requires_action'),
+        running.receiver
+          .about(intent.id)
+          .some((d) => d.event.type === 'payment_intent.requires_action'),
       { what: 'payment_intent.requires_action' },
     );
   });
@@ -57,7 +50,7 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     );
     expect(html).toMatch(/<button type="submit" name="outcome" value="failed">Fail<\/button>/);
 
-    const posted = await fetch(`${env.baseUrl}/authenticate/${intent.id}`, {
+    const posted = await fetch(`${running.env.baseUrl}/authenticate/${intent.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'outcome=succeeded',
@@ -68,29 +61,29 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     expect(back.origin + back.pathname).toBe('https://shop.example/return');
     expect(back.searchParams.get('payment_intent')).toBe(intent.id);
     expect(back.searchParams.get('redirect_status')).toBe('succeeded');
-    const after = await env.stripe.paymentIntents.retrieve(intent.id);
+    const after = await running.env.stripe.paymentIntents.retrieve(intent.id);
     expect(after).toMatchObject({ status: 'succeeded', next_action: null, amount_received: 2500 });
     await waitFor(
       async () =>
-        receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.succeeded'),
+        running.receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.succeeded'),
       { what: 'payment_intent.succeeded' },
     );
   });
 
   it('answers the page for an unknown or finished intent with an HTML error or a done page', async () => {
-    const unknown = await fetch(`${env.baseUrl}/authenticate/pi_missing`);
+    const unknown = await fetch(`${running.env.baseUrl}/authenticate/pi_missing`);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/^text\/html/);
-    const paid = await env.stripe.paymentIntents.create({
+    const paid = await running.env.stripe.paymentIntents.create({
       amount: 100,
       currency: 'eur',
       payment_method: 'pm_card_visa',
       confirm: true,
     });
-    expect(await (await fetch(`${env.baseUrl}/authenticate/${paid.id}`)).text()).toContain(
+    expect(await (await fetch(`${running.env.baseUrl}/authenticate/${paid.id}`)).text()).toContain(
       'Nothing left to authenticate',
     );
-    const late = await fetch(`${env.baseUrl}/authenticate/${paid.id}`, {
+    const late = await fetch(`${running.env.baseUrl}/authenticate/${paid.id}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'outcome=succeeded',
@@ -101,7 +94,7 @@ describe('3-D Secure: requires_action and the authentication page', () => {
   it('fails authentication through the test helper: requires_payment_method and payment_failed', async () => {
     const intent = await needsAuthentication();
     const failed = await helper(
-      env.baseUrl,
+      running.env.baseUrl,
       'POST',
       `/v1/test_helpers/payment_intents/${intent.id}/authenticate`,
       { outcome: 'failed' },
@@ -113,11 +106,13 @@ describe('3-D Secure: requires_action and the authentication page', () => {
     });
     await waitFor(
       async () =>
-        receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
+        running.receiver
+          .about(intent.id)
+          .some((d) => d.event.type === 'payment_intent.payment_failed'),
       { what: 'payment_intent.payment_failed' },
     );
     const again = await helper(
-      env.baseUrl,
+      running.env.baseUrl,
       'POST',
       `/v1/test_helpers/payment_intents/${intent.id}/authenticate`,
       { outcome: 'succeeded' },
@@ -127,7 +122,7 @@ describe('3-D Secure: requires_action and the authentication page', () => {
   });
 
   it('declines off-session with authentication_required (402) instead of asking', async () => {
-    const error = await env.stripe.paymentIntents
+    const error = await running.env.stripe.paymentIntents
       .create({
         amount: 900,
         currency: 'eur',
@@ -149,7 +144,7 @@ describe('3-D Secure: requires_action and the authentication page', () => {
   });
 
   it('charges pm_card_authenticationRequiredOnSetup once, on session, without asking', async () => {
-    const intent = await env.stripe.paymentIntents.create({
+    const intent = await running.env.stripe.paymentIntents.create({
       amount: 900,
       currency: 'eur',
       payment_method: 'pm_card_authenticationRequiredOnSetup',

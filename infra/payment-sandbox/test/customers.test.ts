@@ -1,21 +1,12 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import { apiKey, startReceiver, startSandbox, type Receiver, type Running } from './support.js';
+import { apiKey, sandboxWithReceiver } from './support.js';
 
 describe('Customers and their saved cards', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   it('creates, retrieves, updates, lists and deletes a customer', async () => {
-    const customer = await env.stripe.customers.create({
+    const customer = await running.env.stripe.customers.create({
       email: 'ada@example.com',
       name: 'Ada',
       metadata: { user_id: 'u-1' },
@@ -27,22 +18,24 @@ describe('Customers and their saved cards', () => {
       invoice_settings: { default_payment_method: null },
     });
     expect(customer.id).toMatch(/^cus_/);
-    const updated = await env.stripe.customers.update(customer.id, {
+    const updated = await running.env.stripe.customers.update(customer.id, {
       name: 'Ada L.',
       metadata: { plan: 'pro' },
     });
     expect(updated).toMatchObject({ name: 'Ada L.', metadata: { user_id: 'u-1', plan: 'pro' } });
-    const listed = await env.stripe.customers.list({ email: 'ada@example.com' });
+    const listed = await running.env.stripe.customers.list({ email: 'ada@example.com' });
     expect(listed.data.map((c) => c.id)).toEqual([customer.id]);
-    expect(await env.stripe.customers.del(customer.id)).toEqual(
+    expect(await running.env.stripe.customers.del(customer.id)).toEqual(
       expect.objectContaining({ id: customer.id, object: 'customer', deleted: true }),
     );
-    expect(await env.stripe.customers.retrieve(customer.id)).toMatchObject({ deleted: true });
+    expect(await running.env.stripe.customers.retrieve(customer.id)).toMatchObject({
+      deleted: true,
+    });
   });
 
   it('attaches a test card as a new pm_ card, lists it, makes it the default, and detaches it', async () => {
-    const customer = await env.stripe.customers.create({ email: 'bob@example.com' });
-    const card = await env.stripe.paymentMethods.attach('pm_card_mastercard', {
+    const customer = await running.env.stripe.customers.create({ email: 'bob@example.com' });
+    const card = await running.env.stripe.paymentMethods.attach('pm_card_mastercard', {
       customer: customer.id,
     });
     expect(card).toMatchObject({
@@ -53,27 +46,29 @@ describe('Customers and their saved cards', () => {
     });
     expect(card.id).toMatch(/^pm_[0-9a-f]{24}$/);
     expect(
-      (await env.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id),
+      (await running.env.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id),
     ).toEqual([card.id]);
     expect(
-      (await env.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })).data.map(
-        (m) => m.id,
-      ),
+      (
+        await running.env.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })
+      ).data.map((m) => m.id),
     ).toEqual([card.id]);
-    const preferring = await env.stripe.customers.update(customer.id, {
+    const preferring = await running.env.stripe.customers.update(customer.id, {
       invoice_settings: { default_payment_method: card.id },
     });
     expect(preferring.invoice_settings.default_payment_method).toBe(card.id);
-    const detached = await env.stripe.paymentMethods.detach(card.id);
+    const detached = await running.env.stripe.paymentMethods.detach(card.id);
     expect(detached.customer).toBeNull();
-    expect((await env.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({
+    expect(
+      (await running.env.stripe.customers.retrieve(customer.id)) as Stripe.Customer,
+    ).toMatchObject({
       invoice_settings: { default_payment_method: null },
     });
   });
 
   it('sets a card up with a SetupIntent, then pays off-session with it (a renewal)', async () => {
-    const customer = await env.stripe.customers.create({ email: 'cy@example.com' });
-    const setup = await env.stripe.setupIntents.create({
+    const customer = await running.env.stripe.customers.create({ email: 'cy@example.com' });
+    const setup = await running.env.stripe.setupIntents.create({
       customer: customer.id,
       payment_method: 'pm_card_visa',
       usage: 'off_session',
@@ -85,18 +80,18 @@ describe('Customers and their saved cards', () => {
       usage: 'off_session',
     });
     expect(setup.id).toMatch(/^seti_/);
-    const method = await env.stripe.paymentMethods.retrieve(setup.payment_method as string);
+    const method = await running.env.stripe.paymentMethods.retrieve(setup.payment_method as string);
     expect(method.customer).toBe(customer.id);
     await waitFor(
       async () => {
-        const types = receiver.about(setup.id, method.id).map((d) => d.event.type);
+        const types = running.receiver.about(setup.id, method.id).map((d) => d.event.type);
         return (
           types.includes('setup_intent.succeeded') && types.includes('payment_method.attached')
         );
       },
       { what: 'setup_intent.succeeded and payment_method.attached' },
     );
-    const renewal = await env.stripe.paymentIntents.create({
+    const renewal = await running.env.stripe.paymentIntents.create({
       amount: 990,
       currency: 'eur',
       customer: customer.id,
@@ -106,13 +101,15 @@ describe('Customers and their saved cards', () => {
     });
     expect(renewal).toMatchObject({ status: 'succeeded', customer: customer.id });
     expect(
-      (await env.stripe.paymentIntents.list({ customer: customer.id })).data.map((p) => p.id),
+      (await running.env.stripe.paymentIntents.list({ customer: customer.id })).data.map(
+        (p) => p.id,
+      ),
     ).toEqual([renewal.id]);
   });
 
   it('asks for 3-D Secure when setting up pm_card_authenticationRequiredOnSetup, then pays off-session without it', async () => {
-    const customer = await env.stripe.customers.create({});
-    const setup = await env.stripe.setupIntents.create({
+    const customer = await running.env.stripe.customers.create({});
+    const setup = await running.env.stripe.setupIntents.create({
       customer: customer.id,
       payment_method: 'pm_card_authenticationRequiredOnSetup',
       confirm: true,
@@ -132,9 +129,9 @@ describe('Customers and their saved cards', () => {
     });
     expect(page.status).toBe(303);
     expect(new URL(page.headers.get('location')!).searchParams.get('setup_intent')).toBe(setup.id);
-    const done = await env.stripe.setupIntents.retrieve(setup.id);
+    const done = await running.env.stripe.setupIntents.retrieve(setup.id);
     expect(done.status).toBe('succeeded');
-    const renewal = await env.stripe.paymentIntents.create({
+    const renewal = await running.env.stripe.paymentIntents.create({
       amount: 500,
       currency: 'eur',
       customer: customer.id,
@@ -146,15 +143,15 @@ describe('Customers and their saved cards', () => {
   });
 
   it('refuses to attach a card that declines, but attaches pm_card_chargeCustomerFail and declines its charges', async () => {
-    const customer = await env.stripe.customers.create({});
-    const refused = await env.stripe.paymentMethods
+    const customer = await running.env.stripe.customers.create({});
+    const refused = await running.env.stripe.paymentMethods
       .attach('pm_card_chargeDeclined', { customer: customer.id })
       .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Stripe.errors.StripeCardError);
-    const method = await env.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+    const method = await running.env.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
       customer: customer.id,
     });
-    const declined = await env.stripe.paymentIntents
+    const declined = await running.env.stripe.paymentIntents
       .create({
         amount: 500,
         currency: 'eur',
@@ -168,8 +165,8 @@ describe('Customers and their saved cards', () => {
   });
 
   it('fails a setup with a card that declines (402 with the SetupIntent) or whose authentication fails', async () => {
-    const customer = await env.stripe.customers.create({});
-    const declined = await env.stripe.setupIntents
+    const customer = await running.env.stripe.customers.create({});
+    const declined = await running.env.stripe.setupIntents
       .create({ customer: customer.id, payment_method: 'pm_card_chargeDeclined', confirm: true })
       .then(() => {
         throw new Error('expected a decline');
@@ -180,14 +177,14 @@ describe('Customers and their saved cards', () => {
       status: 'requires_payment_method',
       last_setup_error: { type: 'card_error', code: 'card_declined' },
     });
-    const asking = await env.stripe.setupIntents.create({
+    const asking = await running.env.stripe.setupIntents.create({
       customer: customer.id,
       payment_method: 'pm_card_authenticationRequired',
       confirm: true,
     });
     expect(asking.status).toBe('requires_action');
     const failed = await fetch(
-      `${env.baseUrl}/v1/test_helpers/setup_intents/${asking.id}/authenticate`,
+      `${running.env.baseUrl}/v1/test_helpers/setup_intents/${asking.id}/authenticate`,
       {
         method: 'POST',
         headers: {
@@ -202,19 +199,22 @@ describe('Customers and their saved cards', () => {
     });
     await waitFor(
       async () =>
-        receiver.about(asking.id).some((d) => d.event.type === 'setup_intent.setup_failed'),
+        running.receiver.about(asking.id).some((d) => d.event.type === 'setup_intent.setup_failed'),
       { what: 'setup_intent.setup_failed' },
     );
-    expect((await env.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
+    expect((await running.env.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
   });
 
   it('charges pm_card_sandbox_failsAfterFirstCharge once, then declines the renewal', async () => {
-    const customer = await env.stripe.customers.create({});
-    const method = await env.stripe.paymentMethods.attach('pm_card_sandbox_failsAfterFirstCharge', {
-      customer: customer.id,
-    });
+    const customer = await running.env.stripe.customers.create({});
+    const method = await running.env.stripe.paymentMethods.attach(
+      'pm_card_sandbox_failsAfterFirstCharge',
+      {
+        customer: customer.id,
+      },
+    );
     const charge = () =>
-      env.stripe.paymentIntents.create({
+      running.env.stripe.paymentIntents.create({
         amount: 500,
         currency: 'eur',
         customer: customer.id,

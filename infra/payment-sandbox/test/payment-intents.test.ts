@@ -1,27 +1,12 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import {
-  startReceiver,
-  startSandbox,
-  webhookSecret,
-  type Receiver,
-  type Running,
-} from './support.js';
+import { sandboxWithReceiver, webhookSecret } from './support.js';
 
 describe('POST /v1/payment_intents (confirm=true) through the stripe SDK', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   it('charges a card at once: succeeded, its Charge as latest_charge, signed webhooks', async () => {
-    const intent = await env.stripe.paymentIntents.create({
+    const intent = await running.env.stripe.paymentIntents.create({
       amount: 1999,
       currency: 'eur',
       payment_method: 'pm_card_visa',
@@ -57,13 +42,13 @@ describe('POST /v1/payment_intents (confirm=true) through the stripe SDK', () =>
 
     const deliveries = await waitFor(
       async () => {
-        const found = receiver.about(intent.id, charge.id);
+        const found = running.receiver.about(intent.id, charge.id);
         return found.length >= 3 && found;
       },
       { what: 'the webhooks of a payment' },
     );
     const events = deliveries.map((d) =>
-      env.stripe.webhooks.constructEvent(d.body, d.signature, webhookSecret),
+      running.env.stripe.webhooks.constructEvent(d.body, d.signature, webhookSecret),
     );
     expect(events.map((e) => e.type)).toEqual([
       'payment_intent.created',
@@ -81,19 +66,10 @@ describe('POST /v1/payment_intents (confirm=true) through the stripe SDK', () =>
 });
 
 describe('PaymentIntents: declines, confirmation, updates, capture and cancel', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   const pay = (payment_method: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) =>
-    env.stripe.paymentIntents.create({
+    running.env.stripe.paymentIntents.create({
       amount: 1000,
       currency: 'eur',
       payment_method,
@@ -124,7 +100,7 @@ describe('PaymentIntents: declines, confirmation, updates, capture and cancel', 
         payment_method: null,
         last_payment_error: { type: 'card_error', code, decline_code: declineCode },
       });
-      const charge = await env.stripe.charges.retrieve(intent.latest_charge as string);
+      const charge = await running.env.stripe.charges.retrieve(intent.latest_charge as string);
       expect(charge).toMatchObject({
         status: 'failed',
         failure_code: code,
@@ -132,7 +108,9 @@ describe('PaymentIntents: declines, confirmation, updates, capture and cancel', 
       });
       await waitFor(
         async () =>
-          receiver.about(intent.id).some((d) => d.event.type === 'payment_intent.payment_failed'),
+          running.receiver
+            .about(intent.id)
+            .some((d) => d.event.type === 'payment_intent.payment_failed'),
         { what: 'payment_intent.payment_failed' },
       );
     },
@@ -149,26 +127,30 @@ describe('PaymentIntents: declines, confirmation, updates, capture and cancel', 
   });
 
   it('waits for a payment method, then for confirmation, then confirms', async () => {
-    const bare = await env.stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+    const bare = await running.env.stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
     expect(bare).toMatchObject({ status: 'requires_payment_method', latest_charge: null });
-    const confirmed = await env.stripe.paymentIntents.confirm(bare.id, {
+    const confirmed = await running.env.stripe.paymentIntents.confirm(bare.id, {
       payment_method: 'pm_card_mastercard',
     });
     expect(confirmed).toMatchObject({ status: 'succeeded', amount_received: 500 });
-    const unconfirmed = await env.stripe.paymentIntents.create({
+    const unconfirmed = await running.env.stripe.paymentIntents.create({
       amount: 700,
       currency: 'usd',
       payment_method: 'pm_card_amex',
     });
     expect(unconfirmed.status).toBe('requires_confirmation');
-    expect((await env.stripe.paymentIntents.confirm(unconfirmed.id)).status).toBe('succeeded');
-    const again = await env.stripe.paymentIntents.confirm(unconfirmed.id).catch((e: unknown) => e);
+    expect((await running.env.stripe.paymentIntents.confirm(unconfirmed.id)).status).toBe(
+      'succeeded',
+    );
+    const again = await running.env.stripe.paymentIntents
+      .confirm(unconfirmed.id)
+      .catch((e: unknown) => e);
     expect(again).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
   });
 
   it('updates metadata at any time, and what it charges only before confirmation', async () => {
-    const draft = await env.stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
-    const updated = await env.stripe.paymentIntents.update(draft.id, {
+    const draft = await running.env.stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
+    const updated = await running.env.stripe.paymentIntents.update(draft.id, {
       amount: 800,
       payment_method: 'pm_card_visa',
       metadata: { order_id: 'order-9' },
@@ -178,13 +160,15 @@ describe('PaymentIntents: declines, confirmation, updates, capture and cancel', 
       status: 'requires_confirmation',
       metadata: { order_id: 'order-9' },
     });
-    const paid = await env.stripe.paymentIntents.confirm(draft.id);
+    const paid = await running.env.stripe.paymentIntents.confirm(draft.id);
     expect(paid.amount_received).toBe(800);
-    const tagged = await env.stripe.paymentIntents.update(draft.id, {
+    const tagged = await running.env.stripe.paymentIntents.update(draft.id, {
       metadata: { order_id: '', note: 'x' },
     });
     expect(tagged.metadata).toEqual({ note: 'x' });
-    await expect(env.stripe.paymentIntents.update(draft.id, { amount: 5 })).rejects.toMatchObject({
+    await expect(
+      running.env.stripe.paymentIntents.update(draft.id, { amount: 5 }),
+    ).rejects.toMatchObject({
       code: 'payment_intent_unexpected_state',
     });
   });
@@ -192,27 +176,33 @@ describe('PaymentIntents: declines, confirmation, updates, capture and cancel', 
   it('authorizes with capture_method=manual, captures less, and cancels another', async () => {
     const held = await pay('pm_card_visa', { capture_method: 'manual' });
     expect(held).toMatchObject({ status: 'requires_capture', amount_capturable: 1000 });
-    const captured = await env.stripe.paymentIntents.capture(held.id, { amount_to_capture: 600 });
+    const captured = await running.env.stripe.paymentIntents.capture(held.id, {
+      amount_to_capture: 600,
+    });
     expect(captured).toMatchObject({
       status: 'succeeded',
       amount_received: 600,
       amount_capturable: 0,
     });
-    const charge = await env.stripe.charges.retrieve(captured.latest_charge as string);
+    const charge = await running.env.stripe.charges.retrieve(captured.latest_charge as string);
     expect(charge).toMatchObject({ captured: true, amount_captured: 600 });
 
     const other = await pay('pm_card_visa', { capture_method: 'manual' });
-    const canceled = await env.stripe.paymentIntents.cancel(other.id, {
+    const canceled = await running.env.stripe.paymentIntents.cancel(other.id, {
       cancellation_reason: 'abandoned',
     });
     expect(canceled).toMatchObject({ status: 'canceled', cancellation_reason: 'abandoned' });
     expect(canceled.canceled_at).toEqual(expect.any(Number));
-    const notAgain = await env.stripe.paymentIntents.cancel(captured.id).catch((e: unknown) => e);
+    const notAgain = await running.env.stripe.paymentIntents
+      .cancel(captured.id)
+      .catch((e: unknown) => e);
     expect(notAgain).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state' });
   });
 
   it('answers 404 resource_missing for an unknown id', async () => {
-    const error = await env.stripe.paymentIntents.retrieve('pi_missing').catch((e: unknown) => e);
+    const error = await running.env.stripe.paymentIntents
+      .retrieve('pi_missing')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing' });
   });

@@ -1,32 +1,23 @@
 import { waitFor } from '@switchyard/testing';
-import { helper, startReceiver, startSandbox, type Receiver, type Running } from './support.js';
+import { helper, sandboxWithReceiver } from './support.js';
 
 describe('asynchronous test cards: processing, then settled with webhooks', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   const pay = (payment_method: string) =>
-    env.stripe.paymentIntents.create({
+    running.env.stripe.paymentIntents.create({
       amount: 1200,
       currency: 'eur',
       payment_method,
       confirm: true,
     });
 
-  const typesAbout = (id: string) => receiver.about(id).map((d) => d.event.type);
+  const typesAbout = (id: string) => running.receiver.about(id).map((d) => d.event.type);
 
   it('succeeds pm_card_delayed after SANDBOX_DELAY_MS and says so with payment_intent.succeeded', async () => {
     const intent = await pay('pm_card_delayed');
     expect(intent.status).toBe('processing');
-    expect((await env.stripe.charges.retrieve(intent.latest_charge as string)).status).toBe(
+    expect((await running.env.stripe.charges.retrieve(intent.latest_charge as string)).status).toBe(
       'pending',
     );
     await waitFor(async () => typesAbout(intent.id).includes('payment_intent.succeeded'), {
@@ -37,7 +28,7 @@ describe('asynchronous test cards: processing, then settled with webhooks', () =
       'payment_intent.processing',
       'payment_intent.succeeded',
     ]);
-    expect((await env.stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
+    expect((await running.env.stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
   });
 
   it('keeps pm_card_pending processing until the settle helper says how it ends', async () => {
@@ -45,7 +36,7 @@ describe('asynchronous test cards: processing, then settled with webhooks', () =
     const loses = await pay('pm_card_pending');
     expect([wins.status, loses.status]).toEqual(['processing', 'processing']);
     const settled = await helper(
-      env.baseUrl,
+      running.env.baseUrl,
       'POST',
       `/v1/test_helpers/payment_intents/${wins.id}/settle`,
       {
@@ -54,7 +45,7 @@ describe('asynchronous test cards: processing, then settled with webhooks', () =
     );
     expect(settled.body).toMatchObject({ status: 'succeeded', amount_received: 1200 });
     const failed = await helper(
-      env.baseUrl,
+      running.env.baseUrl,
       'POST',
       `/v1/test_helpers/payment_intents/${loses.id}/settle`,
       {
@@ -69,7 +60,7 @@ describe('asynchronous test cards: processing, then settled with webhooks', () =
       what: 'payment_intent.payment_failed',
     });
     const twice = await helper(
-      env.baseUrl,
+      running.env.baseUrl,
       'POST',
       `/v1/test_helpers/payment_intents/${wins.id}/settle`,
       {

@@ -1,31 +1,15 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import {
-  apiKey,
-  startReceiver,
-  startSandbox,
-  webhookSecret,
-  type Receiver,
-  type Running,
-} from './support.js';
+import { apiKey, sandboxWithReceiver, webhookSecret } from './support.js';
 
 describe('POST /v1/refunds through the stripe SDK', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   const pay = (
     payment_method = 'pm_card_visa',
     extra: Partial<Stripe.PaymentIntentCreateParams> = {},
   ) =>
-    env.stripe.paymentIntents.create({
+    running.env.stripe.paymentIntents.create({
       amount: 1000,
       currency: 'eur',
       payment_method,
@@ -35,7 +19,7 @@ describe('POST /v1/refunds through the stripe SDK', () => {
 
   it('refunds part, then the rest, then refuses more (amount_too_large, charge_already_refunded)', async () => {
     const intent = await pay();
-    const part = await env.stripe.refunds.create({
+    const part = await running.env.stripe.refunds.create({
       payment_intent: intent.id,
       amount: 300,
       reason: 'requested_by_customer',
@@ -51,34 +35,39 @@ describe('POST /v1/refunds through the stripe SDK', () => {
       metadata: { refund_id: 'r-1' },
     });
     expect(part.id).toMatch(/^re_/);
-    const tooLarge = await env.stripe.refunds
+    const tooLarge = await running.env.stripe.refunds
       .create({ payment_intent: intent.id, amount: 701 })
       .catch((e: unknown) => e);
     expect(tooLarge).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(tooLarge).toMatchObject({ statusCode: 400, code: 'amount_too_large', param: 'amount' });
-    const rest = await env.stripe.refunds.create({ charge: intent.latest_charge as string });
+    const rest = await running.env.stripe.refunds.create({
+      charge: intent.latest_charge as string,
+    });
     expect(rest.amount).toBe(700);
-    const nothingLeft = await env.stripe.refunds
+    const nothingLeft = await running.env.stripe.refunds
       .create({ payment_intent: intent.id })
       .catch((e: unknown) => e);
     expect(nothingLeft).toMatchObject({ statusCode: 400, code: 'charge_already_refunded' });
 
-    const charge = await env.stripe.charges.retrieve(intent.latest_charge as string, {
+    const charge = await running.env.stripe.charges.retrieve(intent.latest_charge as string, {
       expand: ['refunds'],
     });
     expect(charge).toMatchObject({ amount_refunded: 1000, refunded: true });
     expect(charge.refunds!.data.map((r) => r.id)).toEqual([rest.id, part.id]);
-    const listed = await env.stripe.refunds.list({ payment_intent: intent.id });
+    const listed = await running.env.stripe.refunds.list({ payment_intent: intent.id });
     expect(listed.data.map((r) => r.amount)).toEqual([700, 300]);
-    expect((await env.stripe.refunds.retrieve(part.id)).amount).toBe(300);
+    expect((await running.env.stripe.refunds.retrieve(part.id)).amount).toBe(300);
   });
 
   it('emits refund.created and charge.refunded with the Charge', async () => {
     const intent = await pay();
-    const refund = await env.stripe.refunds.create({ payment_intent: intent.id, amount: 400 });
+    const refund = await running.env.stripe.refunds.create({
+      payment_intent: intent.id,
+      amount: 400,
+    });
     const deliveries = await waitFor(
       async () => {
-        const found = receiver
+        const found = running.receiver
           .about(refund.id, intent.latest_charge as string)
           .filter((d) => d.event.type.startsWith('refund.') || d.event.type === 'charge.refunded');
         return found.length === 2 && found;
@@ -86,7 +75,7 @@ describe('POST /v1/refunds through the stripe SDK', () => {
       { what: 'the refund webhooks' },
     );
     const events = deliveries.map((d) =>
-      env.stripe.webhooks.constructEvent(d.body, d.signature, webhookSecret),
+      running.env.stripe.webhooks.constructEvent(d.body, d.signature, webhookSecret),
     );
     expect(events.map((e) => e.type)).toEqual(['refund.created', 'charge.refunded']);
     expect(events[1]!.data.object).toMatchObject({
@@ -99,12 +88,12 @@ describe('POST /v1/refunds through the stripe SDK', () => {
 
   it('refuses to refund what was not captured, or a payment still processing', async () => {
     const held = await pay('pm_card_visa', { capture_method: 'manual' });
-    const error = await env.stripe.refunds
+    const error = await running.env.stripe.refunds
       .create({ payment_intent: held.id })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError' });
     const processing = await pay('pm_card_pending');
-    const notYet = await env.stripe.refunds
+    const notYet = await running.env.stripe.refunds
       .create({ payment_intent: processing.id })
       .catch((e: unknown) => e);
     expect(notYet).toMatchObject({ statusCode: 400 });
@@ -112,32 +101,32 @@ describe('POST /v1/refunds through the stripe SDK', () => {
 
   it('sends no webhook for a refund made with Sandbox-Suppress-Webhooks: true', async () => {
     const intent = await pay();
-    const refund = await env.stripe.refunds.create({ payment_intent: intent.id }, {
+    const refund = await running.env.stripe.refunds.create({ payment_intent: intent.id }, {
       headers: { 'Sandbox-Suppress-Webhooks': 'true' },
     } as Stripe.RequestOptions);
     const marker = await pay();
     await waitFor(
       async () =>
-        receiver.about(marker.id).some((d) => d.event.type === 'payment_intent.succeeded'),
+        running.receiver.about(marker.id).some((d) => d.event.type === 'payment_intent.succeeded'),
       { what: 'the webhooks of a later payment' },
     );
-    expect(receiver.about(refund.id)).toHaveLength(0);
+    expect(running.receiver.about(refund.id)).toHaveLength(0);
   });
 
   it('throttles the first two attempts of each refund of pm_card_refunds_rate_limited', async () => {
     const intent = await pay('pm_card_refunds_rate_limited');
     for (let i = 0; i < 2; i++) {
-      const error = await env.stripe.refunds
+      const error = await running.env.stripe.refunds
         .create({ payment_intent: intent.id }, { idempotencyKey: 'refund-1' })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
     }
-    const refund = await env.stripe.refunds.create(
+    const refund = await running.env.stripe.refunds.create(
       { payment_intent: intent.id },
       { idempotencyKey: 'refund-1' },
     );
     expect(refund.amount).toBe(1000);
-    const replayed = await env.stripe.refunds.create(
+    const replayed = await running.env.stripe.refunds.create(
       { payment_intent: intent.id },
       { idempotencyKey: 'refund-1' },
     );
@@ -145,7 +134,7 @@ describe('POST /v1/refunds through the stripe SDK', () => {
   });
 
   it('answers GET /v1/refunds/:id for an unknown id with 404', async () => {
-    const res = await fetch(`${env.baseUrl}/v1/refunds/re_missing`, {
+    const res = await fetch(`${running.env.baseUrl}/v1/refunds/re_missing`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });
     expect(res.status).toBe(404);

@@ -86,3 +86,20 @@ export async function helper(
   });
   return { status: res.status, body: (await res.json()) as any };
 }
+
+/**
+ * A sandbox sending its webhooks to a local receiver for the whole `describe` (started before
+ * its tests, closed after). The returned object's fields are set once `beforeAll` has run.
+ */
+export function sandboxWithReceiver(env: Record<string, string> = {}) {
+  const running = {} as { receiver: Receiver; env: Running };
+  beforeAll(async () => {
+    running.receiver = await startReceiver();
+    running.env = await startSandbox({ SANDBOX_WEBHOOK_URL: running.receiver.url, ...env });
+  });
+  afterAll(async () => {
+    await running.env.sandbox.close();
+    await running.receiver.close();
+  });
+  return running;
+}

@@ -1,28 +1,12 @@
 import { waitFor } from '@switchyard/testing';
 import Stripe from 'stripe';
-import {
-  helper,
-  startReceiver,
-  startSandbox,
-  webhookSecret,
-  type Receiver,
-  type Running,
-} from './support.js';
+import { helper, sandboxWithReceiver, webhookSecret } from './support.js';
 
 describe('webhooks: signed Stripe events, retried, duplicated and reordered on purpose', () => {
-  let receiver: Receiver;
-  let env: Running;
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    env = await startSandbox({ SANDBOX_WEBHOOK_URL: receiver.url });
-  });
-  afterAll(async () => {
-    await env.sandbox.close();
-    await receiver.close();
-  });
+  const running = sandboxWithReceiver();
 
   const pay = (payment_method: string) =>
-    env.stripe.paymentIntents.create({
+    running.env.stripe.paymentIntents.create({
       amount: 1000,
       currency: 'eur',
       payment_method,
@@ -32,10 +16,10 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
   it('signs each delivery so that stripe.webhooks.constructEvent accepts it, and no other secret does', async () => {
     const intent = await pay('pm_card_visa');
     const [delivery] = await waitFor(
-      async () => receiver.about(intent.id).length > 0 && receiver.about(intent.id),
+      async () => running.receiver.about(intent.id).length > 0 && running.receiver.about(intent.id),
     );
     expect(delivery!.signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
-    const event = env.stripe.webhooks.constructEvent(
+    const event = running.env.stripe.webhooks.constructEvent(
       delivery!.body,
       delivery!.signature,
       webhookSecret,
@@ -43,20 +27,32 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
     expect(event).toMatchObject({ object: 'event', livemode: false, pending_webhooks: 1 });
     expect(event.id).toMatch(/^evt_/);
     expect(() =>
-      env.stripe.webhooks.constructEvent(delivery!.body, delivery!.signature, 'whsec_other_secret'),
+      running.env.stripe.webhooks.constructEvent(
+        delivery!.body,
+        delivery!.signature,
+        'whsec_other_secret',
+      ),
     ).toThrow(Stripe.errors.StripeSignatureVerificationError);
   });
 
   it('retries a delivery the endpoint refused, with the same event id, and records every attempt', async () => {
-    receiver.state.status = 500;
+    running.receiver.state.status = 500;
     const intent = await pay('pm_card_visa');
-    await waitFor(async () => receiver.about(intent.id).length >= 3, { what: 'a retried webhook' });
-    receiver.state.status = 200;
-    await waitFor(async () => receiver.about(intent.id).length >= 4, { what: 'the next webhook' });
-    const [first, second] = receiver.about(intent.id);
+    await waitFor(async () => running.receiver.about(intent.id).length >= 3, {
+      what: 'a retried webhook',
+    });
+    running.receiver.state.status = 200;
+    await waitFor(async () => running.receiver.about(intent.id).length >= 4, {
+      what: 'the next webhook',
+    });
+    const [first, second] = running.receiver.about(intent.id);
     expect(second!.event.id).toBe(first!.event.id);
     const attempts = await waitFor(async () => {
-      const deliveries = await helper(env.baseUrl, 'GET', '/v1/test_helpers/webhook_deliveries');
+      const deliveries = await helper(
+        running.env.baseUrl,
+        'GET',
+        '/v1/test_helpers/webhook_deliveries',
+      );
       const ofEvent = deliveries.body.data.filter(
         (d: { eventId: string }) => d.eventId === first!.event.id,
       );
@@ -74,8 +70,10 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
 
   it('delivers every webhook of pm_card_duplicate_webhook twice with the same id', async () => {
     const intent = await pay('pm_card_duplicate_webhook');
-    await waitFor(async () => receiver.about(intent.id).length === 4, { what: 'four deliveries' });
-    const ids = receiver.about(intent.id).map((d) => d.event.id);
+    await waitFor(async () => running.receiver.about(intent.id).length === 4, {
+      what: 'four deliveries',
+    });
+    const ids = running.receiver.about(intent.id).map((d) => d.event.id);
     expect(ids[0]).toBe(ids[1]);
     expect(ids[2]).toBe(ids[3]);
     expect(new Set(ids).size).toBe(2);
@@ -85,7 +83,7 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
     const intent = await pay('pm_card_webhooks_out_of_order');
     const charge = intent.latest_charge as string;
     const types = await waitFor(async () => {
-      const found = receiver.received
+      const found = running.receiver.received
         .filter((d) => {
           const object = d.event.data.object as { id: string; payment_intent?: string };
           return (
@@ -102,6 +100,6 @@ describe('webhooks: signed Stripe events, retried, duplicated and reordered on p
       'charge.succeeded',
       'payment_intent.succeeded',
     ]);
-    expect((await env.stripe.charges.retrieve(charge)).amount_refunded).toBe(500);
+    expect((await running.env.stripe.charges.retrieve(charge)).amount_refunded).toBe(500);
   });
 });
