@@ -23,6 +23,25 @@ export async function signIn(gatewayUrl: string, who: Customer): Promise<void> {
   if (login.status === 200) who.token = login.body.accessToken;
 }
 
+/**
+ * A request as this customer; an expired access token (15 min) is answered by signing in again
+ * and retrying once, as a client does.
+ */
+export async function requestAs(
+  gatewayUrl: string,
+  who: Customer,
+  method: string,
+  path: string,
+  init: Parameters<typeof request>[3] = {},
+) {
+  let answer = await request(gatewayUrl, method, path, { ...init, token: who.token });
+  if (answer.status === 401) {
+    await signIn(gatewayUrl, who);
+    answer = await request(gatewayUrl, method, path, { ...init, token: who.token });
+  }
+  return answer;
+}
+
 export interface Actors {
   customers: Customer[];
   admin: Customer;

@@ -46,6 +46,7 @@ if (values.soak) {
 
 const report = await runChaos({
   orders: Number(values.orders ?? (short ? 300 : 2000)),
+  subscribers: short ? 6 : 12,
   full: !short,
   concurrency: Number(values.concurrency),
   seed: values.seed ? Number(values.seed) : Date.now() % 2_147_483_647,

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Platform } from '@switchyard/testing';
+import type { BillingClockDriver } from './billing-clock.js';
 import type { OwnInfrastructure } from './infrastructure/index.js';
+import { killMidRenewal } from './renewal-jobs.js';
 
 export interface Fault {
   name: string;
@@ -12,7 +14,8 @@ export interface Fault {
     | 'restart_postgres'
     | 'restart_redis'
     | 'pause_consumer';
-  run(): Promise<void>;
+  /** Injects the fault; may say how it went (logged with it). */
+  run(): Promise<void | string>;
 }
 
 /** A fault as it happened: when it was injected and when it was over (the target back). */
@@ -24,16 +27,22 @@ export interface InjectedFault {
   error?: string;
 }
 
-const SERVICES = ['order', 'payment', 'notification'] as const;
+const SERVICES = ['order', 'payment', 'notification', 'billing'] as const;
 
 /**
  * The faults of a run, in order. The full run kills every replica in turn; the short one (CI)
- * injects one fault of each kind.
+ * injects one fault of each kind. Both kill a billing replica in the middle of renewals.
  */
 export function faultSchedule(
   platform: Platform,
   infrastructure: OwnInfrastructure,
-  options: { full: boolean; brokerDownMs: number; pauseMs: number },
+  options: {
+    full: boolean;
+    brokerDownMs: number;
+    pauseMs: number;
+    /** Billing's clock and database: the renewal fault moves the one and watches the other. */
+    renewals: { clock: BillingClockDriver; billingDb: string };
+  },
 ): Fault[] {
   const kill = (service: (typeof SERVICES)[number] | 'auth', index: number): Fault => ({
     name: `kill -9 ${service} replica ${index}`,
@@ -49,6 +58,22 @@ export function faultSchedule(
       platform.signal(service, index, 'SIGSTOP');
       await sleep(options.pauseMs);
       platform.signal(service, index, 'SIGCONT');
+    },
+  });
+  // Every subscription's period ends at once (the clock a month ahead); the replica that runs
+  // the sweep starts on the renewals and is killed while one is half-way (killMidRenewal).
+  const killRenewing = (index: number): Fault => ({
+    name: `kill -9 billing replica ${index} mid-renewal`,
+    kind: 'kill_replica',
+    run: async () => {
+      const waiting = await killMidRenewal(
+        options.renewals.billingDb,
+        () => options.renewals.clock.advance(platform.serviceUrl('billing', index)),
+        async () => {
+          await platform.kill('billing', index);
+        },
+      );
+      return `${waiting} renewal transactions half-way at the kill`;
     },
   });
   const other: Fault[] = [
@@ -86,9 +111,11 @@ export function faultSchedule(
       },
     },
   ];
-  if (!options.full) return [kill('payment', 0), ...other, pause('notification', 1)];
+  if (!options.full)
+    return [kill('payment', 0), killRenewing(0), ...other, pause('notification', 1)];
   return [
     ...SERVICES.flatMap((s) => [kill(s, 1), kill(s, 0)]),
+    killRenewing(1),
     kill('auth', 0),
     ...other,
     pause('payment', 1),
@@ -126,7 +153,8 @@ export async function injectFaults(
     options.log(`${new Date(injectedAt).toISOString()} fault: ${fault.name}`);
     let error: string | undefined;
     try {
-      await fault.run();
+      const note = await fault.run();
+      if (note) options.log(`  ${note}`);
     } catch (e) {
       error = (e as Error).message;
       options.log(`  the fault itself failed: ${error}`);

@@ -25,6 +25,17 @@ const BUSINESS_TABLES: Record<keyof RunData['databases'], string[]> = {
     'webhook_deliveries',
     'outbox_events',
   ],
+  billing: [
+    'customers',
+    'order_snapshots',
+    'subscriptions',
+    'subscription_transitions',
+    'subscription_charges',
+    'billing_documents',
+    'document_counters',
+    'pending_credit_notes',
+    'outbox_events',
+  ],
 };
 /** Bookkeeping: when a row was last touched or retried, not what it says. */
 const BOOKKEEPING = [

@@ -10,6 +10,10 @@ export function printReport(report: ChaosReport, print: (line: string) => void):
     `\norders: ${o.accepted} accepted, ${o.outOfStock} refused out of stock (409), ${o.abandoned} abandoned; ` +
       `${o.requests} requests, ${o.failedRequests} answered 5xx or timed out`,
   );
+  const s = report.subscriptions;
+  print(
+    `subscriptions: ${s.accepted} accepted, ${s.abandoned} abandoned; billing's clock moved ${s.clockSteps} months`,
+  );
   print(
     '\n| fault | lasted | orders placed | lost | stuck | charged twice | requests | 5xx/timeouts | answering again | orders paid again | failed requests |',
   );

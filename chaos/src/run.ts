@@ -1,6 +1,8 @@
 import { availabilityPerFault, type FaultAvailability } from './availability.js';
+import { BillingClockDriver } from './billing-clock.js';
 import { faultSchedule, injectFaults, type InjectedFault } from './faults.js';
 import { queryDb } from '@switchyard/testing';
+import { checkBilling } from './invariants/billing.js';
 import type { CheckResult } from './invariants/check.js';
 import { checkLockout } from './invariants/lockout.js';
 import { checkOrders } from './invariants/orders.js';
@@ -9,10 +11,13 @@ import { brokerOutage, type OutageResult } from './outage.js';
 import { replayEverything, type ReplayResult } from './replay.js';
 import { waitForQuiescence } from './settle.js';
 import { REPLICAS, standUp } from './stand.js';
+import { runSubscriptionWorkload } from './subscribers.js';
 import { runWorkload } from './workload.js';
 
 export interface ChaosOptions {
   orders: number;
+  /** Customers who subscribe; their subscriptions renew during the faults. */
+  subscribers: number;
   /** Every replica killed in turn (the full run), or one fault of each kind (CI). */
   full: boolean;
   concurrency: number;
@@ -33,6 +38,7 @@ export interface ChaosReport {
     requests: number;
     failedRequests: number;
   };
+  subscriptions: { accepted: number; abandoned: number; clockSteps: number };
   faults: InjectedFault[];
   availability: FaultAvailability[];
   /** From the end of the last fault (and of the orders) until nothing moved any more. */
@@ -64,10 +70,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // The full run leaves each fault time to recover before the next, so that its figures are
     // its own; the short one (CI) packs them closer.
     const gapMs = options.full ? 15_000 : 8_000;
+    const clock = new BillingClockDriver(platform.gatewayUrl, actors.admin);
     const faults = faultSchedule(platform, infrastructure, {
       full: options.full,
       brokerDownMs: BROKER_DOWN_MS,
       pauseMs: PAUSE_MS,
+      renewals: { clock, billingDb: data.databases.billing },
     });
     // Spread the orders over the faults, so that every fault meets traffic: each fault lasts
     // its gap, its own time and the recovery awaited after it (~10 s); a broker takes about
@@ -82,7 +90,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       `${options.orders} orders at ${ratePerSecond.toFixed(1)}/s; ${faults.length} faults over ~${Math.round(faultsMs / 1000)} s`,
     );
     receiver.failUntil(Date.now() + 45_000);
-    const [workload, injected] = await Promise.all([
+    const [workload, injected, subscriptions] = await Promise.all([
       runWorkload({
         gatewayUrl: platform.gatewayUrl,
         actors,
@@ -104,6 +112,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             )
           ).length > 0,
       }),
+      // The billing fault moves billing's clock early in the schedule (renewals as a replica
+      // dies); this second move, late in it, renews again under the faults that follow.
+      runSubscriptionWorkload({
+        gatewayUrl: platform.gatewayUrl,
+        actors,
+        clock,
+        subscribers: options.subscribers,
+        advanceAt: Date.now() + 0.7 * faultsMs,
+        log,
+      }),
     ]);
     const quietFrom = Math.max(workload.endedAt, injected.at(-1)?.endedAt ?? 0);
     log(`orders done: ${workload.placed.length} accepted; waiting for quiescence`);
@@ -119,7 +137,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     log('checking the invariants');
     const checks = [
-      ...(await checkEverything(data, kafka, platform.namespace, receiver, workload.placed)),
+      ...(await checkEverything(data, kafka, platform.namespace, receiver, workload.placed, {
+        ids: subscriptions.subscribed.map((s) => s.id),
+        clockSteps: clock.steps,
+      })),
       await checkLockout(platform.gatewayUrl, platform.serviceUrl('order', 1), actors.disabled),
     ];
     const availability = await availabilityPerFault(
@@ -142,6 +163,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           (r) => typeof r.status !== 'number' || r.status >= 500,
         ).length,
       },
+      subscriptions: {
+        accepted: subscriptions.subscribed.length,
+        abandoned: subscriptions.abandoned,
+        clockSteps: clock.steps,
+      },
       faults: injected,
       availability,
       settledAfterMs,
@@ -157,6 +183,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(
         `replay: ${report.replay.replayedMessages} messages again, ${report.replay.changedTables.length} tables changed`,
       );
+      for (const check of await checkBilling(data))
+        report.checks.push({ ...check, name: `after the replay: ${check.name}` });
     }
     if (options.outage) {
       log(`broker outage: Kafka stopped for ${options.outageMs / 1000} s while orders come in`);

@@ -18,18 +18,30 @@ export async function inFlight(data: RunData, kafka: Kafka, namespace: string, o
     `SELECT (SELECT count(*) FROM email_deliveries WHERE status = 'pending')::int AS emails,
             (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')::int AS webhooks`,
   );
+  // Billing: a charge awaiting its outcome, or a renewal or retry due on billing's clock.
+  const [billing] = await queryDb<{ charges: number; due: number }>(
+    data.databases.billing,
+    `WITH clock AS (
+       SELECT now() + coalesce((SELECT offset_ms FROM test_clock WHERE id), 0) * interval '1 ms' AS now)
+     SELECT (SELECT count(*) FROM subscription_charges WHERE status = 'pending')::int AS charges,
+            (SELECT count(*) FROM subscriptions s, clock
+              WHERE (s.status IN ('active', 'trialing') AND s.current_period_end <= clock.now)
+                 OR (s.status = 'past_due' AND s.next_retry_at <= clock.now))::int AS due`,
+  );
   return {
     outbox,
     lag,
     pendingOrders: orders!.n,
     pendingEmails: notifications!.emails,
     pendingWebhooks: notifications!.webhooks,
+    pendingSubscriptionCharges: billing!.charges,
+    dueSubscriptions: billing!.due,
   };
 }
 
 /**
  * Wait until nothing moves any more — outboxes drained, consumers caught up, no order pending
- * payment, no email or webhook waiting — and stays so for two polls; or until `timeoutMs`.
+ * payment, no email or webhook waiting, no subscription charge or renewal waiting — and stays so for two polls; or until `timeoutMs`.
  * Returns how long it took, or null and what was still moving.
  */
 export async function waitForQuiescence(

@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { prepareActors, type Actors } from './actors.js';
 import { startOwnInfrastructure, type OwnInfrastructure } from './infrastructure/index.js';
 import { runDataOf, type RunData } from './invariants/check.js';
+import { CONSUMING_SERVICES } from './invariants/pipeline.js';
 import { startIntegratorReceiver, type IntegratorReceiver } from './webhook-receiver.js';
 
 export const REPLICAS = 2;
@@ -57,9 +58,9 @@ export async function standUp(log: (line: string) => void): Promise<Stand> {
     await infrastructure.stop();
   };
   try {
-    log('starting the platform: two replicas of order, payment and notification, supervised');
+    log('starting the platform: two replicas of each consuming service, supervised');
     platform = await startPlatform({
-      replicas: { order: REPLICAS, payment: REPLICAS, notification: REPLICAS },
+      replicas: { order: REPLICAS, payment: REPLICAS, notification: REPLICAS, billing: REPLICAS },
       // As in production: the gateway balances across every replica and routes around a dead one.
       gatewayToEveryReplica: true,
       supervise: { restartDelayMs: 1_000 },
@@ -76,7 +77,10 @@ export async function standUp(log: (line: string) => void): Promise<Stand> {
     await waitFor(
       async () => {
         for (const r of running.replicas)
-          if (['order', 'payment', 'notification'].includes(r.name) && !(await isConsuming(r.url)))
+          if (
+            (CONSUMING_SERVICES as readonly string[]).includes(r.name) &&
+            !(await isConsuming(r.url))
+          )
             return false;
         return true;
       },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signIn, type Actors, type Customer } from './actors.js';
+import { requestAs, type Actors, type Customer } from './actors.js';
 import { isFailure, request, type Answer } from './http.js';
 
 /** What a customer does with one order, and the card that makes the provider behave so. */
@@ -97,12 +97,7 @@ export async function runWorkload(options: {
     path: string,
     init: Parameters<typeof request>[3] = {},
   ) => {
-    let answer = await request(gw, method, path, { ...init, token: who.token });
-    if (answer.status === 401) {
-      // The access token expired (15 min): sign in again and retry, as a client does.
-      await signIn(gw, who);
-      answer = await request(gw, method, path, { ...init, token: who.token });
-    }
+    const answer = await requestAs(gw, who, method, path, init);
     requests.push({ at: Date.now() - answer.ms, op, status: answer.status, ms: answer.ms });
     return answer;
   };

@@ -7,7 +7,14 @@ import { promisify } from 'node:util';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
-import { startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import { Topics } from '@switchyard/contracts';
+import {
+  parseMessage,
+  readTopic,
+  startPlatform,
+  waitFor,
+  type Platform,
+} from '@switchyard/testing';
 import { apiClient } from './client.js';
 
 const run = promisify(execFile);
@@ -124,6 +131,44 @@ describe('identity through the gateway', () => {
       // Still a person to the services, not a machine client.
       expect((await api.get('/v1/auth/me', token)).status).toBe(200);
     }
+  });
+
+  it('keeps the customer’s profile and billing address, and announces the change on Kafka', async () => {
+    const email = `id-${randomUUID()}@example.com`;
+    const userId = (await api.post('/v1/auth/register', { email, password, name: 'Ida' })).body
+      .id as string;
+    const token = (await api.post('/v1/auth/login', { email, password })).body
+      .accessToken as string;
+    expect((await api.get('/v1/account/profile')).status).toBe(401);
+    expect((await api.get('/v1/account/profile', token)).body).toEqual({
+      name: 'Ida',
+      email,
+      billingAddress: null,
+    });
+
+    const billingAddress = {
+      line1: '1 Rue de Rivoli',
+      line2: null,
+      city: 'Paris',
+      postalCode: '75001',
+      region: null,
+      country: 'FR',
+    };
+    const put = (body: unknown) => api.call('PUT', '/v1/account/profile', { token, body });
+    const updated = await put({ name: 'Ida Noor', billingAddress });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toEqual({ name: 'Ida Noor', email, billingAddress });
+    expect(
+      (await put({ name: 'Ida', billingAddress: { ...billingAddress, country: 'fr' } })).status,
+    ).toBe(400);
+
+    const [message] = await readTopic(
+      platform.namespace + Topics.users,
+      (m) =>
+        m.key?.toString() === userId &&
+        String(m.headers?.ce_type) === 'dev.switchyard.user.profile_updated.v1',
+    );
+    expect(parseMessage(message!).data).toEqual({ userId, name: 'Ida Noor', billingAddress });
   });
 
   it('resets a password with the token from the email, once', async () => {

@@ -54,6 +54,29 @@ describe('Switchyard end to end, through the gateway', () => {
       (n) => n.title,
     );
 
+  it('runs billing as a process of its own: ready, measured, and reached only through the gateway', async () => {
+    const billing = platform.serviceUrl('billing');
+    expect((await fetch(`${billing}/readyz`)).status).toBe(200);
+    const metrics = await fetch(`${billing}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('process_cpu_seconds_total');
+
+    // The plan catalog needs no token, and the gateway hands it to billing (whatever billing
+    // answers); a customer's own billing needs one, refused at the gateway.
+    await api.get('/v1/plans');
+    await waitFor(
+      async () =>
+        platform
+          .replica('billing')
+          .process.output()
+          .split('\n')
+          .some((line) => line.includes('"request completed"') && line.includes('"/v1/plans"')),
+      { timeoutMs: 5_000, what: 'billing to log GET /v1/plans' },
+    );
+    expect((await api.get('/v1/subscriptions')).status).toBe(401);
+    expect((await api.get('/v1/invoices')).status).toBe(401);
+  });
+
   it('registers, logs in, orders with a good card: the order is paid and the customer told in-app and by email', async () => {
     const { email, token } = await newCustomer();
     const me = await api.get('/v1/auth/me', token);

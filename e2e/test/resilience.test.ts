@@ -12,7 +12,7 @@ import {
 import { apiClient } from './client.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
-const SERVICES = ['order', 'payment', 'notification'] as const;
+const SERVICES = ['order', 'payment', 'notification', 'billing'] as const;
 /** The promise: a replica killed with -9 and restarted after 1 s is ready again within this. */
 const READY_WITHIN_MS = 15_000;
 
@@ -37,7 +37,9 @@ describe('a killed replica comes back in seconds', () => {
   const measurements: Measurement[] = [];
 
   beforeAll(async () => {
-    platform = await startPlatform({ replicas: { order: 2, payment: 2, notification: 2 } });
+    platform = await startPlatform({
+      replicas: { order: 2, payment: 2, notification: 2, billing: 2 },
+    });
     api = apiClient(platform.gatewayUrl);
     const email = `resilience-${randomUUID()}@example.com`;
     const password = 'a long enough passphrase';

@@ -58,7 +58,8 @@ describe('traces through the platform', () => {
     });
     expect({ status: placed.status, body: placed.body }).toMatchObject({ status: 201 });
 
-    const services = ['gateway', 'order', 'payment', 'notification'];
+    // billing consumes the paid order to issue its invoice.
+    const services = ['gateway', 'order', 'payment', 'notification', 'billing'];
     const trace = await waitFor(
       async () => {
         const spans = receiver.spans.filter((s) => s.traceId === traceId);
@@ -91,7 +92,7 @@ describe('traces through the platform', () => {
     const byId = new Map(trace.map((s) => [s.spanId, s]));
     const consumers = trace.filter((s) => s.kind === CONSUMER);
     expect(new Set(consumers.map((s) => s.service))).toEqual(
-      new Set(['order', 'payment', 'notification']),
+      new Set(['order', 'payment', 'notification', 'billing']),
     );
     for (const span of consumers) {
       const parent = byId.get(span.parentSpanId ?? '');

@@ -14,6 +14,7 @@ export const GatewayConfig = Type.Composite([
     ORDER_SERVICE_URL: Upstreams,
     PAYMENT_SERVICE_URL: Upstreams,
     NOTIFICATION_SERVICE_URL: Upstreams,
+    BILLING_SERVICE_URL: Upstreams,
     /** Requests per minute per user (or per IP when anonymous). */
     RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
     /** Requests per minute per IP on the credential routes (register, login, refresh). */

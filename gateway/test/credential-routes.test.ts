@@ -17,6 +17,7 @@ const credentialRoutes = routeTable({
   ORDER_SERVICE_URL: 'http://order',
   PAYMENT_SERVICE_URL: 'http://payment',
   NOTIFICATION_SERVICE_URL: 'http://notification',
+  BILLING_SERVICE_URL: 'http://billing',
 } as never).flatMap((r) => (r.credentialRoutes ?? []).map((e) => e.split(' ') as [string, string]));
 
 /** The path with one letter percent-encoded (lower-case hex, as seen from outside). */

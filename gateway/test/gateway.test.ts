@@ -36,6 +36,9 @@ async function startEchoUpstream(): Promise<{ url: string; seen: Seen[]; server:
           paths: {
             '/v1/orders': { get: {} },
             '/v1/auth/login': { post: {} },
+            '/v1/account/profile': { get: {}, put: {} },
+            '/v1/plans/{id}': { get: {} },
+            '/v1/subscriptions': { get: {}, post: {} },
             '/internal/secret': { get: {} },
           },
         }),
@@ -94,6 +97,7 @@ describe('gateway', () => {
         ORDER_SERVICE_URL: upstream.url,
         PAYMENT_SERVICE_URL: deadUpstream,
         NOTIFICATION_SERVICE_URL: upstream.url,
+        BILLING_SERVICE_URL: upstream.url,
         AUTH_RATE_LIMIT_PER_MINUTE: '3',
         UPSTREAM_TIMEOUT_MS: '2000',
         CIRCUIT_FAILURE_THRESHOLD: '3',
@@ -119,6 +123,16 @@ describe('gateway', () => {
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(upstream.seen.length).toBe(before);
+  });
+
+  it('routes the customer profile to auth behind a token', async () => {
+    const before = upstream.seen.length;
+    const anonymous = await gateway.inject({ method: 'PUT', url: '/v1/account/profile' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(upstream.seen.length).toBe(before);
+    const res = await gateway.inject({ url: '/v1/account/profile', headers: await bearer() });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().url).toBe('/v1/account/profile');
   });
 
   it('forwards a request with a valid token, the token, and a request id', async () => {
@@ -181,6 +195,35 @@ describe('gateway', () => {
     expect((await gateway.inject({ url: '/v1/products' })).statusCode).toBe(200);
     expect((await gateway.inject({ url: '/v1/products/abc' })).statusCode).toBe(200);
     expect((await gateway.inject({ method: 'POST', url: '/v1/products' })).statusCode).toBe(401);
+  });
+
+  it("opens billing's plan catalog to anyone and keeps the rest of billing behind a token", async () => {
+    const before = upstream.seen.length;
+    expect((await gateway.inject({ url: '/v1/plans' })).statusCode).toBe(200);
+    expect((await gateway.inject({ url: '/v1/plans/plan_pro' })).statusCode).toBe(200);
+    expect(upstream.seen.slice(before).map((s) => s.url)).toEqual([
+      '/v1/plans',
+      '/v1/plans/plan_pro',
+    ]);
+    for (const [method, url] of [
+      ['GET', '/v1/plans/plan_pro/anything'],
+      ['POST', '/v1/subscriptions'],
+      ['GET', '/v1/invoices/inv_1.pdf'],
+      ['GET', '/v1/credit-notes'],
+      ['POST', '/v1/admin/plans'],
+      ['POST', '/v1/admin/billing/clock'],
+      ['GET', '/v1/admin/dead-letters/billing'],
+    ] as const)
+      expect([method, url, (await gateway.inject({ method, url })).statusCode]).toEqual([
+        method,
+        url,
+        401,
+      ]);
+    expect(upstream.seen.length).toBe(before + 2);
+    const headers = await bearer();
+    const pdf = await gateway.inject({ url: '/v1/invoices/inv_1.pdf', headers });
+    expect(pdf.statusCode).toBe(200);
+    expect(upstream.seen.at(-1)!.url).toBe('/v1/invoices/inv_1.pdf');
   });
 
   it('answers an unknown path with a 404 problem', async () => {
@@ -251,6 +294,7 @@ describe('gateway', () => {
         ORDER_SERVICE_URL: upstream.url,
         PAYMENT_SERVICE_URL: upstream.url,
         NOTIFICATION_SERVICE_URL: upstream.url,
+        BILLING_SERVICE_URL: upstream.url,
         RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
       }),
     );
@@ -327,7 +371,15 @@ describe('gateway', () => {
     const res = await gateway.inject({ url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     const paths = Object.keys(res.json().paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/orders', '/v1/auth/login']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/orders',
+        '/v1/auth/login',
+        '/v1/account/profile',
+        '/v1/plans/{id}',
+        '/v1/subscriptions',
+      ]),
+    );
     expect(paths).not.toContain('/internal/secret');
     expect((await gateway.inject({ url: '/docs' })).statusCode).toBeLessThan(400);
   });

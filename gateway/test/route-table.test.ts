@@ -5,6 +5,7 @@ const routes = routeTable({
   ORDER_SERVICE_URL: 'http://order',
   PAYMENT_SERVICE_URL: 'http://payment',
   NOTIFICATION_SERVICE_URL: 'http://notification',
+  BILLING_SERVICE_URL: 'http://billing',
 } as never);
 const route = (prefix: string) => routes.find((r) => r.prefix === prefix)!;
 
@@ -15,6 +16,7 @@ describe('route table', () => {
       '/oauth/token',
       '/.well-known/oauth-authorization-server',
       '/.well-known/jwks.json',
+      '/v1/account/profile',
     ]);
     expect(route('/oauth/token').credentialRoutes).toEqual(['POST /oauth/token']);
     expect(route('/v1/auth').credentialRoutes).toContain('POST /v1/auth/login');
@@ -29,5 +31,52 @@ describe('route table', () => {
     expect(isPublic(route('/v1/products'), 'GET', '/v1/products/x')).toBe(true);
     expect(isPublic(route('/v1/products'), 'POST', '/v1/products')).toBe(false);
     expect(isPublic(route('/v1/orders'), 'GET', '/v1/orders')).toBe(false);
+  });
+
+  it('routes the customer profile to auth, always behind a token and never as a credential route', () => {
+    const profile = route('/v1/account/profile');
+    expect(profile.service).toBe('auth');
+    expect(profile.upstream).toBe('http://auth');
+    expect(isPublic(profile, 'GET', '/v1/account/profile')).toBe(false);
+    expect(isPublic(profile, 'PUT', '/v1/account/profile')).toBe(false);
+    expect(profile.credentialRoutes ?? []).toEqual([]);
+  });
+
+  it('routes every billing path to billing', () => {
+    expect(routes.filter((r) => r.service === 'billing').map((r) => r.prefix)).toEqual([
+      '/v1/plans',
+      '/v1/subscriptions',
+      '/v1/invoices',
+      '/v1/credit-notes',
+      '/v1/admin/plans',
+      '/v1/admin/subscriptions',
+      '/v1/admin/invoices',
+      '/v1/admin/credit-notes',
+      '/v1/admin/billing',
+      '/v1/admin/dead-letters/billing',
+    ]);
+    expect(new Set(routes.filter((r) => r.service === 'billing').map((r) => r.upstream))).toEqual(
+      new Set(['http://billing']),
+    );
+  });
+
+  it('opens only the plan catalog of billing, and only to reads of a plan or the list', () => {
+    const plans = route('/v1/plans');
+    expect(isPublic(plans, 'GET', '/v1/plans')).toBe(true);
+    expect(isPublic(plans, 'HEAD', '/v1/plans')).toBe(true);
+    expect(isPublic(plans, 'GET', '/v1/plans/plan_basic')).toBe(true);
+    expect(isPublic(plans, 'GET', '/v1/plans/')).toBe(false);
+    expect(isPublic(plans, 'GET', '/v1/plans/plan_basic/subscribers')).toBe(false);
+    expect(isPublic(plans, 'POST', '/v1/plans')).toBe(false);
+    expect(isPublic(plans, 'PATCH', '/v1/plans/plan_basic')).toBe(false);
+    for (const prefix of [
+      '/v1/subscriptions',
+      '/v1/invoices',
+      '/v1/credit-notes',
+      '/v1/admin/plans',
+      '/v1/admin/billing',
+    ])
+      expect(isPublic(route(prefix), 'GET', prefix)).toBe(false);
+    expect(isPublic(route('/v1/invoices'), 'GET', '/v1/invoices/inv_1.pdf')).toBe(false);
   });
 });

@@ -26,6 +26,7 @@ export async function startTestGateway(
       ORDER_SERVICE_URL: upstreamUrl,
       PAYMENT_SERVICE_URL: upstreamUrl,
       NOTIFICATION_SERVICE_URL: upstreamUrl,
+      BILLING_SERVICE_URL: upstreamUrl,
       RATE_LIMIT_NAMESPACE: `switchyard:test:${randomUUID()}:`,
       ...env,
     }),

@@ -9,8 +9,9 @@ declare -A passwords=(
   [order]="${ORDER_DB_PASSWORD:-order-dev-password}"
   [payment]="${PAYMENT_DB_PASSWORD:-payment-dev-password}"
   [notification]="${NOTIFICATION_DB_PASSWORD:-notification-dev-password}"
+  [billing]="${BILLING_DB_PASSWORD:-billing-dev-password}"
 )
-for service in auth order payment notification; do
+for service in auth order payment notification billing; do
   psql -v ON_ERROR_STOP=1 --username "${POSTGRES_USER:-postgres}" --dbname postgres \
     -v role="$service" -v password="${passwords[$service]}" <<'SQL'
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'role', :'password')

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Usage: compose-smoke.sh [--prepare]
 # The compose proof, on a machine with podman and no registry (CI's): build every image, bring
 # docker-compose.yml up (with infra/compose/proof.override.yml standing in for the official
 # PostgreSQL/Redis/Kafka images), run the README walkthrough through the gateway container,
@@ -7,9 +8,9 @@
 # sizes, time to ready and shutdown times.
 #
 # Installs podman, runc, mmdebstrap and docker-compose from Debian if missing. Uses the
-# machine's PostgreSQL (databases auth/order/payment/notification are reset), Redis, and the
+# machine's PostgreSQL (databases auth/order/payment/notification/billing are reset), Redis, and the
 # Maven-run Kafka (started if needed, under its own topic namespace). Needs ports 8080, 9464,
-# 1080, 1025, 4001-4004 and 4010 free.
+# 1080, 1025, 4001-4005 and 4010 free.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -25,11 +26,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc mmdebstrap docker-compose >/dev/null
 fi
 export CONTAINERS_CONF="$root/infra/containers/containers.conf"
+# --prepare: only the tools and the stand-in base (network and Debian packages, little CPU), so
+# CI can fetch them in the background while other steps run.
+if [ "${1:-}" = --prepare ]; then
+  bash infra/containers/build-stand-in-base.sh
+  exit 0
+fi
 export TAG="${TAG:-dev}"
 export KAFKA_NAMESPACE="compose-smoke."
 project=switchyard-smoke
 
-for port in 8080 9464 1080 1025 4001 4002 4003 4004 4010; do
+for port in 8080 9464 1080 1025 4001 4002 4003 4004 4005 4010; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is in use (is the native stack up? stop it first)"
   fi
@@ -47,7 +54,7 @@ fi
 started_kafka=0
 (exec 3<>/dev/tcp/127.0.0.1/9092) 2>/dev/null || started_kafka=1
 bash infra/kafka/start.sh >/dev/null
-for db in auth order payment notification; do
+for db in auth order payment notification billing; do
   psql -h 127.0.0.1 -U postgres -d postgres -qAt \
     -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
 done

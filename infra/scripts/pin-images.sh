@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pin the production overlay to the images just built: push each of our images that
 # k8s/overlays/production/kustomization.yaml lists (switchyard/auth, order, payment,
-# notification, gateway) to its newName:newTag there, and write the digest the registry
+# notification, billing, gateway) to its newName:newTag there, and write the digest the registry
 # answered into the entry (`digest: sha256:…`), so the cluster pulls exactly that image.
 #
 # After a build (bash infra/containers/build-images.sh, which tags switchyard/<name>:$TAG):

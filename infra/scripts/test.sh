@@ -17,10 +17,19 @@ trap stop_kafka EXIT
 results="$root/.var/test-results"
 rm -rf "$results" && mkdir -p "$results"
 status=0
+# TEST_CONCURRENCY packages' suites at a time (default 1). Within a package the files always run
+# one by one (they share its database); packages share nothing a test changes (each has its own
+# databases, Redis index and Kafka namespace, on free ports) and a suite mostly waits on the
+# broker, the database and its services. But 2 is not the default: tried once on an overloaded
+# machine (load 30+), 7 timing-sensitive tests failed (e2e resilience and a rate-limit check,
+# gateway upstream-replicas, payment saga-watchdog and event-ordering) — measure on a quiet
+# 2-core machine first. Each package's output is printed
+# in one piece when it finishes.
 # A test process that never exits (a leaked handle) must fail the run, not hang it: the whole
-# suite takes about 13 min on 2 cores; TEST_TIMEOUT_MINUTES bounds it.
+# suite takes about 24 min on 2 cores (2026-12-04, billing included); TEST_TIMEOUT_MINUTES bounds it.
 SWITCHYARD_TEST_RESULTS_DIR="$results" timeout --kill-after=60s "${TEST_TIMEOUT_MINUTES:-40}m" \
-  pnpm exec turbo run test --concurrency=1 --continue --output-logs=full || status=$?
+  pnpm exec turbo run test --concurrency="${TEST_CONCURRENCY:-1}" --continue \
+  --output-logs=full --log-order=grouped || status=$?
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   echo "tests: stopped after ${TEST_TIMEOUT_MINUTES:-40} min — a test process did not finish (look for \"Jest did not exit\" above)" >&2
 fi

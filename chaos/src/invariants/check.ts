@@ -20,7 +20,13 @@ export function checkResult(
 
 /** Where the run's data lives: each service's database, the provider, the SMTP capture. */
 export interface RunData {
-  databases: { auth: string; order: string; payment: string; notification: string };
+  databases: {
+    auth: string;
+    order: string;
+    payment: string;
+    notification: string;
+    billing: string;
+  };
   sandboxUrl: string;
   smtpWebUrl: string;
 }
@@ -34,6 +40,7 @@ export function runDataOf(platform: Platform): RunData {
       order: db('order'),
       payment: db('payment'),
       notification: db('notification'),
+      billing: db('billing'),
     },
     sandboxUrl: platform.serviceUrl('payment-sandbox'),
     smtpWebUrl: platform.smtp.webUrl,

@@ -21,9 +21,10 @@ export async function checkMoneyAndStock(data: RunData): Promise<CheckResult> {
     providerCharges: charges,
   });
   const succeeded = new Map<string, number>();
+  // Per order; a subscription's charges (no order id) are counted per period by billing's check.
   for (const c of charges)
-    if (c.status === 'succeeded')
-      succeeded.set(c.metadata.order_id!, (succeeded.get(c.metadata.order_id!) ?? 0) + 1);
+    if (c.status === 'succeeded' && c.metadata.order_id)
+      succeeded.set(c.metadata.order_id, (succeeded.get(c.metadata.order_id) ?? 0) + 1);
   const doubleCharged = [...succeeded.entries()].filter(([, n]) => n > 1).map(([id]) => id);
   const doubleCharges = doubleCharged.length;
   // Also among the problems above (findInconsistencies); counted here as a figure.

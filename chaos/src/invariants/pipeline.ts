@@ -4,7 +4,7 @@ import { queryDb } from '@switchyard/testing';
 import type { Kafka } from 'kafkajs';
 import { checkResult, type CheckResult, type RunData } from './check.js';
 
-export const CONSUMING_SERVICES = ['order', 'payment', 'notification'] as const;
+export const CONSUMING_SERVICES = ['order', 'payment', 'notification', 'billing'] as const;
 
 /** Rows every service's outbox still holds unpublished, and those parked after refusals. */
 export async function outboxBacklog(data: RunData) {

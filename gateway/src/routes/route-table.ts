@@ -6,7 +6,10 @@ export interface UpstreamRoute {
   /** The service's name, for logs and error messages. */
   service: string;
   upstream: string;
-  /** Routes under the prefix that need no access token (method + exact path or prefix*). */
+  /**
+   * Routes under the prefix that need no access token: method + path, where the path is exact,
+   * ends in `*` (any path starting so), or has `:name` segments (each exactly one segment).
+   */
   publicRoutes?: string[];
   /**
    * Routes that take a password, a reset token or a client secret (method + exact path):
@@ -65,6 +68,8 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       upstream: config.AUTH_SERVICE_URL,
       publicRoutes: ['GET /.well-known/jwks.json'],
     },
+    // The signed-in customer's own profile (auth owns accounts); every method needs a token.
+    { prefix: '/v1/account/profile', service: 'auth', upstream: config.AUTH_SERVICE_URL },
     {
       prefix: '/v1/products',
       service: 'order',
@@ -90,6 +95,22 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       upstream: config.NOTIFICATION_SERVICE_URL,
     },
     { prefix: '/v1/webhooks', service: 'notification', upstream: config.NOTIFICATION_SERVICE_URL },
+    // Billing: the plan catalog is public; everything else is a customer's own or an admin's
+    // (the service checks the role and, with BILLING_TEST_CLOCK only, serves the clock).
+    {
+      prefix: '/v1/plans',
+      service: 'billing',
+      upstream: config.BILLING_SERVICE_URL,
+      publicRoutes: ['GET /v1/plans', 'GET /v1/plans/:id'],
+    },
+    { prefix: '/v1/subscriptions', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/invoices', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/credit-notes', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/admin/plans', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/admin/subscriptions', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/admin/invoices', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/admin/credit-notes', service: 'billing', upstream: config.BILLING_SERVICE_URL },
+    { prefix: '/v1/admin/billing', service: 'billing', upstream: config.BILLING_SERVICE_URL },
     // Operators: what each consuming service gave up on, and replay (admins only).
     {
       prefix: '/v1/admin/dead-letters/order',
@@ -106,16 +127,37 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       service: 'notification',
       upstream: config.NOTIFICATION_SERVICE_URL,
     },
+    {
+      prefix: '/v1/admin/dead-letters/billing',
+      service: 'billing',
+      upstream: config.BILLING_SERVICE_URL,
+    },
   ];
 }
 
-/** Does `method path` match one of `entries` ("METHOD /exact/path" or "METHOD /prefix*")? */
+/** Does `path` fit `pattern`, segment by segment, a `:name` segment standing for any one? */
+function fitsSegments(pattern: string, path: string): boolean {
+  const expected = pattern.split('/');
+  const actual = path.split('/');
+  return (
+    expected.length === actual.length &&
+    expected.every((segment, i) =>
+      segment.startsWith(':') ? actual[i] !== '' : segment === actual[i],
+    )
+  );
+}
+
+/**
+ * Does `method path` match one of `entries` ("METHOD /exact/path", "METHOD /prefix*" or
+ * "METHOD /path/:param")?
+ */
 function matches(entries: string[] | undefined, method: string, path: string): boolean {
   const effectiveMethod = method === 'HEAD' ? 'GET' : method;
   return (entries ?? []).some((entry) => {
     const [m, p] = entry.split(' ') as [string, string];
     if (m !== effectiveMethod) return false;
-    return p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p;
+    if (p.endsWith('*')) return path.startsWith(p.slice(0, -1));
+    return p.includes('/:') ? fitsSegments(p, path) : path === p;
   });
 }
 

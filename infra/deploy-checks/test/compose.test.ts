@@ -108,19 +108,25 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('loads the demo catalog after the order migrations, before the order service starts', () => {
-    expect(services['order-seed']?.entrypoint).toEqual([
-      'node',
-      'node_modules/@switchyard/db/dist/seed-cli.js',
-      'prisma/seed/demo-catalog.sql',
-    ]);
-    expect(services['order-seed']!.depends_on?.['order-migrations']).toEqual({
-      condition: 'service_completed_successfully',
-    });
-    expect(services.order!.depends_on?.['order-seed']).toEqual({
-      condition: 'service_completed_successfully',
-    });
-  });
+  it.each([
+    ['order', 'catalog', 'demo-catalog.sql'],
+    ['billing', 'plans', 'demo-plans.sql'],
+  ])(
+    'loads the %s service’s demo %s after its migrations, before the service starts',
+    (service, _what, file) => {
+      expect(services[`${service}-seed`]?.entrypoint).toEqual([
+        'node',
+        'node_modules/@switchyard/db/dist/seed-cli.js',
+        `prisma/seed/${file}`,
+      ]);
+      expect(services[`${service}-seed`]!.depends_on?.[`${service}-migrations`]).toEqual({
+        condition: 'service_completed_successfully',
+      });
+      expect(services[service]!.depends_on?.[`${service}-seed`]).toEqual({
+        condition: 'service_completed_successfully',
+      });
+    },
+  );
 });
 
 describe('infra/compose/local-keys.mjs', () => {

@@ -10,6 +10,7 @@ const CONFIG_MODULES: Record<string, string> = {
   order: 'services/order/dist/config.js',
   payment: 'services/payment/dist/config.js',
   notification: 'services/notification/dist/config.js',
+  billing: 'services/billing/dist/config.js',
   gateway: 'gateway/dist/config.js',
   'payment-sandbox': 'infra/payment-sandbox/dist/config.js',
 };
@@ -130,5 +131,27 @@ describe('the cross-check itself', () => {
     expect(problems(await schemaOf('payment'), new Set(['PORT'])).missing).toContain(
       'PROVIDER_URL',
     );
+  });
+});
+
+// The clock routes let an admin move billing's time (renewals, dunning): tests only.
+describe("billing's test clock", () => {
+  it('is off in docker-compose.yml unless asked for', () => {
+    // ${BILLING_TEST_CLOCK:-false}, read as YAML reads the default: a boolean.
+    expect(readCompose().services.billing?.environment?.BILLING_TEST_CLOCK).toBe(false);
+  });
+
+  it.each(overlays)('is off in overlay %s', (overlay) => {
+    const objects = renderOverlay(overlay);
+    expect(providedByDeployment(objects, 'billing').has('BILLING_TEST_CLOCK')).toBe(true);
+    const config = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name === 'billing-config',
+    );
+    expect(config?.data?.BILLING_TEST_CLOCK).toBe('false');
+    const deployment = objects.find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'billing',
+    )!;
+    const env = deployment.spec!.template!.spec!.containers[0]!.env ?? [];
+    expect(env.filter((e) => e.name === 'BILLING_TEST_CLOCK')).toEqual([]);
   });
 });

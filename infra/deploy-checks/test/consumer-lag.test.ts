@@ -12,7 +12,10 @@ import type { RuleGroup } from './prometheus-rules.js';
 
 const objects = renderOverlay('production');
 
-/** The services whose createMessaging({ service, ..., consume }) call consumes, and what. */
+/**
+ * The services whose createServiceApp({ service, ... }) call (service-kit wiring, which calls
+ * createMessaging) returns a consume section, and what it consumes.
+ */
 function consumingServices(): { service: string; topics: string[] }[] {
   const found: { service: string; topics: string[] }[] = [];
   for (const dir of readdirSync(path.join(repoRoot, 'services'))) {
@@ -23,7 +26,7 @@ function consumingServices(): { service: string; topics: string[] }[] {
     } catch {
       continue;
     }
-    for (const match of source.matchAll(/createMessaging\(\{/g)) {
+    for (const match of source.matchAll(/create(?:Messaging|ServiceApp)\(\{/g)) {
       // The call's object literal, up to its matching brace.
       let depth = 0;
       let end = match.index + match[0].length - 1;
@@ -33,7 +36,7 @@ function consumingServices(): { service: string; topics: string[] }[] {
       }
       const call = source.slice(match.index, end);
       const service = /service:\s*'([^']+)'/.exec(call)?.[1];
-      const consume = /consume:\s*\{\s*topics:\s*\[([^\]]*)\]/.exec(call);
+      const consume = /consume:\s*\{\s*topics:\s*\[([^\]]*)\]/.exec(source.slice(match.index));
       if (!service || !consume) continue;
       // Topics named one by one, or the service's line of the topic-access table.
       const topics = [
@@ -121,7 +124,12 @@ function lagSelectors(expr: string): { op: string; value: string }[] {
 
 describe('consumer lag in production', () => {
   it('finds the consuming services and their groups', () => {
-    expect(consumers.map((c) => c.service).sort()).toEqual(['notification', 'order', 'payment']);
+    expect(consumers.map((c) => c.service).sort()).toEqual([
+      'billing',
+      'notification',
+      'order',
+      'payment',
+    ]);
   });
 
   it("enables Strimzi's Kafka Exporter on the Kafka cluster", () => {

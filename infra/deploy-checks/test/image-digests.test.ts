@@ -12,7 +12,9 @@ const { pinDigests } = (await import(path.join(repoRoot, 'infra/scripts/pin-imag
   pinDigests: (text: string, digests: Record<string, string>) => string;
 };
 
-const OURS = ['auth', 'order', 'payment', 'notification', 'gateway'].map((n) => `switchyard/${n}`);
+const OURS = ['auth', 'order', 'payment', 'notification', 'billing', 'gateway'].map(
+  (n) => `switchyard/${n}`,
+);
 const kustomizationPath = path.join(repoRoot, 'k8s/overlays/production/kustomization.yaml');
 const kustomizationText = readFileSync(kustomizationPath, 'utf8');
 interface ImageEntry {
@@ -97,8 +99,8 @@ describe('pin-images.mjs (what pin-images.sh writes with)', () => {
   });
 
   it('refuses a name the list does not have, and anything but a sha256 digest', () => {
-    expect(() => pinDigests(kustomizationText, { 'switchyard/billing': digest(1) })).toThrow(
-      /no entry switchyard\/billing/,
+    expect(() => pinDigests(kustomizationText, { 'switchyard/ledger': digest(1) })).toThrow(
+      /no entry switchyard\/ledger/,
     );
     expect(() => pinDigests(kustomizationText, { 'switchyard/auth': 'latest' })).toThrow(
       /not a sha256 digest/,

@@ -14,8 +14,14 @@ import {
 } from './network-policy-model.js';
 import { productionNetwork, strimziPolicies } from './production-network.js';
 
-const SERVICES = ['auth', 'order', 'payment', 'notification'] as const;
-const PORT_OF = { auth: 4001, order: 4002, payment: 4003, notification: 4004 } as const;
+const SERVICES = ['auth', 'order', 'payment', 'notification', 'billing'] as const;
+const PORT_OF = {
+  auth: 4001,
+  order: 4002,
+  payment: 4003,
+  notification: 4004,
+  billing: 4005,
+} as const;
 
 const objects = renderOverlay('production');
 const world = productionNetwork(objects);
@@ -60,7 +66,7 @@ const required: Flow[] = [
     flow(`${s} → OTel collector (traces)`, s, 'otel-collector', 4318),
     dns(s),
   ]),
-  ...(['order', 'payment', 'notification'] as const).map((s) =>
+  ...(['order', 'payment', 'notification', 'billing'] as const).map((s) =>
     flow(`${s} → auth (JWKS)`, s, 'auth', 4001),
   ),
   flow('gateway → managed Redis', 'gateway', address('managed-redis'), 6379),
@@ -146,6 +152,8 @@ const forbidden: Flow[] = [
   flow('order → payment (services talk through Kafka)', 'order', 'payment', 4003),
   flow('payment → notification', 'payment', 'notification', 4004),
   flow('notification → order', 'notification', 'order', 4002),
+  flow('billing → payment (billing asks for charges through Kafka)', 'billing', 'payment', 4003),
+  flow('order → billing', 'order', 'billing', 4005),
   flow('gateway → Kafka', 'gateway', broker, 9092),
   flow(
     'the Gateway’s proxy → a service (only our gateway is public)',

@@ -69,12 +69,12 @@ describe('infra/scripts/pin-images.sh', () => {
     ).images;
 
   const ALL =
-    'switchyard/auth:0.2.0 switchyard/order:0.2.0 switchyard/payment:0.2.0 switchyard/notification:0.2.0 switchyard/gateway:0.2.0';
+    'switchyard/auth:0.2.0 switchyard/order:0.2.0 switchyard/payment:0.2.0 switchyard/notification:0.2.0 switchyard/billing:0.2.0 switchyard/gateway:0.2.0';
 
   it('pushes every listed image to its newName:newTag and pins the digest the push reported', async () => {
     await pin({ BUILT: ALL });
     const pushed = (await readFile(calls, 'utf8')).split('\n').filter((l) => l.startsWith('push'));
-    expect(pushed).toHaveLength(5);
+    expect(pushed).toHaveLength(6);
     for (const entry of await entries()) {
       const target = `${entry.newName}:${entry.newTag}`;
       expect(pushed.some((l) => l.endsWith(`${entry.name}:0.2.0 docker://${target}`))).toBe(true);

@@ -48,6 +48,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
   it('deploys every service and the gateway', () => {
     expect(platform.map((d) => d.metadata.name).sort()).toEqual([
       'auth',
+      'billing',
       'gateway',
       'notification',
       'order',
@@ -135,7 +136,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
   });
 
   it('lets only the gateway (and the JWKS verifiers, to auth) reach a service', () => {
-    for (const name of ['order', 'payment', 'notification']) {
+    for (const name of ['order', 'payment', 'notification', 'billing']) {
       const own = of('NetworkPolicy').find((p) => p.metadata.name === name)!;
       const peers = (own.spec as { ingress: { from: { podSelector?: LabelSelector }[] }[] }).ingress
         .flatMap((rule) => rule.from)

@@ -7,7 +7,15 @@ import { renderOverlay } from './manifests.js';
  * RSS at rest on the benchmark stand when the requests were sized, MiB; the latest run's figures
  * are in docs/benchmarks.md, "The stack at rest".
  */
-const MEASURED_RSS_MIB = { auth: 265, order: 239, payment: 235, notification: 228, gateway: 148 };
+const MEASURED_RSS_MIB = {
+  auth: 265,
+  order: 239,
+  payment: 235,
+  notification: 228,
+  // The skeleton on the native stack (before its routes): measure again when they land.
+  billing: 198,
+  gateway: 148,
+};
 
 const mebibytes = (quantity: string) => {
   const match = /^(\d+)(Mi|Gi)$/.exec(quantity);

@@ -17,7 +17,7 @@ import { productionNetwork } from './production-network.js';
 const SERVICE = 'order';
 const SOURCE = 'order-db';
 const RESTORED = 'order-db-restored';
-const OTHER_SERVICES = ['auth', 'payment', 'notification', 'gateway'];
+const OTHER_SERVICES = ['auth', 'payment', 'notification', 'billing', 'gateway'];
 
 const production = renderOverlay('production');
 const restore = renderOverlay('production-restore');

@@ -13,6 +13,7 @@ const DEPLOYABLES = [
   'services/order',
   'services/payment',
   'services/notification',
+  'services/billing',
   'infra/payment-sandbox',
   'packages/service-kit',
   'packages/messaging',

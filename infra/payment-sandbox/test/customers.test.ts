@@ -205,6 +205,57 @@ describe('Customers and their saved cards', () => {
     expect((await running.env.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
   });
 
+  it('declines off-session a saved card that asks for authentication (authentication_required), keeping the description', async () => {
+    const customer = await running.env.stripe.customers.create({});
+    const method = await running.env.stripe.paymentMethods.attach(
+      'pm_card_authenticationRequired',
+      { customer: customer.id },
+    );
+    const error = await running.env.stripe.paymentIntents
+      .create({
+        amount: 990,
+        currency: 'eur',
+        customer: customer.id,
+        payment_method: method.id,
+        off_session: true,
+        confirm: true,
+        description: 'Pro plan, December',
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect(error).toMatchObject({
+      code: 'authentication_required',
+      payment_intent: {
+        status: 'requires_payment_method',
+        customer: customer.id,
+        description: 'Pro plan, December',
+        next_action: null,
+        last_payment_error: { type: 'card_error', code: 'authentication_required' },
+      },
+    });
+  });
+
+  it('refuses off_session without confirm=true, as Stripe does', async () => {
+    const customer = await running.env.stripe.customers.create({});
+    const method = await running.env.stripe.paymentMethods.attach('pm_card_visa', {
+      customer: customer.id,
+    });
+    const error = await running.env.stripe.paymentIntents
+      .create({
+        amount: 990,
+        currency: 'eur',
+        customer: customer.id,
+        payment_method: method.id,
+        off_session: true,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(error).toMatchObject({ statusCode: 400, param: 'off_session' });
+    expect((await running.env.stripe.paymentIntents.list({ customer: customer.id })).data).toEqual(
+      [],
+    );
+  });
+
   it('charges pm_card_sandbox_failsAfterFirstCharge once, then declines the renewal', async () => {
     const customer = await running.env.stripe.customers.create({});
     const method = await running.env.stripe.paymentMethods.attach(

@@ -10,6 +10,7 @@ export interface StackPorts {
   order: number;
   payment: number;
   notification: number;
+  billing: number;
   /** The payment-provider sandbox (infra/payment-sandbox), standing in for a real provider. */
   paymentSandbox: number;
   /** The gateway's /metrics, apart from its public port. */
@@ -22,6 +23,7 @@ export const defaultPorts: StackPorts = {
   order: 4002,
   payment: 4003,
   notification: 4004,
+  billing: 4005,
   paymentSandbox: 4010,
   gatewayMetrics: 9464,
 };
@@ -37,14 +39,22 @@ export interface StackOptions {
    * A broker that requires logins (infra/kafka KAFKA_SECURITY=scram): each service's SCRAM
    * password, its user being its name. Absent: plaintext, no login.
    */
-  kafkaPasswords?: Partial<Record<'auth' | 'order' | 'payment' | 'notification', string>>;
+  kafkaPasswords?: Partial<Record<ServiceName, string>>;
   redisUrl: string;
   smtpUrl: string;
   logLevel: string;
+  /**
+   * Billing's movable clock (`/v1/admin/billing/clock`), for tests that walk subscriptions
+   * through renewals and dunning. Off unless asked for: a local stack keeps real time.
+   */
+  billingTestClock?: boolean;
 }
 
+/** The services that own a database and a Kafka login (the gateway and sandbox own neither). */
+export type ServiceName = 'auth' | 'order' | 'payment' | 'notification' | 'billing';
+
 export interface StackProcess {
-  name: 'auth' | 'order' | 'payment' | 'notification' | 'gateway' | 'payment-sandbox';
+  name: ServiceName | 'gateway' | 'payment-sandbox';
   cwd: string;
   /** node arguments: telemetry preloaded, then the compiled server. */
   args: string[];
@@ -91,7 +101,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
     AUTH_AUDIENCE: 'switchyard-api',
   };
   const service = (
-    name: 'auth' | 'order' | 'payment' | 'notification',
+    name: ServiceName,
     extra: Record<string, string> = {},
     seeds: string[] = [],
   ): StackProcess => {
@@ -147,6 +157,15 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
       WEBHOOK_SECRETS_KEY: DEV_WEBHOOK_SECRETS_KEY,
       RESET_TOKEN_SEALING_KEY: DEV_RESET_TOKEN_SEALING_KEY,
     }),
+    // The demo plans, so the README's subscription example has one to subscribe to.
+    service(
+      'billing',
+      {
+        REDIS_URL: options.redisUrl,
+        BILLING_TEST_CLOCK: String(options.billingTestClock ?? false),
+      },
+      ['prisma/seed/demo-plans.sql'],
+    ),
     {
       name: 'payment-sandbox',
       cwd: path.join(repoRoot, 'infra/payment-sandbox'),
@@ -183,6 +202,7 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
         ORDER_SERVICE_URL: local(options.ports.order),
         PAYMENT_SERVICE_URL: local(options.ports.payment),
         NOTIFICATION_SERVICE_URL: local(options.ports.notification),
+        BILLING_SERVICE_URL: local(options.ports.billing),
       },
     },
   ];

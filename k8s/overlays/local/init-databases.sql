@@ -8,3 +8,5 @@ CREATE ROLE payment LOGIN PASSWORD 'payment-dev-password';
 CREATE DATABASE payment OWNER payment;
 CREATE ROLE notification LOGIN PASSWORD 'notification-dev-password';
 CREATE DATABASE notification OWNER notification;
+CREATE ROLE billing LOGIN PASSWORD 'billing-dev-password';
+CREATE DATABASE billing OWNER billing;

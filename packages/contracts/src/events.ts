@@ -1,4 +1,14 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
+import {
+  BillingChargeFailed,
+  BillingChargeRefunded,
+  BillingChargeRequested,
+  BillingChargeSucceeded,
+  BillingDocumentIssued,
+  BillingRefundRequested,
+  SubscriptionChanged,
+  UserProfileUpdated,
+} from './billing-events.js';
 import { Money } from './money.js';
 import { Topics, type Topic } from './topics.js';
 
@@ -120,6 +130,11 @@ export const eventCatalog = {
     topic: Topics.users,
     schema: PasswordResetRequested,
   },
+  'user.profile_updated': {
+    ceType: 'dev.switchyard.user.profile_updated.v1',
+    topic: Topics.users,
+    schema: UserProfileUpdated,
+  },
   'order.created': {
     ceType: 'dev.switchyard.order.created.v1',
     topic: Topics.orders,
@@ -154,6 +169,86 @@ export const eventCatalog = {
     ceType: 'dev.switchyard.payment.refunded.v1',
     topic: Topics.payments,
     schema: PaymentRefunded,
+  },
+  'payment.billing_charge_succeeded': {
+    ceType: 'dev.switchyard.payment.billing_charge_succeeded.v1',
+    topic: Topics.payments,
+    schema: BillingChargeSucceeded,
+  },
+  'payment.billing_charge_failed': {
+    ceType: 'dev.switchyard.payment.billing_charge_failed.v1',
+    topic: Topics.payments,
+    schema: BillingChargeFailed,
+  },
+  'payment.billing_charge_refunded': {
+    ceType: 'dev.switchyard.payment.billing_charge_refunded.v1',
+    topic: Topics.payments,
+    schema: BillingChargeRefunded,
+  },
+  'billing.charge_requested': {
+    ceType: 'dev.switchyard.billing.charge_requested.v1',
+    topic: Topics.billing,
+    schema: BillingChargeRequested,
+  },
+  'billing.refund_requested': {
+    ceType: 'dev.switchyard.billing.refund_requested.v1',
+    topic: Topics.billing,
+    schema: BillingRefundRequested,
+  },
+  'subscription.created': {
+    ceType: 'dev.switchyard.subscription.created.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.trial_started': {
+    ceType: 'dev.switchyard.subscription.trial_started.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.activated': {
+    ceType: 'dev.switchyard.subscription.activated.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.renewed': {
+    ceType: 'dev.switchyard.subscription.renewed.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.payment_failed': {
+    ceType: 'dev.switchyard.subscription.payment_failed.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.recovered': {
+    ceType: 'dev.switchyard.subscription.recovered.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.plan_changed': {
+    ceType: 'dev.switchyard.subscription.plan_changed.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.cancel_scheduled': {
+    ceType: 'dev.switchyard.subscription.cancel_scheduled.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'subscription.canceled': {
+    ceType: 'dev.switchyard.subscription.canceled.v1',
+    topic: Topics.billing,
+    schema: SubscriptionChanged,
+  },
+  'invoice.issued': {
+    ceType: 'dev.switchyard.invoice.issued.v1',
+    topic: Topics.billing,
+    schema: BillingDocumentIssued,
+  },
+  'credit_note.issued': {
+    ceType: 'dev.switchyard.credit_note.issued.v1',
+    topic: Topics.billing,
+    schema: BillingDocumentIssued,
   },
 } as const satisfies Record<string, CatalogEntry>;
 

@@ -11,8 +11,15 @@ import { deadLetterTopicOf, Topics, type Topic } from './topics.js';
 export const topicAccess = {
   auth: { produces: [Topics.users], consumes: [] },
   order: { produces: [Topics.orders], consumes: [Topics.payments] },
-  payment: { produces: [Topics.payments], consumes: [Topics.orders] },
-  notification: { produces: [], consumes: [Topics.users, Topics.orders, Topics.payments] },
+  payment: { produces: [Topics.payments], consumes: [Topics.orders, Topics.billing] },
+  notification: {
+    produces: [],
+    consumes: [Topics.users, Topics.orders, Topics.payments, Topics.billing],
+  },
+  billing: {
+    produces: [Topics.billing],
+    consumes: [Topics.users, Topics.orders, Topics.payments],
+  },
 } as const satisfies Record<string, { produces: readonly Topic[]; consumes: readonly Topic[] }>;
 
 export type KafkaService = keyof typeof topicAccess;

@@ -6,6 +6,7 @@ export const Topics = {
   users: 'switchyard.users.v1',
   orders: 'switchyard.orders.v1',
   payments: 'switchyard.payments.v1',
+  billing: 'switchyard.billing.v1',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

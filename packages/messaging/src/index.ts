@@ -37,3 +37,15 @@ export {
 } from './dead-letters.js';
 export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';
 export { grantKafkaAcls, kafkaAclEntriesOf } from './kafka-acls.js';
+export {
+  createServiceApp,
+  type ServiceAppConfig,
+  type ServiceAppOptions,
+  type ServiceDatabase,
+  type ServiceParts,
+} from './service-app.js';
+export {
+  addServiceLifecycle,
+  type BackgroundTask,
+  type LifecycleParts,
+} from './service-lifecycle.js';

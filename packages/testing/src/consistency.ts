@@ -82,13 +82,14 @@ export async function findInconsistencies(options: {
       );
   }
 
-  // At most one successful charge per order, at the provider itself.
+  // At most one successful charge per order, at the provider itself. A subscription's charges
+  // carry no order id (billing-consistency.ts counts them per period).
   const succeededPerOrder = new Map<string, number>();
   for (const c of options.providerCharges)
-    if (c.status === 'succeeded')
+    if (c.status === 'succeeded' && c.metadata.order_id)
       succeededPerOrder.set(
-        c.metadata.order_id!,
-        (succeededPerOrder.get(c.metadata.order_id!) ?? 0) + 1,
+        c.metadata.order_id,
+        (succeededPerOrder.get(c.metadata.order_id) ?? 0) + 1,
       );
   for (const [orderId, n] of succeededPerOrder)
     if (n > 1) report(`order ${orderId}: ${n} successful charges at the provider`);

@@ -43,3 +43,12 @@ export {
   listProviderCharges,
   type ProviderCharge,
 } from './consistency.js';
+export {
+  booksPerCurrency,
+  findBillingInconsistencies,
+  oneDocumentPerMovement,
+  periodsChargedOnce,
+  type BillingInconsistencies,
+  type BillingInvariant,
+} from './billing-consistency.js';
+export { readBillingLedger, type BillingLedger } from './billing-ledger.js';

@@ -12,7 +12,7 @@ import { startSmtpCapture, type SmtpCapture } from './smtp-capture.js';
 import { resetDatabase, testDatabaseTag } from './test-database.js';
 import { waitFor, waitForHttp } from './wait-for.js';
 
-type ScalableService = 'order' | 'payment' | 'notification';
+type ScalableService = 'order' | 'payment' | 'notification' | 'billing';
 
 /**
  * One running copy of a platform process (replica 0 is the one the gateway routes to, unless
@@ -89,7 +89,7 @@ export interface PlatformOptions {
 }
 
 /**
- * Start the whole platform — Kafka, SMTP capture, the payment-provider sandbox, the four
+ * Start the whole platform — Kafka, SMTP capture, the payment-provider sandbox, the five
  * services and the gateway — as real processes on free ports, with their own databases and
  * Kafka namespace, isolated from any local stack. Used by the end-to-end tests and benchmarks.
  * Services can run as several replicas (same database, same consumer group), and a replica
@@ -109,6 +109,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     order: await freePort(),
     payment: await freePort(),
     notification: await freePort(),
+    billing: await freePort(),
     paymentSandbox: await freePort(),
     gatewayMetrics: await freePort(),
   };
@@ -124,6 +125,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     redisUrl,
     smtpUrl: smtp.smtpUrl,
     logLevel: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'info',
+    // Tests move billing's clock to reach renewals and dunning without waiting for them.
+    billingTestClock: true,
   });
   // A fresh start every run: create, wipe, then migrate (never migrate last run's leftovers).
   for (const p of processes) {
@@ -280,6 +283,7 @@ function routeGatewayToEveryReplica(specs: { spec: StackProcess; port: number }[
       ORDER_SERVICE_URL: urlsOf('order'),
       PAYMENT_SERVICE_URL: urlsOf('payment'),
       NOTIFICATION_SERVICE_URL: urlsOf('notification'),
+      BILLING_SERVICE_URL: urlsOf('billing'),
     },
   };
 }

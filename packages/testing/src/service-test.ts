@@ -76,8 +76,17 @@ export async function startServiceUnderTest<
   build: (env: Record<string, string>) => Promise<A>;
 }): Promise<ServiceUnderTest<A>> {
   const ctx = await setupServiceTest(options);
-  const app = await options.build(ctx.env);
-  await app.ready();
+  let app: A | undefined;
+  try {
+    app = await options.build(ctx.env);
+    await app.ready();
+  } catch (error) {
+    // A service that refuses to start (a test may expect exactly that) must not leave the JWKS
+    // server and the broker namespace open: jest would never exit.
+    await app?.close();
+    await ctx.teardown();
+    throw error;
+  }
   return {
     app,
     ctx,

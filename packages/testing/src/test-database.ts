@@ -37,13 +37,22 @@ export async function prepareTestDatabase(
   return url;
 }
 
-/** Drop everything in the database's public schema (and undo an outage a test left behind). */
+/**
+ * Drop everything in the database — the public schema and any other a library made (pg-boss's
+ * `pgboss`: its jobs would outlive the test run that queued them) — and undo an outage a test
+ * left behind.
+ */
 export async function resetDatabase(url: string): Promise<void> {
   await allowConnections(url, true);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace
+        WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`,
+    );
+    for (const { name } of rows) await client.query(`DROP SCHEMA "${name}" CASCADE`);
+    await client.query('CREATE SCHEMA public');
   } finally {
     await client.end();
   }

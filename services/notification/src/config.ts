@@ -25,6 +25,18 @@ const EmailEnv = Type.Object({
   SMTP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000 }),
 });
 
+const LinkEnv = Type.Object({
+  /**
+   * Where a customer updates the card their subscription is charged to (the shop's billing
+   * page): a failed renewal's message links to it. The default is the local web console.
+   */
+  BILLING_ACCOUNT_URL: Type.String({
+    pattern: '^https?://[^\\s]+$',
+    maxLength: 2048,
+    default: 'http://localhost:5173/account/billing',
+  }),
+});
+
 const RealtimeEnv = Type.Object({
   REDIS_URL: Type.String({ pattern: '^rediss?://' }),
   /** The Redis pub/sub channel every replica of this deployment shares. */
@@ -63,6 +75,7 @@ export const NotificationConfig = Type.Composite([
   KafkaEnv,
   AuthEnv,
   EmailEnv,
+  LinkEnv,
   RealtimeEnv,
   WebhookEnv,
 ]);

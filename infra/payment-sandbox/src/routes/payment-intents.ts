@@ -20,7 +20,7 @@ import {
   CreatePaymentIntent,
   UpdatePaymentIntent,
 } from '../schemas/payment-intents.js';
-import { unexpectedState } from '../stripe-errors.js';
+import { invalidRequest, unexpectedState } from '../stripe-errors.js';
 import { testMethods } from '../test-methods.js';
 import type { IdParams, RouteOptions } from './route-options.js';
 
@@ -43,6 +43,11 @@ export async function paymentIntentRoutes(app: FastifyInstance, options: RouteOp
   app.post('/payment_intents', async (request, reply) => {
     const requestedMs = arrivedMs(request, reply.elapsedTime);
     const params = readParams(CreatePaymentIntent, request.body);
+    // Stripe: off_session says who is present *for this confirmation*, so only with confirm=true.
+    if (params.off_session !== undefined && !params.confirm)
+      throw invalidRequest('The parameter `off_session` can only be used when `confirm=true`.', {
+        param: 'off_session',
+      });
     if (params.confirm && params.payment_method) {
       const card = cardNamed(params.payment_method);
       if ((await misbehave(sandbox, card, attemptOf(request))) === 'redirect')

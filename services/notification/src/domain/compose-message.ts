@@ -1,15 +1,12 @@
-import type { EventName, EventPayload, Money } from '@switchyard/contracts';
+import type { EventName, EventPayload } from '@switchyard/contracts';
+import {
+  billingComposers,
+  type BillingDocumentEvent,
+  type SubscriptionEvent,
+} from './compose-billing-message.js';
+import { formatMoney, type Links, type Message } from './message.js';
 
-export const CATEGORIES = ['account', 'order', 'payment'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-/** What the inbox and the stream show, and the email's subject. The email's body comes from
- * its templates (templates/<event>.{text,html}.hbs), which may say more (a reset token). */
-export interface Message {
-  category: Category;
-  title: string;
-  body: string;
-}
+export { CATEGORIES, formatMoney, type Category, type Links, type Message } from './message.js';
 
 export type NotifiableEvent =
   | 'user.registered'
@@ -19,17 +16,15 @@ export type NotifiableEvent =
   | 'order.cancelled'
   | 'payment.failed'
   | 'payment.action_required'
-  | 'payment.refunded';
+  | 'payment.refunded'
+  | SubscriptionEvent
+  | BillingDocumentEvent;
 
 const shortId = (id: string) => id.slice(0, 8);
 
-/** Format integer minor units for people, e.g. {2500, EUR} → "EUR 25.00". */
-export function formatMoney(money: Money): string {
-  const digits = money.currency === 'JPY' ? 0 : 2;
-  return `${money.currency} ${(money.amount / 10 ** digits).toFixed(digits)}`;
-}
-
-const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } = {
+const composers: {
+  [N in NotifiableEvent]: (data: EventPayload<N>, links: Links) => Message;
+} = {
   'user.registered': (d) => ({
     category: 'account',
     title: 'Welcome to Switchyard',
@@ -77,11 +72,16 @@ const composers: { [N in NotifiableEvent]: (data: EventPayload<N>) => Message } 
         : ` — the full ${formatMoney(d.captured)} has now been refunded.`) +
       ' It may take a few days to appear on your statement.',
   }),
+  ...billingComposers,
 };
 
 /** What to tell a customer about an event: the same words in the inbox and in the email. */
-export function composeMessage<N extends NotifiableEvent>(name: N, data: EventPayload<N>): Message {
-  return composers[name](data);
+export function composeMessage<N extends NotifiableEvent>(
+  name: N,
+  data: EventPayload<N>,
+  links: Links,
+): Message {
+  return composers[name](data, links);
 }
 
 export const notifiableEvents = Object.keys(composers) as NotifiableEvent[];

@@ -34,6 +34,8 @@ interface PendingEmail {
   attempts: number;
   email: string | null;
   name: string | null;
+  /** The files it carries (an issued document's PDF); empty for most emails. */
+  attachments: { filename: string; contentType: string; contentBase64: string }[];
 }
 
 /**
@@ -132,7 +134,15 @@ export class EmailDispatcher {
                         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING id, lease_token, user_id, subject, text_body, html_body, sealed_secret, attempts)
        SELECT c.id::text, c.lease_token::text, c.user_id::text, c.subject, c.text_body,
-              c.html_body, c.sealed_secret, c.attempts, r.email, r.name
+              c.html_body, c.sealed_secret, c.attempts, r.email, r.name,
+              -- base64 without the line breaks encode() puts every 76 characters.
+              COALESCE((SELECT json_agg(json_build_object(
+                                 'filename', a.filename, 'contentType', a.content_type,
+                                 'contentBase64', translate(encode(a.content, 'base64'), E'\\n', ''))
+                               ORDER BY a.filename)
+                          FROM email_attachments a
+                         WHERE a.email_delivery_id = c.id AND a.content IS NOT NULL),
+                       '[]'::json) AS attachments
          FROM claimed c LEFT JOIN recipients r ON r.user_id = c.user_id`,
       this.options.leaseSeconds,
       randomUUID(),
@@ -156,7 +166,11 @@ export class EmailDispatcher {
                sealed_secret = CASE WHEN ${outcome.status} = 'pending' THEN sealed_secret END,
                lease_token = NULL
          WHERE id = ${row.id}::uuid AND lease_token = ${row.lease_token}::uuid
-        RETURNING id)
+        RETURNING id),
+      -- Billing keeps the documents; once the email is done its copies of the files go.
+      files AS (
+        UPDATE email_attachments SET content = NULL
+         WHERE ${outcome.status} <> 'pending' AND email_delivery_id IN (SELECT id FROM done))
       INSERT INTO email_attempts (id, email_delivery_id, outcome, error)
       SELECT ${randomUUID()}::uuid, id, ${outcome.status === 'sent' ? 'sent' : 'failed'},
              ${outcome.error}
@@ -180,6 +194,15 @@ export class EmailDispatcher {
         subject: row.subject,
         text: body(row.text_body),
         ...(row.html_body ? { html: body(row.html_body) } : {}),
+        ...(row.attachments.length
+          ? {
+              attachments: row.attachments.map((file) => ({
+                filename: file.filename,
+                contentType: file.contentType,
+                content: Buffer.from(file.contentBase64, 'base64'),
+              })),
+            }
+          : {}),
         messageId: `<${row.id}@switchyard>`,
       });
     } catch (e) {

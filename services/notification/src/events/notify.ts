@@ -6,9 +6,11 @@ import type { Prisma } from '../generated/prisma/client.js';
 import {
   composeMessage,
   notifiableEvents,
+  type Links,
   type NotifiableEvent,
 } from '../domain/compose-message.js';
 import { MANDATORY_EMAIL_EVENTS } from '../domain/preferences.js';
+import { emailAttachmentOf } from '../email/email-attachments.js';
 import { renderEmail } from '../email/email-templates.js';
 import { toNotificationView } from '../inbox/inbox.js';
 import type { RealtimeHub, RealtimeNotification } from '../realtime/realtime-hub.js';
@@ -35,7 +37,11 @@ interface Queued {
  * which returns what it wrote. Prisma's model calls here (five round trips) were a quarter of
  * the service's CPU (issue 20).
  */
-async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Promise<Queued> {
+async function notify(
+  event: EventEnvelope<NotifiableEvent>,
+  sql: SqlClient,
+  links: Links,
+): Promise<Queued> {
   const tx = sql as unknown as Tx;
   // Account events carry the address to write to: the freshest one wins.
   if (event.name === 'user.registered' || event.name === 'user.password_reset_requested') {
@@ -46,10 +52,14 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
         SET email = EXCLUDED.email, name = EXCLUDED.name, updated_at = now()`;
   }
   const userId = event.data.userId;
-  const message = composeMessage(event.name, event.data as never);
-  const email = renderEmail(event.name, event.data as never, message.title);
+  const message = composeMessage(event.name, event.data as never, links);
+  const email = renderEmail(event.name, event.data as never, message, links);
+  // An issued document's PDF, decoded by Postgres (a malformed one fails the event, which is
+  // retried and dead-lettered, rather than mailing a broken file).
+  const attachment = emailAttachmentOf(event);
   const webhook = isWebhookEvent(event.name);
   const notificationId = randomUUID();
+  const emailId = randomUUID();
   // A channel is on unless the user stored a row turning it off (preferenceMatrix's rule).
   const [row] = await tx.$queryRaw<
     { seq: string; created_at: Date; in_app: boolean; emails: number; webhooks: number }[]
@@ -69,11 +79,19 @@ async function notify(event: EventEnvelope<NotifiableEvent>, sql: SqlClient): Pr
     e AS (
       INSERT INTO email_deliveries
              (id, notification_id, user_id, subject, text_body, html_body, sealed_secret)
-      SELECT ${randomUUID()}::uuid, ${notificationId}::uuid, ${userId}::uuid, ${message.title},
+      SELECT ${emailId}::uuid, ${notificationId}::uuid, ${userId}::uuid, ${message.title},
              ${email.text}, ${email.html ?? null}, ${emailSecretOf(event)}
         FROM n
        WHERE ${MANDATORY_EMAIL_EVENTS.has(event.name)}::boolean
           OR COALESCE((SELECT enabled FROM prefs WHERE channel = 'email'), true)
+      RETURNING 1),
+    a AS (
+      INSERT INTO email_attachments
+             (id, email_delivery_id, filename, content_type, size_bytes, content)
+      SELECT ${randomUUID()}::uuid, ${emailId}::uuid, ${attachment?.filename ?? null},
+             ${attachment?.contentType ?? null}, octet_length(file.bytes), file.bytes
+        FROM e, (SELECT decode(${attachment?.contentBase64 ?? null}::text, 'base64') AS bytes) file
+       WHERE ${attachment !== null}::boolean
       RETURNING 1),
     w AS (
       INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, payload, created_at)
@@ -128,11 +146,16 @@ const QUEUED_KEPT = 1_000;
 
 export function notificationHandlers(
   db: Db,
-  deps: { realtime: RealtimeHub; nudgeEmails: () => void; nudgeWebhooks: () => void },
+  deps: {
+    realtime: RealtimeHub;
+    nudgeEmails: () => void;
+    nudgeWebhooks: () => void;
+    links: Links;
+  },
 ): EventHandlers {
   const queued = new Map<string, Queued>();
   const handle = async (event: EventEnvelope<NotifiableEvent>, sql: SqlClient) => {
-    const written = await notify(event, sql);
+    const written = await notify(event, sql, deps.links);
     if (queued.size >= QUEUED_KEPT) queued.clear();
     queued.set(event.id, written);
   };

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 const Categories = (required: boolean) => {
   const flag = required ? Type.Boolean() : Type.Optional(Type.Boolean());
   return Type.Object(
-    { account: flag, order: flag, payment: flag },
+    { account: flag, order: flag, payment: flag, billing: flag },
     { additionalProperties: false },
   );
 };

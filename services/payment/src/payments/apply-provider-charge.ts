@@ -5,10 +5,10 @@ import type { ProviderCharge } from '../provider/provider-types.js';
 import { planChargeUpdate, planChangesNothing, type PaymentStatus } from './charge-plan.js';
 import { lockPayment } from './lock-payment.js';
 import {
-  paymentActionRequired,
-  paymentFailed,
-  paymentRefunded,
-  paymentSucceeded,
+  chargeFailed,
+  chargeRefunded,
+  chargeSucceeded,
+  orderActionRequired,
 } from './payment-events.js';
 import { ORDER_CANCELLED } from './order-cancelled-reason.js';
 import { ensureCancellationRefund } from './refunds.js';
@@ -30,7 +30,9 @@ export interface ApplyResult {
 
 /**
  * Bring a payment in line with the provider's snapshot of its charge, under the payment's lock,
- * announcing each change (payment.succeeded / failed / refunded) in the same transaction.
+ * announcing each change in the same transaction: payment.succeeded / failed / action_required /
+ * refunded for an order's payment, payment.billing_charge_succeeded / failed / refunded for a
+ * subscription charge (payment-events.ts picks by purpose).
  */
 export async function applyProviderCharge(
   tx: Tx,
@@ -40,7 +42,11 @@ export async function applyProviderCharge(
   const payment = await lockPayment(tx, { id: paymentId });
   if (!payment) throw new Error(`payment ${paymentId} not found`);
   const plan = planChargeUpdate(
-    { ...payment, status: payment.status as PaymentStatus },
+    {
+      ...payment,
+      status: payment.status as PaymentStatus,
+      offSession: payment.purpose === 'subscription',
+    },
     payment.refunds,
     charge,
   );
@@ -73,13 +79,13 @@ export async function applyProviderCharge(
       })),
     };
   }
-  if (plan.status?.to === 'succeeded') await enqueueEvent(tx, paymentSucceeded(current, charge.id));
+  if (plan.status?.to === 'succeeded') await enqueueEvent(tx, chargeSucceeded(current, charge.id));
   // Not for a payment whose order is cancelled: its customer was told once, by order.cancelled
   // (see PaymentProcessor.fail) — e.g. an authentication abandoned until the order expired.
   if (plan.status?.to === 'failed' && !payment.orderCancelled)
-    await enqueueEvent(tx, paymentFailed(current, plan.status.reason));
+    await enqueueEvent(tx, chargeFailed(current, plan.status.reason));
   if (plan.status?.to === 'requires_action')
-    await enqueueEvent(tx, paymentActionRequired(current, plan.status.url));
+    await enqueueEvent(tx, orderActionRequired(current, plan.status.url));
 
   let refunded = current.amountRefundedMinor;
   const refunds = [...payment.refunds];
@@ -98,7 +104,7 @@ export async function applyProviderCharge(
       1,
       refund,
     );
-    await enqueueEvent(tx, paymentRefunded(current, refund, refunded));
+    await enqueueEvent(tx, chargeRefunded(current, refund, refunded));
   }
   for (const found of plan.refundsDiscovered) {
     const refund = await tx.paymentRefund.create({
@@ -114,7 +120,7 @@ export async function applyProviderCharge(
     });
     refunded += refund.amountMinor;
     refunds.push(refund);
-    await enqueueEvent(tx, paymentRefunded(current, refund, refunded));
+    await enqueueEvent(tx, chargeRefunded(current, refund, refunded));
   }
   if (refunded !== current.amountRefundedMinor)
     await tx.payment.update({ where: { id: paymentId }, data: { amountRefundedMinor: refunded } });

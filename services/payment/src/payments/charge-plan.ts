@@ -6,7 +6,16 @@ export interface PaymentState {
   status: PaymentStatus;
   amountMinor: number;
   amountRefundedMinor: number;
+  /**
+   * Charged off-session (a subscription charge): there is no customer present to act, so a
+   * charge that asks for them is a failure (`authentication_required`), as Stripe reports it
+   * for `off_session: true` — never a wait.
+   */
+  offSession?: boolean;
 }
+
+/** Why an off-session charge that needed its customer failed (Stripe's error code for it). */
+export const AUTHENTICATION_REQUIRED = 'authentication_required';
 
 export interface RefundState {
   id: string;
@@ -47,6 +56,8 @@ export function planChargeUpdate(
   else if (charge.status === 'failed' && unsettled)
     plan.status = { to: 'failed', reason: charge.failure_code ?? 'failed' };
   // Waiting for the customer is a step forward from pending, never back from anything else.
+  else if (charge.next_action && payment.status === 'pending' && payment.offSession)
+    plan.status = { to: 'failed', reason: AUTHENTICATION_REQUIRED };
   else if (charge.next_action && payment.status === 'pending')
     plan.status = {
       to: 'requires_action',

@@ -10,6 +10,7 @@ export async function isOrderCancelled(
   payment: Pick<Payment, 'orderId' | 'orderCancelled'>,
 ): Promise<boolean> {
   if (payment.orderCancelled) return true;
+  if (payment.orderId === null) return false; // a subscription charge: no order to cancel
   const tombstone = await tx.orderCancellation.findUnique({
     where: { orderId: payment.orderId },
     select: { orderId: true },

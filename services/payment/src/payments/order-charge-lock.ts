@@ -23,10 +23,25 @@ export const ORDER_CHARGE_LOCK_WAIT_MS = 3_000;
  * connection: a database restart mid-call drops it while the provider call goes on. Keyed on the
  * order id, not the payment row, because the cancellation may come before the payment row exists.
  */
-export async function lockOrderCharges(tx: Tx, orderId: string, waitMs: number): Promise<void> {
+export function lockOrderCharges(tx: Tx, orderId: string, waitMs: number): Promise<void> {
+  return lockCharges(tx, `order-charges:${orderId}`, waitMs);
+}
+
+/**
+ * Whose charge lock a payment is charged under: its order's (see above), or — a subscription
+ * charge, which has no order and nothing that cancels it — its own. That one still keeps the
+ * watchdog from charging (or giving up on) a payment whose charge request is in flight on
+ * another replica: failed under a request that then succeeds, billing would hear "failed", then
+ * "succeeded".
+ */
+export const chargeLockOf = (payment: { id: string; orderId: string | null }) =>
+  payment.orderId === null ? `payment-charges:${payment.id}` : `order-charges:${payment.orderId}`;
+
+/** Take the charge lock `name` in `tx`, waiting at most `waitMs` (then lock_timeout: transient). */
+export async function lockCharges(tx: Tx, name: string, waitMs: number): Promise<void> {
   // One round trip: the subquery (volatile, so never flattened) sets the transaction's
   // lock_timeout before the outer query waits for the lock.
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`order-charges:${orderId}`}, 0))::text
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${name}, 0))::text
                        FROM (SELECT set_config('lock_timeout', ${`${waitMs}ms`}, true)) AS timeout`;
 }
 
@@ -35,8 +50,8 @@ export async function lockOrderCharges(tx: Tx, orderId: string, waitMs: number):
  * order in flight, or its cancellation being recorded). For the watchdog, which has no reason
  * to wait for work that is under way.
  */
-export async function tryLockOrderCharges(tx: Tx, orderId: string): Promise<boolean> {
+export async function tryLockCharges(tx: Tx, name: string): Promise<boolean> {
   const [row] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(
-                       hashtextextended(${`order-charges:${orderId}`}, 0)) AS locked`;
+                       hashtextextended(${name}, 0)) AS locked`;
   return row?.locked === true;
 }

@@ -23,7 +23,7 @@ export const watchdogActions = new client.Counter({
 
 export const chargesSkipped = new client.Counter({
   name: 'payment_charges_skipped_total',
-  help: 'Charge requests not made, by reason (order_cancelled: the cancellation came first)',
+  help: 'Charge requests not made, by reason (order_cancelled: the cancellation came first; charge_id_conflict: billing reused a charge id for another charge)',
   labelNames: ['reason'],
   registers: [metricsRegistry],
 });
@@ -44,6 +44,13 @@ export const chargeSlots = new client.Gauge({
 export const refundsFailed = new client.Counter({
   name: 'payment_refunds_failed_total',
   help: 'Refunds the provider refused for good; each needs a person (alert)',
+  labelNames: ['reason'],
+  registers: [metricsRegistry],
+});
+
+export const billingRefundsRejected = new client.Counter({
+  name: 'payment_billing_refunds_rejected_total',
+  help: 'Refunds billing asked for that were rejected without asking the provider, by reason (each logged, kept in rejected_refund_requests; alert)',
   labelNames: ['reason'],
   registers: [metricsRegistry],
 });
@@ -72,10 +79,16 @@ export const refundedAmount = new client.Counter({
 
 /** Business metrics from the events the service has published (committed facts). */
 export function countPublished(event: { name: string; data: unknown }): void {
-  if (event.name === 'payment.succeeded') paymentsByStatus.inc({ status: 'succeeded' });
-  if (event.name === 'payment.failed') paymentsByStatus.inc({ status: 'failed' });
+  if (event.name === 'payment.succeeded' || event.name === 'payment.billing_charge_succeeded')
+    paymentsByStatus.inc({ status: 'succeeded' });
+  if (event.name === 'payment.failed' || event.name === 'payment.billing_charge_failed')
+    paymentsByStatus.inc({ status: 'failed' });
   if (event.name === 'payment.refunded') {
     const { amount } = event.data as { amount: { amount: number; currency: string } };
     refundedAmount.inc({ currency: amount.currency }, amount.amount);
+  }
+  if (event.name === 'payment.billing_charge_refunded') {
+    const { refunded } = event.data as { refunded: { amount: number; currency: string } };
+    refundedAmount.inc({ currency: refunded.currency }, refunded.amount);
   }
 }

@@ -13,11 +13,12 @@ import { lockPayment } from './lock-payment.js';
 import { ORDER_CANCELLED } from './order-cancelled-reason.js';
 import { paymentColumns } from './payment-row.js';
 import {
-  lockOrderCharges,
+  chargeLockOf,
+  lockCharges,
   ORDER_CHARGE_LOCK_WAIT_MS,
-  tryLockOrderCharges,
+  tryLockCharges,
 } from './order-charge-lock.js';
-import { paymentFailed } from './payment-events.js';
+import { chargeFailed } from './payment-events.js';
 import { chargeSlots, refundsFailed } from './payment-metrics.js';
 
 type Tx = Prisma.TransactionClient;
@@ -58,6 +59,13 @@ export interface OrderLockOptions {
 
 export { ORDER_CANCELLED };
 
+/** A subscription charge whose method is not a card its user saved: never sent. */
+export const PAYMENT_METHOD_NOT_SAVED = 'payment_method_not_saved';
+/** A charge whose method is a card another customer saved: never sent. */
+export const PAYMENT_METHOD_NOT_YOURS = 'payment_method_not_yours';
+
+type ChargeTarget = Pick<Payment, 'id' | 'orderId'>;
+
 /** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
 const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
 
@@ -81,6 +89,27 @@ export interface PaymentProcessorOptions {
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A payment method that must never reach the provider for this payment: a card another customer
+ * saved (any payment); for a subscription charge, also any method its user has not saved — an
+ * off-session charge is only ever made on a card the customer saved for it.
+ */
+function refuseMethod(payment: Payment, savedBy: string | null): ChargeAttempt | null {
+  if (savedBy && savedBy !== payment.userId)
+    return {
+      kind: 'rejected',
+      reason: PAYMENT_METHOD_NOT_YOURS,
+      error: 'the payment method is a card another customer saved',
+    };
+  if (!savedBy && payment.purpose === 'subscription')
+    return {
+      kind: 'rejected',
+      reason: PAYMENT_METHOD_NOT_SAVED,
+      error: 'a subscription is charged off-session only on a card its customer saved',
+    };
+  return null;
+}
 
 /**
  * Every conversation with the provider about a payment, each followed by applying what the
@@ -122,7 +151,7 @@ export class PaymentProcessor {
    * takes the whole pool.
    */
   async charge(
-    seen: Pick<Payment, 'id' | 'orderId'>,
+    seen: ChargeTarget,
     options: OrderLockOptions & { signal?: AbortSignal } = {},
   ): Promise<ChargeOutcome> {
     const release = await this.slots.acquire(CHARGE_SLOT_WAIT_MS, this.signal(options.signal));
@@ -134,13 +163,12 @@ export class PaymentProcessor {
 
   /** One charge transaction: the order's charge lock, the checks, the call, its answer recorded. */
   private chargeUnderLock(
-    seen: Pick<Payment, 'id' | 'orderId'>,
+    seen: ChargeTarget,
     options: OrderLockOptions & { signal?: AbortSignal },
   ): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> {
     return this.db.$transaction(
       async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
-        if (!(await this.lockOrder(tx, seen.orderId, options)))
-          return { outcome: { kind: 'in_flight' } };
+        if (!(await this.lockCharges(tx, seen, options))) return { outcome: { kind: 'in_flight' } };
         // The payment, whether its order is cancelled (flag or tombstone), and whose saved card
         // its method is (if anyone's), in one read.
         const [row] = await tx.$queryRaw<(Payment & SavedMethodOwner & { cancelled: boolean })[]>`
@@ -167,15 +195,9 @@ export class PaymentProcessor {
             applied: { changed: true, refundsToExecute: [] },
           };
         }
-        // Another customer's saved card: never sent to the provider.
         const attempt: ChargeAttempt =
-          savedBy && savedBy !== payment.userId
-            ? {
-                kind: 'rejected',
-                reason: 'payment_method_not_yours',
-                error: 'the payment method is a card another customer saved',
-              }
-            : await this.requestCharge(payment, savedCustomer ?? undefined, options.signal);
+          refuseMethod(payment, savedBy) ??
+          (await this.requestCharge(payment, savedCustomer ?? undefined, options.signal));
         return {
           outcome: attempt,
           applied: await this.recordChargeAttempt(tx, payment.id, attempt),
@@ -190,7 +212,9 @@ export class PaymentProcessor {
 
   /**
    * Ask for the charge; the payment id is the idempotency key, so asking again is safe. A
-   * saved card is charged with its customer, as the provider requires.
+   * saved card is charged with its customer, as the provider requires. A subscription charge is
+   * made off-session (`off_session: true`: nobody is there to authenticate, so a card that asks
+   * for it is declined with `authentication_required` instead), described as billing says.
    */
   private async requestCharge(
     payment: Payment,
@@ -205,7 +229,17 @@ export class PaymentProcessor {
           currency: payment.currency,
           paymentMethod: payment.paymentMethod,
           customer,
-          metadata: { payment_id: payment.id, order_id: payment.orderId },
+          ...(payment.purpose === 'subscription'
+            ? {
+                offSession: true,
+                description: payment.description ?? undefined,
+                metadata: {
+                  payment_id: payment.id,
+                  charge_id: payment.id,
+                  subscription_id: payment.subscriptionId ?? '',
+                },
+              }
+            : { metadata: { payment_id: payment.id, order_id: payment.orderId ?? '' } }),
         },
         { signal: this.signal(signal) },
       );
@@ -249,7 +283,8 @@ export class PaymentProcessor {
   }
 
   /**
-   * Fail a pending payment, announced as payment.failed: the order compensates (its stock is
+   * Fail a pending payment, announced as payment.failed (a subscription charge's as
+   * payment.billing_charge_failed: billing starts dunning): the order compensates (its stock is
    * released, it is cancelled), the customer is told the payment was not accepted, integrators
    * get a payment.failed webhook. Not when it fails because its order was cancelled
    * (ORDER_CANCELLED, never charged): the order is cancelled already — that cancellation is
@@ -262,7 +297,7 @@ export class PaymentProcessor {
       where: { id: payment.id },
       data: { status: 'failed', failureReason: reason, lastProviderError: detail ?? null },
     });
-    if (reason !== ORDER_CANCELLED) await enqueueEvent(tx, paymentFailed(failed, reason));
+    if (reason !== ORDER_CANCELLED) await enqueueEvent(tx, chargeFailed(failed, reason));
   }
 
   /**
@@ -283,7 +318,7 @@ export class PaymentProcessor {
     detail?: string,
     options: OrderLockOptions = {},
   ): Promise<boolean> {
-    if (!(await this.lockOrder(tx, seen.orderId, options))) return false;
+    if (!(await this.lockCharges(tx, seen, options))) return false;
     const locked = await lockPayment(tx, { id: seen.id });
     if (locked?.status !== 'pending' || locked.providerChargeId !== seen.providerChargeId)
       return false;
@@ -291,10 +326,18 @@ export class PaymentProcessor {
     return true;
   }
 
-  /** The order's charge lock in `tx`: waited for, or only if free (false when it is not). */
-  private async lockOrder(tx: Tx, orderId: string, options: OrderLockOptions): Promise<boolean> {
-    if (options.ifFree) return tryLockOrderCharges(tx, orderId);
-    await lockOrderCharges(tx, orderId, ORDER_CHARGE_LOCK_WAIT_MS);
+  /**
+   * The payment's charge lock in `tx` (its order's, or its own for a subscription charge:
+   * chargeLockOf): waited for, or only if free (false when it is not).
+   */
+  private async lockCharges(
+    tx: Tx,
+    payment: ChargeTarget,
+    options: OrderLockOptions,
+  ): Promise<boolean> {
+    const name = chargeLockOf(payment);
+    if (options.ifFree) return tryLockCharges(tx, name);
+    await lockCharges(tx, name, ORDER_CHARGE_LOCK_WAIT_MS);
     return true;
   }
 

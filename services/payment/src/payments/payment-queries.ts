@@ -7,7 +7,9 @@ type PaymentWithRefunds = Payment & { refunds: PaymentRefund[] };
 export function toPaymentView(p: PaymentWithRefunds) {
   return {
     id: p.id,
+    purpose: p.purpose as 'order' | 'subscription',
     orderId: p.orderId,
+    subscriptionId: p.subscriptionId,
     amount: { amount: p.amountMinor, currency: p.currency },
     refunded: { amount: p.amountRefundedMinor, currency: p.currency },
     status: p.status as 'pending' | 'requires_action' | 'succeeded' | 'failed',

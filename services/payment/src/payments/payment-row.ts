@@ -4,7 +4,8 @@ import { Prisma, type PaymentRefund } from '../generated/prisma/client.js';
  * A payment's columns as the ORM's model names them, for raw SQL over `payments p` that must
  * return a whole Payment (lockPayment, the charge transaction) in one round trip.
  */
-export const paymentColumns = Prisma.sql`p.id::text AS "id", p.order_id::text AS "orderId",
+export const paymentColumns = Prisma.sql`p.id::text AS "id", p.purpose,
+  p.order_id::text AS "orderId", p.subscription_id::text AS "subscriptionId", p.description,
   p.user_id::text AS "userId", p.amount_minor AS "amountMinor", p.currency,
   p.payment_method AS "paymentMethod", p.status, p.action_url AS "actionUrl",
   p.action_client_secret AS "actionClientSecret", p.provider_charge_id AS "providerChargeId",

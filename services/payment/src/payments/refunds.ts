@@ -80,6 +80,8 @@ export async function ensureCancellationRefund(
   tx: Tx,
   payment: LockedPayment,
 ): Promise<string | null> {
+  // A subscription charge has no order to be cancelled: billing asks for its refunds itself.
+  if (payment.purpose !== 'order') return null;
   if (payment.refunds.some((r) => r.idempotencyKey === CANCELLATION_KEY)) return null;
   const left = refundable(payment);
   // Only money captured asks whether the order is gone (the tombstone costs a query).

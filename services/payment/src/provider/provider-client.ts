@@ -78,6 +78,12 @@ export class ProviderClient {
       paymentMethod: string;
       /** The provider's customer the method is saved to, when it is a saved one. */
       customer?: string;
+      /**
+       * Nobody is there to authenticate (a renewal): Stripe then declines a card that would ask
+       * for it (`authentication_required`) rather than wait for the customer.
+       */
+      offSession?: boolean;
+      description?: string;
       metadata: Record<string, string>;
     },
     options: CallOptions = {},
@@ -93,7 +99,12 @@ export class ProviderClient {
             allowed_payment_method_types: ['card'],
             confirm: true,
             metadata: input.metadata,
-            ...(this.options.returnUrl ? { return_url: this.options.returnUrl } : {}),
+            ...(input.description ? { description: input.description } : {}),
+            ...(input.offSession
+              ? { off_session: true }
+              : this.options.returnUrl
+                ? { return_url: this.options.returnUrl }
+                : {}),
           },
           { ...requestOptions, idempotencyKey: input.idempotencyKey },
         );

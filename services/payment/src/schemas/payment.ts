@@ -36,14 +36,22 @@ export const RefundView = Type.Object({
   status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed')]),
   reason: Type.String(),
   requestedBy: Type.String({
-    description: 'admin:<user id>, system (order cancelled) or provider',
+    description: 'admin:<user id>, system (order cancelled), billing or provider',
   }),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
 export const PaymentView = Type.Object({
   id: Type.String(),
-  orderId: Type.String(),
+  purpose: Type.Union([Type.Literal('order'), Type.Literal('subscription')], {
+    description: 'What the payment is for: an order, or a subscription charge billing made',
+  }),
+  orderId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The order paid for (purpose order); null for a subscription charge',
+  }),
+  subscriptionId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The subscription charged (purpose subscription); null for an order payment',
+  }),
   amount: Money,
   refunded: Money,
   status: PaymentStatus,

@@ -147,6 +147,54 @@ describe('the provider adapter against the Stripe-compatible sandbox', () => {
     expect(shapes.problemsOf(await raw(`/v1/payment_intents/${waiting.id}`))).toEqual([]);
   });
 
+  it('charges a saved card off-session (a renewal) and reads its declines as failures, never as waits', async () => {
+    const customer = await client.sdk.customers.create({ metadata: { user_id: 'contract' } });
+    const attach = (card: string) =>
+      client.sdk.paymentMethods.attach(card, { customer: customer.id }).then((m) => m.id);
+    const renew = (key: string, paymentMethod: string) =>
+      client.createCharge({
+        idempotencyKey: key,
+        amountMinor: 990,
+        currency: 'eur',
+        paymentMethod,
+        customer: customer.id,
+        offSession: true,
+        description: 'Pro plan, December',
+        metadata: { payment_id: key, charge_id: key, subscription_id: 'sub-contract' },
+      });
+
+    const dunned = await attach('pm_card_sandbox_failsAfterFirstCharge');
+    const paid = await renew('contract-renewal-1', dunned);
+    expect(paid).toMatchObject({
+      id: expect.stringMatching(/^pi_/),
+      status: 'succeeded',
+      metadata: { charge_id: 'contract-renewal-1', subscription_id: 'sub-contract' },
+    });
+    const intent = await raw(`/v1/payment_intents/${paid.id}?expand[]=latest_charge`);
+    expect(intent).toMatchObject({ customer: customer.id, description: 'Pro plan, December' });
+    expect(shapes.problemsOf(intent)).toEqual([]);
+    // The same key again is the same charge, not a second one.
+    expect((await renew('contract-renewal-1', dunned)).id).toBe(paid.id);
+
+    const declined = await renew('contract-renewal-2', dunned);
+    expect(declined).toMatchObject({ status: 'failed', failure_code: 'card_declined' });
+    expect(shapes.problemsOf(await raw(`/v1/payment_intents/${declined.id}`))).toEqual([]);
+
+    const asks = await attach('pm_card_authenticationRequired');
+    const unauthenticated = await renew('contract-renewal-3ds', asks);
+    expect(unauthenticated).toMatchObject({
+      status: 'failed',
+      failure_code: 'authentication_required',
+      next_action: null,
+    });
+    const failedIntent = await raw(`/v1/payment_intents/${unauthenticated.id}`);
+    expect(failedIntent).toMatchObject({
+      status: 'requires_payment_method',
+      last_payment_error: { type: 'card_error', code: 'authentication_required' },
+    });
+    expect(shapes.problemsOf(failedIntent)).toEqual([]);
+  });
+
   it('receives webhooks the SDK verifies, each event as the SDK types it', async () => {
     const paid = await charge('contract-hooks', 'pm_card_visa');
     await client.createRefund({

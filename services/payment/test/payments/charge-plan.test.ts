@@ -32,6 +32,17 @@ describe('the payment state machine (planChargeUpdate)', () => {
     expect(planChargeUpdate(pending, [], charge({ status: 'pending' })).status).toBeUndefined();
   });
 
+  it('fails an off-session charge that asks for its customer (authentication_required), never waits', () => {
+    const needsAction = charge({
+      status: 'pending',
+      next_action: { client_secret: 'pi_1_secret', redirect_url: 'https://provider/3ds/pi_1' },
+    });
+    expect(planChargeUpdate({ ...pending, offSession: true }, [], needsAction).status).toEqual({
+      to: 'failed',
+      reason: 'authentication_required',
+    });
+  });
+
   it('waits for the customer once the provider asks for an authentication, then settles', () => {
     const needsAction = charge({
       status: 'pending',

@@ -1,0 +1,13 @@
+import { kafkaCredentialsRule, loadConfigOrExit, runServer } from '@switchyard/service-kit';
+import { shutdownTelemetry } from '@switchyard/telemetry';
+import { buildApp } from './app.js';
+import { BillingConfig } from './config.js';
+
+const config = loadConfigOrExit(BillingConfig, [kafkaCredentialsRule]);
+const app = await buildApp(config);
+app.addHook('onClose', shutdownTelemetry);
+await runServer(app, {
+  port: config.PORT,
+  host: config.HOST,
+  shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+});
