@@ -16,6 +16,10 @@ trap stop_kafka EXIT
 
 results="$root/.var/test-results"
 rm -rf "$results" && mkdir -p "$results"
+# Every process a test platform starts keeps its whole log here (packages/testing), for the
+# digest printed when a test fails.
+export TEST_PROCESS_LOG_DIR="${TEST_PROCESS_LOG_DIR:-$root/.var/test-logs}"
+rm -rf "$TEST_PROCESS_LOG_DIR"
 status=0
 # TEST_CONCURRENCY packages' suites at a time (default 1). Within a package the files always run
 # one by one (they share its database); packages share nothing a test changes (each has its own
@@ -34,4 +38,5 @@ if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   echo "tests: stopped after ${TEST_TIMEOUT_MINUTES:-40} min — a test process did not finish (look for \"Jest did not exit\" above)" >&2
 fi
 node infra/scripts/summarize-tests.mjs "$results" || status=1
+if [ "$status" != 0 ]; then node infra/scripts/digest-process-logs.mjs "$TEST_PROCESS_LOG_DIR"; fi
 exit "$status"

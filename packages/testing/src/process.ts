@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface RunningProcess {
   name: string;
@@ -21,14 +23,22 @@ export function startProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buffer = '';
+  // TEST_PROCESS_LOG_DIR keeps every line too (the buffer keeps only the tail), for a failure
+  // that needs a process's whole story.
+  const logDir = process.env.TEST_PROCESS_LOG_DIR;
+  const file = logDir ? openLog(logDir, `${name}-${child.pid}.log`) : null;
   const keep = (chunk: Buffer) => {
+    file?.write(chunk);
     buffer += chunk.toString();
     if (buffer.length > 200_000) buffer = buffer.slice(-100_000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      file?.end();
+      resolve(code);
+    }),
   );
   return {
     name,
@@ -43,4 +53,9 @@ export function startProcess(
       return code;
     },
   };
+}
+
+function openLog(dir: string, file: string) {
+  mkdirSync(dir, { recursive: true });
+  return createWriteStream(join(dir, file));
 }
