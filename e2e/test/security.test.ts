@@ -356,7 +356,7 @@ describe('security suite', () => {
         '/openapi.json',
         '/v1/orders/../openapi.json',
         '/internal',
-        '/admin',
+        '/v1/admin',
       ]) {
         expect([internal, (await api.get(internal)).status]).toEqual([internal, 404]);
       }

@@ -8,6 +8,7 @@ import {
   type LogStream,
 } from '@switchyard/service-kit';
 import type { GatewayConfig } from './config.js';
+import { adminConsole } from './plugins/admin-console.js';
 import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
 import { proxyRoutes } from './plugins/proxy-routes.js';
@@ -99,6 +100,7 @@ export async function buildGateway(
     dnsRefreshMs: config.UPSTREAM_DNS_REFRESH_MS,
   });
   await app.register(apiDocs, { routes });
+  await app.register(adminConsole, { prefix: '/admin', dir: config.CONSOLE_DIR });
   await app.register(proxyRoutes, {
     routes,
     pools: app.upstreamPools,

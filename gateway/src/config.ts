@@ -62,6 +62,11 @@ export const GatewayConfig = Type.Composite([
     DENYLIST_RESYNC_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 5_000 }),
     /** Largest request body accepted, in bytes. */
     BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
+    /**
+     * The staff console's build (apps/console/dist), served at /admin; empty, or a folder without
+     * its index.html, leaves /admin a 404 saying the console is not built.
+     */
+    CONSOLE_DIR: Type.String({ default: '' }),
     /** /metrics is served here, not on the public PORT (Prometheus scrapes it in-cluster). */
     METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
   }),

@@ -22,10 +22,15 @@ export interface AuthenticateRequestsOptions {
   audience: string;
 }
 
-/** The gateway's own routes that need no token (everything else it serves does). */
+/**
+ * The gateway's own routes that need no token (everything else it serves does): probes, the
+ * API docs and the staff console's files (the console signs in through the API).
+ */
 const OWN_PUBLIC_ROUTES = new Set(['/healthz', '/readyz']);
+const OWN_PUBLIC_PAGES = ['/docs', '/admin'];
 const isOwnPublicRoute = (url: string) =>
-  OWN_PUBLIC_ROUTES.has(url) || url === '/docs' || url.startsWith('/docs/');
+  OWN_PUBLIC_ROUTES.has(url) ||
+  OWN_PUBLIC_PAGES.some((page) => url === page || url.startsWith(`${page}/`));
 
 /** The proxy route a request matched (set on each proxy's route config), if any. */
 const proxyPrefixOf = (request: FastifyRequest) =>

@@ -203,6 +203,8 @@ export function stackProcesses(options: StackOptions): StackProcess[] {
         PAYMENT_SERVICE_URL: local(options.ports.payment),
         NOTIFICATION_SERVICE_URL: local(options.ports.notification),
         BILLING_SERVICE_URL: local(options.ports.billing),
+        // The staff console at /admin, once built (pnpm --filter @switchyard/console build).
+        CONSOLE_DIR: path.join(repoRoot, 'apps/console/dist'),
       },
     },
   ];
