@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { notFound, requireRole } from '@switchyard/service-kit';
-import { listOrders } from '../orders/find-orders.js';
+import { findOrder, listOrders } from '../orders/find-orders.js';
 import { fulfilOrder } from '../orders/fulfil-order.js';
 import { OrderIdParams, OrderList, OrderListQuery, OrderView } from '../schemas/order.js';
 
@@ -25,6 +25,25 @@ export async function adminOrderRoutes(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (request) => listOrders(app.db, request.query),
+  );
+
+  app.get(
+    '/v1/admin/orders/:id',
+    {
+      schema: {
+        operationId: 'getAnyOrder',
+        summary: "Any customer's order, with its timeline (admin)",
+        tags: ['admin'],
+        security,
+        params: OrderIdParams,
+        response: { 200: OrderView },
+      },
+    },
+    async (request) => {
+      const order = await findOrder(app.db, request.params.id);
+      if (!order) throw notFound('order');
+      return order;
+    },
   );
 
   app.post(

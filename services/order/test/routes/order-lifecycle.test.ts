@@ -219,5 +219,35 @@ describe('order lifecycle', () => {
       });
       expect(unknown.statusCode).toBe(404);
     });
+
+    it("lets an admin read any customer's order with its timeline; a customer is refused", async () => {
+      const customer = randomUUID();
+      const order = (await place(customer, oneMug)).json();
+      const admin = await headersFor(randomUUID(), ['customer', 'admin']);
+
+      const read = await service.app.inject({
+        url: `/v1/admin/orders/${order.id}`,
+        headers: admin,
+      });
+      expect(read.statusCode).toBe(200);
+      expect(read.json()).toEqual(order);
+      expect(read.json().timeline[0]).toMatchObject({
+        status: 'pending_payment',
+        actor: 'customer',
+      });
+
+      const asOwner = await headersFor(customer);
+      const refused = await service.app.inject({
+        url: `/v1/admin/orders/${order.id}`,
+        headers: asOwner,
+      });
+      expect(refused.statusCode).toBe(403);
+      const unknown = await service.app.inject({
+        url: `/v1/admin/orders/${randomUUID()}`,
+        headers: admin,
+      });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND', detail: 'order not found' });
+    });
   });
 });
