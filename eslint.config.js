@@ -1,5 +1,8 @@
-// One lint configuration for the whole workspace: typescript-eslint's recommended rules.
+// One lint configuration for the whole workspace: typescript-eslint's recommended rules, and
+// for the React code of apps/ the rules of hooks and jsx-a11y's accessibility checks.
 import js from '@eslint/js';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -22,6 +25,14 @@ export default tseslint.config(
       ],
       'no-console': 'off',
     },
+  },
+  {
+    files: ['**/*.tsx'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['**/*.tsx'],
+    ...jsxA11y.flatConfigs.recommended,
   },
   {
     // Tests read JSON bodies of many shapes; typing each would only repeat the schemas.

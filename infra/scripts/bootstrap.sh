@@ -27,6 +27,17 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   fi
 fi
 
+# The staff console's browser test drives Debian's Chromium (Playwright cannot download its own
+# browser here); fonts-liberation gives its screenshots the usual sans-serif metrics.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Chromium (for the console's browser test)"
+    apt-get update -qq && apt-get install -y -qq chromium fonts-liberation >/dev/null
+  else
+    fail "Chromium is required for the console's browser test (apt-get install chromium fonts-liberation)"
+  fi
+fi
+
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 port_open 127.0.0.1 5432 || fail "PostgreSQL is not reachable on 127.0.0.1:5432"
 port_open 127.0.0.1 6379 || fail "Redis is not reachable on 127.0.0.1:6379"
