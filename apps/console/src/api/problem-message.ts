@@ -16,7 +16,7 @@ export interface FieldMap {
    * A field's own wording of a refusal (given the validator's message), e.g. a bound in the
    * units the person typed rather than the API's minor units.
    */
-  messages?: Record<string, (message: string) => string>;
+  messages?: Record<string, (message: string, humanised: string) => string>;
 }
 
 /** The validator's phrases, in plain words a person acts on. */
@@ -71,16 +71,25 @@ export function readableError(error: unknown, map: FieldMap = { paths: {} }): Re
   if (!(error instanceof SwitchyardProblem)) {
     // fetch's TypeError: no answer at all.
     if ((error as { name?: unknown } | null)?.name === 'TypeError')
-      return { message: 'The server could not be reached. Check the connection and try again.', fields: {} };
-    return { message: 'Something went wrong in the console. Reload the page and try again.', fields: {} };
+      return {
+        message: 'The server could not be reached. Check the connection and try again.',
+        fields: {},
+      };
+    return {
+      message: 'Something went wrong in the console. Reload the page and try again.',
+      fields: {},
+    };
   }
   const fields: Record<string, string> = {};
   const unplaced: string[] = [];
   for (const refused of error.errors ?? []) {
     const field = fieldOf(refused.path, map);
-    if (field === undefined) unplaced.push(`${refused.path.replace(/^body\//, '')} ${humanise(refused.message)}`);
-    else
-      fields[field] ??= map.messages?.[field]?.(refused.message) ?? capitalise(humanise(refused.message));
+    if (field === undefined)
+      unplaced.push(`${refused.path.replace(/^body\//, '')} ${humanise(refused.message)}`);
+    else {
+      const humanised = capitalise(humanise(refused.message));
+      fields[field] ??= map.messages?.[field]?.(refused.message, humanised) ?? humanised;
+    }
   }
   if (Object.keys(fields).length > 0 || unplaced.length > 0) {
     const message =

@@ -40,7 +40,9 @@ export function SignInPage() {
       await session.signIn(email.trim(), password);
       setPassword('');
     } catch (error) {
-      const readable = readableError(error, { paths: { 'body/email': 'email', 'body/password': 'password' } });
+      const readable = readableError(error, {
+        paths: { 'body/email': 'email', 'body/password': 'password' },
+      });
       setFailure(
         readable.status === 401
           ? { message: 'The email address or password is not right.', fields: {} }
@@ -64,7 +66,11 @@ export function SignInPage() {
               console is for administrators only; ask one to grant your account the admin role if
               you need it.
             </p>
-            <button type="button" className="button button--secondary" onClick={() => session.reset()}>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => session.reset()}
+            >
               Sign in with another account
             </button>
           </div>
@@ -72,7 +78,12 @@ export function SignInPage() {
           <>
             {state.notice && !failure && <Notice>{state.notice}</Notice>}
             {failure && (
-              <ErrorSummary message={failure.message} form={FORM} fields={failure.fields} labels={LABELS} />
+              <ErrorSummary
+                message={failure.message}
+                form={FORM}
+                fields={failure.fields}
+                labels={LABELS}
+              />
             )}
             <form onSubmit={submit} noValidate aria-label="Sign in">
               <Field

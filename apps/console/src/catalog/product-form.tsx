@@ -81,7 +81,13 @@ export function ProductForm({ product, submitLabel, onSave }: ProductFormProps) 
     } catch (error) {
       const readable = readableError(error, {
         paths: API_FIELDS,
-        messages: { price: priceMessage(code) },
+        messages: {
+          price: priceMessage(code),
+          sku: (message, humanised) =>
+            message.startsWith('must match pattern')
+              ? 'Use 2 to 40 capital letters, digits and hyphens, starting with a letter or digit'
+              : humanised,
+        },
       });
       // A taken SKU is the SKU field's problem.
       if (readable.status === 409 && !product)
@@ -94,7 +100,12 @@ export function ProductForm({ product, submitLabel, onSave }: ProductFormProps) 
   return (
     <form className="form" onSubmit={submit} noValidate aria-label={submitLabel}>
       {failure && (
-        <ErrorSummary message={failure.message} form={FORM} fields={failure.fields} labels={LABELS} />
+        <ErrorSummary
+          message={failure.message}
+          form={FORM}
+          fields={failure.fields}
+          labels={LABELS}
+        />
       )}
       {product ? (
         <div className="field">

@@ -45,7 +45,8 @@ export function NewProductPage() {
         submitLabel="Add the product"
         onSave={async (values) => {
           const created = await createProduct(values);
-          await queryClient.invalidateQueries({ queryKey: ['products'] });
+          // The list loads afresh rather than show what it was before.
+          queryClient.removeQueries({ queryKey: ['products'] });
           navigate('/products', { state: { saved: `${created.name} was added.` } });
         }}
       />
@@ -78,7 +79,7 @@ export function EditProductPage() {
             let saved = product.data;
             if (Object.keys(changes).length > 0) saved = await updateProduct(id, changes);
             queryClient.setQueryData(['product', id], saved);
-            await queryClient.invalidateQueries({ queryKey: ['products'] });
+            queryClient.removeQueries({ queryKey: ['products'] });
             navigate('/products', {
               state: {
                 saved:

@@ -83,12 +83,8 @@ export function ProductsPage() {
               label="Catalog pages"
               hasPrevious={previous.length > 0}
               hasNext={products.data.nextCursor !== null}
-              onPrevious={() =>
-                show(previous.at(-1) ?? null, { previous: previous.slice(0, -1) })
-              }
-              onNext={() =>
-                show(products.data.nextCursor, { previous: [...previous, cursor] })
-              }
+              onPrevious={() => show(previous.at(-1) ?? null, { previous: previous.slice(0, -1) })}
+              onNext={() => show(products.data.nextCursor, { previous: [...previous, cursor] })}
             />
           </>
         ))}

@@ -42,7 +42,9 @@ export function OrderPage() {
     queryKey: ['order', id, 'payments'],
     queryFn: () => listPaymentsOf(id),
     refetchInterval: (query) =>
-      settling(queryClient.getQueryData(['order', id]), query.state.data) ? SETTLING_POLL_MS : false,
+      settling(queryClient.getQueryData(['order', id]), query.state.data)
+        ? SETTLING_POLL_MS
+        : false,
   });
   const fulfil = useMutation({
     mutationFn: () => fulfilOrder(id),
@@ -75,7 +77,7 @@ export function OrderPage() {
       {fulfil.isError && <ErrorSummary message={readableError(fulfil.error).message} />}
 
       <dl className="summary">
-        <div>
+        <div className="summary__wide">
           <dt>Order id</dt>
           <dd>
             <code className="wrap">{o.id}</code>
@@ -166,11 +168,7 @@ export function OrderPage() {
           <PaymentPanel
             key={payment.id}
             payment={payment}
-            onRefunded={(amount) =>
-              setNotice(
-                `A refund of ${formatMoney(amount)} was requested. The order shows it once the payment provider confirms.`,
-              )
-            }
+            onRefunded={(amount) => setNotice(`A refund of ${formatMoney(amount)} was requested.`)}
           />
         ))}
       </section>

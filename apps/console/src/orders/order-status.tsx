@@ -18,5 +18,9 @@ export const isOrderStatus = (value: string | null): value is OrderStatus =>
 
 /** A status as a labelled badge: the words carry the meaning, the colour only helps. */
 export function OrderStatusBadge({ status }: { status: OrderStatus }) {
-  return <span className={`badge badge--${status.replace(/_/g, '-')}`}>{ORDER_STATUS_LABELS[status]}</span>;
+  return (
+    <span className={`badge badge--${status.replace(/_/g, '-')}`}>
+      {ORDER_STATUS_LABELS[status]}
+    </span>
+  );
 }

@@ -1,4 +1,4 @@
-import { newIdempotencyKey } from '@switchyard/client';
+import { newIdempotencyKey, type operations } from '@switchyard/client';
 import { api } from '../api/api-client';
 import type { Money } from '../ui/money';
 
@@ -6,6 +6,10 @@ import type { Money } from '../ui/money';
 // from the client's answers, never written again here.
 
 export const ORDERS_PER_PAGE = 20;
+
+export type OrderStatus = NonNullable<
+  NonNullable<operations['listAllOrders']['parameters']['query']>['status']
+>;
 
 /** One page of every customer's orders, newest first; `status` narrows it. */
 export async function listOrders(options: { status?: OrderStatus; cursor?: string }) {
@@ -23,7 +27,6 @@ export async function listOrders(options: { status?: OrderStatus; cursor?: strin
 
 export type OrderPage = Awaited<ReturnType<typeof listOrders>>;
 export type Order = OrderPage['items'][number];
-export type OrderStatus = Order['status'];
 
 export async function getOrder(id: string) {
   const { data } = await api.GET('/v1/admin/orders/{id}', { params: { path: { id } } });

@@ -6,7 +6,12 @@ import { formatMoney } from '../ui/money';
 import { PageHeading } from '../ui/page-heading';
 import { Pager } from '../ui/pager';
 import { TableScroll } from '../ui/table-scroll';
-import { isOrderStatus, ORDER_STATUS_LABELS, ORDER_STATUSES, OrderStatusBadge } from './order-status';
+import {
+  isOrderStatus,
+  ORDER_STATUS_LABELS,
+  ORDER_STATUSES,
+  OrderStatusBadge,
+} from './order-status';
 import { listOrders } from './orders-api';
 
 /** The cursors of the pages before this one, kept in the history entry (Back works too). */
@@ -78,35 +83,35 @@ export function OrdersPage() {
             </p>
           ) : (
             <TableScroll label="Orders">
-            <table className="table table--orders">
-              <caption className="visually-hidden">Orders, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="numeric">
-                    Total
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {orders.data.items.map((order) => (
-                  <tr key={order.id}>
-                    <th scope="row">
-                      <Link to={`/orders/${order.id}`} aria-label={`Order ${shortId(order.id)}`}>
-                        <code>{shortId(order.id)}</code>
-                      </Link>
+              <table className="table table--orders">
+                <caption className="visually-hidden">Orders, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Placed</th>
+                    <th scope="col">Status</th>
+                    <th scope="col" className="numeric">
+                      Total
                     </th>
-                    <td>{formatDateTime(order.createdAt)}</td>
-                    <td>
-                      <OrderStatusBadge status={order.status} />
-                    </td>
-                    <td className="numeric">{formatMoney(order.total)}</td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {orders.data.items.map((order) => (
+                    <tr key={order.id}>
+                      <th scope="row">
+                        <Link to={`/orders/${order.id}`} aria-label={`Order ${shortId(order.id)}`}>
+                          <code>{shortId(order.id)}</code>
+                        </Link>
+                      </th>
+                      <td>{formatDateTime(order.createdAt)}</td>
+                      <td>
+                        <OrderStatusBadge status={order.status} />
+                      </td>
+                      <td className="numeric">{formatMoney(order.total)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </TableScroll>
           )}
           <Pager

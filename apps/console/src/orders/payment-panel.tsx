@@ -1,6 +1,5 @@
 import { formatDateTime } from '../ui/dates';
 import { formatMoney, type Money } from '../ui/money';
-import { TableScroll } from '../ui/table-scroll';
 import { refundable, type Payment } from './orders-api';
 import { RefundForm } from './refund-form';
 
@@ -47,7 +46,7 @@ export function PaymentPanel({
           <dt>Refunded</dt>
           <dd>{formatMoney(payment.refunded)}</dd>
         </div>
-        <div>
+        <div className="summary__wide">
           <dt>Customer</dt>
           <dd>
             <code className="wrap">{payment.userId}</code>
@@ -55,33 +54,26 @@ export function PaymentPanel({
         </div>
       </dl>
       {payment.refunds.length > 0 && (
-        <TableScroll label={`Refunds of payment ${payment.id.slice(0, 8)}`}>
-          <table className="table">
-            <caption>Refunds</caption>
-            <thead>
-              <tr>
-                <th scope="col">Requested</th>
-                <th scope="col" className="numeric">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {payment.refunds.map((refund) => (
-                <tr key={refund.id}>
-                  <td>{formatDateTime(refund.createdAt)}</td>
-                  <td className="numeric">{formatMoney(refund.amount)}</td>
-                  <td>{REFUND_STATUS_LABELS[refund.status]}</td>
-                  <td>{refund.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+        <>
+          <h4 className="panel__subtitle">Refunds</h4>
+          <ul className="refunds">
+            {payment.refunds.map((refund) => (
+              <li key={refund.id}>
+                <span className="refunds__amount">{formatMoney(refund.amount)}</span>{' '}
+                <span className="refunds__status">{REFUND_STATUS_LABELS[refund.status]}</span>
+                <span className="refunds__meta">
+                  <time dateTime={refund.createdAt}>{formatDateTime(refund.createdAt)}</time> ·{' '}
+                  {refund.reason}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
-      {refundable(payment).amount > 0 && <RefundForm payment={payment} onRefunded={onRefunded} />}
+      {refundable(payment).amount > 0 && (
+        // A new form after each refund: its amount starts at what is left again.
+        <RefundForm key={payment.refunded.amount} payment={payment} onRefunded={onRefunded} />
+      )}
     </section>
   );
 }

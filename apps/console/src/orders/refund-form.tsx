@@ -77,8 +77,7 @@ export function RefundForm({
     setFailure(null);
     const amount = { amount: parsed.minor, currency: left.currency };
     const again = unsettled.current;
-    const same =
-      again && again.amount.amount === amount.amount && again.reason === reason.trim();
+    const same = again && again.amount.amount === amount.amount && again.reason === reason.trim();
     setAttempt({
       amount,
       reason: reason.trim(),
@@ -87,10 +86,20 @@ export function RefundForm({
   }
 
   return (
-    <form className="refund-form" onSubmit={review} noValidate aria-label={`Refund payment ${payment.id.slice(0, 8)}`}>
+    <form
+      className="refund-form"
+      onSubmit={review}
+      noValidate
+      aria-label={`Refund payment ${payment.id.slice(0, 8)}`}
+    >
       <h4 className="refund-form__title">Refund</h4>
       {failure && (
-        <ErrorSummary message={failure.message} form={form} fields={failure.fields} labels={LABELS} />
+        <ErrorSummary
+          message={failure.message}
+          form={form}
+          fields={failure.fields}
+          labels={LABELS}
+        />
       )}
       <Field
         formName={form}

@@ -11,10 +11,20 @@ export function Pager({ label, hasPrevious, hasNext, onPrevious, onNext }: Pager
   if (!hasPrevious && !hasNext) return null;
   return (
     <nav className="pager" aria-label={label}>
-      <button type="button" className="button button--secondary" disabled={!hasPrevious} onClick={onPrevious}>
+      <button
+        type="button"
+        className="button button--secondary"
+        disabled={!hasPrevious}
+        onClick={onPrevious}
+      >
         Previous page
       </button>
-      <button type="button" className="button button--secondary" disabled={!hasNext} onClick={onNext}>
+      <button
+        type="button"
+        className="button button--secondary"
+        disabled={!hasNext}
+        onClick={onNext}
+      >
         Next page
       </button>
     </nav>

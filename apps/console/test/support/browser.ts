@@ -56,7 +56,12 @@ export async function clearScreenshots(): Promise<void> {
  * no sideways scrolling of the page, and a full-page screenshot `<name>-<width>.png`. Ends at
  * the first width again.
  */
-export async function checkScreen(page: Page, name: string): Promise<void> {
+export async function checkScreen(
+  page: Page,
+  name: string,
+  // A modal dialog dims the viewport, not the whole page: shoot what a person sees.
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   for (const size of WIDTHS) {
     await page.setViewportSize(size);
     const { violations } = await new AxeBuilder({ page }).withTags(WCAG_21_AA).analyze();
@@ -81,7 +86,7 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
     });
     await page.screenshot({
       path: path.join(SCREENSHOTS, `${name}-${size.width}.png`),
-      fullPage: true,
+      fullPage: options.fullPage ?? true,
     });
   }
   await page.setViewportSize(WIDTHS[0]);
