@@ -80,11 +80,15 @@ describe('the staff console at /admin', () => {
     expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
     await checkScreen(page, 'sign-in');
 
+    const logout = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/v1/auth/logout',
+    );
     await signInAs(customer.email);
     await page.getByRole('heading', { name: 'This account cannot use the console' }).waitFor();
+    expect((await logout).status()).toBe(204);
     expect(await page.getByRole('alert').textContent()).toContain(customer.email);
     await checkScreen(page, 'sign-in-refused');
-    // The refused session was ended at auth, and nothing behind the sign-in opens.
+    // Nothing behind the sign-in opens.
     await page.goto(`${platform.gatewayUrl}/admin/orders`);
     await heading('Sign in to the console').waitFor();
   });
