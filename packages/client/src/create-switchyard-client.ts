@@ -1,7 +1,8 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { AccessToken, PlaceOrderBody, Session } from './api-types.js';
 import type { paths } from './generated/api.js';
-import { bearerToken, throwProblems, type TokenSource } from './middleware.js';
+import { bearerToken, type TokenSource } from './bearer-token.js';
+import { throwProblems } from './throw-problems.js';
 import { placeOrder, type PlacedOrder, type PlaceOrderOptions } from './place-order.js';
 
 export interface SwitchyardClientOptions {

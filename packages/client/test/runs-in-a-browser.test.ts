@@ -1,6 +1,7 @@
 // The built client in a real browser (Debian's chromium, headless): the runtime must load as
 // plain ES modules there — no Node built-in, no Node global — and do what it does in Node.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ const page = `<!doctype html>
 
 describe('the client in a browser', () => {
   it('loads without Node and calls the API: bearer token, Idempotency-Key, typed problems', async () => {
+    if (!existsSync(chromium))
+      throw new Error(`no Chromium at ${chromium}: apt-get install chromium, or set CHROMIUM_PATH`);
     const api = await startScriptedApi((request, res) => {
       if (request.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
       const file =
