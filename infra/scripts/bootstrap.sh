@@ -27,14 +27,15 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   fi
 fi
 
-# The staff console's browser test drives Debian's Chromium (Playwright cannot download its own
-# browser here); fonts-liberation gives its screenshots the usual sans-serif metrics.
+# The browser tests (the staff console's, the typed client's) drive Debian's Chromium
+# (Playwright cannot download its own browser here); fonts-liberation gives the console's
+# screenshots the usual sans-serif metrics.
 if ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing Chromium (for the console's browser test)"
+    say "installing Chromium (for the browser tests)"
     apt-get update -qq && apt-get install -y -qq chromium fonts-liberation >/dev/null
   else
-    fail "Chromium is required for the console's browser test (apt-get install chromium fonts-liberation)"
+    fail "Chromium is required for the browser tests (apt-get install chromium fonts-liberation)"
   fi
 fi
 
