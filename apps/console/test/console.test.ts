@@ -26,7 +26,7 @@ describe('the staff console at /admin', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let faults: string[];
+  let faults: string[] = [];
   const refreshes: number[] = [];
   let admin: { email: string; name: string };
   let customer: { email: string; name: string };
