@@ -10,7 +10,7 @@ import { Notice } from '../ui/notice';
 import { PageHeading } from '../ui/page-heading';
 import { TableScroll } from '../ui/table-scroll';
 import { ORDER_STATUS_LABELS, OrderStatusBadge } from './order-status';
-import { shortId } from './orders-page';
+import { shortId } from './short-id';
 import { fulfilOrder, getOrder, listPaymentsOf, type Order, type Payment } from './orders-api';
 import { PaymentPanel } from './payment-panel';
 

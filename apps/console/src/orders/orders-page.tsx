@@ -13,34 +13,33 @@ import {
   OrderStatusBadge,
 } from './order-status';
 import { listOrders } from './orders-api';
+import { shortId } from './short-id';
 
 /** The cursors of the pages before this one, kept in the history entry (Back works too). */
 interface PagingState {
   previous?: (string | null)[];
 }
 
-export const shortId = (id: string) => id.slice(0, 8);
-
 /** Every customer's orders, newest first, narrowed by status, a page at a time. */
 export function OrdersPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const location = useLocation();
-  const status = isOrderStatus(params.get('status')) ? (params.get('status') as string) : '';
+  const requested = params.get('status');
+  const status = isOrderStatus(requested) ? requested : undefined;
   const cursor = params.get('cursor');
   const previous = (location.state as PagingState | null)?.previous ?? [];
 
   const orders = useQuery({
     queryKey: ['orders', status, cursor],
-    queryFn: () =>
-      listOrders({
-        ...(isOrderStatus(status) ? { status } : {}),
-        ...(cursor ? { cursor } : {}),
-      }),
+    queryFn: () => listOrders({ ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) }),
     placeholderData: keepPreviousData,
   });
 
-  const show = (next: { status: string; cursor: string | null }, state: PagingState) => {
+  const show = (
+    next: { status: string | undefined; cursor: string | null },
+    state: PagingState,
+  ) => {
     const search = new URLSearchParams();
     if (next.status) search.set('status', next.status);
     if (next.cursor) search.set('cursor', next.cursor);
@@ -54,8 +53,8 @@ export function OrdersPage() {
         <label htmlFor="status-filter">Status</label>
         <select
           id="status-filter"
-          value={status}
-          onChange={(e) => show({ status: e.target.value, cursor: null }, {})}
+          value={status ?? ''}
+          onChange={(e) => show({ status: e.target.value || undefined, cursor: null }, {})}
         >
           <option value="">All statuses</option>
           {ORDER_STATUSES.map((s) => (
@@ -78,7 +77,7 @@ export function OrdersPage() {
           {orders.data.items.length === 0 ? (
             <p className="empty">
               {status
-                ? `No orders are ${ORDER_STATUS_LABELS[status as keyof typeof ORDER_STATUS_LABELS].toLowerCase()}.`
+                ? `No orders are ${ORDER_STATUS_LABELS[status].toLowerCase()}.`
                 : 'No orders yet.'}
             </p>
           ) : (

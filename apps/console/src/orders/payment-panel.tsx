@@ -1,6 +1,7 @@
 import { formatDateTime } from '../ui/dates';
 import { formatMoney, type Money } from '../ui/money';
 import { refundable, type Payment } from './orders-api';
+import { shortId } from './short-id';
 import { RefundForm } from './refund-form';
 
 const PAYMENT_STATUS_LABELS: Record<Payment['status'], string> = {
@@ -28,7 +29,7 @@ export function PaymentPanel({
   return (
     <section className="panel" aria-labelledby={headingId}>
       <h3 id={headingId} className="panel__title">
-        Payment <code>{payment.id.slice(0, 8)}</code>
+        Payment <code>{shortId(payment.id)}</code>
       </h3>
       <dl className="summary summary--compact">
         <div>

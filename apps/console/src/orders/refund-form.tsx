@@ -6,6 +6,7 @@ import { ErrorSummary } from '../ui/error-summary';
 import { Field } from '../ui/field';
 import { formatMoney, parseMoney, toDecimalText, type Money } from '../ui/money';
 import { newRefundKey, refundable, refundPayment, type Payment } from './orders-api';
+import { shortId } from './short-id';
 
 const LABELS = { amount: 'Amount to refund', reason: 'Reason' };
 const REASON_MAX = 500;
@@ -90,7 +91,7 @@ export function RefundForm({
       className="refund-form"
       onSubmit={review}
       noValidate
-      aria-label={`Refund payment ${payment.id.slice(0, 8)}`}
+      aria-label={`Refund payment ${shortId(payment.id)}`}
     >
       <h4 className="refund-form__title">Refund</h4>
       {failure && (
