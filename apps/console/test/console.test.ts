@@ -17,6 +17,7 @@ import { PASSWORD, platformApi } from './support/platform-api.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 const LANTERN = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0003';
+const ORDERS_PER_PAGE = 20; // src/orders/orders-api.ts
 // The shortest access token auth issues: the console must refresh it while the test runs.
 const ACCESS_TOKEN_TTL_SECONDS = 60;
 
@@ -43,6 +44,8 @@ describe('the staff console at /admin', () => {
     api = platformApi(platform);
     [admin, customer] = await Promise.all([api.register('Ada'), api.register('Casey')]);
     await api.grantAdmin(admin.email);
+    // Older than the two the test works on: with them, one order more than a page holds.
+    await api.placeOrders(customer.email, MUG, ORDERS_PER_PAGE - 1);
     [refundOrder, fulfilOrder] = await Promise.all([
       api.placePaidOrder(customer.email, LANTERN, 2),
       api.placePaidOrder(customer.email, MUG, 1),
@@ -117,6 +120,17 @@ describe('the staff console at /admin', () => {
     expect(await row.textContent()).toContain('Paid');
     expect(await row.textContent()).toContain('€178.00');
     await checkScreen(page, 'orders');
+    const rows = page.locator('tbody tr');
+    expect(await rows.count()).toBe(ORDERS_PER_PAGE);
+
+    // Cursor paging: the oldest order is alone on the second page; Previous goes back.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await rows.count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await row.waitFor();
+    expect(await rows.count()).toBe(ORDERS_PER_PAGE);
 
     await page.getByLabel('Status').selectOption('paid');
     await row.waitFor();

@@ -51,6 +51,19 @@ export function platformApi(platform: Platform) {
         env: { ...process.env, DATABASE_URL: auth.database!.url },
       });
     },
+    /** `count` orders of one unit each, placed at once (left to the saga). */
+    async placeOrders(email: string, productId: string, count: number): Promise<void> {
+      const token = await signIn(email);
+      const placed = await Promise.all(
+        Array.from({ length: count }, () =>
+          call('POST', '/v1/orders', {
+            token,
+            body: { lines: [{ productId, quantity: 1 }], paymentMethod: 'pm_card_visa' },
+          }),
+        ),
+      );
+      expect(placed.map((p) => p.status)).toEqual(placed.map(() => 201));
+    },
     /** An order of `quantity` of a product, paid with the sandbox's test card; once paid. */
     async placePaidOrder(email: string, productId: string, quantity: number) {
       const token = await signIn(email);
