@@ -10,6 +10,41 @@ export const recorded: { exchanges: Exchange[]; document: Promise<OpenApiConform
   document: null,
 };
 
+/** Keep an answer of the gateway's API for the OpenAPI check. */
+function record(baseUrl: string, exchange: Exchange): void {
+  // The API's operations only: the gateway's own pages (/docs) are not in the document.
+  if (exchange.target.startsWith('/docs')) return;
+  recorded.document ??= OpenApiConformance.fromGateway(baseUrl);
+  recorded.exchanges.push(exchange);
+}
+
+const parsedBody = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text; // not JSON (e.g. an HTML page): keep the text
+  }
+};
+
+/**
+ * A fetch for the typed client (@switchyard/client) that records its answers too, so they are
+ * checked against the published document like every other answer of the suite.
+ */
+export function recordingFetch(baseUrl: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const response = await fetch(request);
+    const url = new URL(request.url);
+    record(baseUrl, {
+      method: request.method,
+      target: url.pathname + url.search,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      body: parsedBody(await response.clone().text()),
+    });
+    return response;
+  };
+}
+
 /** A minimal HTTP client for the gateway's public API, as a client developer would use it. */
 export interface ApiResponse<T = any> {
   status: number;
@@ -31,7 +66,7 @@ export function apiClient(
   /** Record answers for the OpenAPI check (off for a client talking straight to a service). */
   options: { checkAgainstOpenApi?: boolean } = {},
 ) {
-  const record = options.checkAgainstOpenApi ?? true;
+  const recording = options.checkAgainstOpenApi ?? true;
   async function call<T = any>(
     method: string,
     path: string,
@@ -48,24 +83,15 @@ export function apiClient(
       headers['content-type'] = 'application/json';
     }
     const res = await fetch(baseUrl + path, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON (e.g. an HTML page): keep the text
-    }
-    // The API's operations only: the gateway's own pages (/docs) are not in the document.
-    if (record && !path.startsWith('/docs')) {
-      recorded.document ??= OpenApiConformance.fromGateway(baseUrl);
-      recorded.exchanges.push({
+    const parsed = parsedBody(await res.text());
+    if (recording)
+      record(baseUrl, {
         method,
         target: path,
         status: res.status,
         contentType: res.headers.get('content-type'),
         body: parsed,
       });
-    }
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
   return {

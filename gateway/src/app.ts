@@ -54,7 +54,15 @@ export async function buildGateway(
     origin: (origin, callback) =>
       callback(null, !origin || allowedOrigins.includes(origin) ? (origin ?? false) : false),
     credentials: false,
-    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy', 'location'],
+    // What a browser client acts on (the typed client reports a replayed order placement).
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'ratelimit',
+      'ratelimit-policy',
+      'location',
+      'idempotent-replayed',
+    ],
     maxAge: 600,
   });
   await app.register(redisPlugin, { url: config.REDIS_URL });

@@ -350,6 +350,16 @@ describe('gateway', () => {
     expect(denied.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('lets a browser read the headers a client acts on, Idempotent-Replayed among them', async () => {
+    const res = await gateway.inject({
+      url: '/v1/orders',
+      headers: { origin: 'https://shop.example.com', ...(await bearer()) },
+    });
+    expect(res.headers['access-control-expose-headers']?.toString().split(/,\s*/)).toEqual(
+      expect.arrayContaining(['x-request-id', 'retry-after', 'location', 'idempotent-replayed']),
+    );
+  });
+
   it('opens the circuit after repeated upstream failures and answers 503 at once', async () => {
     const headers = await bearer();
     const before = upstream.seen.length;

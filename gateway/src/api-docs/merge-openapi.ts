@@ -65,18 +65,24 @@ function withGatewayResponses(item: Record<string, unknown>): Record<string, unk
 
 /**
  * One public OpenAPI 3.1 document from the services' own: only the paths the gateway routes
- * to that service (so internal routes never appear), with their schemas and tags.
+ * to that service (so internal routes never appear), with their schemas and tags. Services
+ * come in the route table's order, not the order their documents arrived in, so the same
+ * documents always make the same document (the typed client is generated from it).
  */
 export function mergeOpenApi(
   documents: { service: string; document: OpenApiDocument }[],
   routes: UpstreamRoute[],
 ): OpenApiDocument {
+  const services = [...new Set(routes.map((r) => r.service))];
+  const inRouteOrder = [...documents].sort(
+    (a, b) => services.indexOf(a.service) - services.indexOf(b.service),
+  );
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, unknown> = {};
   const securitySchemes: Record<string, unknown> = {};
   const tags: { name: string }[] = [];
   const tagNames = new Set<string>();
-  for (const { service, document } of documents) {
+  for (const { service, document } of inRouteOrder) {
     const prefixes = routes.filter((r) => r.service === service).map((r) => r.prefix);
     for (const [path, item] of Object.entries(document.paths ?? {})) {
       if (prefixes.some((p) => underPrefix(path, p)))

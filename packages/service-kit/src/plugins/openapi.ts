@@ -18,6 +18,7 @@ declare module 'fastify' {
 
 interface RouteSchema {
   hide?: boolean;
+  querystring?: unknown;
   params?: unknown;
   body?: unknown;
   security?: unknown[];
@@ -75,6 +76,25 @@ export function withProblemResponses(schema: RouteSchema, method = 'GET'): Route
   return { ...schema, response: { ...errors, ...own } };
 }
 
+interface ObjectSchema {
+  properties?: Record<string, { default?: unknown }>;
+  required?: string[];
+}
+
+/**
+ * A query parameter with a default need not be sent: the server fills the default in before it
+ * checks what is required (Ajv's useDefaults). TypeBox lists such a property as required unless
+ * it is also Optional, so without this the document (and the typed client generated from it)
+ * would demand `limit` on every list. Only the document changes, as above.
+ */
+export function withDefaultedQueryOptional(schema: RouteSchema): RouteSchema {
+  const query = schema.querystring as ObjectSchema | undefined;
+  if (!query?.required || !query.properties) return schema;
+  const required = query.required.filter((name) => query.properties?.[name]?.default === undefined);
+  if (required.length === query.required.length) return schema;
+  return { ...schema, querystring: { ...query, required } };
+}
+
 /** Operational endpoints that are deliberately undocumented and never routed by the gateway. */
 export const INFRASTRUCTURE_ROUTES = ['/healthz', '/readyz', '/metrics', '/openapi.json'];
 
@@ -99,7 +119,10 @@ export const openapi = fp(
     await app.register(swagger, {
       transform: ({ schema, url, route }) => ({
         schema: (schema
-          ? withProblemResponses(schema as RouteSchema, String(route.method))
+          ? withProblemResponses(
+              withDefaultedQueryOptional(schema as RouteSchema),
+              String(route.method),
+            )
           : schema) as typeof schema,
         url,
       }),
