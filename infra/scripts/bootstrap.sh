@@ -27,6 +27,18 @@ if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
   fi
 fi
 
+# The browser tests (the staff console's, the typed client's) drive Debian's Chromium
+# (Playwright cannot download its own browser here); fonts-liberation gives the console's
+# screenshots the usual sans-serif metrics.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Chromium (for the browser tests)"
+    apt-get update -qq && apt-get install -y -qq chromium fonts-liberation >/dev/null
+  else
+    fail "Chromium is required for the browser tests (apt-get install chromium fonts-liberation)"
+  fi
+fi
+
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 port_open 127.0.0.1 5432 || fail "PostgreSQL is not reachable on 127.0.0.1:5432"
 port_open 127.0.0.1 6379 || fail "Redis is not reachable on 127.0.0.1:6379"
