@@ -22,9 +22,8 @@ export interface AuditTarget {
 /** Before and after of each field an action changed (a created thing has no before: null). */
 export type FieldChanges = Record<string, { before: unknown; after: unknown }>;
 
-/** Who acted and from where: taken from the request (or the command line) by the caller. */
-export interface AuditContext {
-  actor: AuditActor;
+/** Where an action came from: the request (nothing for a command line or a job). */
+export interface AuditOrigin {
   /** The client's address as the service determined it (past trusted proxies only). */
   ip?: string | null;
   userAgent?: string | null;
@@ -32,6 +31,11 @@ export interface AuditContext {
   requestId?: string | null;
   /** The OpenTelemetry trace id; the active span's when not given. */
   traceId?: string | null;
+}
+
+/** Who acted and from where. */
+export interface AuditContext extends AuditOrigin {
+  actor: AuditActor;
 }
 
 /** One action to record. */

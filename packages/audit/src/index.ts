@@ -4,6 +4,7 @@ export {
   type AuditActorType,
   type AuditContext,
   type AuditEntry,
+  type AuditOrigin,
   type AuditTarget,
   type FieldChanges,
   type StoredAuditEvent,
@@ -25,7 +26,7 @@ export { auditEventFilterOf, toAuditEventView } from './event-views.js';
 export { listAuditEvents, type AuditEventFilter } from './list-audit-events.js';
 export { purgeAuditEvents, purgeExpiredAuditEvents } from './purge-audit-events.js';
 export { recordAuditEvent, type RecordedAuditEvent } from './record-audit-event.js';
-export { auditContextOf } from './request-context.js';
+export { auditContextOf, auditOriginOf } from './request-context.js';
 export type { AuditDb, AuditSql } from './sql-client.js';
 export {
   verifyAuditChain,

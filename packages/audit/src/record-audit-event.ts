@@ -18,8 +18,9 @@ function activeTraceId(): string | null {
 }
 
 /**
- * Record an action in the audit trail inside the caller's transaction (`tx`): the entry
- * commits with the action or not at all. Call it last in the transaction: it locks the
+ * Record an action in the audit trail inside the caller's transaction (`tx`, which must be a
+ * transaction: the head's lock lasts until its end): the entry commits with the action or not
+ * at all. Call it last in the transaction: it locks the
  * stream's head row until the commit, so the stream's writers queue up there (one entry at a
  * time, never a fork of the chain) for as short a time as possible, and always after the
  * action's own locks (no deadlock between them). Run the transaction at READ COMMITTED (the

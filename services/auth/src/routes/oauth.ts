@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formBody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { auditOriginOf } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
 import { authenticateClient, CLIENT_SCOPES } from '../oauth/machine-clients.js';
 import { OAuthError } from '../oauth/oauth-error.js';
@@ -142,6 +143,7 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
             token: body.refresh_token,
             clientId: body.client_id,
             ttlSeconds: tokens.refreshTtlSeconds,
+            origin: auditOriginOf(request),
           });
         } catch (error) {
           if (error instanceof InvalidRefreshToken)

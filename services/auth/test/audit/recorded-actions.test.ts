@@ -55,8 +55,9 @@ describe('audit trail of the auth service', () => {
       },
       ...(options.payload ? { payload: options.payload } : {}),
     });
+    const body = res.body ? res.json() : {};
     for (const key of ['accessToken', 'refreshToken', 'clientSecret'])
-      if (typeof res.json()?.[key] === 'string') secrets.add(res.json()[key]);
+      if (typeof body[key] === 'string') secrets.add(body[key]);
     return Object.assign(res, { requestId });
   }
   const where = (requestId: string) => ({

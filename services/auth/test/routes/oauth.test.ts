@@ -147,6 +147,7 @@ describe('OAuth 2.0 token endpoint and RFC 8414 metadata', () => {
       activationDelaySeconds: 0,
       accessTokenTtlSeconds: 900,
       sealing: new SecretBox(TEST_SIGNING_KEY_SEALING_KEY),
+      by: { actor: { type: 'system', id: 'cli:test' } },
     });
     await service.app.keys.load();
     const jwks = (await service.app.inject({ url: '/.well-known/jwks.json' })).json();
@@ -171,6 +172,7 @@ describe('OAuth 2.0 token endpoint and RFC 8414 metadata', () => {
       activationDelaySeconds: 60,
       accessTokenTtlSeconds: 900,
       sealing: new SecretBox(TEST_SIGNING_KEY_SEALING_KEY),
+      by: { actor: { type: 'system', id: 'cli:test' } },
       now: later,
     });
     expect(next.retired).toContain(oldKid);
