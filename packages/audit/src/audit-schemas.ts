@@ -6,14 +6,20 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T, descripti
 
 export const AuditActorType = Type.Union(
   ACTOR_TYPES.map((type) => Type.Literal(type)),
-  { description: 'user (on their own account), admin, client (a machine client), system or anonymous' },
+  {
+    description:
+      'user (on their own account), admin, client (a machine client), system or anonymous',
+  },
 );
 
 export const FieldChangesView = Type.Union(
   [
     Type.Record(
       Type.String(),
-      Type.Object({ before: Type.Unknown(), after: Type.Unknown() }, { additionalProperties: false }),
+      Type.Object(
+        { before: Type.Unknown(), after: Type.Unknown() },
+        { additionalProperties: false },
+      ),
     ),
     Type.Null(),
   ],

@@ -112,7 +112,9 @@ describe('the audit trail', () => {
     it('stores a secret-named field’s value as [redacted], and never its value', async () => {
       const stream = newStream();
       await record(
-        entry(stream, 1, { details: { clientSecret: 'sec_do-not-store', scopes: ['orders:read'] } }),
+        entry(stream, 1, {
+          details: { clientSecret: 'sec_do-not-store', scopes: ['orders:read'] },
+        }),
       );
       const [row] = (
         await pool.query('SELECT details::text AS details FROM audit_events WHERE stream = $1', [
@@ -247,7 +249,11 @@ describe('the audit trail', () => {
       const stream = await streamOf(2);
       await purgeAuditEvents(db, { before: new Date(Date.now() + 1000) });
       expect(await rows(stream)).toEqual([]);
-      expect(await verify(stream)).toMatchObject({ anchor: { seq: '2' }, checked: 0, broken: null });
+      expect(await verify(stream)).toMatchObject({
+        anchor: { seq: '2' },
+        checked: 0,
+        broken: null,
+      });
       await record(entry(stream, 3));
       expect((await rows(stream)).map((r) => r.seq)).toEqual([3]);
       expect((await verify(stream)).broken).toBeNull();

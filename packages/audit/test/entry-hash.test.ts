@@ -37,9 +37,7 @@ describe('entryHash', () => {
       '"ip":"203.0.113.9","occurredAt":"2026-12-04T10:00:00.123Z",' +
       `"prevHash":"${GENESIS_HASH}","requestId":"req-1","seq":"7","stream":"auth",` +
       '"target":{"id":"u1","type":"user"},"traceId":null,"userAgent":"curl/8.5"}';
-    const expected = createHash('sha256')
-      .update(`switchyard-audit-v1\n${canonical}`)
-      .digest('hex');
+    const expected = createHash('sha256').update(`switchyard-audit-v1\n${canonical}`).digest('hex');
     expect(entryHash(entry)).toBe(expected);
   });
 

@@ -23,13 +23,15 @@ describe('audit purge', () => {
   const sql = (text: string, values: unknown[] = []) =>
     queryDb(service.ctx.databaseUrl, text, values);
   const seqs = async () =>
-    (
-      await sql(`SELECT seq::int AS seq FROM audit_events WHERE stream = 'auth' ORDER BY seq`)
-    ).map((r) => r.seq as number);
+    (await sql(`SELECT seq::int AS seq FROM audit_events WHERE stream = 'auth' ORDER BY seq`)).map(
+      (r) => r.seq as number,
+    );
 
   it('deletes entries past retention and verification starts from its anchor', async () => {
     for (let i = 0; i < 2; i++) await signUp(service.app, service.ctx.databaseUrl);
-    const [old] = await sql(`SELECT max(seq)::int AS seq, max(occurred_at) AS at FROM audit_events`);
+    const [old] = await sql(
+      `SELECT max(seq)::int AS seq, max(occurred_at) AS at FROM audit_events`,
+    );
     const [lastOld] = await sql(`SELECT hash FROM audit_events WHERE seq = $1`, [old!.seq]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Thirty days and a little after the old entries, the newer ones still within retention.

@@ -484,7 +484,9 @@ describe('audit trail of the auth service', () => {
         payload: { email: user.email, password: 'wrong password here' },
       });
       await call('POST', '/v1/auth/login', { payload: { email: user.email, password } });
-      const first = await call('GET', '/v1/me/security-events?limit=2', { token: user.accessToken });
+      const first = await call('GET', '/v1/me/security-events?limit=2', {
+        token: user.accessToken,
+      });
       expect(first.statusCode).toBe(200);
       expect(first.json().items).toEqual([
         {

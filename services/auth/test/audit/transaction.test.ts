@@ -61,7 +61,9 @@ describe('audit entries share their action’s transaction', () => {
     const actions = (await auditEntries(service.ctx.databaseUrl, user.id)).map((e) => e.action);
     expect(actions).not.toContain('user.role_granted');
     // The same grant, with nothing in the way, is recorded.
-    expect((await patchUser(admin.accessToken, user.id, { roles: ['customer', 'admin'] })).statusCode).toBe(200);
+    expect(
+      (await patchUser(admin.accessToken, user.id, { roles: ['customer', 'admin'] })).statusCode,
+    ).toBe(200);
     expect((await auditEntries(service.ctx.databaseUrl, user.id)).at(-1)!.action).toBe(
       'user.role_granted',
     );
@@ -84,7 +86,9 @@ describe('audit entries share their action’s transaction', () => {
     const user = await signUp(service.app, service.ctx.databaseUrl);
     const undo = await refuseWritesTo('audit_events', 'write');
     try {
-      expect((await patchUser(admin.accessToken, user.id, { disabled: true })).statusCode).toBe(500);
+      expect((await patchUser(admin.accessToken, user.id, { disabled: true })).statusCode).toBe(
+        500,
+      );
     } finally {
       await undo();
     }

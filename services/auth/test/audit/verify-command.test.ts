@@ -76,7 +76,10 @@ describe('verify-audit-chain (command line)', () => {
         [6, 5],
         [1000, 6],
       ])
-        await sql(`UPDATE audit_events SET seq = $2 WHERE stream = 'auth' AND seq = $1`, [from, to]);
+        await sql(`UPDATE audit_events SET seq = $2 WHERE stream = 'auth' AND seq = $1`, [
+          from,
+          to,
+        ]);
     };
     const sixth = await entry(6);
     await swap();
