@@ -16,7 +16,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** A string PostgreSQL stores as given: NUL dropped, lone surrogates replaced (U+FFFD). */
 export function cleanString(value: string): string {
-  return value.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD');
+  return value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** A short text column (ip, user agent, ids): cleaned and cut to `max` characters, or null. */
