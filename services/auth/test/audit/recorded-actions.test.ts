@@ -384,6 +384,71 @@ describe('audit trail of the auth service', () => {
       ]);
     });
 
+    it('records a machine client’s token requests: issued, and refused for a wrong secret or an unknown client', async () => {
+      const admin = await newUser({ admin: true });
+      const created = await call('POST', '/v1/auth/admin/clients', {
+        token: admin.accessToken,
+        payload: { name: 'signing-in', scopes: ['orders:read'] },
+      });
+      const { clientId, clientSecret } = created.json() as {
+        clientId: string;
+        clientSecret: string;
+      };
+      const tokenRequest = async (id: string, secret: string) => {
+        const requestId = `audit-test-${++requests}`;
+        const res = await service.app.inject({
+          method: 'POST',
+          url: '/oauth/token',
+          remoteAddress: client.remoteAddress,
+          headers: {
+            'user-agent': client.userAgent,
+            'x-request-id': requestId,
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+          },
+          payload: 'grant_type=client_credentials',
+        });
+        if (res.statusCode === 200) secrets.add(res.json().access_token);
+        return Object.assign(res, { requestId });
+      };
+      const wrongSecret = 'sec_not-the-secret-of-this-client';
+      secrets.add(wrongSecret);
+      const refused = await tokenRequest(clientId, wrongSecret);
+      expect(refused.statusCode).toBe(401);
+      const issued = await tokenRequest(clientId, clientSecret);
+      expect(issued.statusCode).toBe(200);
+      expect((await entries(clientId)).slice(-2)).toEqual([
+        expect.objectContaining({
+          action: 'auth.client_authentication_failed',
+          actor_type: 'anonymous',
+          target_type: 'machine_client',
+          details: { reason: 'wrong_secret' },
+          ...where(refused.requestId),
+        }),
+        expect.objectContaining({
+          action: 'auth.client_token_issued',
+          actor_type: 'client',
+          actor_id: clientId,
+          target_type: 'machine_client',
+          details: { scopes: ['orders:read'] },
+          ...where(issued.requestId),
+        }),
+      ]);
+      const unknownId = 'cli_0123456789abcdef01234567';
+      const unknown = await tokenRequest(unknownId, wrongSecret);
+      expect(unknown.statusCode).toBe(401);
+      const [unknownEntry] = await queryDb(
+        service.ctx.databaseUrl,
+        'SELECT action, target_type, details FROM audit_events WHERE request_id = $1',
+        [unknown.requestId],
+      );
+      expect(unknownEntry).toEqual({
+        action: 'auth.client_authentication_failed',
+        target_type: null,
+        details: { reason: 'unknown_client', clientId: unknownId },
+      });
+    });
+
     it('records machine client changes made from the command line, by their operator', async () => {
       const admin = await newUser({ admin: true });
       const created = await call('POST', '/v1/auth/admin/clients', {
