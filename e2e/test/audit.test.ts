@@ -90,6 +90,8 @@ describe('audit trail through the gateway', () => {
         changes: { roles: { before: ['customer'], after: ['customer', 'admin'] } },
         userAgent,
         requestId: granted.headers.get('x-request-id'),
+        // The span the auth service handled the request in (telemetry is on in every process).
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
       }),
     ]);
     // The command line's grant to the admin is in the trail too, by its operator.
