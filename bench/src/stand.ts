@@ -73,6 +73,8 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
       ACCESS_TOKEN_TTL_SECONDS: '3600',
     },
   });
+  // A replica joining starts a rebalance that waits for every member's batch in hand: after a
+  // checkout benchmark's burst that can be a long backlog of invoices and emails.
   const consuming = (replicas: Replica[]) =>
     waitFor(
       async () => {
@@ -81,7 +83,7 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
             return false;
         return true;
       },
-      { timeoutMs: 60_000, what: 'every consumer in its group' },
+      { timeoutMs: 120_000, what: 'every consumer in its group' },
     );
   const live = () => platform.replicas.filter((r) => r.process.child.exitCode === null);
   try {

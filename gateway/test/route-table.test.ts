@@ -17,6 +17,8 @@ describe('route table', () => {
       '/.well-known/oauth-authorization-server',
       '/.well-known/jwks.json',
       '/v1/account/profile',
+      '/v1/me/security-events',
+      '/v1/admin/audit-events/auth',
     ]);
     expect(route('/oauth/token').credentialRoutes).toEqual(['POST /oauth/token']);
     expect(route('/v1/auth').credentialRoutes).toContain('POST /v1/auth/login');
@@ -40,6 +42,14 @@ describe('route table', () => {
     expect(isPublic(profile, 'GET', '/v1/account/profile')).toBe(false);
     expect(isPublic(profile, 'PUT', '/v1/account/profile')).toBe(false);
     expect(profile.credentialRoutes ?? []).toEqual([]);
+  });
+
+  it('routes the audit trail’s reads to auth, always behind a token', () => {
+    for (const prefix of ['/v1/me/security-events', '/v1/admin/audit-events/auth']) {
+      expect(route(prefix).service).toBe('auth');
+      expect(isPublic(route(prefix), 'GET', prefix)).toBe(false);
+      expect(route(prefix).credentialRoutes ?? []).toEqual([]);
+    }
   });
 
   it('routes every billing path to billing', () => {

@@ -70,6 +70,10 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
     },
     // The signed-in customer's own profile (auth owns accounts); every method needs a token.
     { prefix: '/v1/account/profile', service: 'auth', upstream: config.AUTH_SERVICE_URL },
+    // The audit trail (ADR 18): a person's own account's security events, and the admins'
+    // search of auth's trail (each service serves its own, as with dead letters).
+    { prefix: '/v1/me/security-events', service: 'auth', upstream: config.AUTH_SERVICE_URL },
+    { prefix: '/v1/admin/audit-events/auth', service: 'auth', upstream: config.AUTH_SERVICE_URL },
     {
       prefix: '/v1/products',
       service: 'order',

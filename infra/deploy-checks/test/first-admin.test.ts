@@ -72,11 +72,13 @@ describe('Kubernetes: the production-first-admin overlay’s Job', () => {
     expect(container!.image).toMatch(/\/switchyard\/auth:[\w.-]+@sha256:[0-9a-f]{64}$/);
   });
 
-  it('runs grant-role <FIRST_ADMIN_EMAIL> admin with auth’s database URI', () => {
+  it('runs grant-role <FIRST_ADMIN_EMAIL> admin with auth’s database URI, as an operator the audit trail names', () => {
     expect(container!.command).toEqual(['node', grantRoleFile]);
     expect((container as unknown as { args: string[] }).args).toEqual([
       '$(FIRST_ADMIN_EMAIL)',
       'admin',
+      '--by',
+      'first-admin-job',
     ]);
     const env = Object.fromEntries((container!.env ?? []).map((e) => [e.name, e]));
     expect(env.FIRST_ADMIN_EMAIL?.value).toMatch(/^[^@\s]+@[^@\s]+$/);

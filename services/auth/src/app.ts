@@ -1,3 +1,4 @@
+import { auditRoutes, purgeExpiredAuditEvents } from '@switchyard/audit';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import { PeriodicTask, assertSeparateKeyrings, SecretBox, type App } from '@switchyard/service-kit';
 import type { AuthConfig } from './config.js';
@@ -9,6 +10,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { oauthRoutes } from './routes/oauth.js';
+import { securityEventRoutes } from './routes/security-events.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import type { AccessTokenSettings } from './tokens/access-token.js';
 
@@ -74,6 +76,19 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         run: async () => void (await syncDenylist(db, app.redis, config.ACCESS_TOKEN_TTL_SECONDS)),
         logger: app.log,
       });
+      // Every replica runs it; one purger per stream at a time (an advisory lock), and a pass
+      // with nothing past retention is one indexed read per stream.
+      const auditPurge = new PeriodicTask({
+        name: 'audit purge',
+        intervalMs: config.AUDIT_PURGE_INTERVAL_MS,
+        run: async () => {
+          const purged = await purgeExpiredAuditEvents(db, {
+            retentionDays: config.AUDIT_RETENTION_DAYS,
+          });
+          if (purged) app.log.info({ purged }, 'audit entries past retention purged');
+        },
+        logger: app.log,
+      });
       // A Redis that comes back may have come back empty: write the denylist again at once.
       app.redis.on('ready', () => void denylistSync.runNow());
       keys.startReloading(config.KEY_RELOAD_INTERVAL_MS, (error) =>
@@ -84,7 +99,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         // services answer 503 to every authenticated request (a Redis that is empty may have
         // lost it).
         beforeStart: () => denylistSync.runNow(),
-        tasks: [denylistSync],
+        tasks: [denylistSync, auditPurge],
         beforeStop: () => keys.stopReloading(),
         routes: async () => {
           await app.register(jwksRoutes);
@@ -94,6 +109,8 @@ export async function buildApp(config: AuthConfig): Promise<App> {
             clientSecretOverlapSeconds: config.MACHINE_CLIENT_SECRET_OVERLAP_SECONDS,
           });
           await app.register(oauthRoutes);
+          await app.register(securityEventRoutes);
+          await app.register(auditRoutes, { service: 'auth', db });
         },
       };
     },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AuditEnv } from '@switchyard/audit';
 import { DatabaseEnv, KafkaEnv, SealingKeyring, ServerEnv } from '@switchyard/service-kit';
 import { MAX_CLIENT_SECRET_OVERLAP_SECONDS } from './schemas/auth.js';
 
@@ -20,6 +21,9 @@ export const AuthConfig = Type.Composite([
   DatabaseEnv,
   KafkaEnv,
   MachineClientSecretOverlapEnv,
+  // AUDIT_RETENTION_DAYS (default 400): older audit entries are purged, every
+  // AUDIT_PURGE_INTERVAL_MS (default an hour); verification starts at the purge's anchor.
+  AuditEnv,
   Type.Object({
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
     /**

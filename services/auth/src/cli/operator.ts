@@ -27,12 +27,3 @@ function loginName(): string {
     return 'unknown';
   }
 }
-
-/** Audit lines of a command, one JSON object each, on stderr (stdout is the command's answer). */
-export const auditLogger = {
-  info(object: object, message: string): void {
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), ...object, msg: message })}\n`,
-    );
-  },
-};

@@ -2,14 +2,14 @@
 // Revoke a machine client for ever: `pnpm --filter @switchyard/auth revoke-machine-client <clientId> [--by <operator>]`.
 // Reads DATABASE_URL, REDIS_URL and ACCESS_TOKEN_TTL_SECONDS as the running service has them.
 // The gateway and the services refuse the client's live tokens at once; it gets no new ones.
-// Prints the client and writes one audit line (who, which client, when) to stderr.
+// Prints the client; the revocation is recorded in the audit trail, by `cli:<operator>`.
 import { Type } from '@sinclair/typebox';
 import { Redis } from 'ioredis';
 import { DatabaseEnv, loadConfigOrExit } from '@switchyard/service-kit';
+import { asOperator } from '../audit/actors.js';
 import { createDb } from '../db.js';
-import { logClientAudit } from '../oauth/client-audit.js';
 import { revokeClient } from '../oauth/revoke-client.js';
-import { auditLogger, operatorArgs } from './operator.js';
+import { operatorArgs } from './operator.js';
 
 const { positional, actor } = operatorArgs(process.argv.slice(2));
 const [clientId] = positional;
@@ -37,16 +37,15 @@ redis.on('error', () => {}); // reported below, once, by the write that failed
 try {
   const revoked = await revokeClient(db, redis, {
     clientId,
-    actor,
+    by: asOperator(actor),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   if (!revoked) {
     console.error(`no machine client ${clientId}`);
     process.exitCode = 1;
   } else {
-    if (revoked.audit) logClientAudit(auditLogger, revoked.audit);
     console.log(
-      revoked.audit
+      revoked.newlyRevoked
         ? `revoked ${clientId} at ${revoked.client.revokedAt}`
         : `${clientId} was already revoked at ${revoked.client.revokedAt}`,
     );

@@ -2,15 +2,16 @@
 // Give a machine client a new secret: `pnpm --filter @switchyard/auth rotate-machine-client-secret <clientId> [--overlap-seconds <n>] [--by <operator>]`.
 // Reads DATABASE_URL and MACHINE_CLIENT_SECRET_OVERLAP_SECONDS (default one day): the replaced
 // secret is still accepted that long (--overlap-seconds 0 ends it now, for a leaked secret).
-// Prints the new secret once, on stdout; the audit line on stderr never carries it.
+// Prints the new secret once, on stdout; the rotation is recorded in the audit trail, by
+// `cli:<operator>` (never the secret).
 import { Type } from '@sinclair/typebox';
 import { DatabaseEnv, loadConfigOrExit } from '@switchyard/service-kit';
+import { asOperator } from '../audit/actors.js';
 import { MachineClientSecretOverlapEnv } from '../config.js';
 import { createDb } from '../db.js';
-import { logClientAudit } from '../oauth/client-audit.js';
 import { rotateClientSecret } from '../oauth/rotate-client-secret.js';
 import { MAX_CLIENT_SECRET_OVERLAP_SECONDS } from '../schemas/auth.js';
-import { auditLogger, operatorArgs } from './operator.js';
+import { operatorArgs } from './operator.js';
 
 const usage =
   'usage: rotate-machine-client-secret <clientId> [--overlap-seconds <0..604800>] [--by <operator>]';
@@ -31,7 +32,7 @@ const db = createDb(config.DATABASE_URL);
 try {
   const rotated = await rotateClientSecret(db, {
     clientId,
-    actor,
+    by: asOperator(actor),
     overlapSeconds:
       overlapArg !== undefined ? Number(overlapArg) : config.MACHINE_CLIENT_SECRET_OVERLAP_SECONDS,
   });
@@ -39,7 +40,6 @@ try {
     console.error(`no machine client ${clientId}`);
     process.exitCode = 1;
   } else {
-    logClientAudit(auditLogger, rotated.audit);
     console.log(`new secret for ${clientId} (shown once; store it in your secret manager):`);
     console.log(rotated.client.clientSecret);
     console.log(`the replaced secret is accepted until ${rotated.client.previousSecretExpiresAt}`);

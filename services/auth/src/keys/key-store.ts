@@ -7,6 +7,8 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import type { SecretBox } from '@switchyard/service-kit';
+import { AUTH_SERVICE } from '../audit/actors.js';
+import { recordAuthEvent, signingKeyTarget } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
 import { newSigningKey, SIGNING_ALGORITHM } from './new-signing-key.js';
 import { needsSealing, privateJwkOf, sealStoredKeys } from './sealed-private-keys.js';
@@ -47,7 +49,11 @@ export class KeyStore {
       await this.db.$transaction(async (tx) => {
         await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock($1)', KEY_CREATION_LOCK);
         if ((await tx.signingKey.count({ where: { retiredAt: null } })) === 0) {
-          await tx.signingKey.create({ data: await newSigningKey(this.sealing) });
+          const key = await tx.signingKey.create({ data: await newSigningKey(this.sealing) });
+          await recordAuthEvent(tx, AUTH_SERVICE, {
+            action: 'signing_key.created',
+            target: signingKeyTarget(key.kid),
+          });
         }
       });
       keys = await this.liveKeys();

@@ -1,4 +1,6 @@
+import type { AuditContext } from '@switchyard/audit';
 import type { SecretBox } from '@switchyard/service-kit';
+import { recordAuthEvent, signingKeyTarget } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
 import { newSigningKey } from './new-signing-key.js';
 
@@ -12,6 +14,7 @@ export interface RotationResult {
  * Add a new signing key. It is published in the JWKS at once but signs only after
  * `activationDelaySeconds`, so every verifier's cache can learn it first. Keys superseded
  * longer ago than the access-token lifetime are retired (unpublished): no live token needs them.
+ * The rotation is recorded in the audit trail: the new key's id, when it signs, what retired.
  */
 export async function rotateSigningKey(
   db: Db,
@@ -20,6 +23,8 @@ export async function rotateSigningKey(
     accessTokenTtlSeconds: number;
     /** Seals the new private key (SIGNING_KEY_SEALING_KEY). */
     sealing: SecretBox;
+    /** Who rotates (the command's operator). */
+    by: AuditContext;
     now?: Date;
   },
 ): Promise<RotationResult> {
@@ -42,6 +47,11 @@ export async function rotateSigningKey(
         retired.push(live[i]!.kid);
       }
     }
+    await recordAuthEvent(tx, options.by, {
+      action: 'signing_key.rotated',
+      target: signingKeyTarget(key.kid),
+      details: { activatesAt: activatesAt.toISOString(), retired },
+    });
     return { kid: key.kid, activatesAt, retired };
   });
 }

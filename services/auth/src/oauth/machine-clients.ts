@@ -1,4 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { changedFields, type AuditContext } from '@switchyard/audit';
+import { machineClientTarget, recordAuthEvent } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
 import { hashToken } from '../tokens/refresh-tokens.js';
 
@@ -31,22 +33,31 @@ export const newClientSecret = () => `sec_${randomBytes(32).toString('base64url'
 
 /**
  * Register a machine client. Its secret is shown once, here, and stored as a SHA-256 hash:
- * 256 random bits need no slow hash (nothing to brute-force), unlike a person's password.
+ * 256 random bits need no slow hash (nothing to brute-force), unlike a person's password. The
+ * creation is recorded in the audit trail (name and scopes; never the secret).
  */
 export async function registerClient(
   db: Db,
-  options: { name: string; scopes: string[]; createdBy: string },
+  options: { name: string; scopes: string[]; createdBy: string; by: AuditContext },
 ): Promise<MachineClientView & { clientSecret: string }> {
   const clientId = `cli_${randomBytes(12).toString('hex')}`;
   const clientSecret = newClientSecret();
-  const client = await db.oAuthClient.create({
-    data: {
-      clientId,
-      name: options.name,
-      scopes: [...new Set(options.scopes)],
-      secretHash: hashToken(clientSecret),
-      createdBy: options.createdBy,
-    },
+  const client = await db.$transaction(async (tx) => {
+    const created = await tx.oAuthClient.create({
+      data: {
+        clientId,
+        name: options.name,
+        scopes: [...new Set(options.scopes)],
+        secretHash: hashToken(clientSecret),
+        createdBy: options.createdBy,
+      },
+    });
+    await recordAuthEvent(tx, options.by, {
+      action: 'machine_client.created',
+      target: machineClientTarget(clientId),
+      changes: changedFields(null, created, ['name', 'scopes']),
+    });
+    return created;
   });
   return { ...toClientView(client), clientSecret };
 }

@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
+import type { AuditContext } from '@switchyard/audit';
 import { markDisabled } from '@switchyard/service-kit';
+import { revokedByOf } from '../audit/actors.js';
+import { machineClientTarget, recordAuthEvent } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
-import type { ClientAuditEvent } from './client-audit.js';
 import { toClientView, type MachineClientView } from './machine-clients.js';
 
 export interface RevokedClient {
   client: MachineClientView;
-  /** Set when this call revoked it; null when it was revoked already. */
-  audit: ClientAuditEvent | null;
+  /** True when this call revoked it; false when it was revoked already. */
+  newlyRevoked: boolean;
   /**
    * Why the denylist entry could not be written now (Redis away), else null. The revocation
    * stands: the gateway refuses every token while it cannot read the denylist, and the sync
@@ -21,25 +23,35 @@ export interface RevokedClient {
  * the denylist the gateway and every service read — the one a disabled user's tokens go on
  * (keyed by the token's subject, which for a machine client is its client id). The row is the
  * source of truth: the denylist sync writes the entry again if Redis loses it, or could not
- * take it now. Revoking a revoked client changes nothing but writes its entry again.
- * Null for an unknown client.
+ * take it now. Revoking a revoked client changes nothing but writes its entry again. The
+ * revocation is recorded in the audit trail in its transaction (the denylist write is not part
+ * of it: the row is the truth). Null for an unknown client.
  */
 export async function revokeClient(
   db: Db,
   redis: Redis,
-  options: { clientId: string; actor: string; accessTokenTtlSeconds: number },
+  options: { clientId: string; by: AuditContext; accessTokenTtlSeconds: number },
 ): Promise<RevokedClient | null> {
   const now = new Date();
-  const claimed = await db.oAuthClient.updateMany({
-    where: { clientId: options.clientId, disabled: false },
-    data: {
-      disabled: true,
-      revokedAt: now,
-      revokedBy: options.actor,
-      // A revoked client has no secret worth keeping in overlap.
-      previousSecretHash: null,
-      previousSecretExpiresAt: null,
-    },
+  const claimed = await db.$transaction(async (tx) => {
+    const { count } = await tx.oAuthClient.updateMany({
+      where: { clientId: options.clientId, disabled: false },
+      data: {
+        disabled: true,
+        revokedAt: now,
+        revokedBy: revokedByOf(options.by.actor),
+        // A revoked client has no secret worth keeping in overlap.
+        previousSecretHash: null,
+        previousSecretExpiresAt: null,
+      },
+    });
+    if (count === 1)
+      await recordAuthEvent(tx, options.by, {
+        action: 'machine_client.revoked',
+        target: machineClientTarget(options.clientId),
+        changes: { disabled: { before: false, after: true } },
+      });
+    return count === 1;
   });
   const client = await db.oAuthClient.findUnique({ where: { clientId: options.clientId } });
   if (!client) return null;
@@ -53,17 +65,5 @@ export async function revokeClient(
   } catch (error) {
     denylistError = error instanceof Error ? error : new Error(String(error));
   }
-  return {
-    client: toClientView(client, now),
-    denylistError,
-    audit:
-      claimed.count === 1
-        ? {
-            action: 'machine_client.revoked',
-            clientId: client.clientId,
-            actor: options.actor,
-            at: revokedAt.toISOString(),
-          }
-        : null,
-  };
+  return { client: toClientView(client, now), denylistError, newlyRevoked: claimed };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, notFound, requireRole, userOf } from '@switchyard/service-kit';
-import { logClientAudit } from '../oauth/client-audit.js';
+import { asAdmin } from '../audit/actors.js';
 import { listClients } from '../oauth/list-clients.js';
 import { registerClient } from '../oauth/machine-clients.js';
 import { revokeClient } from '../oauth/revoke-client.js';
@@ -76,6 +76,7 @@ export async function adminRoutes(
         userId: request.params.id,
         ...request.body,
         accessTokenTtlSeconds: app.tokens.ttlSeconds,
+        by: asAdmin(request),
       });
       if (!user) throw notFound('user');
       return user;
@@ -98,6 +99,7 @@ export async function adminRoutes(
       const client = await registerClient(app.db, {
         ...request.body,
         createdBy: userOf(request).userId,
+        by: asAdmin(request),
       });
       return reply.status(201).header('cache-control', 'no-store').send(client);
     },
@@ -134,11 +136,10 @@ export async function adminRoutes(
     async (request) => {
       const revoked = await revokeClient(app.db, app.redis, {
         clientId: request.params.clientId,
-        actor: `user:${userOf(request).userId}`,
+        by: asAdmin(request),
         accessTokenTtlSeconds: app.tokens.ttlSeconds,
       });
       if (!revoked) throw notFound('machine client');
-      if (revoked.audit) logClientAudit(request.log, revoked.audit);
       if (revoked.denylistError)
         request.log.warn(
           { err: revoked.denylistError, clientId: revoked.client.clientId },
@@ -169,11 +170,10 @@ export async function adminRoutes(
     async (request, reply) => {
       const rotated = await rotateClientSecret(app.db, {
         clientId: request.params.clientId,
-        actor: `user:${userOf(request).userId}`,
+        by: asAdmin(request),
         overlapSeconds: request.body.overlapSeconds ?? options.clientSecretOverlapSeconds,
       });
       if (!rotated) throw notFound('machine client');
-      logClientAudit(request.log, rotated.audit);
       return reply.header('cache-control', 'no-store').send(rotated.client);
     },
   );

@@ -1,14 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { auditOriginOf } from '@switchyard/audit';
 import { AppError, notFound, problemResponse, userOf } from '@switchyard/service-kit';
+import { asSignedInUser } from '../audit/actors.js';
 import { signAccessToken } from '../tokens/access-token.js';
 import {
   FIRST_PARTY_CLIENT,
   InvalidRefreshToken,
-  issueRefreshToken,
   revokeByToken,
   rotateRefreshToken,
 } from '../tokens/refresh-tokens.js';
+import { startSession } from '../tokens/start-session.js';
 import { LoginThrottled } from '../security/login-throttle.js';
 import { authenticateUser } from '../users/authenticate-user.js';
 import { changePassword } from '../users/change-password.js';
@@ -55,7 +57,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const user = await registerUser(app.db, request.body);
+      const user = await registerUser(app.db, request.body, auditOriginOf(request));
       app.messaging.relay.nudge();
       return reply.status(201).send(user);
     },
@@ -82,13 +84,14 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
         reply.header('retry-after', String(error.retryAfterSeconds));
         throw new AppError('RATE_LIMITED', 'Too many failed sign-in attempts; try again later');
       }
-      // A wrong password keeps the point it took; a right one gives it back.
-      const user = await authenticateUser(app.db, email, password);
+      // A wrong password keeps the point it took (and is recorded); a right one gives it back.
+      const origin = auditOriginOf(request);
+      const user = await authenticateUser(app.db, email, password, origin);
       await app.loginThrottle.succeeded(email, request.ip);
-      const refreshToken = await issueRefreshToken(app.db, {
+      const refreshToken = await startSession(app.db, {
         userId: user.id,
-        clientId: FIRST_PARTY_CLIENT,
         ttlSeconds: tokens.refreshTtlSeconds,
+        origin,
       });
       return tokenPair(user, refreshToken);
     },
@@ -111,6 +114,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
         token: request.body.refreshToken,
         clientId: FIRST_PARTY_CLIENT,
         ttlSeconds: tokens.refreshTtlSeconds,
+        origin: auditOriginOf(request),
       });
       const user = await app.db.user.findUnique({ where: { id: rotated.userId } });
       if (!user || user.disabled) throw new InvalidRefreshToken();
@@ -131,7 +135,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await revokeByToken(app.db, request.body.refreshToken);
+      await revokeByToken(app.db, request.body.refreshToken, auditOriginOf(request));
       return reply.status(204).send();
     },
   );
@@ -169,7 +173,11 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await changePassword(app.db, { userId: userOf(request).userId, ...request.body });
+      await changePassword(
+        app.db,
+        { userId: userOf(request).userId, ...request.body },
+        asSignedInUser(request),
+      );
       return reply.status(204).send();
     },
   );
@@ -190,7 +198,8 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       // Same answer whether or not the email exists.
       const sealing = app.resetTokenSealing;
       const ttlSeconds = tokens.passwordResetTtlSeconds;
-      if (await requestPasswordReset(app.db, request.body.email, { ttlSeconds, sealing })) {
+      const origin = auditOriginOf(request);
+      if (await requestPasswordReset(app.db, request.body.email, { ttlSeconds, sealing, origin })) {
         app.messaging.relay.nudge();
       }
       return reply.status(202).send({ status: 'accepted' as const });
@@ -210,7 +219,12 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await confirmPasswordReset(app.db, request.body.token, request.body.newPassword);
+      await confirmPasswordReset(
+        app.db,
+        request.body.token,
+        request.body.newPassword,
+        auditOriginOf(request),
+      );
       return reply.status(204).send();
     },
   );

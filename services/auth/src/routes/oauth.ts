@@ -2,9 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formBody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { auditOriginOf } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
 import { authenticateClient, CLIENT_SCOPES } from '../oauth/machine-clients.js';
 import { OAuthError } from '../oauth/oauth-error.js';
+import {
+  recordClientAuthenticationFailed,
+  recordClientTokenIssued,
+} from '../oauth/record-client-sign-in.js';
 import { signAccessToken } from '../tokens/access-token.js';
 import { InvalidRefreshToken, rotateRefreshToken } from '../tokens/refresh-tokens.js';
 
@@ -48,11 +53,16 @@ const AuthorizationServerMetadata = Type.Object({
  * (RFC 6749 §2.3.1): "+" is a space, and a malformed escape is a bad client, not our error.
  */
 function formDecode(value: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
+    decoded = decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
     throw new OAuthError('invalid_client', 'Malformed Basic credentials');
   }
+  // An escaped NUL (%00) can reach no column (PostgreSQL refuses it), as in the form's fields.
+  if (decoded.includes('\u0000'))
+    throw new OAuthError('invalid_client', 'Malformed Basic credentials');
+  return decoded;
 }
 
 /** Client credentials from HTTP Basic (RFC 6749 §2.3.1) or, failing that, the form body. */
@@ -142,6 +152,7 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
             token: body.refresh_token,
             clientId: body.client_id,
             ttlSeconds: tokens.refreshTtlSeconds,
+            origin: auditOriginOf(request),
           });
         } catch (error) {
           if (error instanceof InvalidRefreshToken)
@@ -176,7 +187,9 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
         throw new OAuthError('invalid_client', 'Client authentication is required');
       }
       const client = await authenticateClient(app.db, credentials.id, credentials.secret);
+      const origin = auditOriginOf(request);
       if (!client) {
+        await recordClientAuthenticationFailed(app.db, { clientId: credentials.id, origin });
         reply.header('www-authenticate', 'Basic realm="switchyard"');
         throw new OAuthError('invalid_client', 'Client authentication failed');
       }
@@ -184,6 +197,11 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
       if (requested.some((s) => !client.scopes.includes(s))) {
         throw new OAuthError('invalid_scope', 'A requested scope is not granted to this client');
       }
+      await recordClientTokenIssued(app.db, {
+        clientId: client.clientId,
+        scopes: requested,
+        origin,
+      });
       return {
         access_token: await signAccessToken(app.keys, tokens, {
           subject: client.clientId,

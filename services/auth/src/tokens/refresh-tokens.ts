@@ -1,5 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AuditOrigin } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import { anonymous, asUser } from '../audit/actors.js';
+import { recordAuthEvent, userTarget } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
 
 /** The first-party client that /v1/auth/login issues refresh tokens to. */
@@ -36,18 +39,19 @@ export class InvalidRefreshToken extends AppError {
  * Exchange a refresh token for a new one in the same family (rotation). It must be presented
  * by the client it was issued to. Presenting a token that was already used means it leaked:
  * the family is revoked. Of two concurrent uses exactly one can win the conditional update;
- * the loser is a reuse too, so it revokes the family (the winner's new token with it).
+ * the loser is a reuse too, so it revokes the family (the winner's new token with it). A
+ * reuse is recorded in the audit trail with the revocation.
  */
 export async function rotateRefreshToken(
   db: Db,
-  options: { token: string; clientId: string; ttlSeconds: number },
+  options: { token: string; clientId: string; ttlSeconds: number; origin: AuditOrigin },
 ): Promise<{ userId: string; refreshToken: string }> {
   const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(options.token) } });
   if (!row || row.revokedAt || row.expiresAt <= new Date() || row.clientId !== options.clientId) {
     throw new InvalidRefreshToken();
   }
   if (row.usedAt) {
-    await revokeFamily(db, row.familyId);
+    await revokeReusedFamily(db, row, options.origin);
     throw new InvalidRefreshToken();
   }
   const rotated = await db.$transaction(async (tx) => {
@@ -67,17 +71,38 @@ export async function rotateRefreshToken(
   if (!rotated) {
     // Lost the race to another use of the same token: two parties hold it, so it leaked.
     // Treated like any reuse — the whole family goes, the winner's new token included.
-    await revokeFamily(db, row.familyId);
+    await revokeReusedFamily(db, row, options.origin);
     throw new InvalidRefreshToken();
   }
   return rotated;
 }
 
-export async function revokeFamily(db: Pick<Db, 'refreshToken'>, familyId: string): Promise<void> {
-  await db.refreshToken.updateMany({
+/** A used token presented again: its family goes, and the reuse is recorded. */
+async function revokeReusedFamily(
+  db: Db,
+  row: { userId: string; familyId: string; clientId: string },
+  origin: AuditOrigin,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await revokeFamily(tx, row.familyId);
+    await recordAuthEvent(tx, anonymous(origin), {
+      action: 'auth.refresh_token_reuse_detected',
+      target: userTarget(row.userId),
+      details: { clientId: row.clientId, familyId: row.familyId },
+    });
+  });
+}
+
+/** Revoke every live token of a family; how many there were. */
+export async function revokeFamily(
+  db: Pick<Db, 'refreshToken'>,
+  familyId: string,
+): Promise<number> {
+  const { count } = await db.refreshToken.updateMany({
     where: { familyId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
+  return count;
 }
 
 /** Password change or reset, disabled account: every session of the user ends. */
@@ -91,8 +116,18 @@ export async function revokeAllForUser(
   });
 }
 
-/** Logout: revoke the family of the presented token (unknown tokens are ignored). */
-export async function revokeByToken(db: Db, token: string): Promise<void> {
+/**
+ * Logout: revoke the family of the presented token (unknown tokens are ignored). A session
+ * that this ended is recorded in the audit trail, as its owner's act.
+ */
+export async function revokeByToken(db: Db, token: string, origin: AuditOrigin): Promise<void> {
   const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(token) } });
-  if (row) await revokeFamily(db, row.familyId);
+  if (!row) return;
+  await db.$transaction(async (tx) => {
+    if ((await revokeFamily(tx, row.familyId)) === 0) return;
+    await recordAuthEvent(tx, asUser(row.userId, origin), {
+      action: 'auth.logged_out',
+      target: userTarget(row.userId),
+    });
+  });
 }

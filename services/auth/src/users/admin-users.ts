@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AuditContext } from '@switchyard/audit';
 import {
   clearDisabled,
   cursorParam,
@@ -10,6 +11,7 @@ import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Role } from '../domain/roles.js';
 import { revokeAllForUser } from '../tokens/refresh-tokens.js';
+import { recordUserChanges } from './record-user-changes.js';
 import { toAdminUserView, type AdminUserView } from './user-view.js';
 
 export interface UserFilter {
@@ -44,15 +46,26 @@ export async function listUsers(
 /**
  * Change a user's roles or disable them. Disabling ends every session at once (refresh
  * tokens revoked) and puts the user on the gateway's denylist for an access token's lifetime.
+ * Each role granted or revoked, and the account disabled or enabled, is recorded in the audit
+ * trail with the roles or state before and after, in the change's transaction (the row is
+ * locked, so concurrent changes each see the one before). Null for an unknown user.
  */
 export async function updateUser(
   db: Db,
   redis: Redis,
-  options: { userId: string; roles?: Role[]; disabled?: boolean; accessTokenTtlSeconds: number },
+  options: {
+    userId: string;
+    roles?: Role[];
+    disabled?: boolean;
+    accessTokenTtlSeconds: number;
+    by: AuditContext;
+  },
 ): Promise<AdminUserView | null> {
-  const existing = await db.user.findUnique({ where: { id: options.userId } });
-  if (!existing) return null;
   const user = await db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM users WHERE id = ${options.userId}::uuid FOR UPDATE`;
+    if (locked.length === 0) return null;
+    const before = await tx.user.findUniqueOrThrow({ where: { id: options.userId } });
     const updated = await tx.user.update({
       where: { id: options.userId },
       data: {
@@ -61,8 +74,10 @@ export async function updateUser(
       },
     });
     if (options.disabled) await revokeAllForUser(tx, options.userId);
+    await recordUserChanges(tx, options.by, before, updated);
     return updated;
   });
+  if (!user) return null;
   if (options.disabled === true) await markDisabled(redis, user.id, options.accessTokenTtlSeconds);
   if (options.disabled === false) await clearDisabled(redis, user.id);
   return toAdminUserView(user);

@@ -1,13 +1,19 @@
+import type { AuditContext } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import { recordAuthEvent, userTarget } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
 import { assertAcceptablePassword } from '../domain/password-policy.js';
 import { hashPassword, verifyPassword } from '../domain/passwords.js';
 import { revokeAllForUser } from '../tokens/refresh-tokens.js';
 
-/** Change a password knowing the current one; every refresh token of the user is revoked. */
+/**
+ * Change a password knowing the current one; every refresh token of the user is revoked, and
+ * the change recorded in the audit trail (that it happened: nothing of either password).
+ */
 export async function changePassword(
   db: Db,
   options: { userId: string; currentPassword: string; newPassword: string },
+  by: AuditContext,
 ): Promise<void> {
   const user = await db.user.findUnique({ where: { id: options.userId } });
   if (!user || !(await verifyPassword(user.passwordHash, options.currentPassword))) {
@@ -18,5 +24,6 @@ export async function changePassword(
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await revokeAllForUser(tx, user.id);
+    await recordAuthEvent(tx, by, { action: 'user.password_changed', target: userTarget(user.id) });
   });
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditOrigin } from '@switchyard/audit';
 import { createEvent } from '@switchyard/contracts';
 import { enqueueEvent } from '@switchyard/messaging';
 import { AppError } from '@switchyard/service-kit';
+import { asUser } from '../audit/actors.js';
+import { recordAuthEvent, userTarget } from '../audit/record-auth-event.js';
 import type { Db } from '../db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { hashPassword } from '../domain/passwords.js';
@@ -14,8 +17,15 @@ export interface RegisterInput {
   name: string;
 }
 
-/** Create a customer account and announce it (user.registered) in the same transaction. */
-export async function registerUser(db: Db, input: RegisterInput): Promise<UserView> {
+/**
+ * Create a customer account, announce it (user.registered) and record it in the audit trail,
+ * in one transaction.
+ */
+export async function registerUser(
+  db: Db,
+  input: RegisterInput,
+  origin: AuditOrigin,
+): Promise<UserView> {
   const email = input.email.trim().toLowerCase();
   assertAcceptablePassword(input.password, email);
   const passwordHash = await hashPassword(input.password);
@@ -33,6 +43,11 @@ export async function registerUser(db: Db, input: RegisterInput): Promise<UserVi
           data: { userId: id, email, name: created.name },
         }),
       );
+      await recordAuthEvent(tx, asUser(id, origin), {
+        action: 'user.registered',
+        target: userTarget(id),
+        details: { email },
+      });
       return created;
     });
     return toUserView(user);

@@ -71,12 +71,14 @@ describe('auth service: the denylist survives losing Redis', () => {
     await setDisabled(admin.accessToken, user.id, true);
     const db = createDb(service.ctx.databaseUrl);
     try {
-      const client = await registerClient(db, { name: 'sync', scopes: [], createdBy: admin.id });
-      await revokeClient(db, redis, {
-        clientId: client.clientId,
-        actor: 'cli:test',
-        accessTokenTtlSeconds: 900,
+      const by = { actor: { type: 'system' as const, id: 'cli:test' } };
+      const client = await registerClient(db, {
+        name: 'sync',
+        scopes: [],
+        createdBy: admin.id,
+        by,
       });
+      await revokeClient(db, redis, { clientId: client.clientId, by, accessTokenTtlSeconds: 900 });
       await redis.del(disabledUserKey(user.id), disabledUserKey(client.clientId));
       // A client id is no user id (uuid): the re-check for users enabled meanwhile must not
       // be asked about it.

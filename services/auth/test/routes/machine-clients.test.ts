@@ -118,14 +118,11 @@ describe('machine clients (admin)', () => {
       try {
         const revoked = await revokeClient(db, unreachable, {
           clientId: client.clientId,
-          actor: 'cli:test',
+          by: { actor: { type: 'system', id: 'cli:test' } },
           accessTokenTtlSeconds: 900,
         });
         expect(revoked!.denylistError).toBeInstanceOf(Error);
-        expect(revoked!.audit).toMatchObject({
-          action: 'machine_client.revoked',
-          actor: 'cli:test',
-        });
+        expect(revoked!.newlyRevoked).toBe(true);
       } finally {
         unreachable.disconnect();
         await db.$disconnect();

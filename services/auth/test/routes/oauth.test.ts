@@ -104,6 +104,23 @@ describe('OAuth 2.0 token endpoint and RFC 8414 metadata', () => {
     }
   });
 
+  it('refuses a NUL in Basic credentials as invalid_client, never a 500', async () => {
+    // An escaped NUL (%00) in the Basic credentials decoded to a NUL that reached the database.
+    for (const [id, secret] of [
+      ['cli_%00x', 'secret'],
+      ['cli_x', 'sec_%00'],
+    ]) {
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(id!, secret!) },
+        payload: 'grant_type=client_credentials',
+      });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error).toBe('invalid_client');
+    }
+  });
+
   it('rotates a refresh token for its own client only', async () => {
     const user = await signUp(service.app, service.ctx.databaseUrl);
     const stolen = await form({
@@ -147,6 +164,7 @@ describe('OAuth 2.0 token endpoint and RFC 8414 metadata', () => {
       activationDelaySeconds: 0,
       accessTokenTtlSeconds: 900,
       sealing: new SecretBox(TEST_SIGNING_KEY_SEALING_KEY),
+      by: { actor: { type: 'system', id: 'cli:test' } },
     });
     await service.app.keys.load();
     const jwks = (await service.app.inject({ url: '/.well-known/jwks.json' })).json();
@@ -171,6 +189,7 @@ describe('OAuth 2.0 token endpoint and RFC 8414 metadata', () => {
       activationDelaySeconds: 60,
       accessTokenTtlSeconds: 900,
       sealing: new SecretBox(TEST_SIGNING_KEY_SEALING_KEY),
+      by: { actor: { type: 'system', id: 'cli:test' } },
       now: later,
     });
     expect(next.retired).toContain(oldKid);
