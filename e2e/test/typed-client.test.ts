@@ -161,7 +161,8 @@ describe('the typed client through the gateway', () => {
     const committed: unknown = JSON.parse(
       await readFile(path.join(repoRoot(), 'packages/client/openapi.json'), 'utf8'),
     );
-    // If this fails, so does packages/client's drift check: run `pnpm client:generate`.
+    // The client's drift check against the running services: if this fails, a route changed
+    // without `pnpm client:generate` (packages/client's own check compares its types with this file).
     expect(served).toEqual(committed);
   });
 });

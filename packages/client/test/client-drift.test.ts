@@ -1,5 +1,8 @@
-// The drift check: the committed public document and the client's types must be what the
-// services' schemas generate now. It fails CI when a route changed without `pnpm client:generate`.
+// The drift check: the client's committed types must be what the committed public document
+// generates. That the document is what the services serve now is checked where they run:
+// e2e/test/typed-client.test.ts compares it with the gateway's /docs/json (starting five
+// services here only for that cost CI ~45 s). Either fails when a route changed without
+// `pnpm client:generate`.
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,18 +10,18 @@ import { fileURLToPath } from 'node:url';
 import type { OpenApiDocument } from '@switchyard/gateway/api-docs';
 import { findClientDrift } from '../codegen/client-drift.js';
 import { DOCUMENT_FILE, renderClientFiles, TYPES_FILE } from '../codegen/client-files.js';
-import { publicApiDocument } from '../codegen/public-api-document.js';
-import { readServiceDocuments } from '../codegen/start-documented-services.js';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('the generated client', () => {
   let document: OpenApiDocument;
   beforeAll(async () => {
-    document = publicApiDocument(await readServiceDocuments());
-  }, 120_000);
+    document = JSON.parse(
+      await readFile(path.join(packageDir, DOCUMENT_FILE), 'utf8'),
+    ) as OpenApiDocument;
+  });
 
-  it("is up to date with the services' OpenAPI schemas", async () => {
+  it('is up to date with the committed public document', async () => {
     const drift = await findClientDrift(await renderClientFiles(document), packageDir);
     expect(drift.message).toBeNull();
   });
