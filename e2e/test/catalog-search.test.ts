@@ -46,7 +46,9 @@ describe('searching the catalog through the gateway', () => {
     const first = await api.get('/v1/products?sort=price_desc&limit=2');
     expect(first.status).toBe(200);
     expect(first.body.items.map((p: { sku: string }) => p.sku)).toEqual(['LAMP-001', 'TEE-001']);
-    const next = await api.get(`/v1/products?sort=price_desc&limit=2&cursor=${first.body.nextCursor}`);
+    const next = await api.get(
+      `/v1/products?sort=price_desc&limit=2&cursor=${first.body.nextCursor}`,
+    );
     expect(next.body.items.map((p: { sku: string }) => p.sku)).toEqual(['BOOK-001', 'MAP-001']);
 
     const refused = await api.get('/v1/products?minPrice=5000&maxPrice=1000&currency=EUR');

@@ -67,8 +67,7 @@ function expectedDbType(field: DmmfField): string {
   return field.isList ? 'ARRAY' : base;
 }
 
-const UNSUPPORTED_FIELD =
-  /^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(?:[^\n]*@map\("([^"]+)"\))?/;
+const UNSUPPORTED_FIELD = /^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(?:[^\n]*@map\("([^"]+)"\))?/;
 
 /**
  * The Unsupported("…") fields of each model (columns of a type Prisma has none for, such as a
@@ -168,9 +167,7 @@ export async function findSchemaDrift(options: {
       const expected = expectedDbType(field);
       const actual = field.kind === 'unsupported' ? column.udt_name : column.data_type;
       if (actual !== expected) {
-        drift.push(
-          `column ${tableName}.${columnName} is ${actual}, schema says ${expected}`,
-        );
+        drift.push(`column ${tableName}.${columnName} is ${actual}, schema says ${expected}`);
       }
       const nullable = column.is_nullable === 'YES';
       if (nullable === field.isRequired && !field.isList) {

@@ -9,7 +9,13 @@ const match = (word: string, stem = word, similar: WordMatch['similar'] = []): W
 
 describe('wordsOf', () => {
   it('takes runs of letters and digits, lower-cased, each once', () => {
-    expect(wordsOf('  Storm-Lantern, 2 x  MUGS!! mugs ')).toEqual(['storm', 'lantern', '2', 'x', 'mugs']);
+    expect(wordsOf('  Storm-Lantern, 2 x  MUGS!! mugs ')).toEqual([
+      'storm',
+      'lantern',
+      '2',
+      'x',
+      'mugs',
+    ]);
     expect(wordsOf('Crème brûlée')).toEqual(['crème', 'brûlée']);
     expect(wordsOf("'; DROP TABLE products; --")).toEqual(['drop', 'table', 'products']);
     expect(wordsOf('!!! ...')).toEqual([]);

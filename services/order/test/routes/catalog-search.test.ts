@@ -441,9 +441,9 @@ describe('GET /v1/products: searching the catalog', () => {
       }
       expect((await get(`q=lantern&sort=price_asc&cursor=${priceCursor}`)).statusCode).toBe(200);
       // Another limit is the same query: a client may change its page size.
-      expect(
-        (await get(`q=lantern&sort=price_asc&limit=3&cursor=${priceCursor}`)).statusCode,
-      ).toBe(200);
+      expect((await get(`q=lantern&sort=price_asc&limit=3&cursor=${priceCursor}`)).statusCode).toBe(
+        200,
+      );
     });
 
     it('refuses a cursor that was tampered with', async () => {
