@@ -1,6 +1,12 @@
 export { repoRoot } from './repo-root.js';
 export { waitFor, waitForHttp } from './wait-for.js';
-export { prepareTestDatabase, resetDatabase, testDatabaseUrl, queryDb } from './test-database.js';
+export {
+  prepareTestDatabase,
+  resetDatabase,
+  testDatabaseTag,
+  testDatabaseUrl,
+  queryDb,
+} from './test-database.js';
 export {
   startKafka,
   testKafka,

@@ -426,6 +426,25 @@ describe('GET /v1/products: searching the catalog', () => {
       expect(res.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     });
 
+    it('answers whatever a client types in q with results or a 400, never a failure', async () => {
+      for (const q of [
+        "lantern' | !mug:*",
+        'lantern & (mug | !poster) <-> :* \\',
+        "o'neil \\' \\\\ ''",
+        '𝔩𝔞𝔫𝔱𝔢𝔯𝔫', // mathematical letters: NFKC makes them "lantern"
+        'ΛΑΜΠΑ Ⅻ ½ ٣',
+        'x'.repeat(100),
+        '%_% _',
+        'a b c d e f g h i j',
+        '🙂 lantern',
+      ]) {
+        const res = await get(`q=${encodeURIComponent(q)}&facets=category`);
+        expect({ q, failed: res.statusCode >= 500 }).toEqual({ q, failed: false });
+      }
+      expect(await skus(`q=${encodeURIComponent('𝔩𝔞𝔫𝔱𝔢𝔯𝔫')}`)).toHaveLength(6);
+      expect(await skus(`q=${encodeURIComponent("lantern' | !mug:*")}`)).toEqual([]);
+    });
+
     it('refuses a cursor with another sort or another query than the one that issued it', async () => {
       const priceCursor = await cursorOf('q=lantern&sort=price_asc');
       for (const query of [

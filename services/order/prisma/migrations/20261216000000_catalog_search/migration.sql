@@ -33,6 +33,8 @@ CREATE INDEX products_active_facets_idx ON products (category, currency, price_m
 -- pg_trgm's documentation suggests for text search. Words are only ever added (one no product
 -- holds any more is harmless: it matches nothing).
 CREATE TABLE catalog_words (word text PRIMARY KEY);
+-- "Does a catalog word start with this one?" (^@), and "which are like it?" (pg_trgm's %).
+CREATE INDEX catalog_words_word_prefix_idx ON catalog_words USING spgist (word);
 CREATE INDEX catalog_words_word_trgm_idx ON catalog_words USING gin (word gin_trgm_ops);
 
 -- Kept by the database, so that every way products are written (the API, a seed, a bulk load)

@@ -7,15 +7,15 @@ import { textQueryOf, type WordMatch } from './text-query.js';
 
 /**
  * What the catalog knows about each query word, in one statement: its English stem, and —
- * only when it begins no catalog word (nor does its stem) — the catalog words most like it
- * by trigram similarity (pg_trgm's `%`: similarity of at least pg_trgm.similarity_threshold,
- * 0.3 unless the database sets another).
+ * only when no catalog word starts with it (nor with its stem) — the catalog words most like
+ * it by trigram similarity (pg_trgm's `%`: similarity of at least pg_trgm.similarity_threshold,
+ * 0.3 unless the database sets another). Both lookups are index scans of catalog_words
+ * (SP-GiST for `^@`, GIN trigrams for `%`) once it outgrows a few pages.
  */
-const WORD_MATCHES_SQL = `
+export const WORD_MATCHES_SQL = `
   SELECT w.word, s.stem,
-         CASE WHEN EXISTS (
-                SELECT 1 FROM catalog_words c
-                 WHERE c.word LIKE w.word || '%' OR c.word LIKE coalesce(nullif(s.stem, ''), w.word) || '%')
+         CASE WHEN EXISTS (SELECT 1 FROM catalog_words c WHERE c.word ^@ w.word)
+                OR EXISTS (SELECT 1 FROM catalog_words c WHERE c.word ^@ nullif(s.stem, ''))
               THEN '[]'::json
               ELSE (SELECT coalesce(json_agg(json_build_object('word', c.word, 'similarity', c.similarity)), '[]')
                       FROM (SELECT c.word, similarity(c.word, w.word) AS similarity
@@ -168,19 +168,37 @@ function categoryFacetsStatement(query: CatalogQuery, textQuery: string | null):
   };
 }
 
+/** The statements that answer a checked query: its page, and its facets when asked for. */
+export interface SearchStatements {
+  page: pg.QueryConfig;
+  facets: pg.QueryConfig | null;
+}
+
+/**
+ * The statements for a query (the query's words looked up first). Apart from searchProducts
+ * so that the benchmark can EXPLAIN exactly what the service runs.
+ */
+export async function searchStatements(
+  pool: pg.Pool,
+  query: CatalogQuery,
+): Promise<SearchStatements> {
+  const textQuery = query.words.length > 0 ? await textQueryFor(pool, query.words) : null;
+  return {
+    page: pageStatement(query, textQuery),
+    facets: query.facets ? categoryFacetsStatement(query, textQuery) : null,
+  };
+}
+
 /**
  * One page of the catalog for a checked query: the products, the cursor of the next page, and
  * the category counts when asked for. Plain SQL on the service's pool (docs/decisions/0013):
  * text search is beyond Prisma's query API, and the page and its facets run side by side.
  */
 export async function searchProducts(pool: pg.Pool, query: CatalogQuery): Promise<ProductList> {
-  const textQuery = query.words.length > 0 ? await textQueryFor(pool, query.words) : null;
-  const page = pageStatement(query, textQuery);
+  const statements = await searchStatements(pool, query);
   const [{ rows }, facets] = await Promise.all([
-    pool.query<ProductRow>(page),
-    query.facets
-      ? pool.query<{ value: string; count: number }>(categoryFacetsStatement(query, textQuery))
-      : null,
+    pool.query<ProductRow>(statements.page),
+    statements.facets ? pool.query<{ value: string; count: number }>(statements.facets) : null,
   ]);
   const { items, nextCursor } = keysetPage(rows, query.limit, (last) =>
     encodeCatalogCursor({
