@@ -31,6 +31,10 @@ describe('textQueryOf', () => {
     expect(textQueryOf([match('daily', 'daili')])).toBe("( 'daily':* | 'daili':* )");
   });
 
+  it('matches a single letter only as itself, not as the start of half the catalog', () => {
+    expect(textQueryOf([match('t'), match('shirt')])).toBe("( 't' ) & ( 'shirt':* )");
+  });
+
   it('adds the close catalog words of a word the catalog does not know', () => {
     expect(
       textQueryOf([
@@ -45,7 +49,7 @@ describe('textQueryOf', () => {
 
   it('leaves out stop words unless they are all there is', () => {
     expect(textQueryOf([match('the', ''), match('lantern')])).toBe("( 'lantern':* )");
-    expect(textQueryOf([match('the', ''), match('a', '')])).toBe("( 'the':* ) & ( 'a':* )");
+    expect(textQueryOf([match('the', ''), match('a', '')])).toBe("( 'the':* ) & ( 'a' )");
     expect(textQueryOf([])).toBeNull();
   });
 

@@ -13,6 +13,12 @@ export interface WordMatch {
 /** A close word counts as a correction only if it is nearly as alike as the closest one. */
 const CLOSE_TO_BEST = 0.8;
 
+/**
+ * Shorter words match only themselves: a single letter begins words in half the catalog, and
+ * ranking half the catalog is the slowest search there is (docs/benchmarks.md).
+ */
+const MIN_PREFIX_LENGTH = 2;
+
 /** A lexeme in tsquery syntax: quoted, with its quotes and backslashes escaped. */
 const lexeme = (word: string) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
@@ -20,8 +26,8 @@ const lexeme = (word: string) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "
  * The tsquery (in its text form, for `::tsquery`) that finds products holding every word of a
  * search: each word as a prefix of a catalog word ("cof" finds "coffee"), or its stem as one
  * ("mugs" finds "mug"), or one of the catalog words closest to it when it begins none
- * ("cofee" finds "coffee"). Stop words are left out unless the query holds nothing else. Null
- * for no words.
+ * ("cofee" finds "coffee"). A single letter matches only itself ("t" of "t-shirt"). Stop
+ * words are left out unless the query holds nothing else. Null for no words.
  */
 export function textQueryOf(words: WordMatch[]): string | null {
   const meaningful = words.filter((w) => w.stem !== '');
@@ -29,6 +35,7 @@ export function textQueryOf(words: WordMatch[]): string | null {
   if (kept.length === 0) return null;
   return kept
     .map(({ word, stem, similar }) => {
+      if (word.length < MIN_PREFIX_LENGTH) return `( ${lexeme(word)} )`;
       const alternatives =
         stem && word.startsWith(stem) ? [`${lexeme(stem)}:*`] : [`${lexeme(word)}:*`];
       if (stem && !word.startsWith(stem)) alternatives.push(`${lexeme(stem)}:*`);
