@@ -18,7 +18,9 @@ describe('searching the catalog through the gateway', () => {
 
   afterAll(async () => {
     if (!platform) return;
-    expect(await platform.stop()).toEqual(platform.running.map(() => 0));
+    const names = platform.running.map((p) => p.name);
+    const codes = await platform.stop();
+    expect(Object.fromEntries(names.map((n, i) => [n, codes[i]]))).toEqual(Object.fromEntries(names.map((n) => [n, 0])));
   }, 60_000);
 
   it('finds the lantern through a typo, filtered to a category and a price range', async () => {
