@@ -7,30 +7,37 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- Every order changes a product's stock. Leave a tenth of each page free, so that such an
--- update can stay on its page (HOT) and touches none of the indexes below; no index holds the
--- stock for the same reason. Takes effect with the rewrite the search document causes.
+-- update can stay on its page (HOT) and touch none of the indexes below, none of which holds
+-- the stock itself. Takes effect with the rewrite the generated columns below cause.
 ALTER TABLE products SET (fillfactor = 90);
 
 -- A slug ("kitchen", "home-decor"); products made before categories existed have none.
 ALTER TABLE products ADD COLUMN category text
   CONSTRAINT products_category_check CHECK (category ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(category) <= 50);
 
--- The search document: the name's words (weight A) and the category's (B), as written — the
--- 'simple' configuration, no stemming and no stop words — so that a query's word matches any
--- word it begins ("cof" → "coffee"), and the query side adds English stems ("mugs" → "mug").
--- Generated and stored: ranking reads it instead of parsing every matching name again.
--- Adding it rewrites the table once (docs/deploy.md, "Catalog search").
-ALTER TABLE products ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-  setweight(to_tsvector('simple', name), 'A') ||
-  setweight(to_tsvector('simple', coalesce(category, '')), 'B')
-) STORED;
+-- Two columns the database keeps, added together so the table is rewritten once
+-- (docs/deploy.md, "Catalog search in the order database"):
+-- * the search document: the name's words (weight A) and the category's (B), as written —
+--   the 'simple' configuration, no stemming and no stop words — so that a query's word
+--   matches any word it begins ("cof" → "coffee"); the query side adds English stems ("mugs"
+--   → "mug"). Stored: ranking reads it instead of parsing every matching name again.
+-- * whether the product is in stock: it changes only when a product sells out or comes back,
+--   so an index may hold it (the facet counts' inStock filter) and a stock change that does
+--   not cross zero stays a HOT update.
+ALTER TABLE products
+  ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', name), 'A') ||
+    setweight(to_tsvector('simple', coalesce(category, '')), 'B')
+  ) STORED,
+  ADD COLUMN in_stock boolean NOT NULL GENERATED ALWAYS AS (stock > 0) STORED;
 CREATE INDEX products_search_vector_idx ON products USING gin (search_vector);
 
 -- The catalog lists active products only; one index per sort, keyed as its cursor is, and one
--- from which the category counts of a price range are read without the table.
+-- from which the category counts of a price range and stock are read without the table.
 CREATE INDEX products_active_price_idx ON products (price_minor, id) WHERE active;
 CREATE INDEX products_active_newest_idx ON products (created_at, id) WHERE active;
-CREATE INDEX products_active_facets_idx ON products (category, currency, price_minor) WHERE active;
+CREATE INDEX products_active_facets_idx ON products (category, currency, price_minor, in_stock)
+  WHERE active;
 
 -- Every word of the catalog's search documents. A query word that begins none of them is
 -- probably misspelt: it is matched to the closest of these by trigram similarity, the way
