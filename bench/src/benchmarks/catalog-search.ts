@@ -7,7 +7,11 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Benchmark, BenchContext } from '../benchmark.js';
-import { generateCatalog, removeCatalog } from '../catalog-search/generate-catalog.js';
+import {
+  generateCatalog,
+  hotStockUpdates,
+  removeCatalog,
+} from '../catalog-search/generate-catalog.js';
 import { plansOf, wordLookupPlans, type Plan } from '../catalog-search/query-plans.js';
 import { QUERY_KINDS, seeded, type Previous, type QueryKind } from '../catalog-search/query-mix.js';
 import { fixed, table, type BenchmarkReport } from '../results.js';
@@ -125,6 +129,7 @@ async function measure(ctx: BenchContext): Promise<BenchmarkReport> {
     for (const result of results) plans.push(await plansOf(pool, result.slowest.path));
     const typo = results.find((r) => r.kind.id === 'typo')!;
     const lookup = await wordLookupPlans(pool, typo.slowest.path);
+    const stockUpdates = await hotStockUpdates(databaseUrl, ctx.short ? 100 : 1_000);
 
     const row = (name: string, d: Distribution, found: string) => [
       name,
@@ -177,6 +182,9 @@ async function measure(ctx: BenchContext): Promise<BenchmarkReport> {
           `${indexList(lookup.chosen)}, ${fixed(lookup.chosen.executionMs, 2)} ms; with ` +
           `sequential scans off: ${indexList(lookup.indexOnly)}, ` +
           `${fixed(lookup.indexOnly.executionMs, 2)} ms.`,
+        '',
+        `Stock changes as orders make them (one unit off a random product, rolled back): ` +
+          `${stockUpdates.hot} of ${stockUpdates.updated} were HOT updates, touching no index.`,
       ].join('\n'),
       verdicts: results.map((r) => ({
         what: `${r.kind.id}: p99`,
@@ -197,6 +205,7 @@ async function measure(ctx: BenchContext): Promise<BenchmarkReport> {
         })),
         cached,
         wordLookup: lookup,
+        stockUpdates,
       },
     };
   } finally {

@@ -74,6 +74,36 @@ export async function generateCatalog(databaseUrl: string, count: number): Promi
   }
 }
 
+/**
+ * Of `count` stock changes as orders make them (one unit off a random product in stock), how
+ * many stayed HOT updates — on their page, touching no index (the catalog's indexes hold no
+ * stock; see the migration). Rolled back: the catalog is left as it was.
+ */
+export async function hotStockUpdates(
+  databaseUrl: string,
+  count: number,
+): Promise<{ updated: number; hot: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `UPDATE products SET stock = stock - 1, updated_at = now()
+        WHERE id IN (SELECT id FROM products
+                      WHERE sku LIKE '${SKU_PREFIX}%' AND stock > 1 ORDER BY random() LIMIT $1)`,
+      [count],
+    );
+    const { rows } = await client.query<{ updated: string; hot: string }>(
+      `SELECT pg_stat_get_xact_tuples_updated('products'::regclass) AS updated,
+              pg_stat_get_xact_tuples_hot_updated('products'::regclass) AS hot`,
+    );
+    return { updated: Number(rows[0]!.updated), hot: Number(rows[0]!.hot) };
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    await client.end();
+  }
+}
+
 /** Take the generated products out again, so later benchmarks find the stand as it was. */
 export async function removeCatalog(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
