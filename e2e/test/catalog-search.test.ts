@@ -20,7 +20,9 @@ describe('searching the catalog through the gateway', () => {
     if (!platform) return;
     const names = platform.running.map((p) => p.name);
     const codes = await platform.stop();
-    expect(Object.fromEntries(names.map((n, i) => [n, codes[i]]))).toEqual(Object.fromEntries(names.map((n) => [n, 0])));
+    expect(Object.fromEntries(names.map((n, i) => [n, codes[i]]))).toEqual(
+      Object.fromEntries(names.map((n) => [n, 0])),
+    );
   }, 60_000);
 
   it('finds the lantern through a typo, filtered to a category and a price range', async () => {

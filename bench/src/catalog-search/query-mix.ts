@@ -37,6 +37,7 @@ const pick = <T>(random: Random, items: readonly T[]): T =>
   items[Math.floor(random() * items.length)]!;
 const PAGE = 'limit=20';
 const WORDS = catalogWords().filter((w) => w.length >= 3);
+const LONG_WORDS = WORDS.filter((w) => w.length >= 5);
 const NOUN_WORDS = [
   ...new Set(CATEGORIES.flatMap((c) => c.nouns.flatMap((n) => n.split(/[^a-z]+/)))),
 ].filter((w) => w.length >= 3);
@@ -110,8 +111,10 @@ export const QUERY_KINDS: QueryKind[] = [
     id: 'prefix',
     what: 'the start of a word, alone or after a whole one (`q=lan`, `q=blue coff`)',
     next: (random) => {
-      const word = pick(random, WORDS);
-      const start = word.slice(0, 3 + Math.floor(random() * Math.min(3, word.length - 2)));
+      // 3 letters up to one short of the word (at most 5): always less than a whole word.
+      const word = pick(random, LONG_WORDS);
+      const longest = Math.min(word.length - 1, 5);
+      const start = word.slice(0, 3 + Math.floor(random() * (longest - 2)));
       return `/v1/products?${PAGE}&${q(random() < 0.5 ? start : `${pick(random, COLOURS)} ${start}`)}`;
     },
   },
