@@ -8,6 +8,7 @@ import {
   isConsuming,
   queryDb,
   startPlatform,
+  testDatabaseTag,
   waitFor,
   type Platform,
   type PlatformOptions,
@@ -61,7 +62,8 @@ async function call(base: string, method: string, path: string, body?: unknown, 
 export async function standUp(options: StandOptions = {}): Promise<Stand> {
   const platform = await startPlatform({
     logLevel: 'info',
-    databasePrefix: 'switchyard_bench',
+    // TEST_DATABASE_TAG keeps two checkouts' runs on one PostgreSQL apart, as for the tests.
+    databasePrefix: `switchyard_bench${testDatabaseTag()}`,
     // The second notification replica runs only for the SSE fan-out across replicas.
     replicas: { notification: 2 },
     // As the README's stack and production: 12 partitions bound consumer concurrency.

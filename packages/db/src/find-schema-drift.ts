@@ -28,6 +28,8 @@ interface DbColumn {
   table_name: string;
   column_name: string;
   data_type: string;
+  /** The type's own name (`tsvector`, `point`): what an Unsupported("…") field names. */
+  udt_name: string;
   is_nullable: 'YES' | 'NO';
 }
 
@@ -59,9 +61,44 @@ const scalarTypes: Record<string, string> = {
 
 function expectedDbType(field: DmmfField): string {
   if (field.kind === 'enum') return 'USER-DEFINED';
+  if (field.kind === 'unsupported') return field.type;
   const base = field.nativeType ? nativeTypes[field.nativeType[0]] : scalarTypes[field.type];
   if (!base) return `unknown(${field.type})`;
   return field.isList ? 'ARRAY' : base;
+}
+
+const UNSUPPORTED_FIELD = /^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(?:[^\n]*@map\("([^"]+)"\))?/;
+
+/**
+ * The Unsupported("…") fields of each model (columns of a type Prisma has none for, such as a
+ * `tsvector`): Prisma leaves them out of the DMMF, so they are read from the schema's text.
+ * The schema has already passed Prisma's parser, so a model is `model Name {` to the first
+ * line that is only `}`, and a field is one line.
+ */
+function unsupportedFields(schema: string): Map<string, DmmfField[]> {
+  const byModel = new Map<string, DmmfField[]>();
+  let model: string | null = null;
+  for (const line of schema.split('\n')) {
+    const start = /^\s*model\s+(\w+)\s*\{/.exec(line);
+    if (start) {
+      model = start[1]!;
+      continue;
+    }
+    if (/^\s*\}\s*$/.test(line)) model = null;
+    const field = model ? UNSUPPORTED_FIELD.exec(line) : null;
+    if (!model || !field) continue;
+    const fields = byModel.get(model) ?? [];
+    fields.push({
+      name: field[1]!,
+      dbName: field[4] ?? null,
+      kind: 'unsupported',
+      type: field[2]!,
+      isRequired: field[3] !== '?',
+      isList: false,
+    });
+    byModel.set(model, fields);
+  }
+  return byModel;
 }
 
 export async function readDataModel(schemaPath: string): Promise<DmmfModel[]> {
@@ -69,13 +106,18 @@ export async function readDataModel(schemaPath: string): Promise<DmmfModel[]> {
   const dmmf = JSON.parse(
     prismaSchemaWasm.get_dmmf(JSON.stringify({ prismaSchema: [[schemaPath, schema]] })),
   ) as { datamodel: { models: DmmfModel[] } };
-  return dmmf.datamodel.models;
+  const unsupported = unsupportedFields(schema);
+  return dmmf.datamodel.models.map((model) => ({
+    ...model,
+    fields: [...model.fields, ...(unsupported.get(model.name) ?? [])],
+  }));
 }
 
 /**
  * Compare schema.prisma with the live database (schema `public`): every model has its table,
- * every scalar field its column with the same type and nullability, and the database has no
- * table or column the schema does not know. Returns one line per difference.
+ * every scalar field (Unsupported("…") ones included) its column with the same type and
+ * nullability, and the database has no table or column the schema does not know. Returns one
+ * line per difference.
  */
 export async function findSchemaDrift(options: {
   schemaPath: string;
@@ -87,7 +129,7 @@ export async function findSchemaDrift(options: {
   let columns: DbColumn[];
   try {
     const result = await client.query<DbColumn>(
-      `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+      `SELECT table_name, column_name, data_type, udt_name, is_nullable FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
     );
     columns = result.rows;
@@ -123,10 +165,9 @@ export async function findSchemaDrift(options: {
         continue;
       }
       const expected = expectedDbType(field);
-      if (column.data_type !== expected) {
-        drift.push(
-          `column ${tableName}.${columnName} is ${column.data_type}, schema says ${expected}`,
-        );
+      const actual = field.kind === 'unsupported' ? column.udt_name : column.data_type;
+      if (actual !== expected) {
+        drift.push(`column ${tableName}.${columnName} is ${actual}, schema says ${expected}`);
       }
       const nullable = column.is_nullable === 'YES';
       if (nullable === field.isRequired && !field.isList) {

@@ -84,3 +84,47 @@ model Thing {
     );
   });
 });
+
+describe('findSchemaDrift with columns Prisma cannot type', () => {
+  it('checks an Unsupported("…") field like any other: its column, type and nullability', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'schema-'));
+    const schemaPath = path.join(dir, 'schema.prisma');
+    await writeFile(
+      schemaPath,
+      `datasource db {
+  provider = "postgresql"
+}
+/// A document, searchable.
+model Doc {
+  id       String                   @id @db.Uuid
+  body     String
+  /// Kept by the database (a generated column).
+  bodyText Unsupported("tsvector")? @map("body_text")
+  shape    Unsupported("point")
+
+  @@index([bodyText], type: Gin)
+  @@map("docs")
+}`,
+    );
+    await sql('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await sql(
+      `CREATE TABLE docs (id uuid primary key, body text not null,
+         body_text tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+         shape point not null)`,
+    );
+    expect(await findSchemaDrift({ schemaPath, databaseUrl })).toEqual([]);
+
+    await sql('ALTER TABLE docs DROP COLUMN body_text, ALTER COLUMN shape DROP NOT NULL');
+    await sql('ALTER TABLE docs ADD COLUMN body_text text');
+    expect(await findSchemaDrift({ schemaPath, databaseUrl })).toEqual(
+      expect.arrayContaining([
+        'column docs.body_text is text, schema says tsvector',
+        expect.stringContaining('docs.shape is nullable'),
+      ]),
+    );
+    await sql('ALTER TABLE docs DROP COLUMN body_text');
+    expect(await findSchemaDrift({ schemaPath, databaseUrl })).toEqual(
+      expect.arrayContaining(['column docs.body_text is missing from the database']),
+    );
+  });
+});

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, keysetPage } from '@switchyard/service-kit';
+import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { Prisma, type Product } from '../generated/prisma/client.js';
+import type { CreateProductBody, ProductView, UpdateProductBody } from '../schemas/product.js';
 import { recordStockMovement } from './stock-movements.js';
-
-export interface ProductView {
-  id: string;
-  sku: string;
-  name: string;
-  price: { amount: number; currency: string };
-  stock: number;
-  active: boolean;
-}
 
 export const toProductView = (p: Product): ProductView => ({
   id: p.id,
@@ -20,48 +12,13 @@ export const toProductView = (p: Product): ProductView => ({
   price: { amount: p.priceMinor, currency: p.currency },
   stock: p.stock,
   active: p.active,
+  category: p.category,
 });
-
-const SKU = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
-
-/** The SKU a catalog cursor holds; anything that is not one of ours is a 400. */
-function skuOfCursor(cursor: string): string {
-  const sku = /^[A-Za-z0-9_-]{1,80}$/.test(cursor)
-    ? Buffer.from(cursor, 'base64url').toString()
-    : '';
-  if (!SKU.test(sku)) throw new AppError('VALIDATION_FAILED', 'cursor is not valid');
-  return sku;
-}
-
-/** Active products in SKU order, `limit` at a time after the cursor (the last SKU seen). */
-export async function listActiveProducts(
-  db: Db,
-  options: { limit: number; cursor?: string },
-): Promise<{ items: ProductView[]; nextCursor: string | null }> {
-  const after = options.cursor ? skuOfCursor(options.cursor) : undefined;
-  const rows = await db.product.findMany({
-    where: { active: true, ...(after ? { sku: { gt: after } } : {}) },
-    orderBy: { sku: 'asc' },
-    take: options.limit + 1,
-  });
-  const { items, nextCursor } = keysetPage(rows, options.limit, (last) =>
-    Buffer.from(last.sku).toString('base64url'),
-  );
-  return { items: items.map(toProductView), nextCursor };
-}
-
-export interface ProductInput {
-  sku: string;
-  name: string;
-  price: { amount: number; currency: string };
-  stock: number;
-  active?: boolean;
-}
 
 const duplicateSku = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
-export async function createProduct(db: Db, input: ProductInput): Promise<ProductView> {
+export async function createProduct(db: Db, input: CreateProductBody): Promise<ProductView> {
   try {
     const product = await db.$transaction(async (tx) => {
       const created = await tx.product.create({
@@ -73,6 +30,7 @@ export async function createProduct(db: Db, input: ProductInput): Promise<Produc
           currency: input.price.currency,
           stock: input.stock,
           active: input.active ?? true,
+          category: input.category ?? null,
         },
       });
       await recordStockMovement(tx, {
@@ -94,7 +52,7 @@ export async function createProduct(db: Db, input: ProductInput): Promise<Produc
 export async function updateProduct(
   db: Db,
   id: string,
-  changes: Partial<Omit<ProductInput, 'sku'>>,
+  changes: UpdateProductBody,
 ): Promise<ProductView | null> {
   const data = {
     ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -103,6 +61,7 @@ export async function updateProduct(
       : {}),
     ...(changes.stock !== undefined ? { stock: changes.stock } : {}),
     ...(changes.active !== undefined ? { active: changes.active } : {}),
+    ...(changes.category !== undefined ? { category: changes.category } : {}),
   };
   return db.$transaction(async (tx) => {
     // Locked, so the adjustment recorded is exactly the difference this update makes.

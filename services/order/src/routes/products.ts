@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { notFound, requireRole } from '@switchyard/service-kit';
-import {
-  createProduct,
-  listActiveProducts,
-  toProductView,
-  updateProduct,
-} from '../catalog/products.js';
+import { createProduct, toProductView, updateProduct } from '../catalog/products.js';
+import { cacheKeyOf, catalogQueryOf } from '../catalog/search/catalog-query.js';
+import { searchProducts } from '../catalog/search/search-products.js';
 import {
   CreateProductBody,
   ProductIdParams,
@@ -16,7 +13,10 @@ import {
   UpdateProductBody,
 } from '../schemas/product.js';
 
-/** The catalog: public reads (cached in Redis), admin writes (which invalidate the cache). */
+/**
+ * The catalog: public reads and searches (cached in Redis), admin writes (which invalidate the
+ * cache, as every order that moves stock does).
+ */
 export async function productRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const adminOnly = { onRequest: [app.authenticate, requireRole('admin')] };
@@ -28,16 +28,21 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'listProducts',
         security: [],
-        summary: 'The catalog',
+        summary: 'The catalog: list, search, filter and sort it',
+        description:
+          'Without q or sort, every active product by SKU, as always. With q, the products ' +
+          'holding every word (prefixes and typos too), most relevant first. Filters narrow ' +
+          'either; facets=category adds counts per category. Pages with nextCursor.',
         tags: ['catalog'],
         querystring: ProductListQuery,
         response: { 200: ProductList },
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
-      return app.catalogCache.getOrLoad(`list:${limit}:${cursor ?? ''}`, () =>
-        listActiveProducts(app.db, { limit, cursor }),
+      // Checked before the cache: a bad request is a 400 whether or not Redis answers.
+      const query = catalogQueryOf(request.query);
+      return app.catalogCache.getOrLoad(cacheKeyOf(query), () =>
+        searchProducts(app.db.pool, query),
       );
     },
   );

@@ -90,6 +90,76 @@ describe('catalog', () => {
     expect(floatPrice.statusCode).toBe(400);
   });
 
+  it('files products in a category that admins set, change and clear', async () => {
+    // The demo catalog comes with its categories.
+    expect((await service.app.inject({ url: `/v1/products/${MUG}` })).json().category).toBe(
+      'kitchen',
+    );
+    const created = await service.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: await admin(),
+      payload: {
+        sku: `CAT-${Date.now()}`,
+        name: 'Tea towel',
+        price: { amount: 900, currency: 'EUR' },
+        stock: 12,
+        category: 'kitchen',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().category).toBe('kitchen');
+    const url = `/v1/products/${created.json().id}`;
+    const [row] = await queryDb<{ category: string | null }>(
+      service.ctx.databaseUrl,
+      'SELECT category FROM products WHERE id = $1',
+      [created.json().id],
+    );
+    expect(row!.category).toBe('kitchen');
+
+    const moved = await service.app.inject({
+      method: 'PATCH',
+      url,
+      headers: await admin(),
+      payload: { category: 'home-textiles' },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect((await service.app.inject({ url })).json().category).toBe('home-textiles');
+    const cleared = await service.app.inject({
+      method: 'PATCH',
+      url,
+      headers: await admin(),
+      payload: { category: null },
+    });
+    expect(cleared.json().category).toBeNull();
+    expect((await service.app.inject({ url })).json().category).toBeNull();
+
+    // A product made before categories existed has none.
+    const plain = await service.app.inject({
+      method: 'POST',
+      url: '/v1/products',
+      headers: await admin(),
+      payload: {
+        sku: `PLAIN-${Date.now()}`,
+        name: 'Plain',
+        price: { amount: 100, currency: 'EUR' },
+        stock: 1,
+      },
+    });
+    expect(plain.json().category).toBeNull();
+
+    for (const category of ['Kitchen', 'home textiles', '-kitchen', 'a'.repeat(51), '', 7]) {
+      const refused = await service.app.inject({
+        method: 'PATCH',
+        url,
+        headers: await admin(),
+        payload: { category },
+      });
+      expect({ category, status: refused.statusCode }).toEqual({ category, status: 400 });
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+  });
+
   it('serves reads from the cache, and shows an admin price change at once', async () => {
     const url = `/v1/products/${MUG}`;
     const before = (await service.app.inject({ url })).json().price.amount;
