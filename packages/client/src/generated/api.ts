@@ -377,7 +377,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The catalog */
+        /**
+         * The catalog: list, search, filter and sort it
+         * @description Without q or sort, every active product by SKU, as always. With q, the products holding every word (prefixes and typos too), most relevant first. Filters narrow either; facets=category adds counts per category. Pages with nextCursor.
+         */
         get: operations["listProducts"];
         put?: never;
         /** Add a product (admin) */
@@ -4742,7 +4745,30 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description The nextCursor of the previous page, with the same query, filters and sort */
                 cursor?: string;
+                /**
+                 * @description Words to search for (at most 10). A product matches when it holds every word, as the start of a word of its name or category ("cof" finds coffee, "mugs" finds mug); a word the catalog does not know is read as a typo of the closest ones it does ("cofee").
+                 * @example enamel mug
+                 */
+                q?: string;
+                /** @description Only products in these categories (repeat the parameter for several) */
+                category?: string[];
+                /** @description Only products priced at least this (needs currency) */
+                minPrice?: number;
+                /** @description Only products priced at most this (needs currency) */
+                maxPrice?: number;
+                /**
+                 * @description Only products priced in this ISO 4217 currency; the unit of minPrice and maxPrice
+                 * @example EUR
+                 */
+                currency?: string;
+                /** @description true: only products in stock; false: only those sold out */
+                inStock?: boolean;
+                /** @description relevance (the default with q; needs q), price_asc, price_desc or newest. Without q or sort, products come by SKU. */
+                sort?: "relevance" | "price_asc" | "price_desc" | "newest";
+                /** @description category: also count the matching products per category */
+                facets?: "category";
             };
             header?: never;
             path?: never;
@@ -4767,8 +4793,20 @@ export interface operations {
                             };
                             stock: number;
                             active: boolean;
+                            /** @description The category slug; null for a product without one */
+                            category: string | null;
                         }[];
                         nextCursor: string | null;
+                        /** @description Only with facets=category */
+                        facets?: {
+                            /** @description Every category with matching products, most products first (at most 100). The category filter itself is left out of these counts, so the other categories show how many a wider choice would add; products without a category are counted in none. */
+                            category: {
+                                /** @description A category slug */
+                                value: string;
+                                /** @description Products in it that match the query and every filter but category */
+                                count: number;
+                            }[];
+                        };
                     };
                 };
             };
@@ -4863,7 +4901,8 @@ export interface operations {
                  *         "amount": 1250,
                  *         "currency": "EUR"
                  *       },
-                 *       "stock": 100
+                 *       "stock": 100,
+                 *       "category": "kitchen"
                  *     }
                  */
                 "application/json": {
@@ -4875,6 +4914,11 @@ export interface operations {
                     };
                     stock: number;
                     active?: boolean;
+                    /**
+                     * @description A category slug: lower-case letters and digits, words joined by hyphens
+                     * @example kitchen
+                     */
+                    category?: string;
                 };
             };
         };
@@ -4895,6 +4939,8 @@ export interface operations {
                         };
                         stock: number;
                         active: boolean;
+                        /** @description The category slug; null for a product without one */
+                        category: string | null;
                     };
                 };
             };
@@ -5053,6 +5099,8 @@ export interface operations {
                         };
                         stock: number;
                         active: boolean;
+                        /** @description The category slug; null for a product without one */
+                        category: string | null;
                     };
                 };
             };
@@ -5150,14 +5198,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "price": {
-                 *         "amount": 1150,
-                 *         "currency": "EUR"
-                 *       }
-                 *     }
-                 */
                 "application/json": {
                     name?: string;
                     price?: {
@@ -5166,6 +5206,8 @@ export interface operations {
                     };
                     stock?: number;
                     active?: boolean;
+                    /** @description A category slug; null removes it */
+                    category?: string | null;
                 };
             };
         };
@@ -5186,6 +5228,8 @@ export interface operations {
                         };
                         stock: number;
                         active: boolean;
+                        /** @description The category slug; null for a product without one */
+                        category: string | null;
                     };
                 };
             };
