@@ -6,8 +6,8 @@ export type CatalogSort = 'sku' | 'relevance' | 'price_asc' | 'price_desc' | 'ne
 /**
  * Where a page ended: the last product's sort key and id. The key is what the list is ordered
  * by: the SKU, the price in minor units, the creation time to the microsecond (ISO 8601), or
- * the relevance as PostgreSQL printed it (a `real` prints exactly, so it compares equal when it
- * comes back).
+ * the relevance as PostgreSQL printed it (to enough digits that it reads back as the same
+ * `real`, so it compares equal when it comes back).
  */
 export interface CatalogPosition {
   key: string | number;

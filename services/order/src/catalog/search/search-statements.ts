@@ -75,8 +75,9 @@ function pageStatement(query: CatalogQuery, textQuery: string | null): pg.QueryC
   const position = query.after;
   const limit = query.limit + 1; // one more shows whether a next page exists
   if (query.sort === 'relevance') {
-    // ts_rank's `real` is compared as the same `real` the cursor printed; normalization 1
-    // divides by the log of the document's length, so a short name that matches beats a long one.
+    // ts_rank's `real` is printed through float8 (exact whatever extra_float_digits says) and
+    // read back as the same `real`; normalization 1 divides by the log of the document's
+    // length, so a short name that matches beats a long one.
     const rank = `ts_rank(p.search_vector, ${params.add(textQuery)}::tsquery, 1)`;
     let after = '';
     if (position) {
@@ -84,7 +85,7 @@ function pageStatement(query: CatalogQuery, textQuery: string | null): pg.QueryC
       after = `WHERE rank < ${key}::real OR (rank = ${key}::real AND id > ${id}::uuid)`;
     }
     return {
-      text: `SELECT *, rank::text AS sort_key FROM (
+      text: `SELECT *, rank::float8::text AS sort_key FROM (
                SELECT ${COLUMNS}, ${rank} AS rank FROM products p WHERE ${where.join(' AND ')}
              ) ranked ${after}
              ORDER BY rank DESC, id LIMIT ${params.add(limit)}`,
