@@ -41,37 +41,43 @@ describe('charge outcomes', () => {
     name: 'payment.billing_charge_succeeded' | 'payment.billing_charge_failed',
     charge: { id: string },
     sub: { id: string; userId: string },
-  ) =>
-    publishEvent(
+  ) => {
+    const paid = {
+      paymentId: charge.id,
+      chargeId: charge.id,
+      subscriptionId: sub.id,
+      userId: sub.userId,
+      amount: { amount: 1000, currency: 'EUR' },
+    };
+    return publishEvent(
       service.ctx.namespace,
       name === 'payment.billing_charge_succeeded'
         ? createEvent(name, {
             source: 'payment',
             subject: sub.id,
-            data: {
-              paymentId: charge.id,
-              chargeId: charge.id,
-              subscriptionId: sub.id,
-              userId: sub.userId,
-              amount: { amount: 1000, currency: 'EUR' },
-              providerChargeId: `pi_${charge.id.slice(0, 8)}`,
-            },
+            data: { ...paid, providerChargeId: `pi_${charge.id.slice(0, 8)}` },
           })
         : createEvent(name, {
             source: 'payment',
             subject: sub.id,
-            data: {
-              paymentId: charge.id,
-              chargeId: charge.id,
-              subscriptionId: sub.id,
-              userId: sub.userId,
-              amount: { amount: 1000, currency: 'EUR' },
-              reason: 'provider_unavailable',
-            },
+            data: { ...paid, reason: 'provider_unavailable' },
           }),
     );
+  };
   const until = <T>(what: string, probe: () => Promise<T | undefined | false>) =>
     waitFor(async () => (await probe()) || undefined, { timeoutMs: 20_000, what });
+  /** Its first charge paid, it is active; then the clock passes the period's end. */
+  const activeAndDue = async (sub: { id: string; userId: string }) => {
+    const [first] = await chargesOf(sub.id);
+    await outcome('payment.billing_charge_succeeded', first!, sub);
+    await until('active', async () => (await statusOf(sub.id)) === 'active');
+    const [period] = await sql<{ start: Date; end: Date }>(
+      'SELECT current_period_start AS start, current_period_end AS end FROM subscriptions WHERE id = $1',
+      [sub.id],
+    );
+    await service.app.clock.advance(period!.end.getTime() - Date.now() + 60_000);
+    return { first: first!, period: period! };
+  };
   const outbox = (type: string, key: string) =>
     sql<{ payload: string }>(
       `SELECT payload FROM outbox_events WHERE event_type = $1 AND message_key = $2 ORDER BY seq`,
@@ -95,15 +101,8 @@ describe('charge outcomes', () => {
 
   it('refunds in full a success that comes after its failure, once the period was paid by a retry', async () => {
     const sub = await subscribed();
-    const [first] = await chargesOf(sub.id);
-    await outcome('payment.billing_charge_succeeded', first!, sub);
-    await until('active', async () => (await statusOf(sub.id)) === 'active');
+    const { first } = await activeAndDue(sub);
     // The renewal is due; payment gives up on it (provider_unavailable) — past due.
-    const [row] = await sql<{ end: Date }>(
-      'SELECT current_period_end AS end FROM subscriptions WHERE id = $1',
-      [sub.id],
-    );
-    await service.app.clock.advance(row!.end.getTime() - Date.now() + 60_000);
     await service.app.jobs.sweep();
     const renewal = await until('renewal asked', async () =>
       (await chargesOf(sub.id)).find((c) => c.status === 'pending'),
@@ -136,42 +135,28 @@ describe('charge outcomes', () => {
       [sub.userId],
     );
     expect(invoices.map((i) => i.source_id).sort()).toEqual(
-      [first!.id, renewal.id, retry.id].sort(),
+      [first.id, renewal.id, retry.id].sort(),
     );
     const paid = (await chargesOf(sub.id)).filter((c) => c.status === 'succeeded');
-    expect(paid.map((c) => c.id).sort()).toEqual([first!.id, retry.id].sort());
+    expect(paid.map((c) => c.id).sort()).toEqual([first.id, retry.id].sort());
   }, 60_000);
 
   it('charges a due period once when many sweeps and jobs run at the same moment', async () => {
     const sub = await subscribed();
-    const [first] = await chargesOf(sub.id);
-    await outcome('payment.billing_charge_succeeded', first!, sub);
-    await until('active', async () => (await statusOf(sub.id)) === 'active');
-    const [row] = await sql<{ end: Date }>(
-      'SELECT current_period_end AS end FROM subscriptions WHERE id = $1',
-      [sub.id],
-    );
-    await service.app.clock.advance(row!.end.getTime() - Date.now() + 60_000);
+    const { first } = await activeAndDue(sub);
     const steps = await Promise.all([
       ...Array.from({ length: 8 }, () => service.app.jobs.runDue(sub.id)),
       service.app.jobs.sweep(),
     ]);
     expect(steps.filter((s) => s === 'renewal_requested')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // let the queued job run too
-    const renewals = (await chargesOf(sub.id)).filter((c) => c.id !== first!.id);
+    const renewals = (await chargesOf(sub.id)).filter((c) => c.id !== first.id);
     expect(renewals).toHaveLength(1);
     expect((await outbox('billing.charge_requested', sub.id)).length).toBe(2);
   }, 60_000);
   it('shows a subscription as of one moment: a renewal applied mid-read is all in or all out', async () => {
     const sub = await subscribed();
-    const [first] = await chargesOf(sub.id);
-    await outcome('payment.billing_charge_succeeded', first!, sub);
-    await until('active', async () => (await statusOf(sub.id)) === 'active');
-    const [row] = await sql<{ start: Date; end: Date }>(
-      'SELECT current_period_start AS start, current_period_end AS end FROM subscriptions WHERE id = $1',
-      [sub.id],
-    );
-    await service.app.clock.advance(row!.end.getTime() - Date.now() + 60_000);
+    const { period } = await activeAndDue(sub);
     await service.app.jobs.sweep();
     const renewal = await until('renewal asked', async () =>
       (await chargesOf(sub.id)).find((c) => c.status === 'pending'),
@@ -205,11 +190,11 @@ describe('charge outcomes', () => {
     });
     const view = await findSubscription(db as unknown as typeof service.app.db, sub.id, null);
     expect(applied).toBe(true);
-    expect(view!.currentPeriodStart).toBe(row!.start.toISOString());
+    expect(view!.currentPeriodStart).toBe(period.start.toISOString());
     expect(view!.invoices).toHaveLength(1);
     // Read again, both have moved.
     const after = await findSubscription(service.app.db, sub.id, null);
-    expect(after!.currentPeriodStart).toBe(row!.end.toISOString());
+    expect(after!.currentPeriodStart).toBe(period.end.toISOString());
     expect(after!.invoices).toHaveLength(2);
   }, 60_000);
 });
