@@ -9,6 +9,7 @@ import {
   SubscriptionChanged,
   UserProfileUpdated,
 } from './billing-events.js';
+import { ProductLowStock, SalesReportGenerated, UserAccessChanged } from './automation-events.js';
 import { Money } from './money.js';
 import { Topics, type Topic } from './topics.js';
 
@@ -135,6 +136,11 @@ export const eventCatalog = {
     topic: Topics.users,
     schema: UserProfileUpdated,
   },
+  'user.access_changed': {
+    ceType: 'dev.switchyard.user.access_changed.v1',
+    topic: Topics.users,
+    schema: UserAccessChanged,
+  },
   'order.created': {
     ceType: 'dev.switchyard.order.created.v1',
     topic: Topics.orders,
@@ -149,6 +155,17 @@ export const eventCatalog = {
     ceType: 'dev.switchyard.order.cancelled.v1',
     topic: Topics.orders,
     schema: OrderCancelled,
+  },
+  // Staff events of the order service (its own topic, keyed by the day or the product).
+  'report.sales_daily': {
+    ceType: 'dev.switchyard.report.sales_daily.v1',
+    topic: Topics.orders,
+    schema: SalesReportGenerated,
+  },
+  'product.low_stock': {
+    ceType: 'dev.switchyard.product.low_stock.v1',
+    topic: Topics.orders,
+    schema: ProductLowStock,
   },
   'payment.succeeded': {
     ceType: 'dev.switchyard.payment.succeeded.v1',

@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './billing-events.js';
 export * from './envelope.js';
 export * from './topic-access.js';
+export * from './automation-events.js';

@@ -10,6 +10,10 @@ import { adminReportRoutes } from './routes/admin-reports.js';
 import { orderRoutes } from './routes/orders.js';
 import { orderExpiryTask } from './orders/order-expiry.js';
 import { productRoutes } from './routes/products.js';
+import { automationClock } from './automation/automation-clock.js';
+import { dailySalesReportTask } from './automation/daily-sales-report-task.js';
+import { lowStockAlertTask } from './automation/low-stock-alerts.js';
+import { adminLowStockRoutes } from './routes/admin-low-stock.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,6 +52,31 @@ export async function buildApp(config: OrderConfig): Promise<App> {
           await app.catalogCache.invalidate();
         },
       });
+      const automations = [
+        lowStockAlertTask({
+          db,
+          enabled: config.LOW_STOCK_ALERTS_ENABLED,
+          defaultThreshold: config.LOW_STOCK_DEFAULT_THRESHOLD,
+          intervalMs: config.LOW_STOCK_DISPATCH_INTERVAL_MS,
+          logger: app.log.child({ component: 'low-stock-alerts' }),
+          onPublished: () => app.messaging.relay.nudge(),
+        }),
+        ...(config.SALES_REPORT_ENABLED
+          ? [
+              dailySalesReportTask({
+                db,
+                clock: automationClock(db.pool, config.AUTOMATION_TEST_CLOCK),
+                cron: config.SALES_REPORT_CRON,
+                timeZone: config.SALES_REPORT_TZ,
+                graceSeconds: config.SALES_REPORT_MISFIRE_GRACE_SECONDS,
+                leaseSeconds: config.SALES_REPORT_LEASE_SECONDS,
+                intervalMs: config.SALES_REPORT_CHECK_INTERVAL_MS,
+                logger: app.log.child({ component: 'daily-sales-report' }),
+                onReported: () => app.messaging.relay.nudge(),
+              }),
+            ]
+          : []),
+      ];
       return {
         consume: {
           topics: [...topicAccess.order.consumes],
@@ -57,12 +86,15 @@ export async function buildApp(config: OrderConfig): Promise<App> {
           // one by one.
           maxEventsPerTransaction: 50,
         },
-        tasks: [expiry],
+        tasks: [expiry, ...automations],
         routes: async () => {
           await app.register(productRoutes);
           await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
           await app.register(adminOrderRoutes);
           await app.register(adminReportRoutes);
+          await app.register(adminLowStockRoutes, {
+            defaultThreshold: config.LOW_STOCK_DEFAULT_THRESHOLD,
+          });
         },
       };
     },

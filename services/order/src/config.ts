@@ -1,11 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
+import { AutomationEnv } from './automation/automation-config.js';
 
 export const OrderConfig = Type.Composite([
   ServerEnv,
   DatabaseEnv,
   KafkaEnv,
   AuthEnv,
+  AutomationEnv,
   Type.Object({
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
     /** Key prefix for the catalog cache (separate deployments or test runs on one Redis). */
