@@ -1,6 +1,7 @@
 import type { AuditContext } from '@switchyard/audit';
 import type { Db } from '../db.js';
 import type { Role } from '../domain/roles.js';
+import { announceAccess } from './publish-access-changed.js';
 import { recordUserChanges } from './record-user-changes.js';
 
 /**
@@ -18,7 +19,11 @@ export async function grantRole(
       SELECT id FROM users WHERE email = ${email} FOR UPDATE`;
     if (locked.length === 0) return null;
     const before = await tx.user.findUniqueOrThrow({ where: { email } });
-    if (before.roles.includes(options.role)) return { roles: before.roles, granted: false };
+    if (before.roles.includes(options.role)) {
+      // Granted already: announce it anyway (an admin from before user.access_changed existed).
+      await announceAccess(tx, before);
+      return { roles: before.roles, granted: false };
+    }
     const after = await tx.user.update({
       where: { id: before.id },
       data: { roles: [...before.roles, options.role] },

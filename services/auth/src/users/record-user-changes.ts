@@ -1,5 +1,6 @@
 import { changedFields, type AuditContext, type AuditSql } from '@switchyard/audit';
 import { recordAuthEvent, userTarget } from '../audit/record-auth-event.js';
+import { publishAccessChanged } from './publish-access-changed.js';
 
 interface UserAccess {
   id: string;
@@ -11,6 +12,7 @@ interface UserAccess {
  * Record what changed of a user's access, one entry each: every role granted
  * (`user.role_granted`) or revoked (`user.role_revoked`) with the roles before and after, and
  * the account disabled or enabled with its state before and after. Nothing when nothing changed.
+ * The same change is announced as user.access_changed (publishAccessChanged).
  */
 export async function recordUserChanges(
   tx: AuditSql,
@@ -40,4 +42,6 @@ export async function recordUserChanges(
       target,
       changes: changedFields(before, after, ['disabled']),
     });
+  // Who the admins are, for the notification service (its staff emails).
+  await publishAccessChanged(tx, before, after);
 }
