@@ -7,6 +7,7 @@ import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
 import { smtpTransportUrl } from './email/smtp-url.js';
 import { notificationHandlers } from './events/notify.js';
+import { staffHandlers } from './staff/staff-handlers.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { preferenceRoutes } from './routes/preferences.js';
@@ -100,12 +101,16 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
       return {
         consume: {
           topics: [...topicAccess.notification.consumes],
-          handlers: notificationHandlers(db, {
-            realtime,
-            nudgeEmails: () => emails.nudge(),
-            nudgeWebhooks: () => void webhookTask.runNow(),
-            links: { billingAccountUrl: config.BILLING_ACCOUNT_URL },
-          }),
+          handlers: {
+            ...notificationHandlers(db, {
+              realtime,
+              nudgeEmails: () => emails.nudge(),
+              nudgeWebhooks: () => void webhookTask.runNow(),
+              links: { billingAccountUrl: config.BILLING_ACCOUNT_URL },
+            }),
+            // Staff messages: the admins, the daily sales report, low-stock alerts.
+            ...staffHandlers({ nudgeEmails: () => emails.nudge() }),
+          },
           // Under load a fetched batch holds many events: one transaction (and one inbox
           // statement) for up to 50 of them instead of one each; a failure applies them one
           // by one.
