@@ -37,6 +37,19 @@ describe('scheduled automation', () => {
         LOW_STOCK_DISPATCH_INTERVAL_MS: '200',
       },
     });
+    // The answers are checked against the gateway's merged OpenAPI document, fetched at the
+    // first call: wait until it holds the services' paths (a busy machine's first merge may not).
+    await waitFor(
+      async () => {
+        const doc = (await (await fetch(`${platform.gatewayUrl}/docs/json`)).json()) as {
+          paths?: Record<string, unknown>;
+        };
+        return ['/v1/auth/register', '/v1/orders', '/v1/admin/products/{id}/low-stock'].every(
+          (p) => doc.paths?.[p],
+        );
+      },
+      { what: 'the merged OpenAPI document', timeoutMs: 60_000 },
+    );
     api = apiClient(platform.gatewayUrl);
     const email = `automation-${randomUUID()}@example.com`;
     expect((await api.post('/v1/auth/register', { email, password, name: 'Ops' })).status).toBe(
