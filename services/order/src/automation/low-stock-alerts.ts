@@ -80,7 +80,7 @@ export function lowStockAlertTask(options: {
   intervalMs: number;
   logger: Logger;
   onPublished: () => void;
-}): PeriodicTask {
+}): { start(): void; stop(): Promise<void> } {
   let settingsApplied = false;
   const task = new PeriodicTask({
     name: 'low-stock alerts',
@@ -98,11 +98,12 @@ export function lowStockAlertTask(options: {
       options.onPublished();
     },
   });
-  // Settings at once, not a whole interval after start.
-  const start = task.start.bind(task);
-  task.start = () => {
-    start();
-    void task.runNow();
+  return {
+    // The settings at once, not a whole interval after start.
+    start: () => {
+      task.start();
+      void task.runNow();
+    },
+    stop: () => task.stop(),
   };
-  return task;
 }
