@@ -13,6 +13,7 @@ import { oauthRoutes } from './routes/oauth.js';
 import { securityEventRoutes } from './routes/security-events.js';
 import { LoginThrottle } from './security/login-throttle.js';
 import type { AccessTokenSettings } from './tokens/access-token.js';
+import { announceExistingStaff } from './users/announce-existing-staff.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -98,7 +99,11 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         // Before serving: until the list and its marker are written, the gateway and the
         // services answer 503 to every authenticated request (a Redis that is empty may have
         // lost it).
-        beforeStart: () => denylistSync.runNow(),
+        beforeStart: async () => {
+          await denylistSync.runNow();
+          const announced = await announceExistingStaff(db);
+          if (announced) app.log.info({ announced }, 'existing admins announced to the services');
+        },
         tasks: [denylistSync, auditPurge],
         beforeStop: () => keys.stopReloading(),
         routes: async () => {

@@ -1,5 +1,6 @@
 import { queryDb } from '@switchyard/testing';
 import { createDb } from '../../src/db.js';
+import { announceExistingStaff } from '../../src/users/announce-existing-staff.js';
 import { grantRole } from '../../src/users/grant-role.js';
 import { startAuthService } from '../support.js';
 import { signUp } from '../support-users.js';
@@ -56,5 +57,22 @@ describe('user.access_changed', () => {
       { userId: user.id, roles: ['customer', 'admin'], disabled: false },
       { userId: user.id, roles: ['customer', 'admin'], disabled: false },
     ]);
+  });
+
+  it('is published once for each admin the migration queued, however many replicas start', async () => {
+    const admin = await signUp(service.app, service.ctx.databaseUrl, { admin: true });
+    const before = (await announced(admin.id)).length;
+    // What migration 20261204040000 does for an admin made before the event existed.
+    await queryDb(
+      service.ctx.databaseUrl,
+      `INSERT INTO access_announcements_due (user_id) SELECT id FROM users WHERE id = $1`,
+      [admin.id],
+    );
+    const counts = await Promise.all([1, 2, 3].map(() => announceExistingStaff(db)));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect((await announced(admin.id)).slice(before)).toEqual([
+      { userId: admin.id, roles: ['customer', 'admin'], disabled: false },
+    ]);
+    expect(await announceExistingStaff(db)).toBe(0);
   });
 });
