@@ -1,3 +1,4 @@
+import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import type { App } from '@switchyard/service-kit';
@@ -56,11 +57,12 @@ export async function buildApp(config: OrderConfig): Promise<App> {
           // one by one.
           maxEventsPerTransaction: 50,
         },
-        tasks: [expiry],
+        tasks: [expiry, auditPurgeTask({ db, config, logger: app.log })],
         routes: async () => {
           await app.register(productRoutes);
           await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
           await app.register(adminOrderRoutes);
+          await app.register(auditRoutes, { service: 'order', db });
         },
       };
     },
