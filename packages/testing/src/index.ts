@@ -58,3 +58,9 @@ export {
   type BillingInvariant,
 } from './billing-consistency.js';
 export { readBillingLedger, type BillingLedger } from './billing-ledger.js';
+export {
+  auditEntries,
+  runVerifyAuditChain,
+  tamperAuditEntry,
+  withFailingCommits,
+} from './audit-trail.js';
