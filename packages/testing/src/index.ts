@@ -64,3 +64,4 @@ export {
   tamperAuditEntry,
   withFailingCommits,
 } from './audit-trail.js';
+export { writeDeadLetter } from './dead-letters.js';

@@ -3,8 +3,8 @@
 // Dead letters are written straight onto the dead-letter topic (as the consumer leaves them),
 // so the test need not wait out the consumer's retries.
 import { randomUUID } from 'node:crypto';
-import { consumerGroupOf, toWireMessage, Topics } from '@switchyard/contracts';
-import { queryDb, testProducer, waitFor } from '@switchyard/testing';
+import { Topics } from '@switchyard/contracts';
+import { queryDb, waitFor, writeDeadLetter } from '@switchyard/testing';
 import { orderStatusOf, paymentSucceeded, startOrderService } from '../support.js';
 
 describe('dead letters: bulk replay and discard', () => {
@@ -46,31 +46,7 @@ describe('dead letters: bulk replay and discard', () => {
       [orderId, userId],
     );
     const event = paymentSucceeded({ orderId, userId, amount: { amount: 500, currency: 'EUR' } });
-    const wire = toWireMessage(event);
-    const ns = service.ctx.namespace;
-    const producer = testProducer();
-    await producer.connect();
-    try {
-      await producer.send({
-        topic: `${ns}${Topics.payments}.dlt`,
-        acks: -1,
-        messages: [
-          {
-            key: wire.key,
-            value: wire.value,
-            headers: {
-              ...wire.headers,
-              dlt_reason: reason,
-              dlt_consumer_group: consumerGroupOf('order', ns),
-              dlt_original_topic: `${ns}${Topics.payments}`,
-              dlt_at: new Date().toISOString(),
-            },
-          },
-        ],
-      });
-    } finally {
-      await producer.disconnect();
-    }
+    await writeDeadLetter(service.ctx.namespace, { service: 'order', event, reason });
     return { eventId: event.id, orderId };
   }
 
