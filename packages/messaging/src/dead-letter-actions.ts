@@ -7,7 +7,7 @@ import {
   releaseClaims,
 } from './dead-letter-dispositions.js';
 import { republishDeadLetters, type ReadDeadLetter } from './dead-letters.js';
-import type { TransactionalSqlClient } from './sql-client.js';
+import type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 
 /** Where and by whom dead letters are replayed or discarded, and how the trail names them. */
 export interface DeadLetterActionContext {
@@ -27,14 +27,30 @@ const BULK_TRANSACTION = { timeout: 120_000, maxWait: 10_000 };
 
 const handledByOf = ({ actor }: AuditContext) => `${actor.type}:${actor.id ?? ''}`;
 
-function letterDetails(letter: ReadDeadLetter, extra?: Record<string, unknown>) {
-  return {
-    eventId: letter.eventId,
-    eventType: letter.eventType,
-    reason: letter.reason,
-    consumerGroup: letter.consumerGroup,
-    ...extra,
-  };
+/** One entry per dead letter, in the caller's transaction (last in it: the trail's lock). */
+async function recordEach(
+  tx: SqlClient,
+  context: Omit<DeadLetterActionContext, 'kafka' | 'db'>,
+  action: string,
+  letters: ReadDeadLetter[],
+  extra?: Record<string, unknown>,
+): Promise<void> {
+  for (const letter of letters) {
+    await recordAuditEvent(tx, {
+      ...context.by,
+      stream: context.stream,
+      action,
+      target: context.targetOf(letter),
+      details: {
+        eventId: letter.eventId,
+        eventType: letter.eventType,
+        reason: letter.reason,
+        consumerGroup: letter.consumerGroup,
+        ...context.details,
+        ...extra,
+      },
+    });
+  }
 }
 
 /**
@@ -53,20 +69,11 @@ export async function replayDeadLetters(
   context: DeadLetterActionContext,
   letters: ReadDeadLetter[],
 ): Promise<ReadDeadLetter[]> {
-  const { db, stream, by } = context;
+  const { db, by } = context;
   const claimed = await db.$transaction(async (tx) => {
     const keys = await claimDeadLetters(tx, letters, 'replay_requested', handledByOf(by));
     const mine = letters.filter((letter) => keys.has(positionKeyOf(letter)));
-    // Last in the transaction: the stream's lock is held until the commit (recordAuditEvent).
-    for (const letter of mine) {
-      await recordAuditEvent(tx, {
-        ...by,
-        stream,
-        action: 'dead_letter.replay_requested',
-        target: context.targetOf(letter),
-        details: letterDetails(letter, context.details),
-      });
-    }
+    await recordEach(tx, context, 'dead_letter.replay_requested', mine);
     return mine;
   }, BULK_TRANSACTION);
 
@@ -77,18 +84,9 @@ export async function replayDeadLetters(
     const unsent = claimed.slice(sent.length);
     await db.$transaction(async (tx) => {
       await releaseClaims(tx, unsent);
-      for (const letter of unsent) {
-        await recordAuditEvent(tx, {
-          ...by,
-          stream,
-          action: 'dead_letter.replay_failed',
-          target: context.targetOf(letter),
-          details: letterDetails(letter, {
-            ...context.details,
-            error: (error as Error).message.slice(0, 500),
-          }),
-        });
-      }
+      await recordEach(tx, context, 'dead_letter.replay_failed', unsent, {
+        error: (error as Error).message.slice(0, 500),
+      });
     }, BULK_TRANSACTION);
     await markReplayed(db, sent).catch(() => {});
     throw error;
@@ -108,19 +106,11 @@ export async function discardDeadLetters(
   context: Omit<DeadLetterActionContext, 'kafka'>,
   letters: ReadDeadLetter[],
 ): Promise<ReadDeadLetter[]> {
-  const { db, stream, by } = context;
+  const { db, by } = context;
   return db.$transaction(async (tx) => {
     const keys = await claimDeadLetters(tx, letters, 'discarded', handledByOf(by));
     const mine = letters.filter((letter) => keys.has(positionKeyOf(letter)));
-    for (const letter of mine) {
-      await recordAuditEvent(tx, {
-        ...by,
-        stream,
-        action: 'dead_letter.discarded',
-        target: context.targetOf(letter),
-        details: letterDetails(letter, context.details),
-      });
-    }
+    await recordEach(tx, context, 'dead_letter.discarded', mine);
     return mine;
   }, BULK_TRANSACTION);
 }

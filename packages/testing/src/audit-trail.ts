@@ -100,3 +100,20 @@ export async function tamperAuditEntry(
       )),
   };
 }
+
+/**
+ * What verify-audit-chain says of a service's trail as it is, with one entry altered, and once
+ * it is put back: a test of the command's detection, for each service alike.
+ */
+export async function verifyBeforeAndAfterTampering(
+  serviceDir: string,
+  databaseUrl: string,
+  entry: { stream: string; seq: number },
+) {
+  const intact = await runVerifyAuditChain(serviceDir, databaseUrl);
+  const tampered = await tamperAuditEntry(databaseUrl, entry.stream, entry.seq);
+  const broken = await runVerifyAuditChain(serviceDir, databaseUrl);
+  await tampered.restore();
+  const restored = await runVerifyAuditChain(serviceDir, databaseUrl);
+  return { intact, broken, restored, tamperedId: tampered.id };
+}

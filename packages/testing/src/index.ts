@@ -62,6 +62,7 @@ export {
   auditEntries,
   runVerifyAuditChain,
   tamperAuditEntry,
+  verifyBeforeAndAfterTampering,
   withFailingCommits,
 } from './audit-trail.js';
 export { writeDeadLetter } from './dead-letters.js';

@@ -4,8 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, Topics } from '@switchyard/contracts';
 import {
   auditEntries,
-  runVerifyAuditChain,
-  tamperAuditEntry,
+  verifyBeforeAndAfterTampering,
   waitFor,
   writeDeadLetter,
 } from '@switchyard/testing';
@@ -64,16 +63,18 @@ describe('billing audit trail', () => {
     expect(found.statusCode).toBe(200);
     expect(found.json().items).toHaveLength(1);
 
-    const intact = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
+    const { intact, broken, tamperedId } = await verifyBeforeAndAfterTampering(
+      serviceDir,
+      service.ctx.databaseUrl,
+      { stream: 'billing', seq: 1 },
+    );
     expect(intact).toMatchObject({
       code: 0,
       out: expect.stringMatching(/^billing: intact, 1 entries/m),
     });
-    const tampered = await tamperAuditEntry(service.ctx.databaseUrl, 'billing', 1);
-    const broken = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(
-      `billing: BROKEN at seq 1 (entry ${tampered.id}): its content was altered`,
+      `billing: BROKEN at seq 1 (entry ${tamperedId}): its content was altered`,
     );
   });
 });

@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import {
   auditEntries,
   queryDb,
-  runVerifyAuditChain,
   startSmtpCapture,
-  tamperAuditEntry,
+  verifyBeforeAndAfterTampering,
   withFailingCommits,
   type SmtpCapture,
 } from '@switchyard/testing';
@@ -157,17 +156,18 @@ describe('notification audit trail', () => {
     expect(await entries()).toEqual(before);
   });
 
-  it('verify-audit-chain says the chain holds, then names an entry altered', async () => {
-    const intact = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
+  it('verify-audit-chain says the chain holds, names an entry altered, and holds again once it is put back', async () => {
+    const { intact, broken, restored, tamperedId } = await verifyBeforeAndAfterTampering(
+      serviceDir,
+      service.ctx.databaseUrl,
+      { stream: 'notification', seq: 3 },
+    );
     expect(intact.code).toBe(0);
     expect(intact.out).toMatch(/^notification: intact, \d+ entries from the start/m);
-    const tampered = await tamperAuditEntry(service.ctx.databaseUrl, 'notification', 3);
-    const broken = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(
-      `notification: BROKEN at seq 3 (entry ${tampered.id}): its content was altered`,
+      `notification: BROKEN at seq 3 (entry ${tamperedId}): its content was altered`,
     );
-    await tampered.restore();
-    expect((await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl)).code).toBe(0);
+    expect(restored.code).toBe(0);
   });
 });

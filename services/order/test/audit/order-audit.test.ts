@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import {
   auditEntries,
   queryDb,
-  runVerifyAuditChain,
-  tamperAuditEntry,
+  verifyBeforeAndAfterTampering,
   withFailingCommits,
 } from '@switchyard/testing';
 import { serviceDir, startOrderService } from '../support.js';
@@ -131,17 +130,18 @@ describe('order audit trail', () => {
     expect(row!.stock).toBe(10);
   });
 
-  it('verify-audit-chain says the chain holds, then names an entry altered', async () => {
-    const intact = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
+  it('verify-audit-chain says the chain holds, names an entry altered, and holds again once it is put back', async () => {
+    const { intact, broken, restored, tamperedId } = await verifyBeforeAndAfterTampering(
+      serviceDir,
+      service.ctx.databaseUrl,
+      { stream: 'order', seq: 2 },
+    );
     expect(intact.code).toBe(0);
     expect(intact.out).toMatch(/^order: intact, \d+ entries from the start/m);
-    const tampered = await tamperAuditEntry(service.ctx.databaseUrl, 'order', 2);
-    const broken = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(
-      `order: BROKEN at seq 2 (entry ${tampered.id}): its content was altered`,
+      `order: BROKEN at seq 2 (entry ${tamperedId}): its content was altered`,
     );
-    await tampered.restore();
-    expect((await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl)).code).toBe(0);
+    expect(restored.code).toBe(0);
   });
 });

@@ -6,8 +6,7 @@ import { createEvent } from '@switchyard/contracts';
 import {
   auditEntries,
   publishEvent,
-  runVerifyAuditChain,
-  tamperAuditEntry,
+  verifyBeforeAndAfterTampering,
   waitFor,
   withFailingCommits,
 } from '@switchyard/testing';
@@ -125,17 +124,18 @@ describe('payment audit trail', () => {
     expect(await entries()).toEqual(before);
   });
 
-  it('verify-audit-chain says the chain holds, then names an entry altered', async () => {
-    const intact = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
+  it('verify-audit-chain says the chain holds, names an entry altered, and holds again once it is put back', async () => {
+    const { intact, broken, restored, tamperedId } = await verifyBeforeAndAfterTampering(
+      serviceDir,
+      service.ctx.databaseUrl,
+      { stream: 'payment', seq: 1 },
+    );
     expect(intact.code).toBe(0);
     expect(intact.out).toMatch(/^payment: intact, \d+ entries from the start/m);
-    const tampered = await tamperAuditEntry(service.ctx.databaseUrl, 'payment', 1);
-    const broken = await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(
-      `payment: BROKEN at seq 1 (entry ${tampered.id}): its content was altered`,
+      `payment: BROKEN at seq 1 (entry ${tamperedId}): its content was altered`,
     );
-    await tampered.restore();
-    expect((await runVerifyAuditChain(serviceDir, service.ctx.databaseUrl)).code).toBe(0);
+    expect(restored.code).toBe(0);
   });
 });
