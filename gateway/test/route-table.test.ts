@@ -52,8 +52,18 @@ describe('route table', () => {
     }
   });
 
+  it('routes each other service’s audit trail to that service, always behind a token', () => {
+    for (const service of ['order', 'payment', 'notification', 'billing']) {
+      const prefix = `/v1/admin/audit-events/${service}`;
+      expect(route(prefix).service).toBe(service);
+      expect(route(prefix).upstream).toBe(`http://${service}`);
+      expect(isPublic(route(prefix), 'GET', prefix)).toBe(false);
+    }
+  });
+
   it('routes every billing path to billing', () => {
     expect(routes.filter((r) => r.service === 'billing').map((r) => r.prefix)).toEqual([
+      '/v1/admin/audit-events/billing',
       '/v1/plans',
       '/v1/subscriptions',
       '/v1/invoices',

@@ -75,6 +75,26 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
     { prefix: '/v1/me/security-events', service: 'auth', upstream: config.AUTH_SERVICE_URL },
     { prefix: '/v1/admin/audit-events/auth', service: 'auth', upstream: config.AUTH_SERVICE_URL },
     {
+      prefix: '/v1/admin/audit-events/order',
+      service: 'order',
+      upstream: config.ORDER_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/audit-events/payment',
+      service: 'payment',
+      upstream: config.PAYMENT_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/audit-events/notification',
+      service: 'notification',
+      upstream: config.NOTIFICATION_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/audit-events/billing',
+      service: 'billing',
+      upstream: config.BILLING_SERVICE_URL,
+    },
+    {
       prefix: '/v1/products',
       service: 'order',
       upstream: config.ORDER_SERVICE_URL,

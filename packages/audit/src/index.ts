@@ -26,7 +26,10 @@ export { auditEventFilterOf, toAuditEventView } from './event-views.js';
 export { listAuditEvents, type AuditEventFilter } from './list-audit-events.js';
 export { purgeAuditEvents, purgeExpiredAuditEvents } from './purge-audit-events.js';
 export { recordAuditEvent, type RecordedAuditEvent } from './record-audit-event.js';
-export { auditContextOf, auditOriginOf } from './request-context.js';
+export { auditContextOf, auditOriginOf, callerContextOf } from './request-context.js';
+export { auditPurgeTask } from './audit-purge-task.js';
+export { runVerifyAuditChainCommand } from './verify-audit-chain-command.js';
+export { streamRecorder, type ServiceAuditEntry } from './stream-recorder.js';
 export type { AuditDb, AuditSql } from './sql-client.js';
 export {
   verifyAuditChain,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { identityOf } from '@switchyard/service-kit';
 import type { AuditActor, AuditContext, AuditOrigin } from './audit-event.js';
 
 /**
@@ -18,4 +19,16 @@ export function auditOriginOf(request: FastifyRequest): AuditOrigin {
 /** Who acted (as the route knows them) and from where. */
 export function auditContextOf(request: FastifyRequest, actor: AuditActor): AuditContext {
   return { actor, ...auditOriginOf(request) };
+}
+
+/**
+ * The signed-in caller of a request: a machine client (`client`), a person with the admin role
+ * (`admin`), or a person acting on their own (`user`); and where the request came from.
+ */
+export function callerContextOf(request: FastifyRequest): AuditContext {
+  const identity = identityOf(request);
+  const actor: AuditActor = identity.clientId
+    ? { type: 'client', id: identity.clientId }
+    : { type: identity.roles.includes('admin') ? 'admin' : 'user', id: identity.userId };
+  return auditContextOf(request, actor);
 }

@@ -29,13 +29,23 @@ export { currentTraceparent, withConsumerSpan } from './trace-context.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export type { Logger } from './logger.js';
 export {
+  findDeadLetter,
   listDeadLetters,
+  readDeadLetters,
   replayDeadLetter,
+  republishDeadLetters,
+  type ReadDeadLetter,
   DeadLetterNotFound,
   DeadLetterReplayRefused,
   type DeadLetter,
 } from './dead-letters.js';
 export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';
+export {
+  discardDeadLetters,
+  replayDeadLetters,
+  type DeadLetterActionContext,
+} from './dead-letter-actions.js';
+export { DeadLetterFilter, MatchingAction, DeadLetterView } from './dead-letter-schemas.js';
 export { grantKafkaAcls, kafkaAclEntriesOf } from './kafka-acls.js';
 export {
   createServiceApp,

@@ -133,7 +133,7 @@ export async function createServiceApp<Db extends ServiceDatabase>(
           denylist: app.denylist,
         },
   );
-  if (parts.consume) await app.register(deadLetterRoutes, { messaging });
+  if (parts.consume) await app.register(deadLetterRoutes, { messaging, db });
   await parts.routes(app);
 
   addServiceLifecycle(app, {

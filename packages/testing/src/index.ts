@@ -58,3 +58,11 @@ export {
   type BillingInvariant,
 } from './billing-consistency.js';
 export { readBillingLedger, type BillingLedger } from './billing-ledger.js';
+export {
+  auditEntries,
+  runVerifyAuditChain,
+  tamperAuditEntry,
+  verifyBeforeAndAfterTampering,
+  withFailingCommits,
+} from './audit-trail.js';
+export { writeDeadLetter } from './dead-letters.js';

@@ -1,4 +1,4 @@
-import { auditRoutes, purgeExpiredAuditEvents } from '@switchyard/audit';
+import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import { PeriodicTask, assertSeparateKeyrings, SecretBox, type App } from '@switchyard/service-kit';
 import type { AuthConfig } from './config.js';
@@ -77,19 +77,7 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         run: async () => void (await syncDenylist(db, app.redis, config.ACCESS_TOKEN_TTL_SECONDS)),
         logger: app.log,
       });
-      // Every replica runs it; one purger per stream at a time (an advisory lock), and a pass
-      // with nothing past retention is one indexed read per stream.
-      const auditPurge = new PeriodicTask({
-        name: 'audit purge',
-        intervalMs: config.AUDIT_PURGE_INTERVAL_MS,
-        run: async () => {
-          const purged = await purgeExpiredAuditEvents(db, {
-            retentionDays: config.AUDIT_RETENTION_DAYS,
-          });
-          if (purged) app.log.info({ purged }, 'audit entries past retention purged');
-        },
-        logger: app.log,
-      });
+      const auditPurge = auditPurgeTask({ db, config, logger: app.log });
       // A Redis that comes back may have come back empty: write the denylist again at once.
       app.redis.on('ready', () => void denylistSync.runNow());
       keys.startReloading(config.KEY_RELOAD_INTERVAL_MS, (error) =>

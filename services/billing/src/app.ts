@@ -1,3 +1,4 @@
+import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import type { App } from '@switchyard/service-kit';
@@ -61,12 +62,16 @@ export async function buildApp(config: BillingConfig): Promise<App> {
           },
         },
         // pg-boss starts in the background (the API serves meanwhile) and stops first.
-        tasks: [{ start: () => jobs.startInBackground(), stop: () => jobs.stop() }],
+        tasks: [
+          { start: () => jobs.startInBackground(), stop: () => jobs.stop() },
+          auditPurgeTask({ db, config, logger: app.log }),
+        ],
         routes: async () => {
           await app.register(planRoutes, { knowsTaxCategory: documents.knowsTaxCategory });
           await app.register(subscriptionRoutes, { clock, committed });
           await app.register(adminBillingRoutes, { clock, jobs });
           await app.register(documentRoutes);
+          await app.register(auditRoutes, { service: 'billing', db });
         },
       };
     },

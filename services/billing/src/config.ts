@@ -1,3 +1,4 @@
+import { AuditEnv } from '@switchyard/audit';
 import { Type, type Static } from '@sinclair/typebox';
 import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
 
@@ -9,6 +10,8 @@ export const BillingConfig = Type.Composite([
   DatabaseEnv,
   KafkaEnv,
   AuthEnv,
+  // AUDIT_RETENTION_DAYS, AUDIT_PURGE_INTERVAL_MS: the audit trail's retention (ADR 18).
+  AuditEnv,
   Type.Object({
     /** The disabled-user denylist only: the service starts and serves without Redis. */
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),

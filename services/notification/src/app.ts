@@ -1,3 +1,4 @@
+import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import nodemailer from 'nodemailer';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
@@ -122,7 +123,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
           await realtime.start();
           emails.start();
         },
-        tasks: [webhookTask],
+        tasks: [webhookTask, auditPurgeTask({ db, config, logger: app.log })],
         afterStop: async () => {
           await emails.stop();
           await dispatcher.close();
@@ -131,6 +132,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
         },
         routes: async () => {
           await app.register(notificationRoutes);
+          await app.register(auditRoutes, { service: 'notification', db });
           await app.register(preferenceRoutes);
           await app.register(streamRoutes, { hub: realtime, retryMs: config.SSE_RETRY_MS });
           await app.register(webhookEndpointRoutes, {

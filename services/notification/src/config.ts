@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AuditEnv } from '@switchyard/audit';
 import { AuthEnv, DatabaseEnv, KafkaEnv, SealingKeyring, ServerEnv } from '@switchyard/service-kit';
 
 const EmailEnv = Type.Object({
@@ -78,5 +79,7 @@ export const NotificationConfig = Type.Composite([
   LinkEnv,
   RealtimeEnv,
   WebhookEnv,
+  // AUDIT_RETENTION_DAYS, AUDIT_PURGE_INTERVAL_MS: the audit trail's retention (ADR 18).
+  AuditEnv,
 ]);
 export type NotificationConfig = Static<typeof NotificationConfig>;

@@ -1,3 +1,4 @@
+import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import type { App } from '@switchyard/service-kit';
@@ -86,7 +87,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
           // one by one.
           maxEventsPerTransaction: 50,
         },
-        tasks: [expiry, ...automations],
+        tasks: [expiry, ...automations, auditPurgeTask({ db, config, logger: app.log })],
         routes: async () => {
           await app.register(productRoutes);
           await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
@@ -95,6 +96,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
           await app.register(adminLowStockRoutes, {
             defaultThreshold: config.LOW_STOCK_DEFAULT_THRESHOLD,
           });
+          await app.register(auditRoutes, { service: 'order', db });
         },
       };
     },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AuditEnv } from '@switchyard/audit';
 import { AuthEnv, DatabaseEnv, KafkaEnv, ServerEnv } from '@switchyard/service-kit';
 import { AutomationEnv } from './automation/automation-config.js';
 
@@ -8,6 +9,8 @@ export const OrderConfig = Type.Composite([
   KafkaEnv,
   AuthEnv,
   AutomationEnv,
+  // AUDIT_RETENTION_DAYS, AUDIT_PURGE_INTERVAL_MS: the audit trail's retention (ADR 18).
+  AuditEnv,
   Type.Object({
     REDIS_URL: Type.String({ pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' }),
     /** Key prefix for the catalog cache (separate deployments or test runs on one Redis). */

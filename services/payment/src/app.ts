@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import { PeriodicTask, type App } from '@switchyard/service-kit';
@@ -121,7 +122,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
             'billing.refund_requested': refundSubscriptionHandler(processor, app.log),
           },
         },
-        tasks: [jobs.reconcile, jobs.watchdog],
+        tasks: [jobs.reconcile, jobs.watchdog, auditPurgeTask({ db, config, logger: app.log })],
         // Provider calls in flight end now; their work is redone after restart.
         beforeStop: () => shutdown.abort(),
         routes: async () => {
@@ -130,6 +131,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
             savedMethods: new SavedMethodsClient(provider, config.PAYMENT_RETURN_URL),
           });
           await app.register(adminPaymentRoutes, { processor });
+          await app.register(auditRoutes, { service: 'payment', db });
           await app.register(providerWebhookRoutes, {
             sdk: provider.sdk,
             processor,

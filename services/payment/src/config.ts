@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AuditEnv } from '@switchyard/audit';
 import {
   AuthEnv,
   DatabaseEnv,
@@ -67,6 +68,8 @@ export const PaymentConfig = Type.Composite([
   AuthEnv,
   ProviderEnv,
   JobsEnv,
+  // AUDIT_RETENTION_DAYS, AUDIT_PURGE_INTERVAL_MS: the audit trail's retention (ADR 18).
+  AuditEnv,
 ]);
 export type PaymentConfig = Static<typeof PaymentConfig>;
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
-import { ensureDatabase } from '@switchyard/db';
-import { resetDatabase, testDatabaseUrl } from '@switchyard/testing';
+import { ensureDatabase, withDatabase } from '@switchyard/db';
 import type { AuditDb, AuditSql } from '../../src/index.js';
 
 const sqlOf = (client: pg.Pool | pg.PoolClient): AuditSql => ({
@@ -39,15 +38,27 @@ export function pgAuditDb(pool: pg.Pool): AuditDb {
   };
 }
 
+/**
+ * This package's test database, named as @switchyard/testing names them (TEST_DATABASE_TAG).
+ * Not imported from there: @switchyard/testing needs @switchyard/messaging, which records its
+ * dead-letter replays through this package — a build cycle.
+ */
+function auditTestDatabaseUrl(): string {
+  const admin = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const tag = process.env.TEST_DATABASE_TAG ?? '';
+  if (!/^[a-z0-9_]*$/.test(tag)) throw new Error('TEST_DATABASE_TAG: only a-z, 0-9 and _');
+  return withDatabase(admin, `switchyard_audit_test${tag ? `_${tag}` : ''}`);
+}
+
 /** A fresh database with the trail's tables, as a service's migration creates them. */
 export async function auditTestDatabase(): Promise<string> {
-  const url = testDatabaseUrl('audit');
+  const url = auditTestDatabaseUrl();
   await ensureDatabase(url);
-  await resetDatabase(url);
   const ddl = await readFile(new URL('../../sql/audit-tables.sql', import.meta.url), 'utf8');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public');
     await client.query(ddl);
   } finally {
     await client.end();

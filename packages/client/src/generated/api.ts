@@ -343,7 +343,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages the order service gave up on, oldest first */
+        /** Messages the order service gave up on and nobody replayed or discarded yet, oldest first */
         get: operations["listOrderDeadLetters"];
         put?: never;
         post?: never;
@@ -362,8 +362,71 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put a dead-lettered message back on its topic (after fixing its cause) */
+        /**
+         * Put a dead-lettered message back on its topic (after fixing its cause)
+         * @description Recorded in the service’s audit trail before it is sent. A dead letter is replayed once: a second replay is a 409.
+         */
         post: operations["replayOrderDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/order/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give up on a dead-lettered message: it leaves the list and is not replayed
+         * @description Recorded in the service’s audit trail. Nothing is deleted from Kafka.
+         */
+        post: operations["discardOrderDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/order/replay-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each replay is recorded in the service’s audit trail before it is sent.
+         */
+        post: operations["replayMatchingOrderDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/order/discard-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each discard is recorded in the service’s audit trail.
+         */
+        post: operations["discardMatchingOrderDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -512,40 +575,16 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/reports/sales": {
+    "/v1/admin/audit-events/order": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Sales in a window: paid orders, revenue, refunds and top products (admin)
-         * @description Per currency: orders paid in the window and their revenue, refunds recorded in it, and the ten products sold most (units); and the orders placed in it by their status now. Amounts in integer minor units. At most 31 days.
-         */
-        get: operations["getSalesReport"];
+        /** Search the order service's audit trail, newest first (admin) */
+        get: operations["listOrderAuditEvents"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/products/{id}/low-stock": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A product's low-stock threshold and whether it is under it (admin) */
-        get: operations["getProductLowStock"];
-        /**
-         * Set a product's low-stock threshold (admin)
-         * @description Staff are alerted once each time the stock falls under the threshold; rising back to it or above arms the alert again.
-         */
-        put: operations["setProductLowStockThreshold"];
         post?: never;
         delete?: never;
         options?: never;
@@ -560,7 +599,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages the payment service gave up on, oldest first */
+        /** Messages the payment service gave up on and nobody replayed or discarded yet, oldest first */
         get: operations["listPaymentDeadLetters"];
         put?: never;
         post?: never;
@@ -579,8 +618,71 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put a dead-lettered message back on its topic (after fixing its cause) */
+        /**
+         * Put a dead-lettered message back on its topic (after fixing its cause)
+         * @description Recorded in the service’s audit trail before it is sent. A dead letter is replayed once: a second replay is a 409.
+         */
         post: operations["replayPaymentDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/payment/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give up on a dead-lettered message: it leaves the list and is not replayed
+         * @description Recorded in the service’s audit trail. Nothing is deleted from Kafka.
+         */
+        post: operations["discardPaymentDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/payment/replay-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each replay is recorded in the service’s audit trail before it is sent.
+         */
+        post: operations["replayMatchingPaymentDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/payment/discard-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each discard is recorded in the service’s audit trail.
+         */
+        post: operations["discardMatchingPaymentDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -724,6 +826,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/audit-events/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the payment service's audit trail, newest first (admin) */
+        get: operations["listPaymentAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments/webhooks/provider": {
         parameters: {
             query?: never;
@@ -748,7 +867,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages the notification service gave up on, oldest first */
+        /** Messages the notification service gave up on and nobody replayed or discarded yet, oldest first */
         get: operations["listNotificationDeadLetters"];
         put?: never;
         post?: never;
@@ -767,8 +886,71 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put a dead-lettered message back on its topic (after fixing its cause) */
+        /**
+         * Put a dead-lettered message back on its topic (after fixing its cause)
+         * @description Recorded in the service’s audit trail before it is sent. A dead letter is replayed once: a second replay is a 409.
+         */
         post: operations["replayNotificationDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/notification/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give up on a dead-lettered message: it leaves the list and is not replayed
+         * @description Recorded in the service’s audit trail. Nothing is deleted from Kafka.
+         */
+        post: operations["discardNotificationDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/notification/replay-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each replay is recorded in the service’s audit trail before it is sent.
+         */
+        post: operations["replayMatchingNotificationDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/notification/discard-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each discard is recorded in the service’s audit trail.
+         */
+        post: operations["discardMatchingNotificationDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -837,6 +1019,23 @@ export interface paths {
         put?: never;
         /** Mark every notification read */
         post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit-events/notification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the notification service's audit trail, newest first (admin) */
+        get: operations["listNotificationAuditEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -973,7 +1172,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages the billing service gave up on, oldest first */
+        /** Messages the billing service gave up on and nobody replayed or discarded yet, oldest first */
         get: operations["listBillingDeadLetters"];
         put?: never;
         post?: never;
@@ -992,8 +1191,71 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Put a dead-lettered message back on its topic (after fixing its cause) */
+        /**
+         * Put a dead-lettered message back on its topic (after fixing its cause)
+         * @description Recorded in the service’s audit trail before it is sent. A dead letter is replayed once: a second replay is a 409.
+         */
         post: operations["replayBillingDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/billing/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give up on a dead-lettered message: it leaves the list and is not replayed
+         * @description Recorded in the service’s audit trail. Nothing is deleted from Kafka.
+         */
+        post: operations["discardBillingDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/billing/replay-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each replay is recorded in the service’s audit trail before it is sent.
+         */
+        post: operations["replayMatchingBillingDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/dead-letters/billing/discard-matching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard every pending dead letter a filter matches (or, on a dry run, count them)
+         * @description Oldest first, up to `limit`. Each discard is recorded in the service’s audit trail.
+         */
+        post: operations["discardMatchingBillingDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1318,6 +1580,23 @@ export interface paths {
         };
         /** Invoices and credit notes issued in [from, to) as CSV, with totals per tax rate (admin) */
         get: operations["exportBillingDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit-events/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the billing service's audit trail, newest first (admin) */
+        get: operations["listBillingAuditEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4610,7 +4889,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "topic": "switchyard.orders.v1.dlt",
+                 *       "topic": "switchyard.orders.v1",
                  *       "partition": 0,
                  *       "offset": "42"
                  *     }
@@ -4674,6 +4953,572 @@ export interface operations {
             };
             /** @description See the problem detail */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardOrderDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topic": "switchyard.orders.v1",
+                 *       "partition": 0,
+                 *       "offset": "42"
+                 *     }
+                 */
+                "application/json": {
+                    topic: string;
+                    partition: number;
+                    offset: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    replayMatchingOrderDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Replayed now; 0 on a dry run */
+                        replayed: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardMatchingOrderDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Discarded now; 0 on a dry run */
+                        discarded: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6596,13 +7441,25 @@ export interface operations {
             };
         };
     };
-    getSalesReport: {
+    listOrderAuditEvents: {
         parameters: {
-            query: {
-                /** @description Start of the window (inclusive) */
-                from: string;
-                /** @description End of the window (exclusive); at most 31 days after `from` */
-                to: string;
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                actorType?: "user" | "admin" | "client" | "system" | "anonymous";
+                /** @description The acting user’s or client’s id */
+                actorId?: string;
+                /** @description An action, e.g. user.role_granted */
+                action?: string;
+                /** @description e.g. user, machine_client, signing_key */
+                targetType?: string;
+                /** @description The id of the thing acted on */
+                targetId?: string;
+                /** @description Occurred at or after (inclusive) */
+                from?: string;
+                /** @description Occurred before */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -6617,44 +7474,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** Format: date-time */
-                        from: string;
-                        /** Format: date-time */
-                        to: string;
-                        currencies: {
-                            currency: string;
-                            paidOrders: number;
-                            revenue: {
-                                amount: number;
-                                currency: string;
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The hash chain it belongs to */
+                            stream: string;
+                            /** @description Its place in the stream */
+                            seq: number;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            actor: {
+                                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                                type: "user" | "admin" | "client" | "system" | "anonymous";
+                                /** @description null for an anonymous caller */
+                                id: string | null;
                             };
-                            refunds: {
-                                count: number;
-                                amount: {
-                                    amount: number;
-                                    currency: string;
+                            /** @example user.role_granted */
+                            action: string;
+                            target: {
+                                type: string;
+                                id: string;
+                            } | null;
+                            /** @description Before and after of each field the action changed; never a secret */
+                            changes: {
+                                [key: string]: {
+                                    before: unknown;
+                                    after: unknown;
                                 };
-                            };
-                            topProducts: {
-                                /** Format: uuid */
-                                productId: string;
-                                name: string;
-                                quantity: number;
-                                revenue: {
-                                    amount: number;
-                                    currency: string;
-                                };
-                            }[];
+                            } | null;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The caller's address */
+                            ip: string | null;
+                            /** @description The caller's User-Agent */
+                            userAgent: string | null;
+                            /** @description The request id (x-request-id) */
+                            requestId: string | null;
+                            /** @description The OpenTelemetry trace id */
+                            traceId: string | null;
+                            /** @description SHA-256 of the entry and the hash before it (hex) */
+                            hash: string;
                         }[];
-                        ordersByStatus: {
-                            pending_payment: number;
-                            awaiting_payment_action: number;
-                            paid: number;
-                            fulfilled: number;
-                            cancelled: number;
-                            refunded: number;
-                            partially_refunded: number;
-                        };
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -6687,310 +7549,6 @@ export interface operations {
             };
             /** @description The request target is too long */
             414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too many requests; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The request header fields are too large */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Our failure; nothing about it is disclosed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The service answered unexpectedly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Temporarily unavailable; retry later */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The service did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    getProductLowStock: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        productId: string;
-                        stock: number;
-                        threshold: number | null;
-                        effectiveThreshold: number;
-                        alerted: boolean;
-                    };
-                };
-            };
-            /** @description The request is not valid (the problem lists each field) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A valid bearer access token is required */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The token lacks the role or scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The request target is too long */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too many requests; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The request header fields are too large */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Our failure; nothing about it is disclosed */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The service answered unexpectedly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Temporarily unavailable; retry later */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The service did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
-    setProductLowStockThreshold: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "threshold": 10
-                 *     }
-                 */
-                "application/json": {
-                    /** @description Alert when the stock falls under this many units; null: the service's default (LOW_STOCK_DEFAULT_THRESHOLD); 0: never */
-                    threshold: number | null;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        productId: string;
-                        stock: number;
-                        threshold: number | null;
-                        effectiveThreshold: number;
-                        alerted: boolean;
-                    };
-                };
-            };
-            /** @description The request is not valid (the problem lists each field) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description A valid bearer access token is required */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The token lacks the role or scope this needs */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not found (or not yours) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflicts with the current state of the resource */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The body is larger than the limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The request target is too long */
-            414: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description The body is not JSON */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Well-formed, but cannot be done */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7195,7 +7753,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "topic": "switchyard.orders.v1.dlt",
+                 *       "topic": "switchyard.orders.v1",
                  *       "partition": 0,
                  *       "offset": "42"
                  *     }
@@ -7259,6 +7817,572 @@ export interface operations {
             };
             /** @description See the problem detail */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardPaymentDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topic": "switchyard.orders.v1",
+                 *       "partition": 0,
+                 *       "offset": "42"
+                 *     }
+                 */
+                "application/json": {
+                    topic: string;
+                    partition: number;
+                    offset: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    replayMatchingPaymentDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Replayed now; 0 on a dry run */
+                        replayed: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardMatchingPaymentDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Discarded now; 0 on a dry run */
+                        discarded: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8856,6 +9980,177 @@ export interface operations {
             };
         };
     };
+    listPaymentAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                actorType?: "user" | "admin" | "client" | "system" | "anonymous";
+                /** @description The acting user’s or client’s id */
+                actorId?: string;
+                /** @description An action, e.g. user.role_granted */
+                action?: string;
+                /** @description e.g. user, machine_client, signing_key */
+                targetType?: string;
+                /** @description The id of the thing acted on */
+                targetId?: string;
+                /** @description Occurred at or after (inclusive) */
+                from?: string;
+                /** @description Occurred before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The hash chain it belongs to */
+                            stream: string;
+                            /** @description Its place in the stream */
+                            seq: number;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            actor: {
+                                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                                type: "user" | "admin" | "client" | "system" | "anonymous";
+                                /** @description null for an anonymous caller */
+                                id: string | null;
+                            };
+                            /** @example user.role_granted */
+                            action: string;
+                            target: {
+                                type: string;
+                                id: string;
+                            } | null;
+                            /** @description Before and after of each field the action changed; never a secret */
+                            changes: {
+                                [key: string]: {
+                                    before: unknown;
+                                    after: unknown;
+                                };
+                            } | null;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The caller's address */
+                            ip: string | null;
+                            /** @description The caller's User-Agent */
+                            userAgent: string | null;
+                            /** @description The request id (x-request-id) */
+                            requestId: string | null;
+                            /** @description The OpenTelemetry trace id */
+                            traceId: string | null;
+                            /** @description SHA-256 of the entry and the hash before it (hex) */
+                            hash: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     receiveProviderWebhook: {
         parameters: {
             query?: never;
@@ -9137,7 +10432,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "topic": "switchyard.orders.v1.dlt",
+                 *       "topic": "switchyard.orders.v1",
                  *       "partition": 0,
                  *       "offset": "42"
                  *     }
@@ -9201,6 +10496,572 @@ export interface operations {
             };
             /** @description See the problem detail */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardNotificationDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topic": "switchyard.orders.v1",
+                 *       "partition": 0,
+                 *       "offset": "42"
+                 *     }
+                 */
+                "application/json": {
+                    topic: string;
+                    partition: number;
+                    offset: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    replayMatchingNotificationDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Replayed now; 0 on a dry run */
+                        replayed: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardMatchingNotificationDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Discarded now; 0 on a dry run */
+                        discarded: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9752,6 +11613,177 @@ export interface operations {
             };
             /** @description Well-formed, but cannot be done */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listNotificationAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                actorType?: "user" | "admin" | "client" | "system" | "anonymous";
+                /** @description The acting user’s or client’s id */
+                actorId?: string;
+                /** @description An action, e.g. user.role_granted */
+                action?: string;
+                /** @description e.g. user, machine_client, signing_key */
+                targetType?: string;
+                /** @description The id of the thing acted on */
+                targetId?: string;
+                /** @description Occurred at or after (inclusive) */
+                from?: string;
+                /** @description Occurred before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The hash chain it belongs to */
+                            stream: string;
+                            /** @description Its place in the stream */
+                            seq: number;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            actor: {
+                                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                                type: "user" | "admin" | "client" | "system" | "anonymous";
+                                /** @description null for an anonymous caller */
+                                id: string | null;
+                            };
+                            /** @example user.role_granted */
+                            action: string;
+                            target: {
+                                type: string;
+                                id: string;
+                            } | null;
+                            /** @description Before and after of each field the action changed; never a secret */
+                            changes: {
+                                [key: string]: {
+                                    before: unknown;
+                                    after: unknown;
+                                };
+                            } | null;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The caller's address */
+                            ip: string | null;
+                            /** @description The caller's User-Agent */
+                            userAgent: string | null;
+                            /** @description The request id (x-request-id) */
+                            requestId: string | null;
+                            /** @description The OpenTelemetry trace id */
+                            traceId: string | null;
+                            /** @description SHA-256 of the entry and the hash before it (hex) */
+                            hash: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11635,7 +13667,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "topic": "switchyard.orders.v1.dlt",
+                 *       "topic": "switchyard.orders.v1",
                  *       "partition": 0,
                  *       "offset": "42"
                  *     }
@@ -11699,6 +13731,572 @@ export interface operations {
             };
             /** @description See the problem detail */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardBillingDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topic": "switchyard.orders.v1",
+                 *       "partition": 0,
+                 *       "offset": "42"
+                 *     }
+                 */
+                "application/json": {
+                    topic: string;
+                    partition: number;
+                    offset: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Discarded */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    replayMatchingBillingDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Replayed now; 0 on a dry run */
+                        replayed: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See the problem detail */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state of the resource */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Well-formed, but cannot be done */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    discardMatchingBillingDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "eventType": "dev.switchyard.payment.succeeded.v1"
+                 *       },
+                 *       "dryRun": true
+                 *     }
+                 */
+                "application/json": {
+                    filter: {
+                        /** @description The consumed topic */
+                        topic?: string;
+                        /** @description The CloudEvent type, exactly */
+                        eventType?: string;
+                        /** @description Part of the reason, ignoring case */
+                        reasonContains?: string;
+                        /**
+                         * Format: date-time
+                         * @description Dead-lettered before this time
+                         */
+                        deadLetteredBefore?: string;
+                    };
+                    /** @description Only count and show what would be acted on */
+                    dryRun: boolean;
+                    /**
+                     * @description Act on at most this many, oldest first
+                     * @default 1000
+                     */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Pending dead letters the filter matches (all of them, whatever the limit) */
+                        matched: number;
+                        /** @description Discarded now; 0 on a dry run */
+                        discarded: number;
+                        /** @description The first 100 acted on (on a dry run: that would be) */
+                        items: {
+                            /** @description The topic the message was consumed from */
+                            topic: string;
+                            /** @description Its partition on the dead-letter topic */
+                            partition: number;
+                            /** @description Its offset on the dead-letter topic */
+                            offset: string;
+                            key: string | null;
+                            eventId: string | null;
+                            eventType: string | null;
+                            reason: string;
+                            deadLetteredAt: string | null;
+                            payload: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15354,6 +17952,177 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description The request is not valid (the problem lists each field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description A valid bearer access token is required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The token lacks the role or scope this needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request target is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request header fields are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Our failure; nothing about it is disclosed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service answered unexpectedly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Temporarily unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listBillingAuditEvents: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                actorType?: "user" | "admin" | "client" | "system" | "anonymous";
+                /** @description The acting user’s or client’s id */
+                actorId?: string;
+                /** @description An action, e.g. user.role_granted */
+                action?: string;
+                /** @description e.g. user, machine_client, signing_key */
+                targetType?: string;
+                /** @description The id of the thing acted on */
+                targetId?: string;
+                /** @description Occurred at or after (inclusive) */
+                from?: string;
+                /** @description Occurred before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The hash chain it belongs to */
+                            stream: string;
+                            /** @description Its place in the stream */
+                            seq: number;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            actor: {
+                                /** @description user (on their own account), admin, client (a machine client), system or anonymous */
+                                type: "user" | "admin" | "client" | "system" | "anonymous";
+                                /** @description null for an anonymous caller */
+                                id: string | null;
+                            };
+                            /** @example user.role_granted */
+                            action: string;
+                            target: {
+                                type: string;
+                                id: string;
+                            } | null;
+                            /** @description Before and after of each field the action changed; never a secret */
+                            changes: {
+                                [key: string]: {
+                                    before: unknown;
+                                    after: unknown;
+                                };
+                            } | null;
+                            details: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description The caller's address */
+                            ip: string | null;
+                            /** @description The caller's User-Agent */
+                            userAgent: string | null;
+                            /** @description The request id (x-request-id) */
+                            requestId: string | null;
+                            /** @description The OpenTelemetry trace id */
+                            traceId: string | null;
+                            /** @description SHA-256 of the entry and the hash before it (hex) */
+                            hash: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description The request is not valid (the problem lists each field) */

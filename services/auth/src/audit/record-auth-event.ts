@@ -1,11 +1,4 @@
-import {
-  recordAuditEvent,
-  type AuditContext,
-  type AuditEntry,
-  type AuditSql,
-  type AuditTarget,
-  type RecordedAuditEvent,
-} from '@switchyard/audit';
+import { streamRecorder, type AuditTarget, type ServiceAuditEntry } from '@switchyard/audit';
 
 /**
  * The auth service's one audit stream: every entry of this service joins one hash chain, so a
@@ -15,19 +8,13 @@ import {
 export const AUTH_AUDIT_STREAM = 'auth';
 
 /** What an action of the auth service records, beside who did it and from where. */
-export type AuthAuditEntry = Pick<AuditEntry, 'action' | 'target' | 'changes' | 'details'>;
+export type AuthAuditEntry = ServiceAuditEntry;
 
 /**
  * Record an action of the auth service in its trail, inside the action's transaction `tx`, as
  * its last statement (recordAuditEvent: the stream's lock is held until the commit).
  */
-export function recordAuthEvent(
-  tx: AuditSql,
-  by: AuditContext,
-  entry: AuthAuditEntry,
-): Promise<RecordedAuditEvent> {
-  return recordAuditEvent(tx, { ...by, ...entry, stream: AUTH_AUDIT_STREAM });
-}
+export const recordAuthEvent = streamRecorder(AUTH_AUDIT_STREAM);
 
 export const userTarget = (id: string): AuditTarget => ({ type: 'user', id });
 export const machineClientTarget = (clientId: string): AuditTarget => ({

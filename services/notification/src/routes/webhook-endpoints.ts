@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { auditContextOf, type AuditContext } from '@switchyard/audit';
 import {
   AppError,
   assertScope,
@@ -30,6 +31,12 @@ import {
   UpdateEndpointBody,
 } from '../schemas/webhook.js';
 import type { SecretBox } from '@switchyard/service-kit';
+import {
+  endpointChanges,
+  recordNotificationEvent,
+  webhookEndpointTarget,
+} from '../audit/record-notification-event.js';
+import { redeliverDelivery } from '../webhooks/redeliver-delivery.js';
 import { newSigningSecret } from '../webhooks/signing-secret.js';
 import {
   assertSafeWebhookUrl,
@@ -85,6 +92,12 @@ function ownerOf(request: FastifyRequest): { ownerKind: 'user' | 'client'; owner
   return { ownerKind: 'user', ownerId: caller.userId };
 }
 
+/** The owner acting on their endpoints, for the audit trail: a person or a machine client. */
+function ownerContextOf(request: FastifyRequest): AuditContext {
+  const { ownerKind, ownerId } = ownerOf(request);
+  return auditContextOf(request, { type: ownerKind, id: ownerId });
+}
+
 /**
  * Outgoing webhook endpoints and their deliveries, each visible to its owner only (anyone
  * else's is 404). URLs are checked against SSRF rules here and again at every delivery.
@@ -129,15 +142,23 @@ export async function webhookEndpointRoutes(
       const owner = ownerOf(request);
       const url = await checkUrl(request.body.url);
       const secret = newSigningSecret();
-      const endpoint = await app.db.webhookEndpoint.create({
-        data: {
-          id: randomUUID(),
-          ...owner,
-          url,
-          eventTypes: request.body.eventTypes,
-          description: request.body.description ?? null,
-          secretCiphertext: options.secrets.seal(secret),
-        },
+      const endpoint = await app.db.$transaction(async (tx) => {
+        const created = await tx.webhookEndpoint.create({
+          data: {
+            id: randomUUID(),
+            ...owner,
+            url,
+            eventTypes: request.body.eventTypes,
+            description: request.body.description ?? null,
+            secretCiphertext: options.secrets.seal(secret),
+          },
+        });
+        await recordNotificationEvent(tx, ownerContextOf(request), {
+          action: 'webhook_endpoint.created',
+          target: webhookEndpointTarget(created.id),
+          changes: endpointChanges(null, created),
+        });
+        return created;
       });
       return reply.status(201).send({ ...endpointView(endpoint), secret });
     },
@@ -198,15 +219,30 @@ export async function webhookEndpointRoutes(
     async (request) => {
       const endpoint = await ownEndpoint(request, request.params.id);
       const { url, eventTypes, description, status } = request.body;
-      const updated = await app.db.webhookEndpoint.update({
-        where: { id: endpoint.id },
-        data: {
-          ...(url !== undefined ? { url: await checkUrl(url) } : {}),
-          ...(eventTypes ? { eventTypes } : {}),
-          ...(description !== undefined ? { description } : {}),
-          ...(status === 'active' ? { status, disabledReason: null, failingSince: null } : {}),
-          ...(status === 'disabled' ? { status, disabledReason: 'disabled by its owner' } : {}),
-        },
+      const data = {
+        ...(url !== undefined ? { url: await checkUrl(url) } : {}),
+        ...(eventTypes ? { eventTypes } : {}),
+        ...(description !== undefined ? { description } : {}),
+        ...(status === 'active' ? { status, disabledReason: null, failingSince: null } : {}),
+        ...(status === 'disabled' ? { status, disabledReason: 'disabled by its owner' } : {}),
+      };
+      const updated = await app.db.$transaction(async (tx) => {
+        // Locked: the before recorded is the one this update replaces.
+        await tx.$queryRaw`SELECT 1 FROM webhook_endpoints WHERE id = ${endpoint.id}::uuid FOR UPDATE`;
+        const before = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+        const after = await tx.webhookEndpoint.update({ where: { id: endpoint.id }, data });
+        const turned =
+          before.status !== after.status
+            ? after.status === 'active'
+              ? 'webhook_endpoint.enabled'
+              : 'webhook_endpoint.disabled'
+            : 'webhook_endpoint.updated';
+        await recordNotificationEvent(tx, ownerContextOf(request), {
+          action: turned,
+          target: webhookEndpointTarget(endpoint.id),
+          changes: endpointChanges(before, after),
+        });
+        return after;
       });
       if (status === 'active') options.nudge();
       return endpointView(updated);
@@ -235,13 +271,22 @@ export async function webhookEndpointRoutes(
       const overlapSeconds = request.body.overlapSeconds ?? DEFAULT_SECRET_OVERLAP_SECONDS;
       const secret = newSigningSecret();
       const previousSecretExpiresAt = new Date(Date.now() + overlapSeconds * 1000);
-      const updated = await app.db.webhookEndpoint.update({
-        where: { id: endpoint.id },
-        data: {
-          secretCiphertext: options.secrets.seal(secret),
-          previousSecretCiphertext: endpoint.secretCiphertext,
-          previousSecretExpiresAt,
-        },
+      const updated = await app.db.$transaction(async (tx) => {
+        const rotated = await tx.webhookEndpoint.update({
+          where: { id: endpoint.id },
+          data: {
+            secretCiphertext: options.secrets.seal(secret),
+            previousSecretCiphertext: endpoint.secretCiphertext,
+            previousSecretExpiresAt,
+          },
+        });
+        // That it was rotated and how long the old one signs; never either secret.
+        await recordNotificationEvent(tx, ownerContextOf(request), {
+          action: 'webhook_endpoint.secret_rotated',
+          target: webhookEndpointTarget(endpoint.id),
+          details: { overlapSeconds, previousSecretExpiresAt },
+        });
+        return rotated;
       });
       return {
         ...endpointView(updated),
@@ -265,7 +310,14 @@ export async function webhookEndpointRoutes(
     },
     async (request, reply) => {
       const endpoint = await ownEndpoint(request, request.params.id);
-      await app.db.webhookEndpoint.delete({ where: { id: endpoint.id } });
+      await app.db.$transaction(async (tx) => {
+        const deleted = await tx.webhookEndpoint.delete({ where: { id: endpoint.id } });
+        await recordNotificationEvent(tx, ownerContextOf(request), {
+          action: 'webhook_endpoint.deleted',
+          target: webhookEndpointTarget(endpoint.id),
+          changes: endpointChanges(deleted, null),
+        });
+      });
       return reply.status(204).send();
     },
   );
@@ -311,22 +363,15 @@ export async function webhookEndpointRoutes(
       },
     },
     async (request, reply) => {
-      const delivery = await app.db.webhookDelivery.findFirst({
-        where: { id: request.params.id, endpoint: ownerOf(request) },
+      const found = await redeliverDelivery(app.db, {
+        deliveryId: request.params.id,
+        owner: ownerOf(request),
+        by: ownerContextOf(request),
       });
-      if (!delivery) throw notFound('webhook delivery');
-      const reset = await app.db.webhookDelivery.updateMany({
-        where: { id: delivery.id, status: 'failed' },
-        data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
-      });
-      if (reset.count === 0)
-        throw new AppError(
-          'CONFLICT',
-          `only a failed delivery is redelivered; this one is ${delivery.status}`,
-        );
+      if (!found) throw notFound('webhook delivery');
       options.nudge();
       const updated = await app.db.webhookDelivery.findUniqueOrThrow({
-        where: { id: delivery.id },
+        where: { id: request.params.id },
         include: { attemptLog: true },
       });
       return reply.status(202).send(deliveryView(updated));

@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { Logger } from '@switchyard/messaging';
 import type { Db } from '../db.js';
+import {
+  endpointChanges,
+  NOTIFICATION_SERVICE,
+  recordNotificationEvent,
+  webhookEndpointTarget,
+} from '../audit/record-notification-event.js';
 import { notifyEndpointDisabled } from './endpoint-disabled.js';
 import type { SecretBox } from '@switchyard/service-kit';
 import { assertSafeWebhookUrl, guardedLookup, type TargetPolicy } from './ssrf-guard.js';
@@ -209,6 +215,18 @@ export class WebhookDispatcher {
       });
       let told = 0;
       for (const endpoint of disabled) if (await notifyEndpointDisabled(tx, endpoint)) told++;
+      // Last: the trail's lock is held until the commit.
+      for (const endpoint of disabled) {
+        await recordNotificationEvent(tx, NOTIFICATION_SERVICE, {
+          action: 'webhook_endpoint.disabled',
+          target: webhookEndpointTarget(endpoint.id),
+          changes: endpointChanges(
+            { ...endpoint, status: 'active', disabledReason: null },
+            endpoint,
+          ),
+          details: { failingSince: endpoint.failingSince },
+        });
+      }
       return { disabled, told };
     });
     for (const endpoint of disabled) {

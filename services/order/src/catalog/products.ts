@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { changedFields, type AuditContext } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import { productTarget, recordOrderEvent } from '../audit/record-order-event.js';
 import type { Db } from '../db.js';
 import { Prisma, type Product } from '../generated/prisma/client.js';
 import type { CreateProductBody, ProductView, UpdateProductBody } from '../schemas/product.js';
@@ -15,10 +17,25 @@ export const toProductView = (p: Product): ProductView => ({
   category: p.category,
 });
 
+/** What the trail shows of a product: every field an admin can set. */
+const AUDITED_FIELDS: (keyof ProductView)[] = [
+  'sku',
+  'name',
+  'price',
+  'stock',
+  'active',
+  'category',
+];
+
 const duplicateSku = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
-export async function createProduct(db: Db, input: CreateProductBody): Promise<ProductView> {
+/** An admin adds a product; recorded in the trail (`product.created`) with the product. */
+export async function createProduct(
+  db: Db,
+  input: CreateProductBody,
+  by: AuditContext,
+): Promise<ProductView> {
   try {
     const product = await db.$transaction(async (tx) => {
       const created = await tx.product.create({
@@ -38,9 +55,15 @@ export async function createProduct(db: Db, input: CreateProductBody): Promise<P
         delta: input.stock,
         reason: 'initial',
       });
-      return created;
+      const view = toProductView(created);
+      await recordOrderEvent(tx, by, {
+        action: 'product.created',
+        target: productTarget(created.id),
+        changes: changedFields(null, view, AUDITED_FIELDS),
+      });
+      return view;
     });
-    return toProductView(product);
+    return product;
   } catch (error) {
     if (duplicateSku(error))
       throw new AppError('CONFLICT', `a product with SKU ${input.sku} exists`);
@@ -48,11 +71,16 @@ export async function createProduct(db: Db, input: CreateProductBody): Promise<P
   }
 }
 
-/** Change a product; orders already placed keep the price they were placed at. */
+/**
+ * An admin changes a product (its stock too, or deactivates it); orders already placed keep
+ * the price they were placed at. Recorded in the trail (`product.updated`) with before and
+ * after of each field that changed, and the stock's delta.
+ */
 export async function updateProduct(
   db: Db,
   id: string,
   changes: UpdateProductBody,
+  by: AuditContext,
 ): Promise<ProductView | null> {
   const data = {
     ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -65,16 +93,20 @@ export async function updateProduct(
   };
   return db.$transaction(async (tx) => {
     // Locked, so the adjustment recorded is exactly the difference this update makes.
-    const [current] = await tx.$queryRaw<
-      { stock: number }[]
-    >`SELECT stock FROM products WHERE id = ${id}::uuid FOR UPDATE`;
-    if (!current) return null;
-    const product = await tx.product.update({ where: { id }, data });
-    await recordStockMovement(tx, {
-      productId: id,
-      delta: product.stock - current.stock,
-      reason: 'adjustment',
+    const [locked] = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM products WHERE id = ${id}::uuid FOR UPDATE`;
+    if (!locked) return null;
+    const before = toProductView(await tx.product.findUniqueOrThrow({ where: { id } }));
+    const after = toProductView(await tx.product.update({ where: { id }, data }));
+    const stockDelta = after.stock - before.stock;
+    await recordStockMovement(tx, { productId: id, delta: stockDelta, reason: 'adjustment' });
+    await recordOrderEvent(tx, by, {
+      action: 'product.updated',
+      target: productTarget(id),
+      changes: changedFields(before, after, AUDITED_FIELDS),
+      details: stockDelta ? { stockDelta } : null,
     });
-    return toProductView(product);
+    return after;
   });
 }

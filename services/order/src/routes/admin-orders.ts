@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { callerContextOf } from '@switchyard/audit';
 import { notFound, requireRole } from '@switchyard/service-kit';
 import { findOrder, listOrders } from '../orders/find-orders.js';
 import { fulfilOrder } from '../orders/fulfil-order.js';
@@ -59,7 +60,7 @@ export async function adminOrderRoutes(fastify: FastifyInstance): Promise<void> 
       },
     },
     async (request) => {
-      const order = await fulfilOrder(app.db, request.params.id);
+      const order = await fulfilOrder(app.db, request.params.id, callerContextOf(request));
       if (!order) throw notFound('order');
       return order;
     },

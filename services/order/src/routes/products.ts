@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { callerContextOf } from '@switchyard/audit';
 import { notFound, requireRole } from '@switchyard/service-kit';
 import { createProduct, toProductView, updateProduct } from '../catalog/products.js';
 import { cacheKeyOf, catalogQueryOf } from '../catalog/search/catalog-query.js';
@@ -85,7 +86,7 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const product = await createProduct(app.db, request.body);
+      const product = await createProduct(app.db, request.body, callerContextOf(request));
       await app.catalogCache.invalidate();
       return reply.status(201).header('location', `/v1/products/${product.id}`).send(product);
     },
@@ -106,7 +107,12 @@ export async function productRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const product = await updateProduct(app.db, request.params.id, request.body);
+      const product = await updateProduct(
+        app.db,
+        request.params.id,
+        request.body,
+        callerContextOf(request),
+      );
       if (!product) throw notFound('product');
       await app.catalogCache.invalidate();
       return product;

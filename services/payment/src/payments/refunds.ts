@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditContext } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import {
+  PAYMENT_SERVICE,
+  paymentTarget,
+  recordPaymentEvent,
+} from '../audit/record-payment-event.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { isOrderCancelled } from './is-order-cancelled.js';
 import { lockPayment, type LockedPayment } from './lock-payment.js';
@@ -18,9 +24,10 @@ export function refundable(payment: LockedPayment): number {
 }
 
 /**
- * An admin's refund request, recorded as pending (the provider is asked after commit). Under the
- * payment's lock, so two concurrent requests can never together exceed what was captured. The
- * Idempotency-Key makes a retried request return the first refund instead of a second one.
+ * An admin's refund request, recorded as pending (the provider is asked after commit) and in the
+ * trail (`payment.refund_requested`: who, the amount, the reason). Under the payment's lock, so
+ * two concurrent requests can never together exceed what was captured. The Idempotency-Key
+ * makes a retried request return the first refund instead of a second one (recorded once).
  */
 export async function requestRefund(
   tx: Tx,
@@ -32,6 +39,7 @@ export async function requestRefund(
     requestedBy: string;
     idempotencyKey: string;
   },
+  by: AuditContext,
 ) {
   const payment = await lockPayment(tx, { id: input.paymentId });
   if (!payment) throw new AppError('NOT_FOUND', 'payment not found');
@@ -64,6 +72,7 @@ export async function requestRefund(
       idempotencyKey: input.idempotencyKey,
     },
   });
+  await recordRefundRequested(tx, by, payment, refund, {});
   return { refund, replayed: false };
 }
 
@@ -97,5 +106,36 @@ export async function ensureCancellationRefund(
       idempotencyKey: CANCELLATION_KEY,
     },
   });
+  // Who cancelled is the order's business; its reason says it ("cancelled by customer").
+  const cancellation = await tx.orderCancellation.findUnique({
+    where: { orderId: payment.orderId! },
+    select: { reason: true },
+  });
+  await recordRefundRequested(tx, PAYMENT_SERVICE, payment, refund, {
+    trigger: 'order.cancelled',
+    cancelReason: cancellation?.reason ?? null,
+    customerId: payment.userId,
+  });
   return refund.id;
+}
+
+/** A refund asked for: who, how much of which payment, why (the provider is asked after). */
+function recordRefundRequested(
+  tx: Tx,
+  by: AuditContext,
+  payment: LockedPayment,
+  refund: { id: string; amountMinor: number; reason: string },
+  details: Record<string, unknown>,
+) {
+  return recordPaymentEvent(tx, by, {
+    action: 'payment.refund_requested',
+    target: paymentTarget(payment.id),
+    details: {
+      refundId: refund.id,
+      amount: { amount: refund.amountMinor, currency: payment.currency },
+      reason: refund.reason,
+      orderId: payment.orderId,
+      ...details,
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { callerContextOf } from '@switchyard/audit';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { identityOf, notFound, requireRole } from '@switchyard/service-kit';
@@ -80,14 +81,18 @@ export async function adminPaymentRoutes(
     },
     async (request, reply) => {
       const { refund, replayed } = await app.db.$transaction((tx) =>
-        requestRefund(tx, {
-          paymentId: request.params.id,
-          amountMinor: request.body.amount?.amount,
-          currency: request.body.amount?.currency,
-          reason: request.body.reason,
-          requestedBy: `admin:${identityOf(request).userId}`,
-          idempotencyKey: request.headers['idempotency-key'],
-        }),
+        requestRefund(
+          tx,
+          {
+            paymentId: request.params.id,
+            amountMinor: request.body.amount?.amount,
+            currency: request.body.amount?.currency,
+            reason: request.body.reason,
+            requestedBy: `admin:${identityOf(request).userId}`,
+            idempotencyKey: request.headers['idempotency-key'],
+          },
+          callerContextOf(request),
+        ),
       );
       if (!replayed) await options.processor.executeRefund(refund.id);
       const current = await app.db.paymentRefund.findUniqueOrThrow({

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Verify the payment service's audit trail: `pnpm --filter @switchyard/payment verify-audit-chain`
+// (Kubernetes: kubectl exec -n switchyard deploy/payment -- node dist/cli/verify-audit-chain.js).
+// Reads DATABASE_URL; prints one line per stream, exits 1 on a broken chain.
+import { runVerifyAuditChainCommand } from '@switchyard/audit';
+import { createDb } from '../db.js';
+
+await runVerifyAuditChainCommand({ argv: process.argv.slice(2), connect: (url) => createDb(url) });
