@@ -74,6 +74,9 @@ export async function buildGateway(
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    unverifiedDeniedRoutes: config.UNVERIFIED_ACCOUNT_DENIED_ROUTES.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
   });
   // After authentication (preHandler), so limits apply per user; credential routes per IP.
   await app.register(rateLimit, {

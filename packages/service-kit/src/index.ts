@@ -53,6 +53,7 @@ export {
   denylistReport,
   denylistStatus,
   disabledUserKey,
+  sessionDenylistId,
   markDisabled,
   clearDisabled,
   DENYLIST_CHANGES_CHANNEL,

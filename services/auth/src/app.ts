@@ -6,6 +6,10 @@ import { createDb, type Db } from './db.js';
 import { syncDenylist } from './users/denylist-sync.js';
 import { KeyStore } from './keys/key-store.js';
 import { accountRoutes } from './routes/account.js';
+import { accountDeletionRoutes } from './routes/account-deletion.js';
+import { accountEmailRoutes } from './routes/account-email.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { EmailSendLimit } from './security/email-send-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -19,10 +23,15 @@ declare module 'fastify' {
     db: Db;
     keys: KeyStore;
     messaging: Messaging;
-    tokens: AccessTokenSettings & { refreshTtlSeconds: number; passwordResetTtlSeconds: number };
+    tokens: AccessTokenSettings & {
+      refreshTtlSeconds: number;
+      passwordResetTtlSeconds: number;
+      emailVerificationTtlSeconds: number;
+    };
     /** Seals reset tokens for the notification service. */
     resetTokenSealing: SecretBox;
     loginThrottle: LoginThrottle;
+    emailSendLimit: EmailSendLimit;
   }
 }
 
@@ -59,7 +68,16 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
         refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
         passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
+        emailVerificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
       });
+      app.decorate(
+        'emailSendLimit',
+        new EmailSendLimit(app.redis, {
+          maxPerWindow: config.VERIFICATION_EMAILS_PER_HOUR,
+          windowSeconds: 3600,
+          namespace: config.LOGIN_THROTTLE_NAMESPACE,
+        }),
+      );
       app.decorate('resetTokenSealing', resetTokenSealing);
       app.decorate(
         'loginThrottle',
@@ -105,6 +123,9 @@ export async function buildApp(config: AuthConfig): Promise<App> {
           await app.register(jwksRoutes);
           await app.register(authRoutes);
           await app.register(accountRoutes);
+          await app.register(accountEmailRoutes);
+          await app.register(sessionRoutes);
+          await app.register(accountDeletionRoutes);
           await app.register(adminRoutes, {
             clientSecretOverlapSeconds: config.MACHINE_CLIENT_SECRET_OVERLAP_SECONDS,
           });
