@@ -6,6 +6,7 @@ import { retryScheduleDays, type BillingConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { createDocumentIssuer } from './documents/billing-documents.js';
 import { chargeHandlers } from './events/charge-events.js';
+import { eraseCustomerHandlers } from './events/erase-customer.js';
 import { customerHandlers } from './events/customer-events.js';
 import { orderHandlers } from './events/order-events.js';
 import { adminBillingRoutes } from './routes/admin-billing.js';
@@ -56,6 +57,7 @@ export async function buildApp(config: BillingConfig): Promise<App> {
           topics: [...topicAccess.billing.consumes],
           handlers: {
             ...customerHandlers(),
+            ...eraseCustomerHandlers(clock),
             ...orderHandlers(documents.issuer, clock),
             ...chargeHandlers(documents.issuer, clock, retryDays),
           },

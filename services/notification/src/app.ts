@@ -6,6 +6,7 @@ import type { NotificationConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
 import { smtpTransportUrl } from './email/smtp-url.js';
+import { eraseUserHandlers } from './events/erase-user.js';
 import { notificationHandlers } from './events/notify.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -100,12 +101,18 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
       return {
         consume: {
           topics: [...topicAccess.notification.consumes],
-          handlers: notificationHandlers(db, {
-            realtime,
-            nudgeEmails: () => emails.nudge(),
-            nudgeWebhooks: () => void webhookTask.runNow(),
-            links: { billingAccountUrl: config.BILLING_ACCOUNT_URL },
-          }),
+          handlers: {
+            ...eraseUserHandlers,
+            ...notificationHandlers(db, {
+              realtime,
+              nudgeEmails: () => emails.nudge(),
+              nudgeWebhooks: () => void webhookTask.runNow(),
+              links: {
+                billingAccountUrl: config.BILLING_ACCOUNT_URL,
+                emailVerificationUrl: config.EMAIL_VERIFICATION_URL,
+              },
+            }),
+          },
           // Under load a fetched batch holds many events: one transaction (and one inbox
           // statement) for up to 50 of them instead of one each; a failure applies them one
           // by one.

@@ -1,6 +1,7 @@
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import type { App } from '@switchyard/service-kit';
+import { eraseUserHandlers } from './events/erase-user.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import type { OrderConfig } from './config.js';
 import { createDb, type Db } from './db.js';
@@ -50,7 +51,10 @@ export async function buildApp(config: OrderConfig): Promise<App> {
       return {
         consume: {
           topics: [...topicAccess.order.consumes],
-          handlers: paymentResultHandlers(() => app.catalogCache.invalidate()),
+          handlers: {
+            ...paymentResultHandlers(() => app.catalogCache.invalidate()),
+            ...eraseUserHandlers,
+          },
           // Under load a fetched batch holds many payment results: one transaction (and one
           // inbox statement) for up to 50 of them instead of one each; a failure applies them
           // one by one.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import { PeriodicTask, type App } from '@switchyard/service-kit';
+import { eraseUserHandlers } from './events/erase-user.js';
 import type { PaymentConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { chargeOrderHandler } from './events/charge-order.js';
@@ -119,6 +120,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
             'order.cancelled': orderCancelledHandler(processor),
             'billing.charge_requested': chargeSubscriptionHandler(db, processor, app.log),
             'billing.refund_requested': refundSubscriptionHandler(processor, app.log),
+            ...eraseUserHandlers,
           },
         },
         tasks: [jobs.reconcile, jobs.watchdog],

@@ -1,0 +1,24 @@
+import type { EventHandlers } from '@switchyard/messaging';
+
+/**
+ * user.deleted: erase everything this service holds about the person, in the inbox
+ * transaction (a redelivery finds nothing left and changes nothing). Their notifications go
+ * with their emails, attempts and attachments (cascade), their preferences, the webhook
+ * endpoints they own with those endpoints' deliveries, and their contact details. Nothing here
+ * is a record the law requires (docs/account-deletion.md).
+ */
+export const eraseUserHandlers: EventHandlers = {
+  'user.deleted': {
+    // One statement, one round trip.
+    handle: async (event, sql) => {
+      await sql.$executeRawUnsafe(
+        `WITH n AS (DELETE FROM notifications WHERE user_id = $1::uuid),
+              e AS (DELETE FROM email_deliveries WHERE user_id = $1::uuid),
+              p AS (DELETE FROM notification_preferences WHERE user_id = $1::uuid),
+              w AS (DELETE FROM webhook_endpoints WHERE owner_kind = 'user' AND owner_id = $1)
+         DELETE FROM recipients WHERE user_id = $1::uuid`,
+        event.data.userId,
+      );
+    },
+  },
+};
