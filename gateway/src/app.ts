@@ -8,6 +8,7 @@ import {
   type LogStream,
 } from '@switchyard/service-kit';
 import type { GatewayConfig } from './config.js';
+import { accountExport } from './plugins/account-export.js';
 import { adminConsole } from './plugins/admin-console.js';
 import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
@@ -111,6 +112,7 @@ export async function buildGateway(
     dnsRefreshMs: config.UPSTREAM_DNS_REFRESH_MS,
   });
   await app.register(apiDocs, { routes });
+  await app.register(accountExport, { pools: app.upstreamPools });
   await app.register(adminConsole, { prefix: '/admin', dir: config.CONSOLE_DIR });
   await app.register(proxyRoutes, {
     routes,

@@ -1,6 +1,13 @@
 import { auditRoutes, purgeExpiredAuditEvents } from '@switchyard/audit';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import { PeriodicTask, assertSeparateKeyrings, SecretBox, type App } from '@switchyard/service-kit';
+import {
+  PeriodicTask,
+  assertSeparateKeyrings,
+  SecretBox,
+  type App,
+  dataExportRoute,
+} from '@switchyard/service-kit';
+import { exportAccountData } from './users/export-account-data.js';
 import type { AuthConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { syncDenylist } from './users/denylist-sync.js';
@@ -121,6 +128,11 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         beforeStop: () => keys.stopReloading(),
         routes: async () => {
           await app.register(jwksRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'auth',
+            collect: (userId) => exportAccountData(app.db, userId),
+          });
           await app.register(authRoutes);
           await app.register(accountRoutes);
           await app.register(accountEmailRoutes);

@@ -1,6 +1,8 @@
+import { dataExportRoute } from '@switchyard/service-kit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import type { App } from '@switchyard/service-kit';
+import { exportBillingData } from './documents/export-billing-data.js';
 import { BillingClock } from './clock/billing-clock.js';
 import { retryScheduleDays, type BillingConfig } from './config.js';
 import { createDb, type Db } from './db.js';
@@ -66,6 +68,11 @@ export async function buildApp(config: BillingConfig): Promise<App> {
         tasks: [{ start: () => jobs.startInBackground(), stop: () => jobs.stop() }],
         routes: async () => {
           await app.register(planRoutes, { knowsTaxCategory: documents.knowsTaxCategory });
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'billing',
+            collect: (userId) => exportBillingData(app.db, userId),
+          });
           await app.register(subscriptionRoutes, { clock, committed });
           await app.register(adminBillingRoutes, { clock, jobs });
           await app.register(documentRoutes);

@@ -1,7 +1,14 @@
 import nodemailer from 'nodemailer';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import { PeriodicTask, assertSeparateKeyrings, SecretBox, type App } from '@switchyard/service-kit';
+import {
+  PeriodicTask,
+  assertSeparateKeyrings,
+  SecretBox,
+  type App,
+  dataExportRoute,
+} from '@switchyard/service-kit';
+import { exportNotificationData } from './inbox/export-notification-data.js';
 import type { NotificationConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
@@ -133,6 +140,11 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
         },
         routes: async () => {
           await app.register(notificationRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'notification',
+            collect: (userId) => exportNotificationData(app.db, userId),
+          });
           await app.register(preferenceRoutes);
           await app.register(streamRoutes, { hub: realtime, retryMs: config.SSE_RETRY_MS });
           await app.register(webhookEndpointRoutes, {

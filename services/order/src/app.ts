@@ -1,6 +1,7 @@
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import type { App } from '@switchyard/service-kit';
+import { dataExportRoute, type App } from '@switchyard/service-kit';
+import { exportOrderData } from './orders/export-order-data.js';
 import { eraseUserHandlers } from './events/erase-user.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import type { OrderConfig } from './config.js';
@@ -63,6 +64,11 @@ export async function buildApp(config: OrderConfig): Promise<App> {
         tasks: [expiry],
         routes: async () => {
           await app.register(productRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'order',
+            collect: (userId) => exportOrderData(app.db, userId),
+          });
           await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
           await app.register(adminOrderRoutes);
         },

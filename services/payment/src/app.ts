@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import { PeriodicTask, type App } from '@switchyard/service-kit';
+import { PeriodicTask, type App, dataExportRoute } from '@switchyard/service-kit';
+import { exportPaymentData } from './payments/export-payment-data.js';
 import { eraseUserHandlers } from './events/erase-user.js';
 import type { PaymentConfig } from './config.js';
 import { createDb, type Db } from './db.js';
@@ -128,6 +129,11 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
         beforeStop: () => shutdown.abort(),
         routes: async () => {
           await app.register(paymentRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'payment',
+            collect: (userId) => exportPaymentData(app.db, userId),
+          });
           await app.register(paymentMethodRoutes, {
             savedMethods: new SavedMethodsClient(provider, config.PAYMENT_RETURN_URL),
           });
