@@ -210,9 +210,7 @@ describe('account self-service through the gateway', () => {
       'e2e-phone/2.0',
       'e2e-tablet/3.0',
     ]);
-    expect(sessions.filter((s) => s.current).map((s) => s.userAgent)).toEqual([
-      'e2e-browser/1.0',
-    ]);
+    expect(sessions.filter((s) => s.current).map((s) => s.userAgent)).toEqual(['e2e-browser/1.0']);
     expect(sessions.every((s) => s.ip && s.lastUsedAt)).toBe(true);
 
     // Signing out the phone: its access token stops at once, its refresh token is dead.
@@ -270,6 +268,43 @@ describe('account self-service through the gateway', () => {
     // The session that changed it keeps its access token (its refresh token is revoked too).
     expect((await api.get('/v1/auth/me', c.accessToken)).status).toBe(200);
     expect((await api.post('/v1/auth/refresh', c)).status).toBe(401);
+  });
+
+  it('exports everything every service holds about the caller as one JSON document', async () => {
+    const c = await customer('Xena Export');
+    const other = await customer('Other');
+    // The welcome notification is there to export.
+    await waitFor(
+      async () =>
+        ((await api.get('/v1/notifications', c.accessToken)).body.items as unknown[]).length > 0 ||
+        undefined,
+      { timeoutMs: 30_000, what: 'welcome notification' },
+    );
+    expect((await api.get('/v1/account/export')).status).toBe(401);
+    const exported = await api.get('/v1/account/export', c.accessToken);
+    expect(exported.status).toBe(200);
+    const { services } = exported.body;
+    expect(Object.keys(services).sort()).toEqual([
+      'auth',
+      'billing',
+      'notification',
+      'order',
+      'payment',
+    ]);
+    expect(services.auth.data.account).toMatchObject({
+      id: c.userId,
+      email: c.email,
+      name: 'Xena Export',
+    });
+    expect(services.auth.data.sessions).toHaveLength(1);
+    expect(services.notification.data.contact).toEqual({ email: c.email, name: 'Xena Export' });
+    expect(services.notification.data.notifications.length).toBeGreaterThan(0);
+    expect(services.order.data.orders).toEqual([]);
+    expect(services.payment.data).toEqual({ payments: [], savedCards: [] });
+    // Only the caller's, and never a secret.
+    const text = JSON.stringify(exported.body);
+    expect(text).not.toContain(other.email);
+    expect(text).not.toMatch(/passwordHash|tokenHash|\$argon2/);
   });
 
   it('deletes the account with its password: erased in every service, invoices kept', async () => {

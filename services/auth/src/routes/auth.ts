@@ -1,13 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditOriginOf } from '@switchyard/audit';
-import {
-  AppError,
-  identityOf,
-  notFound,
-  problemResponse,
-  userOf,
-} from '@switchyard/service-kit';
+import { AppError, identityOf, notFound, problemResponse, userOf } from '@switchyard/service-kit';
 import { denySessions } from '../sessions/sign-out-sessions.js';
 import { asSignedInUser } from '../audit/actors.js';
 import { signAccessToken } from '../tokens/access-token.js';

@@ -12,11 +12,7 @@ type Tx = Prisma.TransactionClient;
  * to session_sign_outs so the denylist sync lists its access tokens again if Redis lost them.
  * Returns the sessions that were live (revoking a dead one again changes nothing).
  */
-export async function endSessions(
-  tx: Tx,
-  userId: string,
-  sessionIds: string[],
-): Promise<string[]> {
+export async function endSessions(tx: Tx, userId: string, sessionIds: string[]): Promise<string[]> {
   if (sessionIds.length === 0) return [];
   const live = await tx.refreshToken.findMany({
     where: { userId, familyId: { in: sessionIds }, revokedAt: null },

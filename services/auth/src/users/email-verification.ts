@@ -57,7 +57,14 @@ async function issueVerificationToken(
     data: { usedAt: new Date() },
   });
   await tx.emailVerificationToken.create({
-    data: { id: randomUUID(), userId: user.id, email, purpose, tokenHash: hashToken(token), expiresAt },
+    data: {
+      id: randomUUID(),
+      userId: user.id,
+      email,
+      purpose,
+      tokenHash: hashToken(token),
+      expiresAt,
+    },
   });
   await enqueueEvent(
     tx,

@@ -5,10 +5,7 @@ import type { Db } from '../db.js';
  * address it bills, their subscriptions, and their invoices and credit notes (the figures;
  * each PDF is at its own route).
  */
-export async function exportBillingData(
-  db: Db,
-  userId: string,
-): Promise<Record<string, unknown>> {
+export async function exportBillingData(db: Db, userId: string): Promise<Record<string, unknown>> {
   const [customer, subscriptions, documents] = await Promise.all([
     db.customer.findUnique({ where: { userId } }),
     db.subscription.findMany({

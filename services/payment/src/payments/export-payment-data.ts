@@ -5,10 +5,7 @@ import type { Db } from '../db.js';
  * their refunds, and their saved cards (what identifies a card to a person; the provider keeps
  * the rest). Never a client secret.
  */
-export async function exportPaymentData(
-  db: Db,
-  userId: string,
-): Promise<Record<string, unknown>> {
+export async function exportPaymentData(db: Db, userId: string): Promise<Record<string, unknown>> {
   const payments = await db.payment.findMany({
     where: { userId },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
