@@ -9,14 +9,16 @@ import type { EventHandlers } from '@switchyard/messaging';
  */
 export const eraseUserHandlers: EventHandlers = {
   'user.deleted': {
-    // One statement, one round trip.
+    // One statement, one round trip; the emails go with their notifications (cascade).
     handle: async (event, sql) => {
       await sql.$executeRawUnsafe(
         `WITH n AS (DELETE FROM notifications WHERE user_id = $1::uuid),
-              e AS (DELETE FROM email_deliveries WHERE user_id = $1::uuid),
               p AS (DELETE FROM notification_preferences WHERE user_id = $1::uuid),
-              w AS (DELETE FROM webhook_endpoints WHERE owner_kind = 'user' AND owner_id = $1)
+              w AS (DELETE FROM webhook_endpoints WHERE owner_kind = 'user' AND owner_id = $2)
          DELETE FROM recipients WHERE user_id = $1::uuid`,
+        event.data.userId,
+        // The same id as text: owner_id is text (a machine client's id is not a uuid), and one
+        // parameter cannot be both types.
         event.data.userId,
       );
     },
