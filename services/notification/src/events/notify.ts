@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, EventPayload } from '@switchyard/contracts';
+import type { EventEnvelope } from '@switchyard/contracts';
 import type { EventHandler, EventHandlers, SqlClient } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
