@@ -8,6 +8,7 @@ import {
   type LogStream,
 } from '@switchyard/service-kit';
 import type { GatewayConfig } from './config.js';
+import { accountExport } from './plugins/account-export.js';
 import { adminConsole } from './plugins/admin-console.js';
 import { apiDocs } from './plugins/api-docs.js';
 import { authenticateRequests } from './plugins/authenticate-requests.js';
@@ -74,6 +75,9 @@ export async function buildGateway(
     jwksCooldownMs: config.JWKS_COOLDOWN_MS,
     issuer: config.AUTH_ISSUER,
     audience: config.AUTH_AUDIENCE,
+    unverifiedDeniedRoutes: config.UNVERIFIED_ACCOUNT_DENIED_ROUTES.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
   });
   // After authentication (preHandler), so limits apply per user; credential routes per IP.
   await app.register(rateLimit, {
@@ -108,6 +112,7 @@ export async function buildGateway(
     dnsRefreshMs: config.UPSTREAM_DNS_REFRESH_MS,
   });
   await app.register(apiDocs, { routes });
+  await app.register(accountExport, { pools: app.upstreamPools });
   await app.register(adminConsole, { prefix: '/admin', dir: config.CONSOLE_DIR });
   await app.register(proxyRoutes, {
     routes,

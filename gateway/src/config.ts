@@ -61,6 +61,15 @@ export const GatewayConfig = Type.Composite([
      */
     DENYLIST_RESYNC_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 5_000 }),
     /** Largest request body accepted, in bytes. */
+    /**
+     * What an account whose email address is not verified yet may not do: comma-separated
+     * "METHOD /path" entries (a trailing `*` for a prefix, `:name` for one segment), e.g.
+     * `POST /v1/orders,POST /v1/subscriptions`. Empty (the default): nothing is limited.
+     */
+    UNVERIFIED_ACCOUNT_DENIED_ROUTES: Type.String({
+      default: '',
+      pattern: '^(|[A-Z]+ /[^,\\s]*(,[A-Z]+ /[^,\\s]*)*)$',
+    }),
     BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
     /**
      * The staff console's build (apps/console/dist), served at /admin; empty, or a folder without

@@ -29,7 +29,12 @@ describe('mergeOpenApi', () => {
     expect(JSON.stringify(merged)).toBe(
       JSON.stringify(mergeOpenApi([auth, order, billing], routes)),
     );
-    expect(Object.keys(merged.paths ?? {})).toEqual(['/v1/auth/me', '/v1/orders', '/v1/plans']);
+    expect(Object.keys(merged.paths ?? {})).toEqual([
+      '/v1/auth/me',
+      '/v1/orders',
+      '/v1/plans',
+      '/v1/account/export', // the gateway's own
+    ]);
     expect(merged.tags?.map((t) => t.name)).toEqual(['Auth', 'Order', 'Plan']);
   });
 
@@ -38,6 +43,19 @@ describe('mergeOpenApi', () => {
       [{ service: 'order', document: documentOf(['/v1/orders', '/internal/stock'], 'Order') }],
       routes,
     );
-    expect(Object.keys(merged.paths ?? {})).toEqual(['/v1/orders']);
+    expect(Object.keys(merged.paths ?? {})).toEqual(['/v1/orders', '/v1/account/export']);
+  });
+
+  it("documents the gateway's own operation, the account export, with the gateway's answers", () => {
+    const exportOperation = mergeOpenApi([], routes).paths?.['/v1/account/export']?.get as {
+      operationId: string;
+      security: unknown;
+      responses: Record<string, unknown>;
+    };
+    expect(exportOperation.operationId).toBe('exportAccount');
+    expect(exportOperation.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(exportOperation.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '429', '503']),
+    );
   });
 });

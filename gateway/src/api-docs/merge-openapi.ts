@@ -1,5 +1,6 @@
 import { ProblemDetails } from '@switchyard/service-kit';
 import type { UpstreamRoute } from '../routes/route-table.js';
+import { gatewayOperations } from './gateway-operations.js';
 
 // RFC 9457 problem details, as every service and the gateway answer errors ($id dropped: the
 // document names it by its components key).
@@ -95,6 +96,8 @@ export function mergeOpenApi(
       tagNames.add(tag.name);
     }
   }
+  for (const [path, item] of Object.entries(gatewayOperations()))
+    paths[path] = shareProblemSchema(withGatewayResponses(item));
   return {
     openapi: '3.1.0',
     info: {

@@ -12,7 +12,7 @@ import {
   type DenylistStatus,
 } from '@switchyard/service-kit';
 import { checkRequestTarget } from '../routes/request-target.js';
-import { isPublic, type UpstreamRoute } from '../routes/route-table.js';
+import { isPublic, matchesRouteList, type UpstreamRoute } from '../routes/route-table.js';
 
 export interface AuthenticateRequestsOptions {
   routes: UpstreamRoute[];
@@ -20,6 +20,11 @@ export interface AuthenticateRequestsOptions {
   jwksCooldownMs: number;
   issuer: string;
   audience: string;
+  /**
+   * What an account whose email is not verified may not do (UNVERIFIED_ACCOUNT_DENIED_ROUTES:
+   * "METHOD /path" entries as in the route table): a 403 until they verify it.
+   */
+  unverifiedDeniedRoutes: string[];
 }
 
 /**
@@ -70,7 +75,8 @@ export const authenticateRequests = fp(
       await authenticateRequest(request, keys, { ...options, verified });
       let status: DenylistStatus;
       try {
-        status = await app.denylist.status(identityOf(request).userId);
+        const { userId, sessionId } = identityOf(request);
+        status = await app.denylist.status(userId, sessionId);
       } catch (error) {
         // Fail closed: without the denylist the gateway cannot tell a disabled account.
         request.log.error({ err: error }, 'cannot read the disabled-user denylist');
@@ -84,6 +90,16 @@ export const authenticateRequests = fp(
           'disabled-user denylist not synced since Redis lost its data: 503 until auth writes it',
         );
         throw denylistIncomplete(reply);
+      }
+      // Only a token that says so is unverified (tokens issued before the claim pass).
+      if (
+        identityOf(request).emailVerified === false &&
+        matchesRouteList(options.unverifiedDeniedRoutes, request.method, target.path)
+      ) {
+        throw new AppError(
+          'FORBIDDEN',
+          'Verify your email address first: POST /v1/account/email/verification sends the link',
+        );
       }
     });
     app.addStatusReport(() => denylistReport(app.redis));

@@ -70,6 +70,22 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
     },
     // The signed-in customer's own profile (auth owns accounts); every method needs a token.
     { prefix: '/v1/account/profile', service: 'auth', upstream: config.AUTH_SERVICE_URL },
+    // Account self-service (auth): the email address and its verification (the emailed token
+    // is the credential of verify, so it needs no access token), sessions, deletion.
+    {
+      prefix: '/v1/account/email',
+      service: 'auth',
+      upstream: config.AUTH_SERVICE_URL,
+      publicRoutes: ['POST /v1/account/email/verify'],
+      credentialRoutes: ['POST /v1/account/email', 'POST /v1/account/email/verify'],
+    },
+    { prefix: '/v1/account/sessions', service: 'auth', upstream: config.AUTH_SERVICE_URL },
+    {
+      prefix: '/v1/account/deletion',
+      service: 'auth',
+      upstream: config.AUTH_SERVICE_URL,
+      credentialRoutes: ['POST /v1/account/deletion'],
+    },
     // The audit trail (ADR 18): a person's own account's security events, and the admins'
     // search of auth's trail (each service serves its own, as with dead letters).
     { prefix: '/v1/me/security-events', service: 'auth', upstream: config.AUTH_SERVICE_URL },
@@ -177,7 +193,11 @@ function fitsSegments(pattern: string, path: string): boolean {
  * Does `method path` match one of `entries` ("METHOD /exact/path", "METHOD /prefix*" or
  * "METHOD /path/:param")?
  */
-function matches(entries: string[] | undefined, method: string, path: string): boolean {
+export function matchesRouteList(
+  entries: string[] | undefined,
+  method: string,
+  path: string,
+): boolean {
   const effectiveMethod = method === 'HEAD' ? 'GET' : method;
   return (entries ?? []).some((entry) => {
     const [m, p] = entry.split(' ') as [string, string];
@@ -189,8 +209,8 @@ function matches(entries: string[] | undefined, method: string, path: string): b
 
 /** Does `method path` match one of the route's public entries? */
 export const isPublic = (route: UpstreamRoute, method: string, path: string) =>
-  matches(route.publicRoutes, method, path);
+  matchesRouteList(route.publicRoutes, method, path);
 
 /** Does `method path` take a credential (the stricter per-IP limit applies)? */
 export const isCredentialRoute = (route: UpstreamRoute, method: string, path: string) =>
-  matches(route.credentialRoutes, method, path);
+  matchesRouteList(route.credentialRoutes, method, path);

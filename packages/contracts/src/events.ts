@@ -10,6 +10,7 @@ import {
   UserProfileUpdated,
 } from './billing-events.js';
 import { ProductLowStock, SalesReportGenerated, UserAccessChanged } from './automation-events.js';
+import { EmailVerificationRequested, UserDeleted, UserEmailChanged } from './account-events.js';
 import { Money } from './money.js';
 import { Topics, type Topic } from './topics.js';
 
@@ -140,6 +141,21 @@ export const eventCatalog = {
     ceType: 'dev.switchyard.user.access_changed.v1',
     topic: Topics.users,
     schema: UserAccessChanged,
+  },
+  'user.email_verification_requested': {
+    ceType: 'dev.switchyard.user.email_verification_requested.v1',
+    topic: Topics.users,
+    schema: EmailVerificationRequested,
+  },
+  'user.email_changed': {
+    ceType: 'dev.switchyard.user.email_changed.v1',
+    topic: Topics.users,
+    schema: UserEmailChanged,
+  },
+  'user.deleted': {
+    ceType: 'dev.switchyard.user.deleted.v1',
+    topic: Topics.users,
+    schema: UserDeleted,
   },
   'order.created': {
     ceType: 'dev.switchyard.order.created.v1',

@@ -10,8 +10,12 @@ import { deadLetterTopicOf, Topics, type Topic } from './topics.js';
  */
 export const topicAccess = {
   auth: { produces: [Topics.users], consumes: [] },
-  order: { produces: [Topics.orders], consumes: [Topics.payments] },
-  payment: { produces: [Topics.payments], consumes: [Topics.orders, Topics.billing] },
+  // order and payment read users for user.deleted only (their other events are ignored).
+  order: { produces: [Topics.orders], consumes: [Topics.payments, Topics.users] },
+  payment: {
+    produces: [Topics.payments],
+    consumes: [Topics.orders, Topics.billing, Topics.users],
+  },
   notification: {
     produces: [],
     consumes: [Topics.users, Topics.orders, Topics.payments, Topics.billing],

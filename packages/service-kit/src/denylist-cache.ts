@@ -3,6 +3,7 @@ import {
   DENYLIST_CHANGES_CHANNEL,
   DENYLIST_SYNCED_KEY,
   denylistStatus,
+  sessionDenylistId,
   disabledUserKey,
   type DenylistChange,
   type DenylistStatus,
@@ -104,13 +105,19 @@ export class DenylistCache {
   }
 
   /** As denylistStatus, from memory while the list is complete, else from Redis. */
-  async status(userId: string): Promise<DenylistStatus> {
-    if (!this.isComplete) return denylistStatus(this.redis, userId);
-    const until = this.disabled.get(userId);
-    if (until === undefined) return 'not-listed';
-    if (until > this.now()) return 'disabled';
-    this.disabled.delete(userId);
-    return 'not-listed';
+  async status(userId: string, sessionId?: string): Promise<DenylistStatus> {
+    if (!this.isComplete) return denylistStatus(this.redis, userId, sessionId);
+    if (this.listed(userId)) return 'disabled';
+    return sessionId && this.listed(sessionDenylistId(sessionId)) ? 'disabled' : 'not-listed';
+  }
+
+  /** Is this id (a user, or a session's denylist id) listed and not expired? */
+  private listed(id: string): boolean {
+    const until = this.disabled.get(id);
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.disabled.delete(id);
+    return false;
   }
 
   /** Nothing in memory can be trusted any more: a message may be missed from now on. */

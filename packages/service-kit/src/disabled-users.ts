@@ -9,6 +9,13 @@ import { AppError } from './errors.js';
 export const disabledUserKey = (userId: string) => `switchyard:auth:disabled-user:${userId}`;
 
 /**
+ * How one signed-out session (a refresh-token family, the access token's `sid` claim) is listed
+ * in the same denylist, beside the users: `markDisabled(redis, sessionDenylistId(sid), ttl)`.
+ * Its access tokens stop at once while the user's other sessions go on.
+ */
+export const sessionDenylistId = (sessionId: string) => `session:${sessionId}`;
+
+/**
  * Written by auth's denylist sync in one transaction with the entries (never expires): while
  * it is there, Redis holds the whole list. A Redis that lost its data (a restart without
  * persistence, an eviction, a failover to an empty replica) has no marker until auth writes
@@ -66,10 +73,19 @@ async function execOrThrow(transaction: ReturnType<Redis['multi']>): Promise<voi
   if (!results || failed) throw failed?.[0] ?? new Error('Redis transaction was discarded');
 }
 
-/** The entry and the marker, in one round trip. A listed user is refused, marker or not. */
-export async function denylistStatus(redis: Redis, userId: string): Promise<DenylistStatus> {
-  const [synced, disabled] = await redis.mget(DENYLIST_SYNCED_KEY, disabledUserKey(userId));
-  if (disabled !== null) return 'disabled';
+/**
+ * The entry and the marker, in one round trip. A listed user is refused, marker or not; so is a
+ * token of a listed session (`sessionId`, its `sid`), when it has one.
+ */
+export async function denylistStatus(
+  redis: Redis,
+  userId: string,
+  sessionId?: string,
+): Promise<DenylistStatus> {
+  const keys = [DENYLIST_SYNCED_KEY, disabledUserKey(userId)];
+  if (sessionId) keys.push(disabledUserKey(sessionDenylistId(sessionId)));
+  const [synced, ...listed] = await redis.mget(...keys);
+  if (listed.some((entry) => entry !== null)) return 'disabled';
   return synced === null ? 'unknown' : 'not-listed';
 }
 

@@ -53,6 +53,7 @@ export {
   denylistReport,
   denylistStatus,
   disabledUserKey,
+  sessionDenylistId,
   markDisabled,
   clearDisabled,
   DENYLIST_CHANGES_CHANNEL,
@@ -84,3 +85,4 @@ export { assertSeparateKeyrings, SecretBox } from './secret-box.js';
 export { startMetricsServer } from './metrics-server.js';
 export { TransientError, isTransientError, kafkaProtocolErrorType } from './transient-error.js';
 export { VerifiedTokens } from './verified-tokens.js';
+export { DATA_EXPORT_PATH, dataExportRoute, ServiceDataExport } from './data-export.js';

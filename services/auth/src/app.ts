@@ -1,11 +1,22 @@
 import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import { PeriodicTask, assertSeparateKeyrings, SecretBox, type App } from '@switchyard/service-kit';
+import {
+  PeriodicTask,
+  assertSeparateKeyrings,
+  SecretBox,
+  type App,
+  dataExportRoute,
+} from '@switchyard/service-kit';
+import { exportAccountData } from './users/export-account-data.js';
 import type { AuthConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { syncDenylist } from './users/denylist-sync.js';
 import { KeyStore } from './keys/key-store.js';
 import { accountRoutes } from './routes/account.js';
+import { accountDeletionRoutes } from './routes/account-deletion.js';
+import { accountEmailRoutes } from './routes/account-email.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { EmailSendLimit } from './security/email-send-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -20,10 +31,15 @@ declare module 'fastify' {
     db: Db;
     keys: KeyStore;
     messaging: Messaging;
-    tokens: AccessTokenSettings & { refreshTtlSeconds: number; passwordResetTtlSeconds: number };
+    tokens: AccessTokenSettings & {
+      refreshTtlSeconds: number;
+      passwordResetTtlSeconds: number;
+      emailVerificationTtlSeconds: number;
+    };
     /** Seals reset tokens for the notification service. */
     resetTokenSealing: SecretBox;
     loginThrottle: LoginThrottle;
+    emailSendLimit: EmailSendLimit;
   }
 }
 
@@ -60,7 +76,16 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
         refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
         passwordResetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
+        emailVerificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
       });
+      app.decorate(
+        'emailSendLimit',
+        new EmailSendLimit(app.redis, {
+          maxPerWindow: config.VERIFICATION_EMAILS_PER_HOUR,
+          windowSeconds: 3600,
+          namespace: config.LOGIN_THROTTLE_NAMESPACE,
+        }),
+      );
       app.decorate('resetTokenSealing', resetTokenSealing);
       app.decorate(
         'loginThrottle',
@@ -96,8 +121,16 @@ export async function buildApp(config: AuthConfig): Promise<App> {
         beforeStop: () => keys.stopReloading(),
         routes: async () => {
           await app.register(jwksRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'auth',
+            collect: (userId) => exportAccountData(app.db, userId),
+          });
           await app.register(authRoutes);
           await app.register(accountRoutes);
+          await app.register(accountEmailRoutes);
+          await app.register(sessionRoutes);
+          await app.register(accountDeletionRoutes);
           await app.register(adminRoutes, {
             clientSecretOverlapSeconds: config.MACHINE_CLIENT_SECRET_OVERLAP_SECONDS,
           });

@@ -35,6 +35,14 @@ export const AuthConfig = Type.Composite([
     ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
     REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 24 * 3600 }),
     PASSWORD_RESET_TTL_SECONDS: Type.Integer({ minimum: 300, maximum: 86_400, default: 1800 }),
+    /** How long an emailed verification link (an address, or a change of address) works. */
+    EMAIL_VERIFICATION_TTL_SECONDS: Type.Integer({
+      minimum: 300,
+      maximum: 7 * 86_400,
+      default: 86_400,
+    }),
+    /** Verification emails one account may have sent per hour (then 429 with Retry-After). */
+    VERIFICATION_EMAILS_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
     /**
      * Shared with the notification service only (one secret in k8s, reset-token-sealing):
      * seals reset tokens on their way to the email. A keyring: 32 random bytes each, base64

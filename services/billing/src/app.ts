@@ -1,12 +1,15 @@
 import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
+import { dataExportRoute } from '@switchyard/service-kit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
 import type { App } from '@switchyard/service-kit';
+import { exportBillingData } from './documents/export-billing-data.js';
 import { BillingClock } from './clock/billing-clock.js';
 import { retryScheduleDays, type BillingConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { createDocumentIssuer } from './documents/billing-documents.js';
 import { chargeHandlers } from './events/charge-events.js';
+import { eraseCustomerHandlers } from './events/erase-customer.js';
 import { customerHandlers } from './events/customer-events.js';
 import { orderHandlers } from './events/order-events.js';
 import { adminBillingRoutes } from './routes/admin-billing.js';
@@ -57,6 +60,7 @@ export async function buildApp(config: BillingConfig): Promise<App> {
           topics: [...topicAccess.billing.consumes],
           handlers: {
             ...customerHandlers(),
+            ...eraseCustomerHandlers(clock),
             ...orderHandlers(documents.issuer, clock),
             ...chargeHandlers(documents.issuer, clock, retryDays),
           },
@@ -68,6 +72,11 @@ export async function buildApp(config: BillingConfig): Promise<App> {
         ],
         routes: async () => {
           await app.register(planRoutes, { knowsTaxCategory: documents.knowsTaxCategory });
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'billing',
+            collect: (userId) => exportBillingData(app.db, userId),
+          });
           await app.register(subscriptionRoutes, { clock, committed });
           await app.register(adminBillingRoutes, { clock, jobs });
           await app.register(documentRoutes);

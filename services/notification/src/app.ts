@@ -2,11 +2,19 @@ import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import nodemailer from 'nodemailer';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import { PeriodicTask, assertSeparateKeyrings, SecretBox, type App } from '@switchyard/service-kit';
+import {
+  PeriodicTask,
+  assertSeparateKeyrings,
+  SecretBox,
+  type App,
+  dataExportRoute,
+} from '@switchyard/service-kit';
+import { exportNotificationData } from './inbox/export-notification-data.js';
 import type { NotificationConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { EmailDispatcher } from './email/email-dispatcher.js';
 import { smtpTransportUrl } from './email/smtp-url.js';
+import { eraseUserHandlers } from './events/erase-user.js';
 import { notificationHandlers } from './events/notify.js';
 import { staffHandlers } from './staff/staff-handlers.js';
 import { RealtimeHub } from './realtime/realtime-hub.js';
@@ -103,11 +111,15 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
         consume: {
           topics: [...topicAccess.notification.consumes],
           handlers: {
+            ...eraseUserHandlers,
             ...notificationHandlers(db, {
               realtime,
               nudgeEmails: () => emails.nudge(),
               nudgeWebhooks: () => void webhookTask.runNow(),
-              links: { billingAccountUrl: config.BILLING_ACCOUNT_URL },
+              links: {
+                billingAccountUrl: config.BILLING_ACCOUNT_URL,
+                emailVerificationUrl: config.EMAIL_VERIFICATION_URL,
+              },
             }),
             // Staff messages: the admins, the daily sales report, low-stock alerts.
             ...staffHandlers({ nudgeEmails: () => emails.nudge() }),
@@ -133,6 +145,11 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
         routes: async () => {
           await app.register(notificationRoutes);
           await app.register(auditRoutes, { service: 'notification', db });
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'notification',
+            collect: (userId) => exportNotificationData(app.db, userId),
+          });
           await app.register(preferenceRoutes);
           await app.register(streamRoutes, { hub: realtime, retryMs: config.SSE_RETRY_MS });
           await app.register(webhookEndpointRoutes, {

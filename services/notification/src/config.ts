@@ -36,6 +36,15 @@ const LinkEnv = Type.Object({
     maxLength: 2048,
     default: 'http://localhost:5173/account/billing',
   }),
+  /**
+   * The shop's page that verifies an email address: a verification email links to it with the
+   * token as `?token=`, and the page posts it to POST /v1/account/email/verify.
+   */
+  EMAIL_VERIFICATION_URL: Type.String({
+    pattern: '^https?://[^\\s?#]+$',
+    maxLength: 2048,
+    default: 'http://localhost:5173/account/verify-email',
+  }),
 });
 
 const RealtimeEnv = Type.Object({

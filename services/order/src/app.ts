@@ -1,7 +1,9 @@
 import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import type { App } from '@switchyard/service-kit';
+import { dataExportRoute, type App } from '@switchyard/service-kit';
+import { exportOrderData } from './orders/export-order-data.js';
+import { eraseUserHandlers } from './events/erase-user.js';
 import { CatalogCache } from './catalog/catalog-cache.js';
 import type { OrderConfig } from './config.js';
 import { createDb, type Db } from './db.js';
@@ -81,7 +83,10 @@ export async function buildApp(config: OrderConfig): Promise<App> {
       return {
         consume: {
           topics: [...topicAccess.order.consumes],
-          handlers: paymentResultHandlers(() => app.catalogCache.invalidate()),
+          handlers: {
+            ...paymentResultHandlers(() => app.catalogCache.invalidate()),
+            ...eraseUserHandlers,
+          },
           // Under load a fetched batch holds many payment results: one transaction (and one
           // inbox statement) for up to 50 of them instead of one each; a failure applies them
           // one by one.
@@ -90,6 +95,11 @@ export async function buildApp(config: OrderConfig): Promise<App> {
         tasks: [expiry, ...automations, auditPurgeTask({ db, config, logger: app.log })],
         routes: async () => {
           await app.register(productRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'order',
+            collect: (userId) => exportOrderData(app.db, userId),
+          });
           await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
           await app.register(adminOrderRoutes);
           await app.register(adminReportRoutes);

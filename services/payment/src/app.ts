@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { auditPurgeTask, auditRoutes } from '@switchyard/audit';
 import { topicAccess } from '@switchyard/contracts';
 import { createServiceApp, type Messaging } from '@switchyard/messaging';
-import { PeriodicTask, type App } from '@switchyard/service-kit';
+import { PeriodicTask, type App, dataExportRoute } from '@switchyard/service-kit';
+import { exportPaymentData } from './payments/export-payment-data.js';
+import { eraseUserHandlers } from './events/erase-user.js';
 import type { PaymentConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { chargeOrderHandler } from './events/charge-order.js';
@@ -120,6 +122,7 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
             'order.cancelled': orderCancelledHandler(processor),
             'billing.charge_requested': chargeSubscriptionHandler(db, processor, app.log),
             'billing.refund_requested': refundSubscriptionHandler(processor, app.log),
+            ...eraseUserHandlers,
           },
         },
         tasks: [jobs.reconcile, jobs.watchdog, auditPurgeTask({ db, config, logger: app.log })],
@@ -127,6 +130,11 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
         beforeStop: () => shutdown.abort(),
         routes: async () => {
           await app.register(paymentRoutes);
+          // The person's data export (ADR 20): gathered by the gateway's GET /v1/account/export.
+          dataExportRoute(app, {
+            service: 'payment',
+            collect: (userId) => exportPaymentData(app.db, userId),
+          });
           await app.register(paymentMethodRoutes, {
             savedMethods: new SavedMethodsClient(provider, config.PAYMENT_RETURN_URL),
           });

@@ -19,6 +19,10 @@ export interface Identity {
   scopes: string[];
   /** Set when the caller is a machine client (client_credentials grant), not a person. */
   clientId?: string;
+  /** A person's session (the `sid` claim: its refresh-token family), which can be signed out. */
+  sessionId?: string;
+  /** The `email_verified` claim of a person's token; absent in tokens issued before it. */
+  emailVerified?: boolean;
 }
 
 declare module 'fastify' {
@@ -87,8 +91,18 @@ async function verifyWithExpiry(
   // through, and they stay a person.
   const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
   const machine = clientId !== undefined && clientId === payload.sub;
+  const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+  const emailVerified =
+    typeof payload.email_verified === 'boolean' ? payload.email_verified : undefined;
   return {
-    identity: { userId: payload.sub as string, roles, scopes, ...(machine ? { clientId } : {}) },
+    identity: {
+      userId: payload.sub as string,
+      roles,
+      scopes,
+      ...(machine ? { clientId } : {}),
+      ...(sessionId ? { sessionId } : {}),
+      ...(emailVerified !== undefined ? { emailVerified } : {}),
+    },
     exp: payload.exp as number,
   };
 }
@@ -144,11 +158,11 @@ async function refuseDisabled(
 ): Promise<void> {
   let status: DenylistStatus = 'not-listed';
   try {
-    const userId = identityOf(request).userId;
+    const { userId, sessionId } = identityOf(request);
     status =
       denylist instanceof DenylistCache
-        ? await denylist.status(userId)
-        : await denylistStatus(denylist, userId);
+        ? await denylist.status(userId, sessionId)
+        : await denylistStatus(denylist, userId, sessionId);
   } catch (error) {
     request.log.warn({ err: error }, 'disabled-user denylist unreadable; the gateway enforces it');
   }

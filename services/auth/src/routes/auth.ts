@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditOriginOf } from '@switchyard/audit';
-import { AppError, notFound, problemResponse, userOf } from '@switchyard/service-kit';
+import { AppError, identityOf, notFound, problemResponse, userOf } from '@switchyard/service-kit';
+import { denySessions } from '../sessions/sign-out-sessions.js';
 import { asSignedInUser } from '../audit/actors.js';
 import { signAccessToken } from '../tokens/access-token.js';
 import {
@@ -33,15 +34,20 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { tokens } = app;
 
-  const tokenPair = async (user: { id: string; roles: string[] }, refreshToken: string) => ({
+  const tokenPair = async (
+    user: { id: string; roles: string[]; emailVerifiedAt: Date | null },
+    session: { refreshToken: string; sessionId: string },
+  ) => ({
     tokenType: 'Bearer' as const,
     accessToken: await signAccessToken(app.keys, tokens, {
       subject: user.id,
       roles: user.roles,
       clientId: FIRST_PARTY_CLIENT,
+      sessionId: session.sessionId,
+      emailVerified: user.emailVerifiedAt !== null,
     }),
     expiresIn: tokens.ttlSeconds,
-    refreshToken,
+    refreshToken: session.refreshToken,
   });
 
   app.post(
@@ -88,12 +94,12 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       const origin = auditOriginOf(request);
       const user = await authenticateUser(app.db, email, password, origin);
       await app.loginThrottle.succeeded(email, request.ip);
-      const refreshToken = await startSession(app.db, {
+      const session = await startSession(app.db, {
         userId: user.id,
         ttlSeconds: tokens.refreshTtlSeconds,
         origin,
       });
-      return tokenPair(user, refreshToken);
+      return tokenPair(user, session);
     },
   );
 
@@ -118,7 +124,10 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       });
       const user = await app.db.user.findUnique({ where: { id: rotated.userId } });
       if (!user || user.disabled) throw new InvalidRefreshToken();
-      return tokenPair(user, rotated.refreshToken);
+      return tokenPair(user, {
+        refreshToken: rotated.refreshToken,
+        sessionId: rotated.familyId,
+      });
     },
   );
 
@@ -173,11 +182,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      await changePassword(
+      const { userId, sessionId } = identityOf(request);
+      const signedOut = await changePassword(
         app.db,
-        { userId: userOf(request).userId, ...request.body },
+        { userId, currentSessionId: sessionId, ...request.body },
         asSignedInUser(request),
       );
+      await denySessions(app.redis, signedOut, tokens.ttlSeconds);
       return reply.status(204).send();
     },
   );

@@ -167,6 +167,8 @@ export async function oauthRoutes(fastify: FastifyInstance): Promise<void> {
             subject: user.id,
             roles: user.roles,
             clientId: body.client_id,
+            sessionId: rotated.familyId,
+            emailVerified: user.emailVerifiedAt !== null,
           }),
           token_type: 'Bearer' as const,
           expires_in: tokens.ttlSeconds,

@@ -19,6 +19,10 @@ export interface AccessTokenSubject {
    * itself (then equal to the subject), or the client a person signed in through.
    */
   clientId: string;
+  /** A person's session (its refresh-token family): `sid`, so it can be signed out alone. */
+  sessionId?: string;
+  /** Whether a person's email address is verified (`email_verified`, as OIDC names it). */
+  emailVerified?: boolean;
 }
 
 /**
@@ -34,6 +38,8 @@ export async function signAccessToken(
   const claims: Record<string, unknown> = { roles: who.roles };
   if (who.scopes?.length) claims.scope = who.scopes.join(' ');
   claims.client_id = who.clientId;
+  if (who.sessionId) claims.sid = who.sessionId;
+  if (who.emailVerified !== undefined) claims.email_verified = who.emailVerified;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
     .setSubject(who.subject)

@@ -13,7 +13,14 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 /** A new opaque refresh token in `familyId` (a new family per login). Only its hash is stored. */
 export async function issueRefreshToken(
   db: Pick<Db, 'refreshToken'>,
-  options: { userId: string; clientId: string; familyId?: string; ttlSeconds: number },
+  options: {
+    userId: string;
+    clientId: string;
+    familyId?: string;
+    ttlSeconds: number;
+    /** Where the session signed in from, shown to its owner (sessions list). */
+    device?: SessionDevice;
+  },
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.refreshToken.create({
@@ -24,9 +31,17 @@ export async function issueRefreshToken(
       familyId: options.familyId ?? randomUUID(),
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + options.ttlSeconds * 1000),
+      userAgent: options.device?.userAgent?.slice(0, 500) ?? null,
+      ip: options.device?.ip ?? null,
     },
   });
   return token;
+}
+
+/** The device a session signed in from, as its owner will see it in the sessions list. */
+export interface SessionDevice {
+  userAgent?: string | null;
+  ip?: string | null;
 }
 
 export class InvalidRefreshToken extends AppError {
@@ -45,7 +60,7 @@ export class InvalidRefreshToken extends AppError {
 export async function rotateRefreshToken(
   db: Db,
   options: { token: string; clientId: string; ttlSeconds: number; origin: AuditOrigin },
-): Promise<{ userId: string; refreshToken: string }> {
+): Promise<{ userId: string; familyId: string; refreshToken: string }> {
   const row = await db.refreshToken.findUnique({ where: { tokenHash: hashToken(options.token) } });
   if (!row || row.revokedAt || row.expiresAt <= new Date() || row.clientId !== options.clientId) {
     throw new InvalidRefreshToken();
@@ -65,8 +80,10 @@ export async function rotateRefreshToken(
       clientId: row.clientId,
       familyId: row.familyId,
       ttlSeconds: options.ttlSeconds,
+      // The session keeps the device it signed in from; the last use shows when it refreshed.
+      device: { userAgent: row.userAgent, ip: row.ip },
     });
-    return { userId: row.userId, refreshToken };
+    return { userId: row.userId, familyId: row.familyId, refreshToken };
   });
   if (!rotated) {
     // Lost the race to another use of the same token: two parties hold it, so it leaked.

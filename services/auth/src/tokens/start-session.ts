@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AuditOrigin } from '@switchyard/audit';
 import { asUser } from '../audit/actors.js';
 import { recordAuthEvent, userTarget } from '../audit/record-auth-event.js';
@@ -11,17 +12,21 @@ import { FIRST_PARTY_CLIENT, issueRefreshToken } from './refresh-tokens.js';
 export function startSession(
   db: Db,
   options: { userId: string; ttlSeconds: number; origin: AuditOrigin },
-): Promise<string> {
+): Promise<{ refreshToken: string; sessionId: string }> {
+  // The family's id is the session's: its access tokens carry it (`sid`).
+  const sessionId = randomUUID();
   return db.$transaction(async (tx) => {
     const refreshToken = await issueRefreshToken(tx, {
       userId: options.userId,
       clientId: FIRST_PARTY_CLIENT,
+      familyId: sessionId,
       ttlSeconds: options.ttlSeconds,
+      device: { userAgent: options.origin.userAgent, ip: options.origin.ip },
     });
     await recordAuthEvent(tx, asUser(options.userId, options.origin), {
       action: 'auth.login_succeeded',
       target: userTarget(options.userId),
     });
-    return refreshToken;
+    return { refreshToken, sessionId };
   });
 }

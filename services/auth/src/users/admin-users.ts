@@ -66,6 +66,8 @@ export async function updateUser(
       SELECT id FROM users WHERE id = ${options.userId}::uuid FOR UPDATE`;
     if (locked.length === 0) return null;
     const before = await tx.user.findUniqueOrThrow({ where: { id: options.userId } });
+    // A deleted account stays deleted: its data is gone and every service erased theirs.
+    if (before.deletedAt) return null;
     const updated = await tx.user.update({
       where: { id: options.userId },
       data: {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { DENYLIST_SYNCED_KEY, disabledUserKey } from '@switchyard/service-kit';
+import { DENYLIST_SYNCED_KEY, disabledUserKey, sessionDenylistId } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
 import { recentlyRevokedClients } from '../oauth/recently-revoked-clients.js';
 
@@ -25,7 +25,16 @@ export async function syncDenylist(
     select: { id: true, updatedAt: true },
   });
   // Revoked machine clients: their tokens' subject is the client id (never enabled again).
-  const recent = [...users, ...(await recentlyRevokedClients(db, since))];
+  // Signed-out sessions: their tokens' `sid` (never signed in again).
+  const signedOut = await db.sessionSignOut.findMany({
+    where: { signedOutAt: { gte: since } },
+    select: { sessionId: true, signedOutAt: true },
+  });
+  const recent = [
+    ...users,
+    ...(await recentlyRevokedClients(db, since)),
+    ...signedOut.map((s) => ({ id: sessionDenylistId(s.sessionId), updatedAt: s.signedOutAt })),
+  ];
   // One transaction, the marker last: the gateway and the services trust the list only while
   // the marker is there, and a Redis that restarts mid-way must not keep a marker without the
   // entries it vouches for. (A Redis that lost its data has no marker: they answer 503.)

@@ -11,6 +11,8 @@ export { CATEGORIES, formatMoney, type Category, type Links, type Message } from
 export type NotifiableEvent =
   | 'user.registered'
   | 'user.password_reset_requested'
+  | 'user.email_verification_requested'
+  | 'user.email_changed'
   | 'order.created'
   | 'order.paid'
   | 'order.cancelled'
@@ -34,6 +36,19 @@ const composers: {
     category: 'account',
     title: 'Password reset requested',
     body: 'A password reset was requested for your account. The link was sent by email.',
+  }),
+  'user.email_verification_requested': (d) => ({
+    category: 'account',
+    title: 'Verify your email address',
+    body:
+      d.purpose === 'change'
+        ? `A link to confirm ${d.email} as your new address was sent there.`
+        : `A link to verify ${d.email} was sent by email.`,
+  }),
+  'user.email_changed': (d) => ({
+    category: 'account',
+    title: 'Your email address was changed',
+    body: `Your account's email address is now ${d.email} (it was ${d.previousEmail}).`,
   }),
   'order.created': (d) => ({
     category: 'order',

@@ -15,6 +15,8 @@ export interface Message {
 export interface Links {
   /** Where a customer updates the card their subscription is charged to. */
   billingAccountUrl: string;
+  /** The shop's page that verifies an email address with the token in its query (`?token=`). */
+  emailVerificationUrl?: string;
 }
 
 /** Format integer minor units for people, e.g. {2500, EUR} → "EUR 25.00". */

@@ -24,7 +24,12 @@ export function preferenceMatrix(
 }
 
 /**
- * Messages a user cannot turn off: a password reset is only ever delivered by email, and it
- * is what they asked for a moment ago.
+ * Messages a user cannot turn off: a password reset and an address's verification link are only
+ * ever delivered by email, and are what they asked for a moment ago; a change of address is
+ * told to the old one whatever it chose (it may not be theirs who changed it).
  */
-export const MANDATORY_EMAIL_EVENTS = new Set(['user.password_reset_requested']);
+export const MANDATORY_EMAIL_EVENTS = new Set([
+  'user.password_reset_requested',
+  'user.email_verification_requested',
+  'user.email_changed',
+]);

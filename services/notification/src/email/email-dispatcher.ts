@@ -132,9 +132,11 @@ export class EmailDispatcher {
           WHERE id IN (SELECT id FROM email_deliveries
                         WHERE status = 'pending' AND next_attempt_at <= now()
                         ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-         RETURNING id, lease_token, user_id, subject, text_body, html_body, sealed_secret, attempts)
+         RETURNING id, lease_token, user_id, subject, text_body, html_body, sealed_secret, attempts,
+                   to_address)
        SELECT c.id::text, c.lease_token::text, c.user_id::text, c.subject, c.text_body,
-              c.html_body, c.sealed_secret, c.attempts, r.email, r.name,
+              c.html_body, c.sealed_secret, c.attempts, COALESCE(c.to_address, r.email) AS email,
+              r.name,
               -- base64 without the line breaks encode() puts every 76 characters.
               COALESCE((SELECT json_agg(json_build_object(
                                  'filename', a.filename, 'contentType', a.content_type,

@@ -64,6 +64,16 @@ function templateData<N extends NotifiableEvent>(
     // The token itself is put in by the sender, from its sealed copy (email-secret.ts).
     return { ...data, resetToken: SECRET_PLACEHOLDER };
   }
+  if (name === 'user.email_verification_requested') {
+    // The token is put in by the sender, as a reset token is; the link carries it too.
+    const base = links.emailVerificationUrl;
+    return {
+      ...data,
+      changing: (data as EventPayload<'user.email_verification_requested'>).purpose === 'change',
+      verificationToken: SECRET_PLACEHOLDER,
+      verificationLink: base ? `${base}?token=${SECRET_PLACEHOLDER}` : null,
+    };
+  }
   if (name === 'payment.refunded') {
     const d = data as EventPayload<'payment.refunded'>;
     return { ...d, complete: d.totalRefunded.amount >= d.captured.amount };

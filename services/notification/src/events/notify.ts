@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope, EventPayload } from '@switchyard/contracts';
+import type { EventEnvelope } from '@switchyard/contracts';
 import type { EventHandler, EventHandlers, SqlClient } from '@switchyard/messaging';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -10,6 +10,7 @@ import {
   type NotifiableEvent,
 } from '../domain/compose-message.js';
 import { MANDATORY_EMAIL_EVENTS } from '../domain/preferences.js';
+import { currentAddressOf, emailSecretOf, toAddressOf } from '../email/account-email-routing.js';
 import { emailAttachmentOf } from '../email/email-attachments.js';
 import { renderEmail } from '../email/email-templates.js';
 import { toNotificationView } from '../inbox/inbox.js';
@@ -44,8 +45,8 @@ async function notify(
 ): Promise<Queued> {
   const tx = sql as unknown as Tx;
   // Account events carry the address to write to: the freshest one wins.
-  if (event.name === 'user.registered' || event.name === 'user.password_reset_requested') {
-    const d = (event as EventEnvelope<'user.registered'>).data;
+  const d = currentAddressOf(event);
+  if (d) {
     await tx.$executeRaw`INSERT INTO recipients (user_id, email, name, updated_at)
       VALUES (${d.userId}::uuid, ${d.email}, ${d.name}, now())
       ON CONFLICT (user_id) DO UPDATE
@@ -78,9 +79,10 @@ async function notify(
       RETURNING seq, created_at, in_app),
     e AS (
       INSERT INTO email_deliveries
-             (id, notification_id, user_id, subject, text_body, html_body, sealed_secret)
+             (id, notification_id, user_id, subject, text_body, html_body, sealed_secret,
+              to_address)
       SELECT ${emailId}::uuid, ${notificationId}::uuid, ${userId}::uuid, ${message.title},
-             ${email.text}, ${email.html ?? null}, ${emailSecretOf(event)}
+             ${email.text}, ${email.html ?? null}, ${emailSecretOf(event)}, ${toAddressOf(event)}
         FROM n
        WHERE ${MANDATORY_EMAIL_EVENTS.has(event.name)}::boolean
           OR COALESCE((SELECT enabled FROM prefs WHERE channel = 'email'), true)
@@ -127,13 +129,6 @@ async function notify(
     emails: row!.emails,
     webhooks: row!.webhooks,
   };
-}
-
-/** The sealed secret an event's email carries (a reset token), if any; it stays sealed. */
-function emailSecretOf(event: EventEnvelope): string | null {
-  return event.name === 'user.password_reset_requested'
-    ? (event.data as EventPayload<'user.password_reset_requested'>).sealedResetToken
-    : null;
 }
 
 /**
