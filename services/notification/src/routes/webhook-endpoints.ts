@@ -30,6 +30,8 @@ import {
   UpdateEndpointBody,
 } from '../schemas/webhook.js';
 import type { SecretBox } from '@switchyard/service-kit';
+import { listEndpointDeliveries } from '../webhooks/list-endpoint-deliveries.js';
+import { redeliverDelivery } from '../webhooks/redeliver-delivery.js';
 import { newSigningSecret } from '../webhooks/signing-secret.js';
 import {
   assertSafeWebhookUrl,
@@ -43,7 +45,7 @@ const DEFAULT_SECRET_OVERLAP_SECONDS = 24 * 3600;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const endpointView = (e: WebhookEndpoint) => ({
+export const endpointView = (e: WebhookEndpoint) => ({
   id: e.id,
   url: e.url,
   eventTypes: e.eventTypes,
@@ -54,7 +56,7 @@ const endpointView = (e: WebhookEndpoint) => ({
   createdAt: e.createdAt.toISOString(),
 });
 
-const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => ({
+export const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => ({
   id: d.id,
   eventId: d.eventId,
   eventType: d.eventType,
@@ -284,16 +286,12 @@ export async function webhookEndpointRoutes(
       },
     },
     async (request) => {
-      const { status, limit, cursor } = request.query;
-      const after = cursorParam(cursor);
       const endpoint = await ownEndpoint(request, request.params.id);
-      const rows = await app.db.webhookDelivery.findMany({
-        where: { endpointId: endpoint.id, ...(status ? { status } : {}), ...olderThan(after) },
-        include: { attemptLog: true },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: limit + 1,
+      const { items, nextCursor } = await listEndpointDeliveries({
+        db: app.db,
+        endpointId: endpoint.id,
+        ...request.query,
       });
-      const { items, nextCursor } = keysetPage(rows, limit);
       return { items: items.map(deliveryView), nextCursor };
     },
   );
@@ -311,24 +309,12 @@ export async function webhookEndpointRoutes(
       },
     },
     async (request, reply) => {
-      const delivery = await app.db.webhookDelivery.findFirst({
-        where: { id: request.params.id, endpoint: ownerOf(request) },
+      const updated = await redeliverDelivery({
+        db: app.db,
+        deliveryId: request.params.id,
+        owner: ownerOf(request),
       });
-      if (!delivery) throw notFound('webhook delivery');
-      const reset = await app.db.webhookDelivery.updateMany({
-        where: { id: delivery.id, status: 'failed' },
-        data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), lastError: null },
-      });
-      if (reset.count === 0)
-        throw new AppError(
-          'CONFLICT',
-          `only a failed delivery is redelivered; this one is ${delivery.status}`,
-        );
       options.nudge();
-      const updated = await app.db.webhookDelivery.findUniqueOrThrow({
-        where: { id: delivery.id },
-        include: { attemptLog: true },
-      });
       return reply.status(202).send(deliveryView(updated));
     },
   );
