@@ -82,6 +82,7 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
     },
     { prefix: '/v1/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
     { prefix: '/v1/admin/orders', service: 'order', upstream: config.ORDER_SERVICE_URL },
+    { prefix: '/v1/admin/reports', service: 'order', upstream: config.ORDER_SERVICE_URL },
     {
       // The payment provider calls this; the HMAC signature is its authentication.
       prefix: '/v1/payments/webhooks/provider',

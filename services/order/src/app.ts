@@ -6,6 +6,7 @@ import type { OrderConfig } from './config.js';
 import { createDb, type Db } from './db.js';
 import { paymentResultHandlers } from './events/apply-payment-result.js';
 import { adminOrderRoutes } from './routes/admin-orders.js';
+import { adminReportRoutes } from './routes/admin-reports.js';
 import { orderRoutes } from './routes/orders.js';
 import { orderExpiryTask } from './orders/order-expiry.js';
 import { productRoutes } from './routes/products.js';
@@ -61,6 +62,7 @@ export async function buildApp(config: OrderConfig): Promise<App> {
           await app.register(productRoutes);
           await app.register(orderRoutes, { idempotencyLockMs: config.IDEMPOTENCY_LOCK_MS });
           await app.register(adminOrderRoutes);
+          await app.register(adminReportRoutes);
         },
       };
     },

@@ -6,6 +6,7 @@ import { OrderStatus, UNPAID_STATUSES } from '../domain/order-status.js';
 import { changeStatus } from '../orders/change-status.js';
 import { cancelAndReleaseOrder } from '../orders/cancel-order.js';
 import { paymentsForCancelledOrders } from '../orders/order-metrics.js';
+import { recordRefundForReports } from '../reports/record-refund.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -119,6 +120,7 @@ async function recordRefund(
   const { orderId, totalRefunded, captured, reason } = event.data;
   const order = await tx.order.findUnique({ where: { id: orderId } });
   if (!order) throw new Error(`order ${orderId} not found`);
+  await recordRefundForReports(tx, event);
   if (totalRefunded.amount <= order.refundedMinor) return; // an older total: already counted
   await tx.order.update({ where: { id: orderId }, data: { refundedMinor: totalRefunded.amount } });
   if (
