@@ -1,89 +1,51 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { deadLetterReaderGroupPrefixOf, deadLetterTopicOf } from '@switchyard/contracts';
-import { AppError, problemResponse, requireRole } from '@switchyard/service-kit';
+import { problemResponse, requireRole } from '@switchyard/service-kit';
 import type { Messaging } from './create-messaging.js';
+import { discardDeadLetters, replayDeadLetters } from './dead-letter-actions.js';
+import { deadLetterBulkRoutes } from './dead-letter-bulk-routes.js';
 import { pageOfDeadLetters } from './dead-letter-page.js';
-import {
-  DeadLetterNotFound,
-  DeadLetterReplayRefused,
-  listDeadLetters,
-  replayDeadLetter,
-  type DeadLetter,
-} from './dead-letters.js';
+import { DeadLetterView, Position } from './dead-letter-schemas.js';
+import { actionContextOf, asProblem } from './dead-letter-request.js';
+import { alreadyHandled, serviceDeadLetters } from './service-dead-letters.js';
+import type { TransactionalSqlClient } from './sql-client.js';
 
 export interface DeadLetterRoutesOptions {
   /** A consuming service's messaging; routes live under /v1/admin/dead-letters/<service>. */
   messaging: Messaging;
+  /**
+   * The service's database: what was replayed or discarded (dead_letter_dispositions) and the
+   * audit trail each of those actions is recorded in (audit_events, the service's stream).
+   */
+  db: TransactionalSqlClient;
 }
 
-const DeadLetterView = Type.Object({
-  topic: Type.String({ description: 'The topic the message was consumed from' }),
-  partition: Type.Integer({ description: 'Its partition on the dead-letter topic' }),
-  offset: Type.String({ description: 'Its offset on the dead-letter topic' }),
-  key: Type.Union([Type.String(), Type.Null()]),
-  eventId: Type.Union([Type.String(), Type.Null()]),
-  eventType: Type.Union([Type.String(), Type.Null()]),
-  reason: Type.String(),
-  deadLetteredAt: Type.Union([Type.String(), Type.Null()]),
-  payload: Type.Union([Type.String(), Type.Null()]),
-});
-
-const Position = Type.Object(
-  {
-    topic: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._-]+$' }),
-    partition: Type.Integer({ minimum: 0, maximum: 10_000 }),
-    offset: Type.String({ pattern: '^[0-9]{1,19}$' }),
-  },
-  {
-    examples: [{ topic: 'switchyard.orders.v1.dlt', partition: 0, offset: '42' }],
-    additionalProperties: false,
-  },
-);
-
 /**
- * Operators' view of what this service's consumer gave up on, and a way to try again once the
- * cause is fixed: list its dead letters, replay one onto its original topic. Admins only.
+ * Operators' view of what this service's consumer gave up on, and a way to deal with it once
+ * the cause is fixed: list its pending dead letters, replay one onto its original topic or
+ * discard it, or either for every one a filter matches (dead-letter-bulk-routes). Each replay
+ * and discard is recorded in the service's audit trail. Admins only.
  */
 export async function deadLetterRoutes(
   fastify: FastifyInstance,
-  { messaging }: DeadLetterRoutesOptions,
+  { messaging, db }: DeadLetterRoutesOptions,
 ) {
-  if (!messaging.consumes) throw new Error(`${messaging.service} consumes nothing`);
-  const options = { service: messaging.service, kafka: messaging.kafka, ...messaging.consumes };
-  // The only groups this service's Kafka user may read with besides its own (its ACLs).
-  const readerGroupPrefix = deadLetterReaderGroupPrefixOf(options.service, options.namespace);
+  const letters = serviceDeadLetters(messaging, db);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const base = `/v1/admin/dead-letters/${options.service}`;
+  const base = `/v1/admin/dead-letters/${letters.service}`;
+  const name = capitalised(letters.service);
   const security = [{ bearerAuth: [] }];
-  const strip = (topic: string) =>
-    topic.startsWith(options.namespace) ? topic.slice(options.namespace.length) : topic;
-  const view = (letter: DeadLetter) => ({
-    topic: strip(letter.originalTopic ?? letter.deadLetterTopic.replace(/\.dlt$/, '')),
-    partition: letter.partition,
-    offset: letter.offset,
-    key: letter.key,
-    eventId: letter.eventId,
-    eventType: letter.eventType,
-    reason: letter.reason,
-    deadLetteredAt: letter.deadLetteredAt,
-    payload: letter.payload,
-  });
-  const known = (topic: string) => {
-    if (!options.topics.includes(topic))
-      throw new AppError('VALIDATION_FAILED', `${options.service} does not consume ${topic}`);
-    return options.namespace + topic;
-  };
+  const onRequest = [app.authenticate, requireRole('admin')];
 
   app.get(
     base,
     {
-      onRequest: [app.authenticate, requireRole('admin')],
+      onRequest,
       schema: {
         tags: ['operations'],
-        operationId: `list${capitalised(options.service)}DeadLetters`,
-        summary: `Messages the ${options.service} service gave up on, oldest first`,
+        operationId: `list${name}DeadLetters`,
+        summary: `Messages the ${letters.service} service gave up on and nobody replayed or discarded yet, oldest first`,
         security,
         querystring: Type.Object(
           {
@@ -103,57 +65,76 @@ export async function deadLetterRoutes(
     },
     async (request) => {
       const { topic, limit, cursor } = request.query;
-      const topics = topic ? [known(topic)] : options.topics.map(known);
-      const letters: DeadLetter[] = [];
-      for (const name of topics) {
-        letters.push(
-          ...(await listDeadLetters(options.kafka, {
-            topic: name,
-            consumerGroup: options.groupId,
-            readerGroupPrefix,
-          })),
-        );
-      }
-      const page = pageOfDeadLetters(letters, { limit, cursor });
-      return { items: page.items.map(view), nextCursor: page.nextCursor };
+      const page = pageOfDeadLetters(await letters.pending(topic), { limit, cursor });
+      return { items: page.items.map(letters.view), nextCursor: page.nextCursor };
     },
   );
 
   app.post(
     `${base}/replay`,
     {
-      onRequest: [app.authenticate, requireRole('admin')],
+      onRequest,
       schema: {
         tags: ['operations'],
-        operationId: `replay${capitalised(options.service)}DeadLetter`,
+        operationId: `replay${name}DeadLetter`,
         summary: 'Put a dead-lettered message back on its topic (after fixing its cause)',
+        description:
+          'Recorded in the service’s audit trail before it is sent. A dead letter is replayed once: a second replay is a 409.',
         security,
         body: Position,
-        response: { 202: DeadLetterView, 403: problemResponse, 404: problemResponse },
+        response: {
+          202: DeadLetterView,
+          403: problemResponse,
+          404: problemResponse,
+          409: problemResponse,
+        },
       },
     },
     async (request, reply) => {
-      const { topic, partition, offset } = request.body;
+      const letter = await letters.find(request.body);
+      let replayed;
       try {
-        const letter = await replayDeadLetter(options.kafka, {
-          deadLetterTopic: deadLetterTopicOf(known(topic)),
-          partition,
-          offset,
-          readerGroupPrefix,
-        });
-        request.log.warn(
-          { topic, partition, offset, eventId: letter.eventId },
-          'dead letter replayed',
-        );
-        return reply.status(202).send(view(letter));
+        replayed = await replayDeadLetters(actionContextOf(letters, db, request), [letter]);
       } catch (error) {
-        if (error instanceof DeadLetterNotFound) throw new AppError('NOT_FOUND', error.message);
-        if (error instanceof DeadLetterReplayRefused)
-          throw new AppError('FORBIDDEN', error.message);
-        throw error;
+        throw asProblem(error);
       }
+      if (replayed.length === 0) throw alreadyHandled(request.body, null);
+      const { topic, partition, offset } = request.body;
+      request.log.warn(
+        { topic, partition, offset, eventId: letter.eventId },
+        'dead letter replayed',
+      );
+      return reply.status(202).send(letters.view(letter));
     },
   );
+
+  app.post(
+    `${base}/discard`,
+    {
+      onRequest,
+      schema: {
+        tags: ['operations'],
+        operationId: `discard${name}DeadLetter`,
+        summary: 'Give up on a dead-lettered message: it leaves the list and is not replayed',
+        description: 'Recorded in the service’s audit trail. Nothing is deleted from Kafka.',
+        security,
+        body: Position,
+        response: {
+          204: { type: 'null', description: 'Discarded' },
+          404: problemResponse,
+          409: problemResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const letter = await letters.find(request.body);
+      const discarded = await discardDeadLetters(actionContextOf(letters, db, request), [letter]);
+      if (discarded.length === 0) throw alreadyHandled(request.body, null);
+      return reply.status(204).send();
+    },
+  );
+
+  await deadLetterBulkRoutes(app, { letters, db, base, name });
 }
 
 /** `order` → `Order`, for operationIds unique across the merged API document. */

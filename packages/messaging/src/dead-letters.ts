@@ -118,14 +118,19 @@ async function readAll(
   }
 }
 
+/** A dead letter with the message as it sits on the dead-letter topic (to put it back). */
+export interface ReadDeadLetter extends DeadLetter {
+  message: KafkaMessage;
+}
+
 /**
  * The messages dead-lettered from `topic` (a full, namespaced topic name), optionally only
- * those a given consumer group gave up on, by partition and offset; the first `limit`, or all.
+ * those a given consumer group gave up on, by partition and offset, each with its message.
  */
-export async function listDeadLetters(
+export async function readDeadLetters(
   kafka: Kafka,
-  options: { topic: string; consumerGroup?: string; limit?: number; readerGroupPrefix?: string },
-): Promise<DeadLetter[]> {
+  options: { topic: string; consumerGroup?: string; readerGroupPrefix?: string },
+): Promise<ReadDeadLetter[]> {
   const deadLetterTopic = deadLetterTopicOf(options.topic);
   const messages = await readAll(
     kafka,
@@ -135,16 +140,96 @@ export async function listDeadLetters(
       text(message.headers, 'dlt_consumer_group') === options.consumerGroup,
     options.readerGroupPrefix,
   );
-  return messages
-    .slice(0, options.limit ?? messages.length)
-    .map(({ partition, message }) => describe(deadLetterTopic, partition, message));
+  return messages.map(({ partition, message }) => ({
+    ...describe(deadLetterTopic, partition, message),
+    message,
+  }));
 }
 
 /**
- * Put a dead-lettered message back on its original topic, key, value and headers as they were
- * (minus the dead-letter bookkeeping, plus where it was replayed from). Every consumer group
- * of that topic sees it again; those that had applied it find it in their inbox and skip it.
- * Returns the replayed message as it was on the dead-letter topic.
+ * The messages dead-lettered from `topic` (a full, namespaced topic name), optionally only
+ * those a given consumer group gave up on, by partition and offset; the first `limit`, or all.
+ */
+export async function listDeadLetters(
+  kafka: Kafka,
+  options: { topic: string; consumerGroup?: string; limit?: number; readerGroupPrefix?: string },
+): Promise<DeadLetter[]> {
+  const letters = await readDeadLetters(kafka, options);
+  return letters
+    .slice(0, options.limit ?? letters.length)
+    .map(({ message: _message, ...letter }) => letter);
+}
+
+/** The dead letter at a position of its dead-letter topic; DeadLetterNotFound when none is. */
+export async function findDeadLetter(
+  kafka: Kafka,
+  options: {
+    deadLetterTopic: string;
+    partition: number;
+    offset: string;
+    readerGroupPrefix?: string;
+  },
+): Promise<ReadDeadLetter> {
+  const [found] = await readAll(
+    kafka,
+    options.deadLetterTopic,
+    (partition, message) => partition === options.partition && message.offset === options.offset,
+    options.readerGroupPrefix,
+  );
+  if (!found) throw new DeadLetterNotFound(options);
+  return {
+    ...describe(options.deadLetterTopic, found.partition, found.message),
+    message: found.message,
+  };
+}
+
+/**
+ * Put dead letters back on their original topics, key, value and headers as they were (minus
+ * the dead-letter bookkeeping, plus where each was replayed from), one at a time in the order
+ * given, each acknowledged by every in-sync replica before the next. Every consumer group of
+ * the topic sees it again; those that had applied it find it in their inbox and skip it.
+ * `onSent` is told of each one sent; the first failure stops it and is thrown (the ones before
+ * it were sent, it and the ones after were not, as far as the producer knows).
+ */
+export async function republishDeadLetters(
+  kafka: Kafka,
+  letters: ReadDeadLetter[],
+  onSent: (letter: ReadDeadLetter) => void = () => {},
+): Promise<void> {
+  if (letters.length === 0) return;
+  const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    for (const letter of letters) {
+      if (!letter.originalTopic)
+        throw new Error('the dead letter does not name its original topic');
+      const headers = Object.fromEntries(
+        Object.entries(letter.message.headers ?? {}).filter(([name]) => !name.startsWith('dlt_')),
+      ) as IHeaders;
+      headers.dlt_replayed_from = `${letter.deadLetterTopic}/${letter.partition}/${letter.offset}`;
+      try {
+        await producer.send({
+          topic: letter.originalTopic,
+          acks: -1,
+          messages: [{ key: letter.message.key, value: letter.message.value, headers }],
+        });
+      } catch (error) {
+        if (kafkaProtocolErrorType(error) === 'TOPIC_AUTHORIZATION_FAILED')
+          throw new DeadLetterReplayRefused(letter.originalTopic);
+        throw error;
+      }
+      onSent(letter);
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Put a dead-lettered message back on its original topic (republishDeadLetters). Returns the
+ * replayed message as it was on the dead-letter topic. Records nothing: the admin routes
+ * record each replay in the service's database (dead-letter-actions.ts); this is the
+ * operator's command line's way, for a login the service does not have.
  */
 export async function replayDeadLetter(
   kafka: Kafka,
@@ -155,34 +240,9 @@ export async function replayDeadLetter(
     readerGroupPrefix?: string;
   },
 ): Promise<DeadLetter> {
-  const [found] = await readAll(
-    kafka,
-    options.deadLetterTopic,
-    (partition, message) => partition === options.partition && message.offset === options.offset,
-    options.readerGroupPrefix,
-  );
-  if (!found) throw new DeadLetterNotFound(options);
-  const letter = describe(options.deadLetterTopic, found.partition, found.message);
-  if (!letter.originalTopic) throw new Error('the dead letter does not name its original topic');
-  const headers = Object.fromEntries(
-    Object.entries(found.message.headers ?? {}).filter(([name]) => !name.startsWith('dlt_')),
-  ) as IHeaders;
-  headers.dlt_replayed_from = `${options.deadLetterTopic}/${options.partition}/${options.offset}`;
-  const producer = createProducer(kafka, { idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    await producer.send({
-      topic: letter.originalTopic,
-      acks: -1,
-      messages: [{ key: found.message.key, value: found.message.value, headers }],
-    });
-  } catch (error) {
-    if (kafkaProtocolErrorType(error) === 'TOPIC_AUTHORIZATION_FAILED')
-      throw new DeadLetterReplayRefused(letter.originalTopic);
-    throw error;
-  } finally {
-    await producer.disconnect();
-  }
+  const found = await findDeadLetter(kafka, options);
+  await republishDeadLetters(kafka, [found]);
+  const { message: _message, ...letter } = found;
   return letter;
 }
 

@@ -29,8 +29,12 @@ export { currentTraceparent, withConsumerSpan } from './trace-context.js';
 export type { SqlClient, TransactionalSqlClient } from './sql-client.js';
 export type { Logger } from './logger.js';
 export {
+  findDeadLetter,
   listDeadLetters,
+  readDeadLetters,
   replayDeadLetter,
+  republishDeadLetters,
+  type ReadDeadLetter,
   DeadLetterNotFound,
   DeadLetterReplayRefused,
   type DeadLetter,
@@ -39,6 +43,12 @@ export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-ro
 export { messagingStatusRoutes } from './messaging-status-routes.js';
 export { readMessagingStatus, type MessagingStatusReport } from './messaging-status.js';
 export { readOutboxStats, type OutboxStats } from './outbox-stats.js';
+export {
+  discardDeadLetters,
+  replayDeadLetters,
+  type DeadLetterActionContext,
+} from './dead-letter-actions.js';
+export { DeadLetterFilter, MatchingAction, DeadLetterView } from './dead-letter-schemas.js';
 export { grantKafkaAcls, kafkaAclEntriesOf } from './kafka-acls.js';
 export {
   createServiceApp,

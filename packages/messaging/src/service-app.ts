@@ -134,7 +134,7 @@ export async function createServiceApp<Db extends ServiceDatabase>(
           denylist: app.denylist,
         },
   );
-  if (parts.consume) await app.register(deadLetterRoutes, { messaging });
+  if (parts.consume) await app.register(deadLetterRoutes, { messaging, db });
   await app.register(messagingStatusRoutes, { messaging, db });
   await parts.routes(app);
 
