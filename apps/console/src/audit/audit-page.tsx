@@ -145,7 +145,12 @@ function AuditFilterForm({
           ))}
         </select>
       </div>
-      <TextFilter id="audit-actor-id" label="Actor id" value={values.actorId} onChange={set('actorId')} />
+      <TextFilter
+        id="audit-actor-id"
+        label="Actor id"
+        value={values.actorId}
+        onChange={set('actorId')}
+      />
       <TextFilter
         id="audit-action"
         label="Action"
@@ -160,7 +165,12 @@ function AuditFilterForm({
         value={values.targetType}
         onChange={set('targetType')}
       />
-      <TextFilter id="audit-target-id" label="Target id" value={values.targetId} onChange={set('targetId')} />
+      <TextFilter
+        id="audit-target-id"
+        label="Target id"
+        value={values.targetId}
+        onChange={set('targetId')}
+      />
       <div className="field">
         <label htmlFor="audit-from">From</label>
         <input id="audit-from" type="datetime-local" value={values.from} onChange={set('from')} />

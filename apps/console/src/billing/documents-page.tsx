@@ -51,7 +51,9 @@ export function DocumentsPage({ kind }: { kind: DocumentKind }) {
       <PageHeading title={title}>Billing: {title.toLowerCase()}</PageHeading>
       <BillingNav />
       {download.isError && (
-        <ErrorSummary message={`The PDF could not be downloaded. ${readableError(download.error).message}`} />
+        <ErrorSummary
+          message={`The PDF could not be downloaded. ${readableError(download.error).message}`}
+        />
       )}
       {documents.isError && (
         <LoadError error={documents.error} retry={() => void documents.refetch()} />

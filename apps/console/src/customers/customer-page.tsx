@@ -12,7 +12,14 @@ import { Notice } from '../ui/notice';
 import { PageHeading } from '../ui/page-heading';
 import { Pager } from '../ui/pager';
 import { StatusBadge } from '../ui/status-badge';
-import { getUser, listSecurityEventsOf, ROLES, updateUser, type Role, type User } from './customers-api';
+import {
+  getUser,
+  listSecurityEventsOf,
+  ROLES,
+  updateUser,
+  type Role,
+  type User,
+} from './customers-api';
 
 /** One account: who, its roles and state with the actions on them, and its security events. */
 export function CustomerPage() {
@@ -148,8 +155,8 @@ export function CustomerPage() {
         onConfirm={() => change.mutate({ disabled: true })}
       >
         <p>
-          <strong>{u.name}</strong> ({u.email}) is signed out everywhere at once and cannot sign
-          in until the account is enabled again.
+          <strong>{u.name}</strong> ({u.email}) is signed out everywhere at once and cannot sign in
+          until the account is enabled again.
         </p>
       </ConfirmDialog>
 
@@ -159,7 +166,8 @@ export function CustomerPage() {
 }
 
 function noticeFor(user: User, changes: { disabled?: boolean; roles?: Role[] }): string {
-  if (changes.disabled === true) return `${user.name}'s account is disabled and signed out everywhere.`;
+  if (changes.disabled === true)
+    return `${user.name}'s account is disabled and signed out everywhere.`;
   if (changes.disabled === false) return `${user.name}'s account is enabled again.`;
   return user.roles.includes('admin')
     ? `${user.name} now has the admin role.`

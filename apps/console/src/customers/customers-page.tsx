@@ -37,7 +37,9 @@ export function CustomersPage() {
   return (
     <>
       <PageHeading title="Customers">Customers</PageHeading>
-      <p className="lead">Accounts of customers and staff. Open one to disable it or change its roles.</p>
+      <p className="lead">
+        Accounts of customers and staff. Open one to disable it or change its roles.
+      </p>
       <SearchForm
         key={params.toString()}
         email={email}

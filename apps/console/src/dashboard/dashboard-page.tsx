@@ -181,10 +181,14 @@ function MessagingHealth() {
   return (
     <section aria-labelledby="messaging-heading">
       <h2 id="messaging-heading">Events between services</h2>
-      {failed && <LoadError error={failed.error} retry={() => statuses.forEach((s) => void s.refetch())} />}
+      {failed && (
+        <LoadError error={failed.error} retry={() => statuses.forEach((s) => void s.refetch())} />
+      )}
       <TableScroll label="Events between services">
         <table className="table">
-          <caption className="visually-hidden">Outbox, consumer lag and dead letters per service</caption>
+          <caption className="visually-hidden">
+            Outbox, consumer lag and dead letters per service
+          </caption>
           <thead>
             <tr>
               <th scope="col">Service</th>
@@ -216,9 +220,15 @@ function MessagingHealth() {
                       </>
                     )}
                   </th>
-                  <td className="numeric">{status ? status.outbox.pending.toLocaleString() : '…'}</td>
                   <td className="numeric">
-                    {status ? (status.outbox.pending > 0 ? age(status.outbox.oldestAgeSeconds) : '—') : '…'}
+                    {status ? status.outbox.pending.toLocaleString() : '…'}
+                  </td>
+                  <td className="numeric">
+                    {status
+                      ? status.outbox.pending > 0
+                        ? age(status.outbox.oldestAgeSeconds)
+                        : '—'
+                      : '…'}
                   </td>
                   <td className="numeric">
                     {status ? (status.consumer ? status.consumer.lag.toLocaleString() : '—') : '…'}

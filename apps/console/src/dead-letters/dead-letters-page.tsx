@@ -9,8 +9,11 @@ import { PageHeading } from '../ui/page-heading';
 import { Pager } from '../ui/pager';
 import { TableScroll } from '../ui/table-scroll';
 import { useCursorPaging } from '../ui/use-cursor-paging';
+import { ConfirmDialog } from '../ui/confirm-dialog';
+import { BulkActionForm } from './bulk-action-form';
 import {
   DEAD_LETTER_SERVICES,
+  discardDeadLetter,
   isDeadLetterService,
   listDeadLetters,
   replayDeadLetter,
@@ -33,20 +36,32 @@ export function DeadLettersPage() {
     queryFn: () => listDeadLetters(service, paging.cursor),
     placeholderData: keepPreviousData,
   });
+  const [discarding, setDiscarding] = useState<DeadLetter | null>(null);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['dead-letters', service] });
   const replay = useMutation({
     mutationFn: (letter: DeadLetter) => replayDeadLetter(service, letter),
     onSuccess: (letter) => {
       setNotice(`${letter.eventType ?? 'The message'} was put back on ${letter.topic}.`);
-      void queryClient.invalidateQueries({ queryKey: ['dead-letters', service] });
+      refresh();
     },
   });
+  const discard = useMutation({
+    mutationFn: (letter: DeadLetter) => discardDeadLetter(service, letter),
+    onSuccess: (_, letter) => {
+      setDiscarding(null);
+      setNotice(`${letter.eventType ?? 'The message'} at offset ${letter.offset} was discarded.`);
+      refresh();
+    },
+    onError: () => setDiscarding(null),
+  });
+  const failure = replay.error ?? discard.error;
 
   return (
     <>
       <PageHeading title="Dead letters">Dead letters</PageHeading>
       <p className="lead">
         Events a service could not handle after its retries. Fix the cause, then replay them onto
-        their topic.
+        their topic, or discard what should never be handled.
       </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="dead-letter-service">Service</label>
@@ -66,7 +81,7 @@ export function DeadLettersPage() {
         </select>
       </form>
       {notice && <Notice>{notice}</Notice>}
-      {replay.isError && <ErrorSummary message={readableError(replay.error).message} />}
+      {failure && <ErrorSummary message={readableError(failure).message} />}
       {letters.isError && <LoadError error={letters.error} retry={() => void letters.refetch()} />}
       {letters.isPending && <p role="status">Loading dead letters…</p>}
       {letters.data &&
@@ -97,11 +112,11 @@ export function DeadLettersPage() {
                     </th>
                     <td className="wrap-anywhere">{letter.reason}</td>
                     <td>{letter.deadLetteredAt ? formatDateTime(letter.deadLetteredAt) : '—'}</td>
-                    <td>
+                    <td className="row-actions">
                       <button
                         type="button"
                         className="button button--secondary button--small"
-                        disabled={replay.isPending}
+                        disabled={replay.isPending || discard.isPending}
                         aria-label={`Replay ${letter.eventType ?? 'message'} at offset ${letter.offset}`}
                         onClick={() => {
                           setNotice(null);
@@ -110,6 +125,18 @@ export function DeadLettersPage() {
                       >
                         Replay
                       </button>
+                      <button
+                        type="button"
+                        className="button button--secondary button--small"
+                        disabled={replay.isPending || discard.isPending}
+                        aria-label={`Discard ${letter.eventType ?? 'message'} at offset ${letter.offset}`}
+                        onClick={() => {
+                          setNotice(null);
+                          setDiscarding(letter);
+                        }}
+                      >
+                        Discard…
+                      </button>
                     </td>
                   </tr>
                 ))}
@@ -117,6 +144,19 @@ export function DeadLettersPage() {
             </table>
           </TableScroll>
         ))}
+      <ConfirmDialog
+        open={discarding !== null}
+        title="Discard this dead letter?"
+        confirmLabel="Discard"
+        busy={discard.isPending}
+        onCancel={() => setDiscarding(null)}
+        onConfirm={() => discarding && discard.mutate(discarding)}
+      >
+        <p>
+          {discarding?.eventType ?? 'The message'} at offset {discarding?.offset} is dropped for
+          good and never handled. The audit trail records who discarded it.
+        </p>
+      </ConfirmDialog>
       {letters.data && (
         <Pager
           label="Dead letter pages"
@@ -126,6 +166,14 @@ export function DeadLettersPage() {
           onNext={() => paging.next(letters.data.nextCursor!)}
         />
       )}
+      <BulkActionForm
+        key={service}
+        service={service}
+        onDone={(message) => {
+          setNotice(message);
+          refresh();
+        }}
+      />
     </>
   );
 }

@@ -4,7 +4,8 @@
  */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(describeValue).join(', ');
+  if (Array.isArray(value))
+    return value.length === 0 ? 'none' : value.map(describeValue).join(', ');
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'object')
     return Object.entries(value as Record<string, unknown>)

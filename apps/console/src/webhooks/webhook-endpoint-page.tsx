@@ -9,7 +9,13 @@ import { Notice } from '../ui/notice';
 import { PageHeading } from '../ui/page-heading';
 import { Pager } from '../ui/pager';
 import { StatusBadge } from '../ui/status-badge';
-import { getEndpoint, listDeliveries, redeliver, type Delivery, type DeliveryStatus } from './webhooks-api';
+import {
+  getEndpoint,
+  listDeliveries,
+  redeliver,
+  type Delivery,
+  type DeliveryStatus,
+} from './webhooks-api';
 
 /** While a redelivered delivery is on its way, the page looks again this often. */
 const PENDING_POLL_MS = 1_000;
@@ -125,9 +131,7 @@ export function WebhookEndpointPage() {
                   {delivery.attemptLog.map((attempt, index) => (
                     <li key={index}>
                       <time dateTime={attempt.at}>{formatDateTime(attempt.at)}</time>:{' '}
-                      {attempt.statusCode !== null
-                        ? `answered ${attempt.statusCode}`
-                        : 'no answer'}
+                      {attempt.statusCode !== null ? `answered ${attempt.statusCode}` : 'no answer'}
                       {attempt.error ? ` (${attempt.error})` : ''} in {attempt.durationMs} ms
                     </li>
                   ))}

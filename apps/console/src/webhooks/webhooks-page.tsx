@@ -30,7 +30,11 @@ export function WebhooksPage() {
         Integrators&apos; endpoints for signed event notifications. Open one to see its deliveries
         and send a failed one again.
       </p>
-      <OwnerFilter key={owner} owner={owner} onSearch={(value) => paging.filter({ owner: value })} />
+      <OwnerFilter
+        key={owner}
+        owner={owner}
+        onSearch={(value) => paging.filter({ owner: value })}
+      />
       {endpoints.isError && (
         <LoadError error={endpoints.error} retry={() => void endpoints.refetch()} />
       )}
@@ -38,7 +42,9 @@ export function WebhooksPage() {
       {endpoints.data &&
         (endpoints.data.items.length === 0 ? (
           <p className="empty">
-            {owner ? 'This owner has no webhook endpoint.' : 'No integrator has a webhook endpoint yet.'}
+            {owner
+              ? 'This owner has no webhook endpoint.'
+              : 'No integrator has a webhook endpoint yet.'}
           </p>
         ) : (
           <TableScroll label="Webhook endpoints">
