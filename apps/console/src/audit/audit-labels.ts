@@ -1,3 +1,4 @@
+import { shortId } from '../orders/short-id';
 import { humaniseKey } from '../ui/describe-value';
 import { ACTOR_TYPES, type AuditEvent } from './audit-api';
 
@@ -24,6 +25,10 @@ export const actionLabel = (action: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-/** "Admin 3f2a…" or "System (auth)", for the "by" column. */
+/** A UUID as its first block (enough to tell apart on a screen); any other id whole. */
+export const shortRef = (id: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(id) ? shortId(id) : id;
+
+/** "Admin 3f2a9c1d" or "System auth", for the "by" column. */
 export const actorLabel = (actor: AuditEvent['actor']) =>
-  actor.id ? `${ACTOR_TYPES[actor.type]} ${actor.id}` : ACTOR_TYPES[actor.type];
+  actor.id ? `${ACTOR_TYPES[actor.type]} ${shortRef(actor.id)}` : ACTOR_TYPES[actor.type];

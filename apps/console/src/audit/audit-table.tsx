@@ -2,7 +2,7 @@ import { formatDateTime } from '../ui/dates';
 import { describeValue, humaniseKey } from '../ui/describe-value';
 import { TableScroll } from '../ui/table-scroll';
 import type { AuditEvent } from './audit-api';
-import { actionLabel, actorLabel } from './audit-labels';
+import { actionLabel, actorLabel, shortRef } from './audit-labels';
 
 /** Audit entries, newest first: when, what, by whom, on what, and what changed. */
 export function AuditTable({
@@ -35,13 +35,13 @@ export function AuditTable({
               </td>
               <th scope="row">{actionLabel(event.action)}</th>
               <td>
-                <span className="wrap-anywhere">{actorLabel(event.actor)}</span>
+                <span title={event.actor.id ?? undefined}>{actorLabel(event.actor)}</span>
               </td>
               {showTarget && (
                 <td>
                   {event.target ? (
-                    <span className="wrap-anywhere">
-                      {humaniseKey(event.target.type)} {event.target.id}
+                    <span title={event.target.id}>
+                      {humaniseKey(event.target.type)} {shortRef(event.target.id)}
                     </span>
                   ) : (
                     '—'

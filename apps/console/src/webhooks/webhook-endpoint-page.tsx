@@ -132,7 +132,10 @@ export function WebhookEndpointPage() {
                     <li key={index}>
                       <time dateTime={attempt.at}>{formatDateTime(attempt.at)}</time>:{' '}
                       {attempt.statusCode !== null ? `answered ${attempt.statusCode}` : 'no answer'}
-                      {attempt.error ? ` (${attempt.error})` : ''} in {attempt.durationMs} ms
+                      {attempt.error && !attempt.error.includes(String(attempt.statusCode))
+                        ? ` (${attempt.error})`
+                        : ''}{' '}
+                      in {attempt.durationMs} ms
                     </li>
                   ))}
                 </ol>
