@@ -26,8 +26,7 @@ export const actionLabel = (action: string) => {
 };
 
 /** A UUID as its first block (enough to tell apart on a screen); any other id whole. */
-export const shortRef = (id: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(id) ? shortId(id) : id;
+export const shortRef = (id: string) => (/^[0-9a-f]{8}-[0-9a-f]{4}-/i.test(id) ? shortId(id) : id);
 
 /** "Admin 3f2a9c1d" or "System auth", for the "by" column. */
 export const actorLabel = (actor: AuditEvent['actor']) =>
