@@ -1,12 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  cursorParam,
-  keysetPage,
-  notFound,
-  olderThan,
-  requireRole,
-} from '@switchyard/service-kit';
+import { cursorParam, keysetPage, notFound, olderThan, requireRole } from '@switchyard/service-kit';
 import type { WebhookEndpoint } from '../generated/prisma/client.js';
 import {
   AdminEndpointList,

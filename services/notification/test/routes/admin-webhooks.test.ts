@@ -14,7 +14,7 @@ describe('admin webhook routes', () => {
   let customer: { authorization: string };
   const box = new SecretBox(TEST_WEBHOOK_SECRETS_KEY, 'WEBHOOK_SECRETS_KEY');
   const owners = [randomUUID(), randomUUID()];
-  const endpointIds = [randomUUID(), randomUUID()];
+  const endpointIds: string[] = [randomUUID(), randomUUID()];
   const failedDelivery = randomUUID();
 
   beforeAll(async () => {
