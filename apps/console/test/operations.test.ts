@@ -237,9 +237,13 @@ describe('the staff console: operations screens', () => {
       .waitFor();
     await page.getByLabel('Action').fill('user.disabled');
     await page.getByRole('button', { name: 'Search' }).click();
+    // The unfiltered page shows the entry too: wait for the filtered answer, one row.
+    await page.waitForURL(/action=user\.disabled/);
+    await waitFor(async () => (await page.locator('tbody tr').count()) === 1, {
+      timeoutMs: 15_000,
+      what: 'the audit trail narrowed to one entry',
+    });
     const row = page.getByRole('row', { name: /Account disabled/ });
-    await row.waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(1);
     expect(await row.textContent()).toContain('disabled: no → yes');
     await checkScreen(page, 'audit');
   });
