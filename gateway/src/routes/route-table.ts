@@ -174,6 +174,30 @@ export function routeTable(config: GatewayConfig): UpstreamRoute[] {
       service: 'billing',
       upstream: config.BILLING_SERVICE_URL,
     },
+    // Operators: each service's outbox backlog, consumer lag and dead-letter count (admins only).
+    { prefix: '/v1/admin/messaging/auth', service: 'auth', upstream: config.AUTH_SERVICE_URL },
+    { prefix: '/v1/admin/messaging/order', service: 'order', upstream: config.ORDER_SERVICE_URL },
+    {
+      prefix: '/v1/admin/messaging/payment',
+      service: 'payment',
+      upstream: config.PAYMENT_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/messaging/notification',
+      service: 'notification',
+      upstream: config.NOTIFICATION_SERVICE_URL,
+    },
+    {
+      prefix: '/v1/admin/messaging/billing',
+      service: 'billing',
+      upstream: config.BILLING_SERVICE_URL,
+    },
+    // Every integrator's webhook endpoints and deliveries, and redelivery (admins only).
+    {
+      prefix: '/v1/admin/webhooks',
+      service: 'notification',
+      upstream: config.NOTIFICATION_SERVICE_URL,
+    },
   ];
 }
 

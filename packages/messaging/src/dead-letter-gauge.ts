@@ -31,13 +31,7 @@ export function deadLetterGauge(options: {
       for (const topic of options.topics) {
         const deadLetterTopic = deadLetterTopicOf(topic);
         try {
-          const offsets = await Promise.race([
-            admin.fetchTopicOffsets(options.namespace + deadLetterTopic),
-            new Promise<never>((_, reject) =>
-              setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref(),
-            ),
-          ]);
-          const size = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+          const size = await countMessages(admin, options.namespace + deadLetterTopic);
           this.set({ topic: deadLetterTopic }, size);
         } catch {
           // Kafka unreachable or slow: keep the last value rather than report 0.
@@ -45,4 +39,20 @@ export function deadLetterGauge(options: {
       }
     },
   });
+}
+
+/** Messages a topic holds now (high minus low watermark, every partition), or a timeout. */
+export async function countMessages(admin: Admin, topic: string): Promise<number> {
+  const offsets = await withTimeout(admin.fetchTopicOffsets(topic));
+  return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+}
+
+/** Kafka not answering in TIMEOUT_MS fails the read instead of holding a scrape or a request. */
+export function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS).unref(),
+    ),
+  ]);
 }

@@ -40,6 +40,9 @@ export {
   type DeadLetter,
 } from './dead-letters.js';
 export { deadLetterRoutes, type DeadLetterRoutesOptions } from './dead-letter-routes.js';
+export { messagingStatusRoutes } from './messaging-status-routes.js';
+export { readMessagingStatus, type MessagingStatusReport } from './messaging-status.js';
+export { readOutboxStats, type OutboxStats } from './outbox-stats.js';
 export {
   discardDeadLetters,
   replayDeadLetters,

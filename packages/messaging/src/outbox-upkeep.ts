@@ -1,3 +1,4 @@
+import { readOutboxStats } from './outbox-stats.js';
 import type { OutboxMetrics } from './outbox-metrics.js';
 import type { SqlClient } from './sql-client.js';
 
@@ -32,15 +33,9 @@ export class OutboxUpkeep {
   }
 
   private async updateGauges(): Promise<void> {
-    const [stats] = await this.options.db.$queryRawUnsafe<
-      { oldest_seconds: number | null; parked: number }[]
-    >(
-      `SELECT EXTRACT(EPOCH FROM now() - min(created_at) FILTER (WHERE parked_at IS NULL))::float8 AS oldest_seconds,
-              count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
-         FROM outbox_events WHERE published_at IS NULL`,
-    );
-    this.options.metrics.oldestPendingAge.set(stats?.oldest_seconds ?? 0);
-    this.options.metrics.parkedRows.set(stats?.parked ?? 0);
+    const stats = await readOutboxStats(this.options.db);
+    this.options.metrics.oldestPendingAge.set(stats.oldestAgeSeconds);
+    this.options.metrics.parkedRows.set(stats.parked);
   }
 
   /** Delete rows published longer ago than the retention (they may carry personal data). */

@@ -10,6 +10,7 @@ import {
 } from '@switchyard/service-kit';
 import { createMessaging, type KafkaSettings, type MessagingOptions } from './create-messaging.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
+import { messagingStatusRoutes } from './messaging-status-routes.js';
 import { addServiceLifecycle, type LifecycleParts } from './service-lifecycle.js';
 import type { TransactionalSqlClient } from './sql-client.js';
 
@@ -134,6 +135,7 @@ export async function createServiceApp<Db extends ServiceDatabase>(
         },
   );
   if (parts.consume) await app.register(deadLetterRoutes, { messaging, db });
+  await app.register(messagingStatusRoutes, { messaging, db });
   await parts.routes(app);
 
   addServiceLifecycle(app, {

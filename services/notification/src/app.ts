@@ -21,6 +21,7 @@ import { RealtimeHub } from './realtime/realtime-hub.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { streamRoutes } from './routes/stream.js';
+import { adminWebhookRoutes } from './routes/admin-webhooks.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 
 import { targetPolicy } from './webhooks/ssrf-guard.js';
@@ -157,6 +158,7 @@ export async function buildApp(config: NotificationConfig): Promise<App> {
             policy,
             nudge: () => void webhookTask.runNow(),
           });
+          await app.register(adminWebhookRoutes, { nudge: () => void webhookTask.runNow() });
         },
       };
     },

@@ -2,10 +2,16 @@ import { NavLink, Outlet } from 'react-router';
 import { session } from '../auth/session';
 import { useSession } from '../auth/use-session';
 
-/** The screens that exist, in the order staff use them. Later screens add their entry here. */
+/** The screens that exist, in the order staff use them. */
 const SECTIONS = [
+  { to: '/dashboard', label: 'Dashboard' },
   { to: '/orders', label: 'Orders' },
   { to: '/products', label: 'Catalog' },
+  { to: '/customers', label: 'Customers' },
+  { to: '/billing', label: 'Billing' },
+  { to: '/webhooks', label: 'Webhooks' },
+  { to: '/dead-letters', label: 'Dead letters' },
+  { to: '/audit', label: 'Audit' },
 ];
 
 /**

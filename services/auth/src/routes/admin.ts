@@ -7,6 +7,7 @@ import { registerClient } from '../oauth/machine-clients.js';
 import { revokeClient } from '../oauth/revoke-client.js';
 import { rotateClientSecret } from '../oauth/rotate-client-secret.js';
 import { listUsers, updateUser } from '../users/admin-users.js';
+import { getUser } from '../users/get-user.js';
 import {
   AdminUserView,
   ClientIdParams,
@@ -52,6 +53,25 @@ export async function adminRoutes(
     },
     async (request) => {
       return listUsers(app.db, request.query);
+    },
+  );
+
+  app.get(
+    '/v1/auth/admin/users/:id',
+    {
+      schema: {
+        operationId: 'getUser',
+        summary: 'One user, with their roles and whether they are disabled (admin)',
+        tags: ['admin'],
+        security,
+        params: UserIdParams,
+        response: { 200: AdminUserView },
+      },
+    },
+    async (request) => {
+      const user = await getUser(app.db, request.params.id);
+      if (!user) throw notFound('user');
+      return user;
     },
   );
 

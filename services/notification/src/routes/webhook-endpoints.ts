@@ -36,6 +36,7 @@ import {
   recordNotificationEvent,
   webhookEndpointTarget,
 } from '../audit/record-notification-event.js';
+import { listEndpointDeliveries } from '../webhooks/list-endpoint-deliveries.js';
 import { redeliverDelivery } from '../webhooks/redeliver-delivery.js';
 import { newSigningSecret } from '../webhooks/signing-secret.js';
 import {
@@ -50,7 +51,7 @@ const DEFAULT_SECRET_OVERLAP_SECONDS = 24 * 3600;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const endpointView = (e: WebhookEndpoint) => ({
+export const endpointView = (e: WebhookEndpoint) => ({
   id: e.id,
   url: e.url,
   eventTypes: e.eventTypes,
@@ -61,7 +62,7 @@ const endpointView = (e: WebhookEndpoint) => ({
   createdAt: e.createdAt.toISOString(),
 });
 
-const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => ({
+export const deliveryView = (d: WebhookDelivery & { attemptLog: WebhookAttempt[] }) => ({
   id: d.id,
   eventId: d.eventId,
   eventType: d.eventType,
@@ -336,16 +337,12 @@ export async function webhookEndpointRoutes(
       },
     },
     async (request) => {
-      const { status, limit, cursor } = request.query;
-      const after = cursorParam(cursor);
       const endpoint = await ownEndpoint(request, request.params.id);
-      const rows = await app.db.webhookDelivery.findMany({
-        where: { endpointId: endpoint.id, ...(status ? { status } : {}), ...olderThan(after) },
-        include: { attemptLog: true },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        take: limit + 1,
+      const { items, nextCursor } = await listEndpointDeliveries({
+        db: app.db,
+        endpointId: endpoint.id,
+        ...request.query,
       });
-      const { items, nextCursor } = keysetPage(rows, limit);
       return { items: items.map(deliveryView), nextCursor };
     },
   );
