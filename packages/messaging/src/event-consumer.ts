@@ -19,7 +19,12 @@ import {
 } from './retry-policy.js';
 import type { TransactionalSqlClient } from './sql-client.js';
 
-export type { EventHandler, EventHandlers } from './event-applier.js';
+export type {
+  EventHandler,
+  EventHandlers,
+  InboxTransactionHandler,
+  SelfRecordingHandler,
+} from './event-applier.js';
 export { transientRetryDelayMs } from './retry-policy.js';
 
 /** Consumer-group timing; see docs/decisions/0009-consumer-failover.md. */
@@ -78,6 +83,9 @@ export interface EventConsumerOptions extends RetryPolicyOptions {
  * - `stop()` aborts waits and in-flight provider calls, leaves the group and returns quickly,
  *   whether or not the member ever joined.
  */
+/** Applied with others in one transaction: runs in the inbox transaction and needs no `prepare`. */
+const groupable = (handler: AnyEventHandler) => 'handle' in handler && !handler.prepare;
+
 export class EventConsumer {
   private consumer: Consumer | null = null;
   private readonly dlqProducer: Producer;
@@ -253,7 +261,7 @@ export class EventConsumer {
         if (this.stopping || !isRunning() || isStale()) break;
         const from = { topic, partition, offset: message.offset };
         const parsed = this.parse(message, from);
-        if ('handler' in parsed && !parsed.handler.prepare && perTransaction > 1) {
+        if ('handler' in parsed && groupable(parsed.handler) && perTransaction > 1) {
           group.push({ message, ...parsed, from });
           if (group.length >= perTransaction) await applyGroup();
           continue;

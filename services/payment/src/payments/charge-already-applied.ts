@@ -13,10 +13,15 @@ import { planChangesNothing, planChargeUpdate, type PaymentStatus } from './char
  */
 export async function chargeAlreadyApplied(db: Db, charge: ProviderCharge): Promise<boolean> {
   if (charge.refunds.some((r) => r.status === 'succeeded')) return false;
-  const [payment] = await db.$queryRaw<
-    { status: string; amount_minor: number; amount_refunded_minor: number }[]
-  >`SELECT status, amount_minor, amount_refunded_minor FROM payments
-     WHERE provider_charge_id = ${charge.id} AND NOT order_cancelled`;
+  // A prepared statement on the pool, not the ORM: every order's webhook takes this path.
+  const {
+    rows: [payment],
+  } = await db.pool.query<{ status: string; amount_minor: number; amount_refunded_minor: number }>({
+    name: 'payment-charge-already-applied',
+    text: `SELECT status, amount_minor, amount_refunded_minor FROM payments
+              WHERE provider_charge_id = $1 AND NOT order_cancelled`,
+    values: [charge.id],
+  });
   if (!payment) return false;
   const plan = planChargeUpdate(
     {
