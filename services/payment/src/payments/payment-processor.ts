@@ -20,6 +20,7 @@ import {
 } from '../sql/charge-statements.js';
 import { inPgTransaction } from '../sql/pg-transaction.js';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
+import { chargeAlreadyApplied } from './charge-already-applied.js';
 import { planChargeUpdate } from './charge-plan.js';
 import { ChargeSlots } from './charge-slots.js';
 import { lockPayment } from './lock-payment.js';
@@ -170,9 +171,10 @@ export class PaymentProcessor {
    * One charge transaction: the charge lock (with the consumed event's inbox row, if any), the
    * checks, the call, its answer and event recorded — in plain SQL on a connection of the pool,
    * five round trips for a new charge where the ORM made about fourteen (docs/decisions/0013).
-   * Each recording statement changes only a payment still pending with no charge recorded;
-   * one the webhook got to first (0 rows) has the answer applied after commit through the full
-   * state machine (applySnapshot), as would a snapshot reporting refunds.
+   * Each recording statement changes only a payment still pending (with no charge recorded, or
+   * this one); one the webhook settled first is left alone when it already agrees with the
+   * answer (one read), else the answer is applied after commit through the full state machine
+   * (applySnapshot), as is a snapshot reporting refunds.
    *
    * No transaction timeout of its own (the ORM's was the lock wait + the call's budget + 5 s):
    * the lock wait is bounded by lock_timeout, the call by its budget and each statement by
@@ -255,7 +257,10 @@ export class PaymentProcessor {
               ? orderActionRequired(payment, plan.url)
               : null;
       const recorded = await recordAnswer(client, payment.id, charge.id, plan, event);
-      if (!recorded || refunds) return { ...unchanged, applyAfter: charge };
+      if (refunds) return { ...unchanged, applyAfter: charge };
+      // The webhook applied this very answer first: one read says so, nothing more to do.
+      if (!recorded && (await chargeAlreadyApplied(client, charge))) return unchanged;
+      if (!recorded) return { ...unchanged, applyAfter: charge };
       return { applied: { changed: plan !== undefined, refundsToExecute: [] } };
     }
     if (attempt.kind === 'unavailable') {

@@ -121,9 +121,12 @@ const outboxIfChanged = (changed: string, first: number) => {
 
 /**
  * The provider's answer to a new charge request, applied to a payment still pending with no
- * charge recorded, and its event, in one statement: the charge id, and the status the state
- * machine moves it to ($3: succeeded, failed with reason $4, requires_action with $5/$6; null:
- * no status change). 0 rows when someone else (the webhook) recorded the charge first.
+ * charge recorded or this very charge (the webhook of an earlier state of it, e.g. `processing`,
+ * came first), and its event, in one statement: the charge id, and the status the state machine
+ * moves it to ($3: succeeded, failed with reason $4, requires_action with $5/$6; null: no status
+ * change). A pending payment has no refunds, and under the charge lock its order's cancellation
+ * cannot change, so this is all the state machine would do. 0 rows when the payment moved on
+ * (settled or waiting for its customer by the webhook, or another charge recorded).
  */
 const recordAnswerQuery = prepared(
   'payment-charge-record-answer',
@@ -138,7 +141,8 @@ const recordAnswerQuery = prepared(
             action_client_secret = CASE WHEN $3::text IS NULL THEN action_client_secret
                                         ELSE $6::text END,
             updated_at = now()
-      WHERE id = $1::uuid AND status = 'pending' AND provider_charge_id IS NULL
+      WHERE id = $1::uuid AND status = 'pending'
+        AND (provider_charge_id IS NULL OR provider_charge_id = $2::text)
      RETURNING id),
    event AS (${outboxIfChanged('changed', 7)})
    SELECT count(*)::int AS changed FROM changed`,
@@ -149,7 +153,7 @@ export type AnsweredStatus =
   | { to: 'failed'; reason: string }
   | { to: 'requires_action'; url: string | null; clientSecret: string | null };
 
-/** True when the payment was still pending with no charge: the answer and its event written. */
+/** True when the payment was still pending: the answer and its event written. */
 export async function recordAnswer(
   client: Queryable,
   paymentId: string,
