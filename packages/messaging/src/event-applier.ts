@@ -10,7 +10,7 @@ import { withConsumerSpan } from './trace-context.js';
  * for work that cannot live in one (a call to a payment provider); it must be idempotent.
  * `handle` runs inside the inbox transaction with whatever `prepare` returned.
  */
-export interface InboxTransactionHandler<N extends EventName, P = undefined> {
+export interface EventHandler<N extends EventName, P = undefined> {
   prepare?: (event: EventEnvelope<N>, signal: AbortSignal) => Promise<P>;
   handle: (event: EventEnvelope<N>, tx: SqlClient, prepared: P) => Promise<void>;
   /** Runs after `handle`'s transaction committed (e.g. invalidate a cache); not on duplicates. */
@@ -35,15 +35,17 @@ export interface SelfRecordingHandler<N extends EventName> {
   afterCommit?: (event: EventEnvelope<N>) => Promise<void>;
 }
 
-export type EventHandler<N extends EventName, P = undefined> =
-  InboxTransactionHandler<N, P> | SelfRecordingHandler<N>;
-
 export type EventHandlers = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [N in EventName]?: EventHandler<N, any>;
 };
 
-export type AnyEventHandler = EventHandler<EventName, unknown>;
+/** Self-recording handlers by event (EventConsumerOptions.selfRecording). */
+export type SelfRecordingHandlers = {
+  [N in EventName]?: SelfRecordingHandler<N>;
+};
+
+export type AnyEventHandler = EventHandler<EventName, unknown> | SelfRecordingHandler<EventName>;
 
 /** Where an event was read from, for its span and its log line. */
 export interface EventSource {

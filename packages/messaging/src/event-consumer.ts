@@ -8,6 +8,7 @@ import {
   type AnyEventHandler,
   type EventHandlers,
   type EventSource,
+  type SelfRecordingHandlers,
 } from './event-applier.js';
 import { createProducer } from './kafka.js';
 import type { Logger } from './logger.js';
@@ -22,8 +23,8 @@ import type { TransactionalSqlClient } from './sql-client.js';
 export type {
   EventHandler,
   EventHandlers,
-  InboxTransactionHandler,
   SelfRecordingHandler,
+  SelfRecordingHandlers,
 } from './event-applier.js';
 export { transientRetryDelayMs } from './retry-policy.js';
 
@@ -51,6 +52,11 @@ export interface EventConsumerOptions extends RetryPolicyOptions {
   groupId: string;
   topics: string[];
   handlers: EventHandlers;
+  /**
+   * Handlers that record their event in the inbox themselves, in the transaction that completes
+   * their work (SelfRecordingHandler); an event has a handler here or in `handlers`, not both.
+   */
+  selfRecording?: SelfRecordingHandlers;
   timing?: Partial<ConsumerTiming>;
   registry?: client.Registry;
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
@@ -316,7 +322,8 @@ export class EventConsumer {
       if (!(error instanceof InvalidEventError)) throw error;
       return { invalid: error.message };
     }
-    const handler = this.options.handlers[event.name] as AnyEventHandler | undefined;
+    const handler = (this.options.handlers[event.name] ??
+      this.options.selfRecording?.[event.name]) as AnyEventHandler | undefined;
     if (!handler) {
       this.metrics.processed.inc({ topic: from.topic, event: event.name, outcome: 'ignored' });
       return { ignored: true };

@@ -19,8 +19,8 @@ export {
   type EventConsumerOptions,
   type EventHandler,
   type EventHandlers,
-  type InboxTransactionHandler,
   type SelfRecordingHandler,
+  type SelfRecordingHandlers,
   type ConsumerTiming,
   defaultConsumerTiming,
 } from './event-consumer.js';

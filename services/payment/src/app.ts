@@ -115,10 +115,13 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
         consume: {
           topics: [...topicAccess.payment.consumes],
           handlers: {
-            'order.created': chargeOrderHandler(db, processor),
             'order.cancelled': orderCancelledHandler(processor),
-            'billing.charge_requested': chargeSubscriptionHandler(db, processor, app.log),
             'billing.refund_requested': refundSubscriptionHandler(processor, app.log),
+          },
+          // The charges record their event in the inbox in the charge transaction itself.
+          selfRecording: {
+            'order.created': chargeOrderHandler(db, processor),
+            'billing.charge_requested': chargeSubscriptionHandler(db, processor, app.log),
           },
         },
         tasks: [jobs.reconcile, jobs.watchdog],

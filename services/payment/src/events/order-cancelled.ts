@@ -1,4 +1,4 @@
-import type { InboxTransactionHandler } from '@switchyard/messaging';
+import type { EventHandler } from '@switchyard/messaging';
 import type { Prisma } from '../generated/prisma/client.js';
 import { lockPayment } from '../payments/lock-payment.js';
 import { lockOrderCharges, ORDER_CHARGE_LOCK_WAIT_MS } from '../payments/order-charge-lock.js';
@@ -21,7 +21,7 @@ import { ensureCancellationRefund } from '../payments/refunds.js';
  */
 export function orderCancelledHandler(
   processor: PaymentProcessor,
-): InboxTransactionHandler<'order.cancelled'> {
+): EventHandler<'order.cancelled'> {
   // Ids of the events whose transaction created a cancellation refund, for afterCommit to send
   // it; each attempt at an event starts by forgetting what a rolled-back one noted.
   const refundsToSend = new Set<string>();
