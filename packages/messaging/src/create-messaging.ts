@@ -2,7 +2,12 @@ import { consumerGroupOf } from '@switchyard/contracts';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from './logger.js';
 import type client from 'prom-client';
-import { EventConsumer, type ConsumerTiming, type EventHandlers } from './event-consumer.js';
+import {
+  EventConsumer,
+  type ConsumerTiming,
+  type EventHandlers,
+  type SelfRecordingHandlers,
+} from './event-consumer.js';
 import { createKafka } from './kafka.js';
 import { kafkaCredentialsOf, type KafkaCredentialSettings } from './kafka-credentials.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
@@ -32,9 +37,14 @@ export interface MessagingOptions {
   registry?: client.Registry;
   /**
    * Topics to consume and how to handle their events; omit for a producer-only service.
-   * `maxEventsPerTransaction` (opt-in, default 1): see EventConsumerOptions.
+   * `maxEventsPerTransaction` (opt-in, default 1) and `selfRecording`: see EventConsumerOptions.
    */
-  consume?: { topics: string[]; handlers: EventHandlers; maxEventsPerTransaction?: number };
+  consume?: {
+    topics: string[];
+    handlers: EventHandlers;
+    selfRecording?: SelfRecordingHandlers;
+    maxEventsPerTransaction?: number;
+  };
   /** Told of each event the outbox relay published (business metrics). */
   onPublished?: OutboxRelayOptions['onPublished'];
 }
@@ -100,6 +110,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
         groupId,
         topics: options.consume.topics,
         handlers: options.consume.handlers,
+        selfRecording: options.consume.selfRecording,
         maxEventsPerTransaction: options.consume.maxEventsPerTransaction,
         registry: options.registry,
         topicNamespace: namespace,

@@ -17,12 +17,35 @@ export interface EventHandler<N extends EventName, P = undefined> {
   afterCommit?: (event: EventEnvelope<N>) => Promise<void>;
 }
 
+/**
+ * A handler that records the event in its inbox itself, in the transaction that completes its
+ * work (`inbox_events (consumer, event_id, event_type)`, `ON CONFLICT DO NOTHING`), and skips
+ * what a recorded event would redo. For a hot path whose work needs its own transactions (a
+ * payment provider called under a lock): the applier adds neither the inbox check before it
+ * nor the inbox transaction after it — one transaction per event instead of three. Resolves
+ * false when the event had been applied already; a throw is retried like any handler's.
+ */
+export interface SelfRecordingHandler<N extends EventName> {
+  applyOnce: (
+    event: EventEnvelope<N>,
+    inbox: { consumer: string },
+    signal: AbortSignal,
+  ) => Promise<boolean>;
+  /** Runs after `applyOnce` resolved true. */
+  afterCommit?: (event: EventEnvelope<N>) => Promise<void>;
+}
+
 export type EventHandlers = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [N in EventName]?: EventHandler<N, any>;
 };
 
-export type AnyEventHandler = EventHandler<EventName, unknown>;
+/** Self-recording handlers by event (EventConsumerOptions.selfRecording). */
+export type SelfRecordingHandlers = {
+  [N in EventName]?: SelfRecordingHandler<N>;
+};
+
+export type AnyEventHandler = EventHandler<EventName, unknown> | SelfRecordingHandler<EventName>;
 
 /** Where an event was read from, for its span and its log line. */
 export interface EventSource {
@@ -63,6 +86,12 @@ export class EventApplier {
     const { db, consumer } = this.options;
     const writesBefore = outboxWrites();
     const applied = await this.inSpan(event, from, async () => {
+      if ('applyOnce' in handler)
+        return this.logged(
+          event,
+          from,
+          await handler.applyOnce(event, { consumer }, this.options.signal),
+        );
       let prepared: unknown = undefined;
       if (handler.prepare) {
         if (await wasProcessed(db, consumer, event.id)) return this.logged(event, from, false);
@@ -78,7 +107,7 @@ export class EventApplier {
   }
 
   /**
-   * Apply several events (handlers without `prepare`), in order, in one transaction: one
+   * Apply several events (inbox-transaction handlers without `prepare`), in order, in one transaction: one
    * statement records them all in the inbox, then each new one is handled. Returns, per event,
    * whether it was applied (false: a duplicate, also of an earlier one in the list). Throws if
    * any handler throws; then nothing was applied.
@@ -103,7 +132,12 @@ export class EventApplier {
         const isNew = fresh.delete(event.id); // a second copy in the list is a duplicate
         outcome.push(
           await this.inSpan(event, from, async () => {
-            if (isNew) await handler.handle(event, tx, undefined);
+            if (isNew) {
+              // The consumer groups only handlers that run in the inbox transaction.
+              if ('applyOnce' in handler)
+                throw new Error(`${event.name}: a self-recording handler is applied on its own`);
+              await handler.handle(event, tx, undefined);
+            }
             return this.logged(event, from, isNew);
           }),
         );

@@ -8,6 +8,7 @@ import {
   type AnyEventHandler,
   type EventHandlers,
   type EventSource,
+  type SelfRecordingHandlers,
 } from './event-applier.js';
 import { createProducer } from './kafka.js';
 import type { Logger } from './logger.js';
@@ -19,7 +20,12 @@ import {
 } from './retry-policy.js';
 import type { TransactionalSqlClient } from './sql-client.js';
 
-export type { EventHandler, EventHandlers } from './event-applier.js';
+export type {
+  EventHandler,
+  EventHandlers,
+  SelfRecordingHandler,
+  SelfRecordingHandlers,
+} from './event-applier.js';
 export { transientRetryDelayMs } from './retry-policy.js';
 
 /** Consumer-group timing; see docs/decisions/0009-consumer-failover.md. */
@@ -46,6 +52,11 @@ export interface EventConsumerOptions extends RetryPolicyOptions {
   groupId: string;
   topics: string[];
   handlers: EventHandlers;
+  /**
+   * Handlers that record their event in the inbox themselves, in the transaction that completes
+   * their work (SelfRecordingHandler); an event has a handler here or in `handlers`, not both.
+   */
+  selfRecording?: SelfRecordingHandlers;
   timing?: Partial<ConsumerTiming>;
   registry?: client.Registry;
   /** Prefix for every topic name, to isolate e.g. a test run on a shared broker. */
@@ -78,6 +89,9 @@ export interface EventConsumerOptions extends RetryPolicyOptions {
  * - `stop()` aborts waits and in-flight provider calls, leaves the group and returns quickly,
  *   whether or not the member ever joined.
  */
+/** Applied with others in one transaction: runs in the inbox transaction and needs no `prepare`. */
+const groupable = (handler: AnyEventHandler) => 'handle' in handler && !handler.prepare;
+
 export class EventConsumer {
   private consumer: Consumer | null = null;
   private readonly dlqProducer: Producer;
@@ -253,7 +267,7 @@ export class EventConsumer {
         if (this.stopping || !isRunning() || isStale()) break;
         const from = { topic, partition, offset: message.offset };
         const parsed = this.parse(message, from);
-        if ('handler' in parsed && !parsed.handler.prepare && perTransaction > 1) {
+        if ('handler' in parsed && groupable(parsed.handler) && perTransaction > 1) {
           group.push({ message, ...parsed, from });
           if (group.length >= perTransaction) await applyGroup();
           continue;
@@ -308,7 +322,8 @@ export class EventConsumer {
       if (!(error instanceof InvalidEventError)) throw error;
       return { invalid: error.message };
     }
-    const handler = this.options.handlers[event.name] as AnyEventHandler | undefined;
+    const handler = (this.options.handlers[event.name] ??
+      this.options.selfRecording?.[event.name]) as AnyEventHandler | undefined;
     if (!handler) {
       this.metrics.processed.inc({ topic: from.topic, event: event.name, outcome: 'ignored' });
       return { ignored: true };

@@ -11,7 +11,7 @@ export {
   type MessagingStatus,
   type KafkaSettings,
 } from './create-messaging.js';
-export { enqueueEvent, outboxWrites } from './outbox.js';
+export { enqueueEvent, outboxRow, OUTBOX_INSERT_COLUMNS, outboxWrites } from './outbox.js';
 export { OutboxRelay, type OutboxRelayOptions, type PublishedEvent } from './outbox-relay.js';
 export { processOnce, wasProcessed } from './inbox.js';
 export {
@@ -19,6 +19,8 @@ export {
   type EventConsumerOptions,
   type EventHandler,
   type EventHandlers,
+  type SelfRecordingHandler,
+  type SelfRecordingHandlers,
   type ConsumerTiming,
   defaultConsumerTiming,
 } from './event-consumer.js';

@@ -118,11 +118,14 @@ export async function buildApp(config: PaymentConfig): Promise<App> {
         consume: {
           topics: [...topicAccess.payment.consumes],
           handlers: {
-            'order.created': chargeOrderHandler(db, processor),
             'order.cancelled': orderCancelledHandler(processor),
-            'billing.charge_requested': chargeSubscriptionHandler(db, processor, app.log),
             'billing.refund_requested': refundSubscriptionHandler(processor, app.log),
             ...eraseUserHandlers,
+          },
+          // The charges record their event in the inbox in the charge transaction itself.
+          selfRecording: {
+            'order.created': chargeOrderHandler(db, processor),
+            'billing.charge_requested': chargeSubscriptionHandler(db, processor, app.log),
           },
         },
         tasks: [jobs.reconcile, jobs.watchdog, auditPurgeTask({ db, config, logger: app.log })],

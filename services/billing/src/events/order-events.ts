@@ -32,17 +32,18 @@ export function orderHandlers(issuer: DocumentIssuer, clock: BillingClock): Even
           quantity: line.quantity,
           unitPriceMinor: line.unitPrice.amount,
         }));
-        await tx.orderSnapshot.upsert({
-          where: { orderId },
-          create: {
-            orderId,
-            userId,
-            lines: snapshot as unknown as Prisma.InputJsonValue,
-            totalMinor: total.amount,
-            currency: total.currency,
-          },
-          update: {},
-        });
+        // One statement where the ORM's upsert made two (a read, then the insert): every order
+        // pays for it. A snapshot kept already (a replay) stays as it was.
+        await tx.$executeRawUnsafe(
+          `INSERT INTO order_snapshots (order_id, user_id, lines, total_minor, currency)
+           VALUES ($1::uuid, $2::uuid, $3::jsonb, $4::int, $5)
+           ON CONFLICT (order_id) DO NOTHING`,
+          orderId,
+          userId,
+          JSON.stringify(snapshot),
+          total.amount,
+          total.currency,
+        );
       },
     },
     'order.paid': {

@@ -1,4 +1,5 @@
 import { enqueueEvent, type Logger } from '@switchyard/messaging';
+import type pg from 'pg';
 import type { Db } from '../db.js';
 import type { Payment, Prisma } from '../generated/prisma/client.js';
 import type { ProviderClient } from '../provider/provider-client.js';
@@ -7,27 +8,33 @@ import {
   ProviderUnavailableError,
   type ProviderCharge,
 } from '../provider/provider-types.js';
+import {
+  failPending,
+  lockChargesRecordingInbox,
+  readForCharge,
+  recordAnswer,
+  recordInbox,
+  recordUnavailable,
+  tryLockChargesOn,
+  type InboxEntry,
+} from '../sql/charge-statements.js';
+import { inPgTransaction } from '../sql/pg-transaction.js';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
+import { chargeAlreadyApplied } from './charge-already-applied.js';
+import { planChargeUpdate } from './charge-plan.js';
 import { ChargeSlots } from './charge-slots.js';
 import { lockPayment } from './lock-payment.js';
 import { ORDER_CANCELLED } from './order-cancelled-reason.js';
-import { paymentColumns } from './payment-row.js';
 import {
   chargeLockOf,
   lockCharges,
   ORDER_CHARGE_LOCK_WAIT_MS,
   tryLockCharges,
 } from './order-charge-lock.js';
-import { chargeFailed } from './payment-events.js';
+import { chargeFailed, chargeSucceeded, orderActionRequired } from './payment-events.js';
 import { chargeSlots, refundsFailed } from './payment-metrics.js';
 
 type Tx = Prisma.TransactionClient;
-
-/** Whose saved card a payment's method is, and that customer at the provider (null: nobody's). */
-interface SavedMethodOwner {
-  savedBy: string | null;
-  savedCustomer: string | null;
-}
 
 /** What asking the provider for a charge came to; never an exception. */
 export type ChargeAttempt =
@@ -65,9 +72,6 @@ export const PAYMENT_METHOD_NOT_SAVED = 'payment_method_not_saved';
 export const PAYMENT_METHOD_NOT_YOURS = 'payment_method_not_yours';
 
 type ChargeTarget = Pick<Payment, 'id' | 'orderId'>;
-
-/** Room, beyond the call's own budget, for the statements around it in the charge transaction. */
-const CHARGE_TRANSACTION_MARGIN_MS = 5_000;
 
 /**
  * Longest wait for a turn among the charges in flight before the charge is retried later
@@ -148,66 +152,138 @@ export class PaymentProcessor {
    * held across the provider call (one database connection per charge in flight), which is what
    * makes a cancellation wait for it — so a charge first waits for a turn among the
    * PAYMENT_CHARGES_IN_FLIGHT (ChargeSlots), holding no connection, and a slow provider never
-   * takes the whole pool.
+   * takes the whole pool. `inbox`: the consumed event this charge completes, recorded in the
+   * charge transaction (SelfRecordingHandler).
    */
   async charge(
     seen: ChargeTarget,
-    options: OrderLockOptions & { signal?: AbortSignal } = {},
+    options: OrderLockOptions & { signal?: AbortSignal; inbox?: InboxEntry } = {},
   ): Promise<ChargeOutcome> {
     const release = await this.slots.acquire(CHARGE_SLOT_WAIT_MS, this.signal(options.signal));
     // The turn ends with the transaction; refunds to send after it need no connection held.
     const recorded = await this.chargeUnderLock(seen, options).finally(release);
     if (recorded.applied) await this.afterApply(recorded.applied);
+    if (recorded.applyAfter) await this.applySnapshot(seen.id, recorded.applyAfter);
     return recorded.outcome;
   }
 
-  /** One charge transaction: the order's charge lock, the checks, the call, its answer recorded. */
-  private chargeUnderLock(
+  /**
+   * One charge transaction: the charge lock (with the consumed event's inbox row, if any), the
+   * checks, the call, its answer and event recorded — in plain SQL on a connection of the pool,
+   * five round trips for a new charge where the ORM made about fourteen (docs/decisions/0013).
+   * Each recording statement changes only a payment still pending (with no charge recorded, or
+   * this one); one the webhook settled first is left alone when it already agrees with the
+   * answer (one read), else the answer is applied after commit through the full state machine
+   * (applySnapshot), as is a snapshot reporting refunds.
+   *
+   * No transaction timeout of its own (the ORM's was the lock wait + the call's budget + 5 s):
+   * the lock wait is bounded by lock_timeout, the call by its budget and each statement by
+   * DB_STATEMENT_TIMEOUT_MS.
+   */
+  private async chargeUnderLock(
     seen: ChargeTarget,
-    options: OrderLockOptions & { signal?: AbortSignal },
-  ): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> {
-    return this.db.$transaction(
-      async (tx): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult }> => {
-        if (!(await this.lockCharges(tx, seen, options))) return { outcome: { kind: 'in_flight' } };
-        // The payment, whether its order is cancelled (flag or tombstone), and whose saved card
-        // its method is (if anyone's), in one read.
-        const [row] = await tx.$queryRaw<(Payment & SavedMethodOwner & { cancelled: boolean })[]>`
-          SELECT ${paymentColumns}, (p.order_cancelled OR EXISTS (
-                   SELECT 1 FROM order_cancellations c WHERE c.order_id = p.order_id)) AS cancelled,
-                 s.user_id::text AS "savedBy", c.provider_customer_id AS "savedCustomer"
-            FROM payments p
-            LEFT JOIN saved_payment_methods s ON s.id = p.payment_method
-            LEFT JOIN provider_customers c ON c.user_id = s.user_id
-           WHERE p.id = ${seen.id}::uuid`;
-        if (!row) throw new Error(`payment ${seen.id} not found`);
-        const { cancelled, savedBy, savedCustomer, ...payment } = row;
-        if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
-        if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
-        if (cancelled) {
-          if (!(await this.failStillPending(tx, payment, ORDER_CANCELLED)))
-            return { outcome: { kind: 'settled' } };
-          this.log.warn(
-            { paymentId: payment.id, orderId: payment.orderId },
-            'order cancelled before it was charged: payment closed (failed, order_cancelled), never sent to the provider',
-          );
-          return {
-            outcome: { kind: 'order_cancelled' },
-            applied: { changed: true, refundsToExecute: [] },
-          };
-        }
-        const attempt: ChargeAttempt =
-          refuseMethod(payment, savedBy) ??
-          (await this.requestCharge(payment, savedCustomer ?? undefined, options.signal));
+    options: OrderLockOptions & { signal?: AbortSignal; inbox?: InboxEntry },
+  ): Promise<{ outcome: ChargeOutcome; applied?: ApplyResult; applyAfter?: ProviderCharge }> {
+    return inPgTransaction(this.db.pool, async (client) => {
+      const name = chargeLockOf(seen);
+      if (options.ifFree) {
+        if (!(await tryLockChargesOn(client, name))) return { outcome: { kind: 'in_flight' } };
+        if (options.inbox) await recordInbox(client, options.inbox);
+      } else {
+        await lockChargesRecordingInbox(client, name, ORDER_CHARGE_LOCK_WAIT_MS, options.inbox);
+      }
+      // The payment, whether its order is cancelled (flag or tombstone), and whose saved card
+      // its method is (if anyone's), in one read — after the lock, in a snapshot of its own. No
+      // cancellation can be recorded while the lock is held, so `cancelled` stays true to the end.
+      const row = await readForCharge(client, seen.id);
+      if (!row) throw new Error(`payment ${seen.id} not found`);
+      const { cancelled, savedBy, savedCustomer, ...payment } = row;
+      if (payment.status !== 'pending') return { outcome: { kind: 'settled' } };
+      if (payment.providerChargeId) return { outcome: { kind: 'has_charge', payment } };
+      if (cancelled) {
+        if (!(await failPending(client, payment.id, ORDER_CANCELLED, null, null)))
+          return { outcome: { kind: 'settled' } };
+        this.log.warn(
+          { paymentId: payment.id, orderId: payment.orderId },
+          'order cancelled before it was charged: payment closed (failed, order_cancelled), never sent to the provider',
+        );
         return {
-          outcome: attempt,
-          applied: await this.recordChargeAttempt(tx, payment.id, attempt),
+          outcome: { kind: 'order_cancelled' },
+          applied: { changed: true, refundsToExecute: [] },
         };
-      },
-      {
-        timeout:
-          ORDER_CHARGE_LOCK_WAIT_MS + this.provider.callBudgetMs + CHARGE_TRANSACTION_MARGIN_MS,
-      },
+      }
+      const attempt: ChargeAttempt =
+        refuseMethod(payment, savedBy) ??
+        (await this.requestCharge(payment, savedCustomer ?? undefined, options.signal));
+      return { outcome: attempt, ...(await this.recordChargeAttempt(client, payment, attempt)) };
+    });
+  }
+
+  /**
+   * Record a charge attempt on a payment read pending with no charge, under the charge lock (so
+   * its order is not cancelled, and stays so). An answer goes through the state machine; a
+   * provider that stayed unreachable leaves the payment pending for the watchdog; a refusal (4xx,
+   * a redirect) fails the payment, which compensates the order.
+   */
+  private async recordChargeAttempt(
+    client: pg.ClientBase,
+    payment: Payment,
+    attempt: ChargeAttempt,
+  ): Promise<{ applied?: ApplyResult; applyAfter?: ProviderCharge }> {
+    const unchanged = { applied: { changed: false, refundsToExecute: [] } };
+    if (attempt.kind === 'answered') {
+      const { charge } = attempt;
+      // Refunds reported with the charge (a charge asked for again after it was refunded at
+      // the provider): the charge id now, the rest through the full state machine after commit.
+      const refunds = charge.refunds.some((r) => r.status === 'succeeded');
+      const plan = refunds
+        ? undefined
+        : planChargeUpdate(
+            {
+              status: 'pending',
+              amountMinor: payment.amountMinor,
+              amountRefundedMinor: payment.amountRefundedMinor,
+              offSession: payment.purpose === 'subscription',
+            },
+            [],
+            charge,
+          ).status;
+      const event =
+        plan?.to === 'succeeded'
+          ? chargeSucceeded(payment, charge.id)
+          : plan?.to === 'failed'
+            ? chargeFailed(payment, plan.reason)
+            : plan?.to === 'requires_action'
+              ? orderActionRequired(payment, plan.url)
+              : null;
+      const recorded = await recordAnswer(client, payment.id, charge.id, plan, event);
+      if (refunds) return { ...unchanged, applyAfter: charge };
+      // The webhook applied this very answer first: one read says so, nothing more to do.
+      if (!recorded && (await chargeAlreadyApplied(client, charge))) return unchanged;
+      if (!recorded) return { ...unchanged, applyAfter: charge };
+      return { applied: { changed: plan !== undefined, refundsToExecute: [] } };
+    }
+    if (attempt.kind === 'unavailable') {
+      this.log.warn(
+        { paymentId: payment.id, error: attempt.error },
+        'payment provider unavailable; payment stays pending',
+      );
+      await recordUnavailable(client, payment.id, attempt.error);
+      return unchanged;
+    }
+    this.log.error(
+      { paymentId: payment.id, error: attempt.error },
+      'payment provider refused the charge',
     );
+    const reason = attempt.reason ?? 'provider_error';
+    const failed = await failPending(
+      client,
+      payment.id,
+      reason,
+      attempt.error,
+      chargeFailed(payment, reason),
+    );
+    return failed ? { applied: { changed: true, refundsToExecute: [] } } : unchanged;
   }
 
   /**
@@ -251,35 +327,6 @@ export class PaymentProcessor {
         return { kind: 'unavailable', error: describe(error) };
       throw error;
     }
-  }
-
-  /**
-   * Record a charge attempt in `tx`. An answer goes through the state machine; a provider that
-   * stayed unreachable leaves the payment pending for the watchdog; a refusal (4xx, a redirect)
-   * fails the payment, which compensates the order.
-   */
-  private async recordChargeAttempt(
-    tx: Tx,
-    paymentId: string,
-    attempt: ChargeAttempt,
-  ): Promise<ApplyResult> {
-    if (attempt.kind === 'answered') return applyProviderCharge(tx, paymentId, attempt.charge);
-    const payment = await lockPayment(tx, { id: paymentId });
-    if (!payment || payment.status !== 'pending') return { changed: false, refundsToExecute: [] };
-    if (attempt.kind === 'unavailable') {
-      this.log.warn(
-        { paymentId, error: attempt.error },
-        'payment provider unavailable; payment stays pending',
-      );
-      await tx.payment.update({
-        where: { id: paymentId },
-        data: { providerAttempts: { increment: 1 }, lastProviderError: attempt.error },
-      });
-      return { changed: false, refundsToExecute: [] };
-    }
-    this.log.error({ paymentId, error: attempt.error }, 'payment provider refused the charge');
-    await this.fail(tx, payment, attempt.reason ?? 'provider_error', attempt.error);
-    return { changed: true, refundsToExecute: [] };
   }
 
   /**

@@ -4,7 +4,7 @@ import { Prisma, type PaymentRefund } from '../generated/prisma/client.js';
  * A payment's columns as the ORM's model names them, for raw SQL over `payments p` that must
  * return a whole Payment (lockPayment, the charge transaction) in one round trip.
  */
-export const paymentColumns = Prisma.sql`p.id::text AS "id", p.purpose,
+export const PAYMENT_COLUMNS = `p.id::text AS "id", p.purpose,
   p.order_id::text AS "orderId", p.subscription_id::text AS "subscriptionId", p.description,
   p.user_id::text AS "userId", p.amount_minor AS "amountMinor", p.currency,
   p.payment_method AS "paymentMethod", p.status, p.action_url AS "actionUrl",
@@ -14,6 +14,9 @@ export const paymentColumns = Prisma.sql`p.id::text AS "id", p.purpose,
   p.last_provider_error AS "lastProviderError", p.watchdog_failures AS "watchdogFailures",
   p.watchdog_next_at AS "watchdogNextAt", p.created_at AS "createdAt",
   p.updated_at AS "updatedAt"`;
+
+/** PAYMENT_COLUMNS for Prisma's tagged raw queries. */
+export const paymentColumns = Prisma.raw(PAYMENT_COLUMNS);
 
 /** The payment's refunds as one JSON array (camelCase keys), for `refundsOfJson`. */
 export const refundsJson = Prisma.sql`COALESCE((

@@ -66,7 +66,7 @@ export async function providerWebhookRoutes(
   async function applyIntentEvent(event: Stripe.Event, charge: ProviderCharge) {
     // The common case: the consumer applied the provider's immediate answer already, and this
     // webhook reports the same. Acknowledged after one read, with nothing written.
-    if (await chargeAlreadyApplied(app.db, charge)) return 'already_applied' as const;
+    if (await chargeAlreadyApplied(app.db.pool, charge)) return 'already_applied' as const;
     const outcome = await app.db.$transaction(async (tx) => {
       // A concurrent delivery of the same event waits here on the key, then skips.
       const first = await tx.providerWebhookEvent.createMany({
