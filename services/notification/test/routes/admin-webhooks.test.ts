@@ -81,6 +81,12 @@ describe('admin webhook routes', () => {
       [failedDelivery],
     );
     expect(row!.status).toBe('pending');
+    // The admin's redelivery is in the service's audit trail, with the admin as its actor.
+    const entries = await queryDb<{ actor_type: string; target_id: string }>(
+      service.ctx.databaseUrl,
+      `SELECT actor_type, target_id FROM audit_events WHERE action = 'webhook_delivery.redelivered'`,
+    );
+    expect(entries).toEqual([{ actor_type: 'admin', target_id: failedDelivery }]);
 
     const again = await call('POST', `/v1/admin/webhooks/deliveries/${failedDelivery}/redeliver`);
     expect(again.statusCode).toBe(409);
