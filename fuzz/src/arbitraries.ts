@@ -49,8 +49,23 @@ const FORMATS: Record<string, fc.Arbitrary<string>> = {
   uri: fc.webUrl(),
 };
 
+// A pattern that is one character class repeated (`^[A-Za-z0-9_-]+$`). Its strings are drawn
+// character by character at a length between minLength and maxLength: filtering what
+// stringMatching draws by length never ends when the minimum is above the lengths it tends to
+// draw (a 20-character token), and fast-check's filter retries forever.
+const REPEATED_CLASS = /^\^(\[[^\]]+\])([+*])\$$/;
+
 function stringOf(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.format && FORMATS[schema.format]) return FORMATS[schema.format]!;
+  const repeated = schema.pattern ? REPEATED_CLASS.exec(schema.pattern) : null;
+  if (repeated) {
+    const minLength = Math.max(schema.minLength ?? 0, repeated[2] === '+' ? 1 : 0);
+    return fc.string({
+      unit: fc.stringMatching(new RegExp(`^${repeated[1]}$`)),
+      minLength,
+      maxLength: Math.max(minLength, Math.min(schema.maxLength ?? 40, 60)),
+    });
+  }
   if (schema.pattern) {
     try {
       return fc
