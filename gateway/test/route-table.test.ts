@@ -17,10 +17,17 @@ describe('route table', () => {
       '/.well-known/oauth-authorization-server',
       '/.well-known/jwks.json',
       '/v1/account/profile',
+      '/v1/account/email',
+      '/v1/account/sessions',
+      '/v1/account/deletion',
       '/v1/me/security-events',
       '/v1/admin/audit-events/auth',
+      '/v1/admin/messaging/auth',
     ]);
     expect(route('/oauth/token').credentialRoutes).toEqual(['POST /oauth/token']);
+    // The account's own actions that take its password.
+    expect(route('/v1/account/email').credentialRoutes).toContain('POST /v1/account/email');
+    expect(route('/v1/account/deletion').credentialRoutes).toEqual(['POST /v1/account/deletion']);
     expect(route('/v1/auth').credentialRoutes).toContain('POST /v1/auth/login');
     expect(route('/v1/auth').credentialRoutes).not.toContain('GET /v1/auth/me');
   });
@@ -74,6 +81,7 @@ describe('route table', () => {
       '/v1/admin/credit-notes',
       '/v1/admin/billing',
       '/v1/admin/dead-letters/billing',
+      '/v1/admin/messaging/billing',
     ]);
     expect(new Set(routes.filter((r) => r.service === 'billing').map((r) => r.upstream))).toEqual(
       new Set(['http://billing']),

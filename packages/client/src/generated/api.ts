@@ -4239,7 +4239,10 @@ export interface operations {
     };
     listSessions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4268,6 +4271,7 @@ export interface operations {
                             /** @description The session of the access token that asked */
                             current: boolean;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };

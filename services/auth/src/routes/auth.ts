@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { auditOriginOf } from '@switchyard/audit';
-import { AppError, identityOf, notFound, problemResponse, userOf } from '@switchyard/service-kit';
+import { AppError, notFound, problemResponse, userOf } from '@switchyard/service-kit';
 import { denySessions } from '../sessions/sign-out-sessions.js';
 import { asSignedInUser } from '../audit/actors.js';
 import { signAccessToken } from '../tokens/access-token.js';
@@ -182,7 +182,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { userId, sessionId } = identityOf(request);
+      const { userId, sessionId } = userOf(request);
       const signedOut = await changePassword(
         app.db,
         { userId, currentSessionId: sessionId, ...request.body },

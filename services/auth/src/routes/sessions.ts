@@ -1,8 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { identityOf, notFound, problemResponse } from '@switchyard/service-kit';
+import {
+  cursorParam,
+  encodeCursor,
+  keysetPage,
+  notFound,
+  problemResponse,
+  userOf,
+} from '@switchyard/service-kit';
 import { asSignedInUser } from '../audit/actors.js';
-import { SessionList, SessionParams, SignedOut, SignOutAllQuery } from '../schemas/account.js';
+import {
+  SessionList,
+  SessionListQuery,
+  SessionParams,
+  SignedOut,
+  SignOutAllQuery,
+} from '../schemas/account.js';
 import { listSessions } from '../sessions/list-sessions.js';
 import { signOutSessions } from '../sessions/sign-out-sessions.js';
 
@@ -23,12 +36,20 @@ export async function sessionRoutes(fastify: FastifyInstance): Promise<void> {
           'device (user agent) and IP it signed in from, and when its token was last refreshed.',
         tags: ['account'],
         security: [{ bearerAuth: [] }],
+        querystring: SessionListQuery,
         response: { 200: SessionList },
       },
     },
     async (request) => {
-      const { userId, sessionId } = identityOf(request);
-      return { items: await listSessions(app.db, userId, sessionId) };
+      const { userId, sessionId } = userOf(request);
+      const { limit, cursor } = request.query;
+      const rows = await listSessions(app.db, userId, sessionId, {
+        limit,
+        after: cursorParam(cursor),
+      });
+      return keysetPage(rows, limit, (session) =>
+        encodeCursor({ createdAt: new Date(session.lastUsedAt), id: session.id }),
+      );
     },
   );
 
@@ -48,7 +69,7 @@ export async function sessionRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const ended = await signOutSessions(app.db, app.redis, {
-        userId: identityOf(request).userId,
+        userId: userOf(request).userId,
         only: request.params.id,
         accessTokenTtlSeconds: ttl(),
         by: asSignedInUser(request),
@@ -73,7 +94,7 @@ export async function sessionRoutes(fastify: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { userId, sessionId } = identityOf(request);
+      const { userId, sessionId } = userOf(request);
       const ended = await signOutSessions(app.db, app.redis, {
         userId,
         ...(request.query.keepCurrent && sessionId ? { keep: sessionId } : {}),

@@ -49,7 +49,16 @@ export const SessionView = Type.Object(
 );
 
 export const SessionList = Type.Object(
-  { items: Type.Array(SessionView) },
+  { items: Type.Array(SessionView), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  { additionalProperties: false },
+);
+
+/** The sessions list pages as every list does (docs/api-guide.md), most recently used first. */
+export const SessionListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 );
 

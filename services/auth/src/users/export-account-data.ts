@@ -27,7 +27,7 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
       roles: user.roles,
       createdAt: user.createdAt.toISOString(),
     },
-    sessions: await listSessions(db, userId, undefined),
+    sessions: await listSessions(db, userId, undefined, { limit: 10_000, after: null }),
     securityEvents: events.items.map((e) => ({
       occurredAt: e.occurredAt,
       action: e.action,

@@ -97,6 +97,8 @@ export async function adminWebhookRoutes(
       },
     },
     async (request) => {
+      const { cursor, ...query } = request.query;
+      const after = cursorParam(cursor);
       const endpoint = await app.db.webhookEndpoint.findUnique({
         where: { id: request.params.id },
         select: { id: true },
@@ -105,7 +107,8 @@ export async function adminWebhookRoutes(
       const { items, nextCursor } = await listEndpointDeliveries({
         db: app.db,
         endpointId: endpoint.id,
-        ...request.query,
+        ...query,
+        after,
       });
       return { items: items.map(deliveryView), nextCursor };
     },

@@ -337,11 +337,14 @@ export async function webhookEndpointRoutes(
       },
     },
     async (request) => {
+      const { cursor, ...query } = request.query;
+      const after = cursorParam(cursor);
       const endpoint = await ownEndpoint(request, request.params.id);
       const { items, nextCursor } = await listEndpointDeliveries({
         db: app.db,
         endpointId: endpoint.id,
-        ...request.query,
+        ...query,
+        after,
       });
       return { items: items.map(deliveryView), nextCursor };
     },
