@@ -67,7 +67,9 @@ export const MatchingAction = Type.Object(
   },
   {
     additionalProperties: false,
-    examples: [{ filter: { eventType: 'dev.switchyard.payment.succeeded.v1' }, dryRun: true }],
+    examples: [
+      { filter: { eventType: 'dev.switchyard.payment.succeeded.v1' }, dryRun: true, limit: 100 },
+    ],
   },
 );
 export type MatchingAction = Static<typeof MatchingAction>;

@@ -6952,7 +6952,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -7151,7 +7152,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -10406,7 +10408,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -10605,7 +10608,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -13217,7 +13221,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -13416,7 +13421,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -17160,7 +17166,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
@@ -17359,7 +17366,8 @@ export interface operations {
                  *       "filter": {
                  *         "eventType": "dev.switchyard.payment.succeeded.v1"
                  *       },
-                 *       "dryRun": true
+                 *       "dryRun": true,
+                 *       "limit": 100
                  *     }
                  */
                 "application/json": {
