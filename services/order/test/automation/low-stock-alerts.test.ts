@@ -109,6 +109,23 @@ describe('low-stock alerts', () => {
     await waitFor(async () => (await lowStockEvents()).length === 2, { what: 'second alert' });
     expect((await lowStockEvents())[1]).toMatchObject({ productId: POSTER, stock: 2 });
   });
+
+  // An operator restocking in psql, a migration or a pgbench script may run with a search_path
+  // that does not name the service's schema; the stock triggers must still find their tables.
+  it('reaches its tables from a session whose search_path does not name the schema', async () => {
+    await queryDb(
+      service.ctx.databaseUrl,
+      `SET search_path = pg_catalog;
+       UPDATE public.products SET stock = 10 WHERE id = '${POSTER}';
+       UPDATE public.products SET stock = 1 WHERE id = '${POSTER}';
+       UPDATE public.products SET name = name || ' (restocked)' WHERE id = '${POSTER}'`,
+    );
+    const [row] = await queryDb<{ stock: number; low_stock_alerted: boolean }>(
+      service.ctx.databaseUrl,
+      `SELECT stock, low_stock_alerted FROM products WHERE id = '${POSTER}'`,
+    );
+    expect(row).toEqual({ stock: 1, low_stock_alerted: true });
+  });
 });
 
 describe('low-stock alerts turned off', () => {
