@@ -1,4 +1,5 @@
 import type { EventHandlers } from '@switchyard/messaging';
+import { BILLING_SERVICE, recordBillingEvent } from '../audit/record-billing-event.js';
 import type { BillingClock } from '../clock/billing-clock.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { endSubscription } from '../subscriptions/cancel.js';
@@ -27,10 +28,12 @@ export function eraseCustomerHandlers(clock: BillingClock): EventHandlers {
           select: { id: true },
         });
         const at = await clock.now();
+        const canceled: string[] = [];
         for (const { id } of live) {
           const sub = await lockSubscription(tx, id);
           if (!sub || sub.status === 'canceled') continue;
           await endSubscription(tx, sub, { actor: 'system', at, reason: 'account_deleted' });
+          canceled.push(sub.id);
         }
         await tx.customer.updateMany({
           where: { userId },
@@ -40,6 +43,11 @@ export function eraseCustomerHandlers(clock: BillingClock): EventHandlers {
             billingAddress: Prisma.DbNull,
             updatedAt: new Date(),
           },
+        });
+        await recordBillingEvent(tx, BILLING_SERVICE, {
+          action: 'customer.erased',
+          target: { type: 'user', id: userId },
+          details: { eventId: event.id, canceledSubscriptions: canceled },
         });
       },
     },

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { callerContextOf } from '@switchyard/audit';
 import {
   AppError,
   cursorParam,
@@ -10,7 +10,7 @@ import {
   requireRole,
 } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { createPlan, updatePlan } from '../plans/plan-changes.js';
 import { planView } from '../plans/plan-view.js';
 import {
   CreatePlanBody,
@@ -121,27 +121,12 @@ export async function planRoutes(
         if (!options.knowsTaxCategory(taxCategory)) {
           throw new AppError('UNPROCESSABLE', `No tax rate is configured for ${taxCategory}`);
         }
-        try {
-          const plan = await scoped.db.plan.create({
-            data: {
-              id: randomUUID(),
-              code: body.code,
-              name: body.name,
-              priceMinor: body.price.amount,
-              currency: body.price.currency,
-              interval: body.interval,
-              intervalCount: body.intervalCount ?? 1,
-              trialDays: body.trialDays ?? 0,
-              taxCategory,
-            },
-          });
-          return reply.code(201).header('location', `/v1/plans/${plan.id}`).send(planView(plan));
-        } catch (error) {
-          if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-            throw new AppError('CONFLICT', `A plan with code ${body.code} exists`);
-          }
-          throw error;
-        }
+        const plan = await createPlan(
+          scoped.db,
+          { ...body, taxCategory },
+          callerContextOf(request),
+        );
+        return reply.code(201).header('location', `/v1/plans/${plan.id}`).send(planView(plan));
       },
     );
 
@@ -159,21 +144,14 @@ export async function planRoutes(
         },
       },
       async (request) => {
-        const { name, price, trialDays, active } = request.body;
-        const updated = await scoped.db.plan.updateMany({
-          where: { id: request.params.id },
-          data: {
-            ...(name !== undefined ? { name } : {}),
-            ...(price !== undefined ? { priceMinor: price.amount, currency: price.currency } : {}),
-            ...(trialDays !== undefined ? { trialDays } : {}),
-            ...(active !== undefined ? { active } : {}),
-            updatedAt: new Date(),
-          },
-        });
-        if (updated.count === 0) throw notFound('plan');
-        return planView(
-          await scoped.db.plan.findUniqueOrThrow({ where: { id: request.params.id } }),
+        const plan = await updatePlan(
+          scoped.db,
+          request.params.id,
+          request.body,
+          callerContextOf(request),
         );
+        if (!plan) throw notFound('plan');
+        return planView(plan);
       },
     );
   });

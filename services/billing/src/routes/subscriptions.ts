@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { callerContextOf } from '@switchyard/audit';
 import { notFound, userOf } from '@switchyard/service-kit';
 import type { BillingClock } from '../clock/billing-clock.js';
 import {
@@ -67,6 +68,7 @@ export async function subscriptionRoutes(
         idempotencyKey: request.headers['idempotency-key'],
         // Key order is the schema's (planId, paymentMethod): the same body hashes the same.
         requestHash: hashOf([request.body.planId, request.body.paymentMethod]),
+        by: callerContextOf(request),
       });
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       else committed();
@@ -129,6 +131,7 @@ export async function subscriptionRoutes(
         paymentMethod: request.body.paymentMethod,
         actor: `user:${userId}`,
         now: await clock.now(),
+        by: callerContextOf(request),
       });
       if (!result.found) throw notFound('subscription');
       if (result.retried) committed();
@@ -158,6 +161,7 @@ export async function subscriptionRoutes(
         actor: `user:${userId}`,
         now: await clock.now(),
         reason: 'canceled_by_customer',
+        by: callerContextOf(request),
       });
       if (!found) throw notFound('subscription');
       committed();
@@ -186,6 +190,7 @@ export async function subscriptionRoutes(
         planId: request.body.planId,
         actor: `user:${userId}`,
         now: await clock.now(),
+        by: callerContextOf(request),
       });
       if (result.kind === 'not_found') throw notFound('subscription');
       committed();

@@ -86,6 +86,7 @@ export const CreatePlanBody = Type.Object(
     ],
   },
 );
+export type CreatePlanBody = Static<typeof CreatePlanBody>;
 
 export const UpdatePlanBody = Type.Object(
   {
@@ -100,6 +101,7 @@ export const UpdatePlanBody = Type.Object(
     examples: [{ price: { amount: 2100, currency: 'EUR' } }, { active: false }],
   },
 );
+export type UpdatePlanBody = Static<typeof UpdatePlanBody>;
 
 export const SubscribeBody = Type.Object(
   { planId: Uuid, paymentMethod: PaymentMethod },

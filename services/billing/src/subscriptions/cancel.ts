@@ -1,4 +1,6 @@
+import type { AuditContext } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import { recordBillingEvent, subscriptionTarget } from '../audit/record-billing-event.js';
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { refundFromCurrentPeriod } from './charge-requests.js';
@@ -17,6 +19,8 @@ export interface CancelInput {
   actor: Actor;
   now: Date;
   reason?: string;
+  /** Who asked for it and from where (the audit trail). */
+  by: AuditContext;
 }
 
 /**
@@ -50,10 +54,22 @@ export async function cancelSubscription(db: Db, input: CancelInput): Promise<st
         reason,
         from: sub.status,
       });
+      await recordBillingEvent(tx, input.by, {
+        action: 'subscription.cancel_scheduled',
+        target: subscriptionTarget(sub.id),
+        changes: { cancelAtPeriodEnd: { before: false, after: true } },
+        details: { reason, endsAt: sub.currentPeriodEnd.toISOString() },
+      });
       return sub.id;
     }
-    await creditUnusedTime(tx, sub, input.now);
+    const creditMinor = await creditUnusedTime(tx, sub, input.now);
     await endSubscription(tx, sub, { actor: input.actor, at: input.now, reason });
+    await recordBillingEvent(tx, input.by, {
+      action: 'subscription.canceled',
+      target: subscriptionTarget(sub.id),
+      changes: { status: { before: sub.status, after: 'canceled' } },
+      details: { reason, refunded: { amount: creditMinor, currency: sub.currency } },
+    });
     return sub.id;
   });
 }
@@ -80,10 +96,10 @@ export async function endSubscription(
 
 /**
  * Refund the unused part of the current paid period at the price it runs at now (an upgrade
- * paid during it included); trials and unpaid periods have none.
+ * paid during it included); trials and unpaid periods have none. Returns what was refunded.
  */
-async function creditUnusedTime(tx: Tx, sub: LockedSubscription, now: Date): Promise<void> {
-  if (sub.status !== 'active') return;
+async function creditUnusedTime(tx: Tx, sub: LockedSubscription, now: Date): Promise<number> {
+  if (sub.status !== 'active') return 0;
   const { creditMinor } = computeProration({
     periodStart: sub.currentPeriodStart,
     periodEnd: sub.currentPeriodEnd,
@@ -91,5 +107,5 @@ async function creditUnusedTime(tx: Tx, sub: LockedSubscription, now: Date): Pro
     oldPriceMinor: sub.priceMinor,
     newPriceMinor: 0,
   });
-  await refundFromCurrentPeriod(tx, sub, creditMinor, 'subscription canceled: unused time');
+  return refundFromCurrentPeriod(tx, sub, creditMinor, 'subscription canceled: unused time');
 }

@@ -1,4 +1,6 @@
+import type { AuditContext } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import { recordBillingEvent, subscriptionTarget } from '../audit/record-billing-event.js';
 import type { Db } from '../db.js';
 import { refundFromCurrentPeriod, requestCharge } from './charge-requests.js';
 import { lockSubscription } from './lock-subscription.js';
@@ -11,6 +13,8 @@ export interface ChangePlanInput {
   planId: string;
   actor: Actor;
   now: Date;
+  /** Who asked for it and from where (the audit trail). */
+  by: AuditContext;
 }
 
 export type ChangePlanResult =
@@ -64,9 +68,29 @@ export async function changePlan(db: Db, input: ChangePlanInput): Promise<Change
         from: sub.status,
       });
     };
+    // Asked and done (or, for an upgrade, waiting for its charge): one entry either way.
+    const audited = async <R extends ChangePlanResult>(result: R): Promise<R> => {
+      const pending = result.kind === 'pending_payment';
+      await recordBillingEvent(tx, input.by, {
+        action: pending ? 'subscription.plan_change_requested' : 'subscription.plan_changed',
+        target: subscriptionTarget(sub.id),
+        changes: pending
+          ? null
+          : {
+              planId: { before: sub.planId, after: plan.id },
+              priceMinor: { before: sub.priceMinor, after: plan.priceMinor },
+            },
+        details: {
+          toPlanId: plan.id,
+          currency: sub.currency,
+          proration: 'proration' in result ? result.proration : null,
+        },
+      });
+      return result;
+    };
     if (sub.status === 'trialing') {
       await applyNow(`from ${sub.plan.code} to ${plan.code} during the trial`);
-      return { kind: 'changed', proration: null };
+      return audited({ kind: 'changed', proration: null });
     }
     const proration = computeProration({
       periodStart: sub.currentPeriodStart,
@@ -86,13 +110,13 @@ export async function changePlan(db: Db, input: ChangePlanInput): Promise<Change
         description: `${sub.plan.name} → ${plan.name}: rest of the period`,
       });
       if (!charge) throw new AppError('CONFLICT', 'A charge for this subscription is in flight');
-      return { kind: 'pending_payment', proration };
+      return audited({ kind: 'pending_payment', proration });
     }
     await applyNow(`from ${sub.plan.code} to ${plan.code}`);
     if (proration.netMinor < 0) {
       await refundFromCurrentPeriod(tx, sub, -proration.netMinor, 'plan changed: proration');
     }
-    return { kind: 'changed', proration };
+    return audited({ kind: 'changed', proration });
   });
 }
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditContext } from '@switchyard/audit';
 import { AppError } from '@switchyard/service-kit';
+import { recordBillingEvent, subscriptionTarget } from '../audit/record-billing-event.js';
 import type { Db } from '../db.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { requestCharge } from './charge-requests.js';
@@ -14,6 +16,8 @@ export interface SubscribeInput {
   idempotencyKey?: string;
   /** The request body's hash: the same key with another body is refused. */
   requestHash: string;
+  /** Who subscribed and from where (the audit trail). */
+  by: AuditContext;
 }
 
 /**
@@ -81,6 +85,17 @@ export async function subscribe(
           description: `${plan.name}: first period`,
         });
       }
+      await recordBillingEvent(tx, input.by, {
+        action: trialEnd ? 'subscription.trial_started' : 'subscription.created',
+        target: subscriptionTarget(id),
+        changes: { status: { before: null, after: created.status } },
+        details: {
+          planId: plan.id,
+          price: { amount: plan.priceMinor, currency: plan.currency },
+          paymentMethod: input.paymentMethod,
+          trialEndsAt: trialEnd?.toISOString() ?? null,
+        },
+      });
     });
   } catch (error) {
     // Another request with the same key committed first: answer with its subscription.

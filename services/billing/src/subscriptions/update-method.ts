@@ -1,3 +1,5 @@
+import type { AuditContext } from '@switchyard/audit';
+import { recordBillingEvent, subscriptionTarget } from '../audit/record-billing-event.js';
 import type { Db } from '../db.js';
 import { lockSubscription } from './lock-subscription.js';
 import { retryDueCharge } from './renewals.js';
@@ -9,6 +11,8 @@ export interface UpdateMethodInput {
   paymentMethod: string;
   actor: Actor;
   now: Date;
+  /** Who changed it and from where (the audit trail). */
+  by: AuditContext;
 }
 
 /**
@@ -31,6 +35,12 @@ export async function updatePaymentMethod(
     });
     const retried =
       updated.status === 'past_due' ? await retryDueCharge(tx, updated, 'method updated') : false;
+    await recordBillingEvent(tx, input.by, {
+      action: 'subscription.payment_method_changed',
+      target: subscriptionTarget(sub.id),
+      changes: { paymentMethod: { before: sub.paymentMethod, after: input.paymentMethod } },
+      details: { retriedCharge: retried },
+    });
     return { found: true, retried };
   });
 }

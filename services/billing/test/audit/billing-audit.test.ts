@@ -1,14 +1,24 @@
-// The billing service's audit trail on a real database: what it records (here a dead letter
-// discarded by an admin) is searchable by admins, and verify-audit-chain names a tampered entry.
+// The billing service's audit trail on a real database: what it records (a dead letter
+// discarded by an admin, plans changed by an admin, what customers do to their subscriptions,
+// an account's erasure) is searchable by admins, an action that rolls back leaves no entry, and
+// verify-audit-chain names a tampered entry.
 import { randomUUID } from 'node:crypto';
 import { createEvent, Topics } from '@switchyard/contracts';
 import {
   auditEntries,
+  publishEvent,
   verifyBeforeAndAfterTampering,
   waitFor,
+  withFailingCommits,
   writeDeadLetter,
 } from '@switchyard/testing';
-import { serviceDir, startBillingService, type BillingService } from '../support.js';
+import {
+  createMonthlyPlan,
+  serviceDir,
+  startBillingService,
+  subscribeNewCustomer,
+  type BillingService,
+} from '../support.js';
 
 describe('billing audit trail', () => {
   let service: BillingService;
@@ -76,5 +86,133 @@ describe('billing audit trail', () => {
     expect(broken.out).toContain(
       `billing: BROKEN at seq 1 (entry ${tamperedId}): its content was altered`,
     );
+  });
+  it('records an admin creating, repricing and retiring a plan, with before and after', async () => {
+    const planId = await createMonthlyPlan(service, { code: 'audit-basic', name: 'Basic' });
+    const patch = (payload: object) =>
+      service.app.inject({
+        method: 'PATCH',
+        url: `/v1/admin/plans/${planId}`,
+        headers: { authorization: admin, 'user-agent': 'console-test' },
+        payload,
+      });
+    expect((await patch({ price: { amount: 1200, currency: 'EUR' } })).statusCode).toBe(200);
+    expect((await patch({ active: false })).statusCode).toBe(200);
+    const created = await auditEntries(service.ctx.databaseUrl, 'plan.created');
+    expect(created).toEqual([
+      expect.objectContaining({
+        actor_type: 'admin',
+        target_type: 'plan',
+        target_id: planId,
+        changes: expect.objectContaining({ priceMinor: { before: null, after: 1000 } }),
+      }),
+    ]);
+    expect(await auditEntries(service.ctx.databaseUrl, 'plan.updated')).toEqual([
+      expect.objectContaining({
+        actor_type: 'admin',
+        actor_id: adminId,
+        target_id: planId,
+        changes: { priceMinor: { before: 1000, after: 1200 } },
+        request_id: expect.any(String),
+      }),
+    ]);
+    expect(await auditEntries(service.ctx.databaseUrl, 'plan.retired')).toEqual([
+      expect.objectContaining({ changes: { active: { before: true, after: false } } }),
+    ]);
+  });
+
+  it("records what a customer does to a subscription, with the money it moves, as the customer's", async () => {
+    const planId = await createMonthlyPlan(service, { code: 'audit-monthly', name: 'Monthly' });
+    const cheaper = await createMonthlyPlan(service, { code: 'audit-cheaper', name: 'Cheaper' });
+    const { id, userId, token } = await subscribeNewCustomer(service, planId);
+    const as = { authorization: `Bearer ${token}` };
+    const card = await service.app.inject({
+      method: 'PATCH',
+      url: `/v1/subscriptions/${id}`,
+      headers: as,
+      payload: { paymentMethod: 'pm_2OtherCard' },
+    });
+    expect(card.statusCode).toBe(200);
+    // Not yet paid (incomplete): a plan change is refused with 409, and leaves no entry.
+    const change = await service.app.inject({
+      method: 'POST',
+      url: `/v1/subscriptions/${id}/change-plan`,
+      headers: as,
+      payload: { planId: cheaper },
+    });
+    expect(change.statusCode).toBe(409);
+    const cancel = await service.app.inject({
+      method: 'POST',
+      url: `/v1/subscriptions/${id}/cancel`,
+      headers: as,
+      payload: { when: 'now' },
+    });
+    expect(cancel.statusCode).toBe(200);
+    const mine = (await auditEntries(service.ctx.databaseUrl)).filter((e) => e.target_id === id);
+    expect(mine.map((e) => e.action)).toEqual([
+      'subscription.created',
+      'subscription.payment_method_changed',
+      'subscription.canceled',
+    ]);
+    for (const entry of mine) {
+      expect(entry).toMatchObject({ actor_type: 'user', actor_id: userId });
+    }
+    expect(mine[0]!.details).toMatchObject({
+      planId,
+      price: { amount: 1000, currency: 'EUR' },
+      paymentMethod: 'pm_1SavedCard',
+    });
+    expect(mine[1]!.changes).toEqual({
+      paymentMethod: { before: 'pm_1SavedCard', after: 'pm_2OtherCard' },
+    });
+    expect(mine[2]).toMatchObject({
+      changes: { status: { before: 'incomplete', after: 'canceled' } },
+      details: { reason: 'canceled_by_customer', refunded: { amount: 0, currency: 'EUR' } },
+    });
+  });
+
+  it('leaves no entry for a subscription whose commit fails', async () => {
+    const planId = await createMonthlyPlan(service, { code: 'audit-rollback', name: 'Rollback' });
+    const before = await auditEntries(service.ctx.databaseUrl);
+    const token = await service.ctx.jwks.sign({ userId: randomUUID() });
+    const failed = await withFailingCommits(service.ctx.databaseUrl, 'subscriptions', () =>
+      service.app.inject({
+        method: 'POST',
+        url: '/v1/subscriptions',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { planId, paymentMethod: 'pm_1SavedCard' },
+      }),
+    );
+    expect(failed.statusCode).toBe(500);
+    const after = await auditEntries(service.ctx.databaseUrl);
+    expect(after.filter((e) => e.action.startsWith('subscription.'))).toEqual(
+      before.filter((e) => e.action.startsWith('subscription.')),
+    );
+  });
+
+  it('records an erasure after user.deleted once, as billing, with the subscriptions it ended', async () => {
+    const planId = await createMonthlyPlan(service, { code: 'audit-erase', name: 'Erase' });
+    const { id, userId } = await subscribeNewCustomer(service, planId);
+    const event = createEvent('user.deleted', {
+      source: 'auth',
+      subject: userId,
+      data: { userId, deletedAt: new Date().toISOString() },
+    });
+    await publishEvent(service.ctx.namespace, event, 2);
+    await waitFor(
+      async () => (await auditEntries(service.ctx.databaseUrl, 'customer.erased')).length > 0,
+      { what: 'the erasure recorded' },
+    );
+    // The second delivery is the inbox's: no second entry.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await auditEntries(service.ctx.databaseUrl, 'customer.erased')).toEqual([
+      expect.objectContaining({
+        actor_type: 'system',
+        actor_id: 'billing',
+        target_type: 'user',
+        target_id: userId,
+        details: { eventId: event.id, canceledSubscriptions: [id] },
+      }),
+    ]);
   });
 });
