@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ensureDatabase } from '@switchyard/db';
 import { migrateStack, seedStack, stackProcesses, type StackProcess } from '@switchyard/stack';
 import {
@@ -74,7 +75,11 @@ export interface PlatformOptions {
   redisUrl?: string;
   /** Brokers of a Kafka the caller runs; when absent the shared broker is started if needed. */
   kafkaBrokers?: string[];
-  /** Prefix of the databases (`<prefix>_<service>`); default switchyard_e2e (+ TEST_DATABASE_TAG). */
+  /**
+   * Prefix of the databases (`<prefix>_<service>`); default `switchyard_e2e_<package>` (+
+   * TEST_DATABASE_TAG), so the suites of two packages (e2e, chaos, console…) that run at once
+   * (TEST_CONCURRENCY) never wipe each other's databases.
+   */
   databasePrefix?: string;
   /** Partitions of each topic of the run's namespace (default 3; production has 12). */
   topicPartitions?: number;
@@ -87,6 +92,13 @@ export interface PlatformOptions {
    */
   gatewayToEveryReplica?: boolean;
 }
+
+/** The package whose tests run (jest's working directory), as a database name's part. */
+const packageSlug = () =>
+  path
+    .basename(process.cwd())
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
 
 /**
  * Start the whole platform — Kafka, SMTP capture, the payment-provider sandbox, the five
@@ -119,7 +131,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       options.postgresUrl ??
       process.env.TEST_POSTGRES_URL ??
       'postgresql://postgres@127.0.0.1:5432/postgres',
-    databasePrefix: options.databasePrefix ?? `switchyard_e2e${testDatabaseTag()}`,
+    databasePrefix: options.databasePrefix ?? `switchyard_e2e_${packageSlug()}${testDatabaseTag()}`,
     kafkaBrokers: brokers.join(','),
     kafkaNamespace: namespace,
     redisUrl,
