@@ -228,6 +228,36 @@ describe('the staff console: operations screens', () => {
     }
   });
 
+  it('downloads the paid order’s invoice as the PDF billing issued', async () => {
+    const billingLink = (name: string) =>
+      page.getByRole('navigation', { name: 'Billing' }).getByRole('link', { name }).click();
+    await nav('Billing');
+    // The invoice follows order.paid through Kafka: it may be a moment behind the order, so
+    // the list is opened again until it shows.
+    const button = page.getByRole('button', { name: /^Download invoice .+ as PDF$/ }).first();
+    await waitFor(
+      async () => {
+        await billingLink('Plans');
+        await billingLink('Invoices');
+        await page.locator('.empty, table').first().waitFor();
+        return (await button.count()) > 0;
+      },
+      { timeoutMs: 30_000, what: 'the invoice listed' },
+    );
+    const number = (await button.getAttribute('aria-label'))!.replace(
+      /^Download invoice (.+) as PDF$/,
+      '$1',
+    );
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(download.suggestedFilename()).toBe(`${number}.pdf`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer);
+    const pdf = Buffer.concat(chunks);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(1000);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
   it('searches the audit trail by action', async () => {
     await nav('Audit');
     await heading('Audit trail').waitFor();

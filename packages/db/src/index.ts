@@ -4,3 +4,4 @@ export { seed, type SeedOptions } from './seed.js';
 export { findSchemaDrift } from './find-schema-drift.js';
 export { databaseNameOf, withDatabase, redactUrl } from './connection-url.js';
 export { schemaCurrencyCheck, SchemaBehindError, type QueryRows } from './schema-currency.js';
+export { inPgTransaction } from './pg-transaction.js';

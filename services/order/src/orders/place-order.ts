@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { createEvent } from '@switchyard/contracts';
+import { inPgTransaction } from '@switchyard/db';
 import { enqueueEvent } from '@switchyard/messaging';
 import { AppError } from '@switchyard/service-kit';
 import type { Db } from '../db.js';
@@ -9,7 +10,7 @@ import { OrderStatus } from '../domain/order-status.js';
 import { priceOrder, type CatalogProduct, type RequestedLine } from '../domain/price-order.js';
 import type { OrderView } from '../schemas/order.js';
 import { orderViewOfRow } from './order-view.js';
-import { inPgTransaction, sqlClientOf } from './pg-transaction.js';
+import { sqlClientOf } from './sql-client.js';
 
 export interface PlaceOrderInput {
   userId: string;

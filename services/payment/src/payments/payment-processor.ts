@@ -18,7 +18,7 @@ import {
   tryLockChargesOn,
   type InboxEntry,
 } from '../sql/charge-statements.js';
-import { inPgTransaction } from '../sql/pg-transaction.js';
+import { inPgTransaction } from '@switchyard/db';
 import { applyProviderCharge, type ApplyResult } from './apply-provider-charge.js';
 import { chargeAlreadyApplied } from './charge-already-applied.js';
 import { planChargeUpdate } from './charge-plan.js';

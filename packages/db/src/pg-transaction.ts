@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { SqlClient } from '@switchyard/messaging';
 
 /**
  * Run `work` in one transaction on a connection of the pool: BEGIN, work, COMMIT, or ROLLBACK
- * on any error (and the error rethrown). For the hot write path (placement), where the ORM's
- * per-statement cost was most of the service's CPU (docs/benchmarks.md, checkout).
+ * on any error (and the error rethrown). For the hot paths written in plain SQL instead of the
+ * ORM, whose per-statement cost was most of their CPU (docs/decisions/0013: the order service's
+ * placement, the payment service's charge).
  */
 export async function inPgTransaction<T>(
   pool: pg.Pool,
@@ -25,16 +25,4 @@ export async function inPgTransaction<T>(
   } finally {
     client.release(broken instanceof Error ? broken : undefined);
   }
-}
-
-/** The raw-SQL slice messaging needs (enqueueEvent), over a node-postgres connection. */
-export function sqlClientOf(client: pg.ClientBase): SqlClient {
-  return {
-    async $executeRawUnsafe(query: string, ...values: unknown[]) {
-      return (await client.query(query, values)).rowCount ?? 0;
-    },
-    async $queryRawUnsafe<T>(query: string, ...values: unknown[]) {
-      return (await client.query(query, values)).rows as T;
-    },
-  };
 }
