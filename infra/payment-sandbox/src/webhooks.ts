@@ -57,6 +57,11 @@ export class WebhookSender {
     },
   ) {}
 
+  /** Streams with events still to deliver (a test waits for none before it closes). */
+  get pendingStreams(): number {
+    return this.queues.size;
+  }
+
   /** Whether an endpoint is set (each event's `pending_webhooks`). */
   get endpoints(): number {
     return this.options.url ? 1 : 0;

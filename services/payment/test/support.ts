@@ -191,6 +191,17 @@ export async function webhookDelivered(
 }
 
 /**
+ * Wait until the sandbox has no webhook left to deliver. A test that causes many (a charge's
+ * each) waits for them before it ends, for the reason webhookDelivered gives.
+ */
+export async function sandboxWebhooksDone(service: PaymentService): Promise<void> {
+  await waitFor(async () => service.sandbox.sandbox.webhooks.pendingStreams === 0, {
+    what: "the sandbox's webhooks delivered",
+    timeoutMs: 30_000,
+  });
+}
+
+/**
  * The official SDK pointed at the test's sandbox: what a test does "at the provider" (a charge
  * made behind our back, a refund in the dashboard) it does the way Stripe's users do.
  */

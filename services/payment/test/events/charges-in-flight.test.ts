@@ -3,6 +3,7 @@ import { toWireMessage } from '@switchyard/contracts';
 import { queryDb, testProducer, waitFor } from '@switchyard/testing';
 import {
   orderCreated,
+  sandboxWebhooksDone,
   startPaymentService,
   webhookSecret,
   type PaymentService,
@@ -134,5 +135,7 @@ describe('charges held by a slow provider', () => {
       { what: 'every order charged', timeoutMs: 60_000 },
     );
     expect(arrived).toBe(orderIds.length);
+    // Their webhooks too, before the service closes (an answer during the close holds it).
+    await sandboxWebhooksDone(service);
   });
 });
