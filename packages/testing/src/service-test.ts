@@ -28,13 +28,27 @@ export async function setupServiceTest(options: {
   kafkaPartitions?: number;
 }): Promise<ServiceTestContext> {
   await startKafka();
-  const [databaseUrl, namespace, jwks] = await Promise.all([
+  const [database, kafkaNamespace, jwksServer, denylist] = await Promise.allSettled([
     prepareTestDatabase(options.service, options.migrationsDir, options.seedFiles),
     createKafkaNamespace(undefined, options.kafkaPartitions),
     startJwksServer(),
     // The services trust the shared Redis's denylist only with auth's marker (no auth here).
     markDenylistSynced(),
   ]);
+  const failed = [database, kafkaNamespace, jwksServer, denylist].find(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
+  if (failed) {
+    // What did start must stop again: an open JWKS server keeps jest from ever exiting.
+    if (jwksServer.status === 'fulfilled') await jwksServer.value.close();
+    if (kafkaNamespace.status === 'fulfilled') {
+      await deleteKafkaNamespace(kafkaNamespace.value).catch(() => {});
+    }
+    throw failed.reason;
+  }
+  const databaseUrl = (database as PromiseFulfilledResult<string>).value;
+  const namespace = (kafkaNamespace as PromiseFulfilledResult<string>).value;
+  const jwks = (jwksServer as PromiseFulfilledResult<JwksServer>).value;
   return {
     databaseUrl,
     namespace,
