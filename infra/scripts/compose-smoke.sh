@@ -140,6 +140,21 @@ node -e "
 " || fail "the gateway's metrics must be on 9464 only"
 say "gateway metrics on the internal port 9464 only"
 
+# The staff console, built into the gateway's image: its page and the script it loads.
+node -e "
+  (async () => {
+    const page = await fetch('http://127.0.0.1:8080/admin/');
+    const html = await page.text();
+    const script = html.match(/src=\"(\/admin\/assets\/[^\"]+\.js)\"/)?.[1];
+    const js = script && (await fetch('http://127.0.0.1:8080' + script));
+    if (!page.ok || !html.includes('<div id=\"root\">') || !js?.ok) {
+      console.error('console: page ' + page.status + ', script ' + (script ?? 'not named') + ' ' + (js?.status ?? '-'));
+      process.exit(1);
+    }
+  })();
+" || fail "the gateway must serve the staff console at /admin"
+say "the staff console served at /admin by the gateway container"
+
 # ---- 7. from outside: the process's real uid, and its root mount read-only
 containers=$(podman ps --format '{{.Names}}' --filter "label=com.docker.compose.project=$project" | sort)
 ours=0
