@@ -40,7 +40,8 @@ export async function setupServiceTest(options: {
   );
   if (failed) {
     // What did start must stop again: an open JWKS server keeps jest from ever exiting.
-    if (jwksServer.status === 'fulfilled') await jwksServer.value.close();
+    // Each cleanup on its own: one failing must neither skip the other nor hide the cause.
+    if (jwksServer.status === 'fulfilled') await jwksServer.value.close().catch(() => {});
     if (kafkaNamespace.status === 'fulfilled') {
       await deleteKafkaNamespace(kafkaNamespace.value).catch(() => {});
     }

@@ -69,7 +69,10 @@ export async function changePlan(db: Db, input: ChangePlanInput): Promise<Change
       });
     };
     // Asked and done (or, for an upgrade, waiting for its charge): one entry either way.
-    const audited = async <R extends ChangePlanResult>(result: R): Promise<R> => {
+    const audited = async <R extends ChangePlanResult>(
+      result: R,
+      refundedMinor = 0,
+    ): Promise<R> => {
       const pending = result.kind === 'pending_payment';
       await recordBillingEvent(tx, input.by, {
         action: pending ? 'subscription.plan_change_requested' : 'subscription.plan_changed',
@@ -84,6 +87,7 @@ export async function changePlan(db: Db, input: ChangePlanInput): Promise<Change
           toPlanId: plan.id,
           currency: sub.currency,
           proration: 'proration' in result ? result.proration : null,
+          refunded: { amount: refundedMinor, currency: sub.currency },
         },
       });
       return result;
@@ -113,10 +117,11 @@ export async function changePlan(db: Db, input: ChangePlanInput): Promise<Change
       return audited({ kind: 'pending_payment', proration });
     }
     await applyNow(`from ${sub.plan.code} to ${plan.code}`);
-    if (proration.netMinor < 0) {
-      await refundFromCurrentPeriod(tx, sub, -proration.netMinor, 'plan changed: proration');
-    }
-    return audited({ kind: 'changed', proration });
+    const refunded =
+      proration.netMinor < 0
+        ? await refundFromCurrentPeriod(tx, sub, -proration.netMinor, 'plan changed: proration')
+        : 0;
+    return audited({ kind: 'changed', proration }, refunded);
   });
 }
 

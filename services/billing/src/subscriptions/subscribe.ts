@@ -92,7 +92,6 @@ export async function subscribe(
         details: {
           planId: plan.id,
           price: { amount: plan.priceMinor, currency: plan.currency },
-          paymentMethod: input.paymentMethod,
           trialEndsAt: trialEnd?.toISOString() ?? null,
         },
       });

@@ -35,12 +35,15 @@ export async function updatePaymentMethod(
     });
     const retried =
       updated.status === 'past_due' ? await retryDueCharge(tx, updated, 'method updated') : false;
-    await recordBillingEvent(tx, input.by, {
-      action: 'subscription.payment_method_changed',
-      target: subscriptionTarget(sub.id),
-      changes: { paymentMethod: { before: sub.paymentMethod, after: input.paymentMethod } },
-      details: { retriedCharge: retried },
-    });
+    // The card's provider id stays out of the trail: it would outlive the account's deletion
+    // there (payment erases it); that the card changed, and the retry, are the record.
+    if (sub.paymentMethod !== input.paymentMethod) {
+      await recordBillingEvent(tx, input.by, {
+        action: 'subscription.payment_method_changed',
+        target: subscriptionTarget(sub.id),
+        details: { retriedCharge: retried },
+      });
+    }
     return { found: true, retried };
   });
 }

@@ -157,18 +157,70 @@ describe('billing audit trail', () => {
     for (const entry of mine) {
       expect(entry).toMatchObject({ actor_type: 'user', actor_id: userId });
     }
-    expect(mine[0]!.details).toMatchObject({
-      planId,
-      price: { amount: 1000, currency: 'EUR' },
-      paymentMethod: 'pm_1SavedCard',
-    });
-    expect(mine[1]!.changes).toEqual({
-      paymentMethod: { before: 'pm_1SavedCard', after: 'pm_2OtherCard' },
-    });
+    expect(mine[0]!.details).toMatchObject({ planId, price: { amount: 1000, currency: 'EUR' } });
+    // The card's provider id is in no entry: it would outlive the account's deletion there.
+    expect(JSON.stringify(mine)).not.toMatch(/pm_/);
+    expect(mine[1]!.details).toEqual({ retriedCharge: false });
     expect(mine[2]).toMatchObject({
       changes: { status: { before: 'incomplete', after: 'canceled' } },
       details: { reason: 'canceled_by_customer', refunded: { amount: 0, currency: 'EUR' } },
     });
+  });
+
+  it('records a trial, a plan changed during it and a cancellation scheduled; nothing for a card set again', async () => {
+    const adminHeaders = { authorization: admin };
+    const plan = async (code: string, amount: number) => {
+      const res = await service.app.inject({
+        method: 'POST',
+        url: '/v1/admin/plans',
+        headers: adminHeaders,
+        payload: {
+          code,
+          name: code,
+          price: { amount, currency: 'EUR' },
+          interval: 'month',
+          trialDays: 14,
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json().id as string;
+    };
+    const [basic, plus] = [
+      await plan('audit-trial-basic', 900),
+      await plan('audit-trial-plus', 1900),
+    ];
+    const { id, userId, token } = await subscribeNewCustomer(service, basic);
+    const as = { authorization: `Bearer ${token}` };
+    const post = (url: string, payload: object) =>
+      service.app.inject({ method: 'POST', url, headers: as, payload });
+    expect((await post(`/v1/subscriptions/${id}/change-plan`, { planId: plus })).statusCode).toBe(
+      200,
+    );
+    expect((await post(`/v1/subscriptions/${id}/cancel`, { when: 'period_end' })).statusCode).toBe(
+      200,
+    );
+    const same = await service.app.inject({
+      method: 'PATCH',
+      url: `/v1/subscriptions/${id}`,
+      headers: as,
+      payload: { paymentMethod: 'pm_1SavedCard' },
+    });
+    expect(same.statusCode).toBe(200);
+    const mine = (await auditEntries(service.ctx.databaseUrl)).filter((e) => e.target_id === id);
+    expect(mine.map((e) => [e.action, e.actor_id])).toEqual([
+      ['subscription.trial_started', userId],
+      ['subscription.plan_changed', userId],
+      ['subscription.cancel_scheduled', userId],
+    ]);
+    expect(mine[0]!.changes).toEqual({ status: { before: null, after: 'trialing' } });
+    expect(mine[1]).toMatchObject({
+      changes: {
+        planId: { before: basic, after: plus },
+        priceMinor: { before: 900, after: 1900 },
+      },
+      details: { proration: null, refunded: { amount: 0, currency: 'EUR' } },
+    });
+    expect(mine[2]!.changes).toEqual({ cancelAtPeriodEnd: { before: false, after: true } });
   });
 
   it('leaves no entry for a subscription whose commit fails', async () => {
