@@ -30,6 +30,18 @@ describe('billing audit trail', () => {
   });
   afterAll(() => service.close());
 
+  /** A customer sets their subscription's card. */
+  const setCard = (token: string, id: string, paymentMethod: string) =>
+    service.app.inject({
+      method: 'PATCH',
+      url: `/v1/subscriptions/${id}`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { paymentMethod },
+    });
+  /** The entries about one subscription, oldest first. */
+  const entriesOf = async (targetId: string) =>
+    (await auditEntries(service.ctx.databaseUrl)).filter((e) => e.target_id === targetId);
+
   it('records a dead letter discarded, and verify-audit-chain names an entry altered', async () => {
     const event = createEvent('order.cancelled', {
       source: 'order',
@@ -126,13 +138,7 @@ describe('billing audit trail', () => {
     const cheaper = await createMonthlyPlan(service, { code: 'audit-cheaper', name: 'Cheaper' });
     const { id, userId, token } = await subscribeNewCustomer(service, planId);
     const as = { authorization: `Bearer ${token}` };
-    const card = await service.app.inject({
-      method: 'PATCH',
-      url: `/v1/subscriptions/${id}`,
-      headers: as,
-      payload: { paymentMethod: 'pm_2OtherCard' },
-    });
-    expect(card.statusCode).toBe(200);
+    expect((await setCard(token, id, 'pm_2OtherCard')).statusCode).toBe(200);
     // Not yet paid (incomplete): a plan change is refused with 409, and leaves no entry.
     const change = await service.app.inject({
       method: 'POST',
@@ -148,7 +154,7 @@ describe('billing audit trail', () => {
       payload: { when: 'now' },
     });
     expect(cancel.statusCode).toBe(200);
-    const mine = (await auditEntries(service.ctx.databaseUrl)).filter((e) => e.target_id === id);
+    const mine = await entriesOf(id);
     expect(mine.map((e) => e.action)).toEqual([
       'subscription.created',
       'subscription.payment_method_changed',
@@ -199,14 +205,8 @@ describe('billing audit trail', () => {
     expect((await post(`/v1/subscriptions/${id}/cancel`, { when: 'period_end' })).statusCode).toBe(
       200,
     );
-    const same = await service.app.inject({
-      method: 'PATCH',
-      url: `/v1/subscriptions/${id}`,
-      headers: as,
-      payload: { paymentMethod: 'pm_1SavedCard' },
-    });
-    expect(same.statusCode).toBe(200);
-    const mine = (await auditEntries(service.ctx.databaseUrl)).filter((e) => e.target_id === id);
+    expect((await setCard(token, id, 'pm_1SavedCard')).statusCode).toBe(200);
+    const mine = await entriesOf(id);
     expect(mine.map((e) => [e.action, e.actor_id])).toEqual([
       ['subscription.trial_started', userId],
       ['subscription.plan_changed', userId],
