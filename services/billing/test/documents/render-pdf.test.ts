@@ -65,6 +65,15 @@ describe('renderPdf', () => {
     expect(first.equals(second)).toBe(true);
   });
 
+  it('renders the same bytes whether its words were shaped before or not', async () => {
+    // Words this process has never shaped: the first render shapes them, the second reuses them.
+    const fresh = exampleInvoice({
+      buyer: { name: 'Zyxwv Qutsr', addressLines: ['Ponml 9'], country: 'DE', taxId: null },
+    });
+    const cold = await renderPdf(fresh);
+    expect((await renderPdf(fresh)).equals(cold)).toBe(true);
+  });
+
   it('flows many lines onto further pages, the table header on each', async () => {
     const many = Array.from({ length: 60 }, (_, i) => ({
       description: `Line ${i + 1}`,
