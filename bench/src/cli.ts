@@ -5,7 +5,8 @@
 //   --only a,b         only these benchmarks (ids below)
 //   --profile          also CPU-profile the gateway and the order service (or the processes
 //                      named by --profile-processes payment,notification) and print the top
-//                      costs of every phase (the figures of a profiled run are not published)
+//                      costs of every phase (the figures of a profiled run are not published),
+//                      and PostgreSQL's top statements per phase if it loads pg_stat_statements
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +19,10 @@ import { readPath } from './benchmarks/read-path.js';
 import { saga } from './benchmarks/saga.js';
 import { sseFanout } from './benchmarks/sse-fanout.js';
 import { monotonicMicros, type Window } from './cpu-profile.js';
+import { printStatements, statementStats, type PhaseStatements } from './pg-statements.js';
 import { printProfiles } from './profiles.js';
 import { print, publish } from './results.js';
-import { standUp } from './stand.js';
+import { standDatabasePrefix, standUp } from './stand.js';
 import { restingCost } from './benchmarks/resting-cost.js';
 
 // In this order: the resting cost first (nothing has run yet), the saga before checkout (whose
@@ -70,16 +72,24 @@ const stand = await standUp({
     : undefined,
 });
 const phases: { name: string; window: Window }[] = [];
+const statements = profileDir ? await statementStats() : null;
+const statementsByPhase: { name: string; statements: PhaseStatements }[] = [];
 const ctx: BenchContext = {
   stand,
   short,
   seconds: Number(process.env.BENCH_SECONDS ?? (short ? 3 : 10)),
   async phase(name, work) {
+    await statements?.reset();
     const fromMicros = monotonicMicros();
     try {
       return await work();
     } finally {
       phases.push({ name, window: { fromMicros, toMicros: monotonicMicros() } });
+      if (statements)
+        statementsByPhase.push({
+          name,
+          statements: await statements.read(standDatabasePrefix(), 15),
+        });
     }
   },
 };
@@ -99,4 +109,5 @@ try {
   await stand.stop();
 }
 if (profileDir) await printProfiles(profileDir, profiled, phases);
+for (const phase of statementsByPhase) printStatements(phase.name, phase.statements);
 process.exit(failed ? 1 : 0);

@@ -59,11 +59,14 @@ async function call(base: string, method: string, path: string, body?: unknown, 
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
+/** The stand's databases are named `<this>_<service>`. */
+export const standDatabasePrefix = () => `switchyard_bench${testDatabaseTag()}`;
+
 export async function standUp(options: StandOptions = {}): Promise<Stand> {
   const platform = await startPlatform({
     logLevel: 'info',
     // TEST_DATABASE_TAG keeps two checkouts' runs on one PostgreSQL apart, as for the tests.
-    databasePrefix: `switchyard_bench${testDatabaseTag()}`,
+    databasePrefix: standDatabasePrefix(),
     // The second notification replica runs only for the SSE fan-out across replicas.
     replicas: { notification: 2 },
     // As the README's stack and production: 12 partitions bound consumer concurrency.
