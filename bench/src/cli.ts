@@ -6,7 +6,8 @@
 //   --profile          also CPU-profile the gateway and the order service (or the processes
 //                      named by --profile-processes payment,notification) and print the top
 //                      costs of every phase (the figures of a profiled run are not published),
-//                      and PostgreSQL's top statements per phase if it loads pg_stat_statements
+//   --pg-statements    print PostgreSQL's top statements of every phase (pg_stat_statements must
+//                      be loaded; a profiled run does this too)
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'profile-processes': { type: 'string', default: 'gateway,order' },
+    'pg-statements': { type: 'boolean', default: false },
   },
 });
 const only = values.only?.split(',').map((s) => s.trim());
@@ -72,7 +74,7 @@ const stand = await standUp({
     : undefined,
 });
 const phases: { name: string; window: Window }[] = [];
-const statements = profileDir ? await statementStats() : null;
+const statements = profileDir || values['pg-statements'] ? await statementStats() : null;
 const statementsByPhase: { name: string; statements: PhaseStatements }[] = [];
 const ctx: BenchContext = {
   stand,
