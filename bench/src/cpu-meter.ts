@@ -119,3 +119,30 @@ export async function rssByProcess(stand: SagaTarget): Promise<[string, number][
   for (const p of stand.processes()) rows.push([p.name, await rss(p.pid)]);
   return rows;
 }
+
+/**
+ * What of each Node process's memory is V8's live-and-not-yet-collected heap and what is
+ * outside it (Buffers), in MiB, from its /metrics: tells a heap that grew from a leak or from
+ * garbage not yet collected apart from memory held elsewhere. Absent for a process without
+ * /metrics.
+ */
+export async function heapByProcess(
+  stand: SagaTarget,
+): Promise<Map<string, { heapUsed: number; external: number }>> {
+  const out = new Map<string, { heapUsed: number; external: number }>();
+  for (const p of stand.processes()) {
+    if (!p.url) continue;
+    try {
+      const text = await (await fetch(`${p.url}/metrics`)).text();
+      const mib = (name: string) =>
+        Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+      out.set(p.name, {
+        heapUsed: mib('nodejs_heap_size_used_bytes'),
+        external: mib('nodejs_external_memory_bytes'),
+      });
+    } catch {
+      // A process that stopped answering has no figure; its RSS still stands.
+    }
+  }
+  return out;
+}

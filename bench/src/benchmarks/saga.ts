@@ -8,7 +8,7 @@ import path from 'node:path';
 import { repoRoot } from '@switchyard/testing';
 import type { Benchmark, BenchContext } from '../benchmark.js';
 import { lineChart } from '../chart.js';
-import { rssByProcess } from '../cpu-meter.js';
+import { heapByProcess, rssByProcess } from '../cpu-meter.js';
 import { hopDelta, scrapeHops } from '../hops.js';
 import { placeAtRate } from '../open-loop.js';
 import { fixed, table, type BenchmarkReport } from '../results.js';
@@ -189,6 +189,7 @@ export async function sagaReports(
         runSagaAt(target, sustainRate, sustainSeconds),
       );
   const rss = await rssByProcess(target);
+  const heap = await heapByProcess(target);
 
   const at = (rate: number) => summaries.find((s) => s.rate === rate);
   const thirty = at(30) ?? summaries[0]!;
@@ -318,8 +319,18 @@ export async function sagaReports(
         ) +
         '\n\n' +
         table(
-          ['process', 'RSS MiB after the run'],
-          rss.map(([name, mib]) => [name, fixed(mib, 0)]),
+          [
+            'process',
+            'RSS MiB after the run',
+            'V8 heap used MiB',
+            'outside the heap (Buffers) MiB',
+          ],
+          rss.map(([name, mib]) => [
+            name,
+            fixed(mib, 0),
+            heap.has(name) ? fixed(heap.get(name)!.heapUsed, 0) : '–',
+            heap.has(name) ? fixed(heap.get(name)!.external, 0) : '–',
+          ]),
         ),
       verdicts: [
         {
@@ -335,7 +346,7 @@ export async function sagaReports(
           met: rss.filter(([n]) => n !== 'smtp capture').every(([, m]) => m <= 120e6 / 2 ** 20),
         },
       ],
-      data: { sustained, rss },
+      data: { sustained, rss, heap: Object.fromEntries(heap) },
     });
   return reports;
 }

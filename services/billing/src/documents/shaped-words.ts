@@ -14,7 +14,7 @@ import type { Font, Glyph, GlyphPosition } from 'fontkit';
  * when it gets it, so every call gets its own copies of the positions; the glyphs are fontkit's
  * own cached objects, which nothing writes to.
  */
-export function memoiseWordShaping(font: Font, maxWords = 20_000): Font {
+export function memoiseWordShaping(font: Font, maxWords = 2_000): Font {
   const shape = font.layout.bind(font);
   const words = new Map<string, { glyphs: Glyph[]; positions: GlyphPosition[] }>();
   const layout = (text: string, ...options: unknown[]) => {
@@ -22,13 +22,16 @@ export function memoiseWordShaping(font: Font, maxWords = 20_000): Font {
       return (shape as (...args: unknown[]) => ShapedRun)(text, ...options);
     }
     let shaped = words.get(text);
-    if (!shaped) {
+    if (shaped) {
+      words.delete(text); // most recently used last, so the words every document has stay
+    } else {
       const run = shape(text);
       shaped = { glyphs: run.glyphs, positions: run.positions.map(copyPosition) };
-      // Bounded: names, numbers and amounts are new words on every document.
+      // Bounded, least recently used out first: numbers, references and names are new words
+      // on almost every document (a word kept costs about 3 KB).
       if (words.size >= maxWords) words.delete(words.keys().next().value!);
-      words.set(text, shaped);
     }
+    words.set(text, shaped);
     return new ShapedRun(shaped.glyphs.slice(), shaped.positions.map(copyPosition));
   };
   font.layout = layout as Font['layout'];

@@ -57,6 +57,20 @@ describe('memoiseWordShaping', () => {
     );
   });
 
+  it('keeps the words in use when new ones pass its bound (least recently used out)', () => {
+    const font = dejaVu();
+    const shaped: string[] = [];
+    const shape = font.layout.bind(font);
+    font.layout = ((text: string) => {
+      shaped.push(text);
+      return shape(text);
+    }) as Font['layout'];
+    const memoised = memoiseWordShaping(font, 2);
+    for (const word of ['Total ', 'INV-1 ', 'Total ', 'INV-2 ', 'Total ', 'INV-1 '])
+      memoised.layout(word);
+    expect(shaped).toEqual(['Total ', 'INV-1 ', 'INV-2 ', 'INV-1 ']);
+  });
+
   it('still shapes a word right after the bound has evicted it', () => {
     const plain = dejaVu();
     const font = memoiseWordShaping(dejaVu(), 2);
