@@ -5,9 +5,9 @@
 //   --only a,b         only these benchmarks (ids below)
 //   --profile          also CPU-profile the gateway and the order service (or the processes
 //                      named by --profile-processes payment,notification) and print the top
-//                      costs of every phase (the figures of a profiled run are not published),
+//                      costs of every phase (the figures of a profiled run are not published)
 //   --pg-statements    print PostgreSQL's top statements of every phase (pg_stat_statements must
-//                      be loaded; a profiled run does this too)
+//                      be loaded; a profiled run does this too; such a run is not published)
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +63,16 @@ const profileDir = values.profile
   : null;
 const profiled = values['profile-processes']!.split(',').map((name) => name.trim());
 
+// Before the stand starts, so a failure here leaves nothing running.
+const withStatements = Boolean(profileDir) || Boolean(values['pg-statements']);
+const statements = withStatements
+  ? await statementStats(
+      ['auth', 'order', 'payment', 'notification', 'billing'].map(
+        (service) => `${standDatabasePrefix()}_${service}`,
+      ),
+    )
+  : null;
+
 const stand = await standUp({
   nodeArgs: profileDir
     ? Object.fromEntries(
@@ -74,7 +84,6 @@ const stand = await standUp({
     : undefined,
 });
 const phases: { name: string; window: Window }[] = [];
-const statements = profileDir || values['pg-statements'] ? await statementStats() : null;
 const statementsByPhase: { name: string; statements: PhaseStatements }[] = [];
 const ctx: BenchContext = {
   stand,
@@ -87,11 +96,8 @@ const ctx: BenchContext = {
       return await work();
     } finally {
       phases.push({ name, window: { fromMicros, toMicros: monotonicMicros() } });
-      if (statements)
-        statementsByPhase.push({
-          name,
-          statements: await statements.read(standDatabasePrefix(), 15),
-        });
+      const read = await statements?.read(15);
+      if (read) statementsByPhase.push({ name, statements: read });
     }
   },
 };
@@ -101,7 +107,8 @@ try {
     console.log(`\n=== ${benchmark.id}`);
     for (const report of await benchmark.run(ctx)) {
       print(report);
-      if (!profileDir) await publish(report, { short });
+      // A profiled run, or one with pg_stat_statements loaded, carries their overhead.
+      if (!withStatements) await publish(report, { short });
     }
   }
 } catch (error) {

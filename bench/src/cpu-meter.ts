@@ -121,10 +121,10 @@ export async function rssByProcess(stand: SagaTarget): Promise<[string, number][
 }
 
 /**
- * What of each Node process's memory is V8's live-and-not-yet-collected heap and what is
- * outside it (Buffers), in MiB, from its /metrics: tells a heap that grew from a leak or from
- * garbage not yet collected apart from memory held elsewhere. Absent for a process without
- * /metrics.
+ * What of each Node process's memory is V8's heap in use (live objects and garbage not yet
+ * collected) and what is outside it (Buffers), in MiB, from the /metrics its URL serves. Absent
+ * where that URL serves none: the gateway serves its metrics on a port of their own, and the
+ * SMTP capture has none.
  */
 export async function heapByProcess(
   stand: SagaTarget,
@@ -133,7 +133,9 @@ export async function heapByProcess(
   for (const p of stand.processes()) {
     if (!p.url) continue;
     try {
-      const text = await (await fetch(`${p.url}/metrics`)).text();
+      const res = await fetch(`${p.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+      if (!res.ok) continue;
+      const text = await res.text();
       const mib = (name: string) =>
         Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
       out.set(p.name, {
