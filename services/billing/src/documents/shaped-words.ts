@@ -12,7 +12,8 @@ import type { Font, Glyph, GlyphPosition } from 'fontkit';
  * Only pdfkit's plain call is memoised (a word without explicit features, script or
  * direction); any other call goes straight to fontkit. pdfkit scales a run's positions in place
  * when it gets it, so every call gets its own copies of the positions; the glyphs are fontkit's
- * own cached objects, which nothing writes to.
+ * own cached objects, which nothing writes to. A customer's name is words too: it stays in this
+ * process's memory until newer words push it out, and is never written anywhere.
  */
 export function memoiseWordShaping(font: Font, maxWords = 2_000): Font {
   const shape = font.layout.bind(font);
