@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import {
+  type Admin,
   Kafka,
   logLevel,
   Partitioners,
@@ -89,11 +90,11 @@ export function createProducer(
   return kafka.producer({ ...config, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
-/** Create topics that do not exist yet (idempotent). */
+/** Create topics that do not exist yet (idempotent); return once every partition has a leader. */
 export async function ensureTopics(
   kafka: Kafka,
   topics: string[],
-  options: { numPartitions?: number } = {},
+  options: { numPartitions?: number; leaderTimeoutMs?: number } = {},
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -102,15 +103,40 @@ export async function ensureTopics(
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs's own wait retries only LEADER_NOT_AVAILABLE, but a broker whose metadata has
+        // not caught up with the controller answers UNKNOWN_TOPIC_OR_PARTITION for a topic just
+        // made (20 topics of 12 partitions failed 7 times in 8): waited for below instead.
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: options.numPartitions ?? 3,
           replicationFactor: 1,
         })),
       });
+      await untilLeadersElected(admin, missing, options.leaderTimeoutMs ?? 30_000);
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** The errors a broker answers for a topic whose creation it has not fully seen yet. */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+async function untilLeadersElected(admin: Admin, topics: string[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      if (!NOT_YET.has((error as { type?: string }).type ?? '')) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

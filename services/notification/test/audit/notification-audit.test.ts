@@ -28,8 +28,13 @@ describe('notification audit trail', () => {
     headers = { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` };
   });
   afterAll(async () => {
-    await service.close();
-    await smtp.stop();
+    // Stopped even when the setup failed half-way: a capture left running keeps jest from
+    // exiting, and CI then waits for its timeout.
+    try {
+      await service?.close();
+    } finally {
+      await smtp?.stop();
+    }
   });
 
   const call = (method: 'POST' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: object) =>

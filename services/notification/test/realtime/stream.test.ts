@@ -33,10 +33,15 @@ describe('realtime notification stream across two replicas', () => {
     await replica.messaging.stop();
   });
   afterAll(async () => {
-    clients.forEach((c) => c.close());
-    await replica.close();
-    await service.close();
-    await smtp.stop();
+    // Stopped even when the setup failed half-way: a capture left running keeps jest from
+    // exiting, and CI then waits for its timeout.
+    try {
+      clients.forEach((c) => c.close());
+      await replica?.close();
+      await service?.close();
+    } finally {
+      await smtp?.stop();
+    }
   });
 
   const open = async (url: string, userId: string, lastEventId?: string) => {

@@ -40,8 +40,13 @@ describe('admin webhook routes', () => {
     );
   });
   afterAll(async () => {
-    await service.close();
-    await smtp.stop();
+    // Stopped even when the setup failed half-way: a capture left running keeps jest from
+    // exiting, and CI then waits for its timeout.
+    try {
+      await service?.close();
+    } finally {
+      await smtp?.stop();
+    }
   });
 
   const call = (method: 'GET' | 'POST', url: string, headers = admin) =>

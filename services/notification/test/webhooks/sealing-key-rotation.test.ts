@@ -49,11 +49,16 @@ describe('rotating notification’s sealing keys', () => {
     });
   });
   afterAll(async () => {
-    for (const app of replicas) await app.close();
-    await service.app.close().catch(() => {});
-    await service.ctx.teardown();
-    await receiver.close();
-    await smtp.stop();
+    // Stopped even when the setup failed half-way: a capture left running keeps jest from
+    // exiting, and CI then waits for its timeout.
+    try {
+      for (const app of replicas) await app?.close();
+      await service?.app.close().catch(() => {});
+      await service?.ctx.teardown();
+      await receiver?.close();
+    } finally {
+      await smtp?.stop();
+    }
   });
 
   /** This deployment again, with other keys (the same database, broker and channel). */

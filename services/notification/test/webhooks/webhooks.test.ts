@@ -27,9 +27,14 @@ describe('outgoing webhooks', () => {
     });
   });
   afterAll(async () => {
-    await service.close();
-    await receiver.close();
-    await smtp.stop();
+    // Stopped even when the setup failed half-way: a capture left running keeps jest from
+    // exiting, and CI then waits for its timeout.
+    try {
+      await service?.close();
+      await receiver?.close();
+    } finally {
+      await smtp?.stop();
+    }
   });
 
   const as = async (userId: string) => ({
