@@ -64,9 +64,17 @@ describe('traces through the platform', () => {
       async () => {
         const spans = receiver.spans.filter((s) => s.traceId === traceId);
         const seen = new Set(spans.map((s) => s.service));
+        // Each process exports its spans in its own batches: wait for every consumer span
+        // asserted below, not only for the last in the saga (order's could still be buffered).
+        const consumed = new Set(spans.filter((s) => s.kind === CONSUMER).map((s) => s.service));
         // notification consumes order.created and order.paid: the end of the saga.
         const notified = spans.filter((s) => s.service === 'notification' && s.kind === CONSUMER);
-        return services.every((s) => seen.has(s)) && notified.length >= 2 ? spans : undefined;
+        const allConsumed = ['order', 'payment', 'notification', 'billing'].every((s) =>
+          consumed.has(s),
+        );
+        return services.every((s) => seen.has(s)) && allConsumed && notified.length >= 2
+          ? spans
+          : undefined;
       },
       {
         timeoutMs: 90_000,
