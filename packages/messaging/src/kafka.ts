@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Admin,
   Kafka,
@@ -137,6 +138,6 @@ async function untilLeadersElected(admin: Admin, topics: string[], timeoutMs: nu
     }
     if (Date.now() > deadline)
       throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }

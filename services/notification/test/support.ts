@@ -69,3 +69,19 @@ export function recordingLogger(lines: Record<string, unknown>[] = []) {
   };
   return { logger: make({}), lines };
 }
+
+/**
+ * Close what a test file started, in order, and its SMTP capture last and always: after a setup
+ * that failed half-way some of it is undefined, and a capture left running keeps jest from
+ * exiting (CI then waits for its timeout).
+ */
+export async function closeAfterTests(
+  smtp: { stop(): Promise<void> } | undefined,
+  ...closers: (() => unknown)[]
+): Promise<void> {
+  try {
+    for (const close of closers) await close();
+  } finally {
+    await smtp?.stop();
+  }
+}

@@ -11,7 +11,7 @@ import {
   withFailingCommits,
   type SmtpCapture,
 } from '@switchyard/testing';
-import { serviceDir, startNotificationService } from '../support.js';
+import { closeAfterTests, serviceDir, startNotificationService } from '../support.js';
 
 describe('notification audit trail', () => {
   let smtp: SmtpCapture;
@@ -27,15 +27,7 @@ describe('notification audit trail', () => {
     });
     headers = { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` };
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => service?.close()));
 
   const call = (method: 'POST' | 'PATCH' | 'DELETE' | 'GET', url: string, payload?: object) =>
     service.app.inject({ method, url, headers, payload });

@@ -13,7 +13,12 @@ import {
 import { createDb, type Db } from '../../src/db.js';
 import { EmailDispatcher } from '../../src/email/email-dispatcher.js';
 import { smtpTransportUrl } from '../../src/email/smtp-url.js';
-import { recordingLogger, serviceDir, TEST_RESET_TOKEN_SEALING_KEY } from '../support.js';
+import {
+  closeAfterTests,
+  recordingLogger,
+  serviceDir,
+  TEST_RESET_TOKEN_SEALING_KEY,
+} from '../support.js';
 
 /**
  * An email with a file survives a failed attempt whole: the retry (here by another replica)
@@ -33,15 +38,7 @@ describe('an email attachment across retries', () => {
     db = createDb(databaseUrl);
     smtp = await startSmtpCapture();
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await db?.$disconnect();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => db?.$disconnect()));
 
   const dispatcher = (smtpUrl: string) =>
     new EmailDispatcher({

@@ -9,7 +9,7 @@ import {
   type CapturedEmail,
   type SmtpCapture,
 } from '@switchyard/testing';
-import { startNotificationService } from '../support.js';
+import { closeAfterTests, startNotificationService } from '../support.js';
 
 const BILLING_ACCOUNT_URL = 'https://shop.example.com/account/billing';
 
@@ -33,16 +33,13 @@ describe('billing notifications', () => {
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32',
     });
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-      await receiver?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() =>
+    closeAfterTests(
+      smtp,
+      () => service?.close(),
+      () => receiver?.close(),
+    ),
+  );
 
   const as = async (userId: string) => ({
     authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}`,

@@ -11,7 +11,12 @@ import {
   type SmtpCapture,
   consumedEvents,
 } from '@switchyard/testing';
-import { serviceDir, startNotificationService, TEST_RESET_TOKEN_SEALING_KEY } from '../support.js';
+import {
+  closeAfterTests,
+  serviceDir,
+  startNotificationService,
+  TEST_RESET_TOKEN_SEALING_KEY,
+} from '../support.js';
 
 describe('notification service', () => {
   let smtp: SmtpCapture;
@@ -21,15 +26,7 @@ describe('notification service', () => {
     smtp = await startSmtpCapture();
     service = await startNotificationService(smtp.smtpUrl);
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => service?.close()));
 
   const inbox = async (userId: string) =>
     (

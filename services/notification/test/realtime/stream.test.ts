@@ -9,7 +9,7 @@ import {
   type EventStreamClient,
   type SmtpCapture,
 } from '@switchyard/testing';
-import { startNotificationService, startReplica } from '../support.js';
+import { closeAfterTests, startNotificationService, startReplica } from '../support.js';
 
 describe('realtime notification stream across two replicas', () => {
   let smtp: SmtpCapture;
@@ -32,17 +32,14 @@ describe('realtime notification stream across two replicas', () => {
     // Replica B consumes nothing: whatever its clients receive, replica A consumed.
     await replica.messaging.stop();
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      clients.forEach((c) => c.close());
-      await replica?.close();
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() =>
+    closeAfterTests(
+      smtp,
+      () => clients.forEach((c) => c.close()),
+      () => replica?.close(),
+      () => service?.close(),
+    ),
+  );
 
   const open = async (url: string, userId: string, lastEventId?: string) => {
     const token = await service.ctx.jwks.sign({ userId });

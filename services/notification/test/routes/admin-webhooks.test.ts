@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '@switchyard/service-kit';
 import { queryDb, startSmtpCapture, type SmtpCapture } from '@switchyard/testing';
-import { startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
+import { closeAfterTests, startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
 
 /**
  * Staff see every integrator's webhook endpoints and deliveries and redeliver a failed one
@@ -39,15 +39,7 @@ describe('admin webhook routes', () => {
       [failedDelivery, endpointIds[0], randomUUID()],
     );
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => service?.close()));
 
   const call = (method: 'GET' | 'POST', url: string, headers = admin) =>
     service.app.inject({ method, url, headers });

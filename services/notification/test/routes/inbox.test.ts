@@ -7,7 +7,7 @@ import {
   waitFor,
   type SmtpCapture,
 } from '@switchyard/testing';
-import { startNotificationService } from '../support.js';
+import { closeAfterTests, startNotificationService } from '../support.js';
 
 describe('in-app inbox', () => {
   let smtp: SmtpCapture;
@@ -48,15 +48,7 @@ describe('in-app inbox', () => {
       { what: 'five notifications' },
     );
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => service?.close()));
 
   const get = (url: string, h = headers) => service.app.inject({ url, headers: h });
   const post = (url: string, h = headers) =>

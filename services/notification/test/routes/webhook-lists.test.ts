@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SecretBox } from '@switchyard/service-kit';
 import { queryDb, startSmtpCapture, type SmtpCapture } from '@switchyard/testing';
-import { startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
+import { closeAfterTests, startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
 
 /**
  * Webhook endpoints and deliveries page like every list (docs/api-guide.md): `{items,
@@ -19,15 +19,7 @@ describe('webhook lists', () => {
     service = await startNotificationService(smtp.smtpUrl);
     headers = { authorization: `Bearer ${await service.ctx.jwks.sign({ userId: owner })}` };
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => service?.close()));
 
   const get = (url: string, h = headers) => service.app.inject({ url, headers: h });
 

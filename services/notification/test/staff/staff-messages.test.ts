@@ -9,7 +9,7 @@ import {
   type SmtpCapture,
 } from '@switchyard/testing';
 import { salesReportCsv } from '../../src/staff/sales-report-csv.js';
-import { startNotificationService } from '../support.js';
+import { closeAfterTests, startNotificationService } from '../support.js';
 
 interface CapturedAttachment {
   fileName: string;
@@ -71,15 +71,7 @@ describe('staff messages to the admins', () => {
     smtp = await startSmtpCapture();
     service = await startNotificationService(smtp.smtpUrl);
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() => closeAfterTests(smtp, () => service?.close()));
 
   /** Wait until the service holds this user's roles (auth's topic is not the order's). */
   const accessApplied = (userId: string, roles: string[]) =>

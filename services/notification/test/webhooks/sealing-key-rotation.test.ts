@@ -16,6 +16,7 @@ import {
 import { createDb } from '../../src/db.js';
 import { resealWebhookSecrets } from '../../src/webhooks/reseal-webhook-secrets.js';
 import {
+  closeAfterTests,
   startNotificationService,
   startReplica,
   TEST_RESET_TOKEN_SEALING_KEY,
@@ -48,18 +49,17 @@ describe('rotating notification’s sealing keys', () => {
       WEBHOOK_SECRETS_KEY: OLD_WEBHOOK_KEY,
     });
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      for (const app of replicas) await app?.close();
-      await service?.app.close().catch(() => {});
-      await service?.ctx.teardown();
-      await receiver?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() =>
+    closeAfterTests(
+      smtp,
+      async () => {
+        for (const app of replicas) await app.close();
+      },
+      () => service?.app.close().catch(() => {}),
+      () => service?.ctx.teardown(),
+      () => receiver?.close(),
+    ),
+  );
 
   /** This deployment again, with other keys (the same database, broker and channel). */
   async function redeploy(env: Record<string, string>) {

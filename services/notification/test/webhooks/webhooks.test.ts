@@ -10,7 +10,7 @@ import {
   type SmtpCapture,
 } from '@switchyard/testing';
 import { SecretBox } from '@switchyard/service-kit';
-import { startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
+import { closeAfterTests, startNotificationService, TEST_WEBHOOK_SECRETS_KEY } from '../support.js';
 
 describe('outgoing webhooks', () => {
   let smtp: SmtpCapture;
@@ -26,16 +26,13 @@ describe('outgoing webhooks', () => {
       WEBHOOK_DISABLE_AFTER_SECONDS: '2',
     });
   });
-  afterAll(async () => {
-    // Stopped even when the setup failed half-way: a capture left running keeps jest from
-    // exiting, and CI then waits for its timeout.
-    try {
-      await service?.close();
-      await receiver?.close();
-    } finally {
-      await smtp?.stop();
-    }
-  });
+  afterAll(() =>
+    closeAfterTests(
+      smtp,
+      () => service?.close(),
+      () => receiver?.close(),
+    ),
+  );
 
   const as = async (userId: string) => ({
     authorization: `Bearer ${await service.ctx.jwks.sign({ userId })}`,
