@@ -37,6 +37,9 @@ SWITCHYARD_TEST_RESULTS_DIR="$results" timeout --kill-after=60s "${TEST_TIMEOUT_
 if [ "$status" = 124 ] || [ "$status" = 137 ]; then
   echo "tests: stopped after ${TEST_TIMEOUT_MINUTES:-60} min — a test process did not finish (look for \"Jest did not exit\" above)" >&2
 fi
-node infra/scripts/summarize-tests.mjs "$results" || status=1
+# The processes' log digest first and the test summary last: a CI excerpt shows only the tail,
+# and that must name the failing tests, not only what the services logged meanwhile.
+summary="$(node infra/scripts/summarize-tests.mjs "$results")" || status=1
 if [ "$status" != 0 ]; then node infra/scripts/digest-process-logs.mjs "$TEST_PROCESS_LOG_DIR"; fi
+echo "$summary"
 exit "$status"
