@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,9 @@ import {
 } from '@switchyard/contracts';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { pino } from 'pino';
+// By path: @switchyard/testing depends on this package, so it cannot be a dependency of it. Its
+// freePort keeps the broker's ports out of the range outgoing connections take theirs from.
+import { freePort } from '../../testing/src/free-port.js';
 import { DeadLetterReplayRefused, listDeadLetters, replayDeadLetter } from '../src/dead-letters.js';
 import { sendToDeadLetterTopic } from '../src/dead-letter-producer.js';
 import { grantKafkaAcls } from '../src/kafka-acls.js';
@@ -38,14 +40,6 @@ const passwords = Object.fromEntries(
 );
 const home = mkdtempSync(path.join(tmpdir(), 'switchyard-kafka-scram-'));
 let brokers: string[];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A client logged in as `user`, exactly as a service builds one from its KAFKA_SASL_* variables. */
 function kafkaAs(user: string, password = passwords[user]!): Kafka {
