@@ -1,8 +1,14 @@
+/** Longer than a service's own 2 s per check: a slow answer still counts, a hung one does not. */
+const ANSWER_WITHIN_MS = 5_000;
+
 /** A process's `/readyz` answer: its status and checks, or null when it does not answer. */
 export async function readyz(
   baseUrl: string,
 ): Promise<{ status: number; checks: Record<string, string> } | null> {
-  const res = await fetch(`${baseUrl}/readyz`).catch(() => null);
+  // Bounded: a poll without a timeout would wait on one hung request past its own deadline.
+  const res = await fetch(`${baseUrl}/readyz`, {
+    signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
+  }).catch(() => null);
   if (!res) return null;
   const body = (await res.json().catch(() => ({}))) as { checks?: Record<string, string> };
   return { status: res.status, checks: body.checks ?? {} };
