@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { startPlatform, type Platform } from '@switchyard/testing';
+import { sharedPlatform, type SharedPlatform } from '@switchyard/testing';
 import { apiClient } from './client.js';
 
 const run = promisify(execFile);
@@ -12,16 +12,13 @@ const password = 'an audited passphrase';
 const userAgent = 'SwitchyardE2E/1.0 (audit)';
 
 describe('audit trail through the gateway', () => {
-  let platform: Platform;
+  let platform: SharedPlatform;
   let api: ReturnType<typeof apiClient>;
 
-  beforeAll(async () => {
-    platform = await startPlatform();
+  beforeAll(() => {
+    platform = sharedPlatform();
     api = apiClient(platform.gatewayUrl);
-  }, 180_000);
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
+  });
 
   const logIn = (email: string, pw: string) =>
     api.call('POST', '/v1/auth/login', {

@@ -2,28 +2,19 @@
 // filter, facets, and paging by price. Every answer is checked against the published OpenAPI
 // document after the file (openapi-conformance.setup.ts), so the new parameters and fields must
 // be in it. The demo catalog is what the platform starts with.
-import { startPlatform, type Platform } from '@switchyard/testing';
+import { sharedPlatform, type SharedPlatform } from '@switchyard/testing';
 import { apiClient } from './client.js';
 
 const LANTERN = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0003';
 
 describe('searching the catalog through the gateway', () => {
-  let platform: Platform;
+  let platform: SharedPlatform;
   let api: ReturnType<typeof apiClient>;
 
-  beforeAll(async () => {
-    platform = await startPlatform();
+  beforeAll(() => {
+    platform = sharedPlatform();
     api = apiClient(platform.gatewayUrl);
-  }, 180_000);
-
-  afterAll(async () => {
-    if (!platform) return;
-    const names = platform.running.map((p) => p.name);
-    const codes = await platform.stop();
-    expect(Object.fromEntries(names.map((n, i) => [n, codes[i]]))).toEqual(
-      Object.fromEntries(names.map((n) => [n, 0])),
-    );
-  }, 60_000);
+  });
 
   it('finds the lantern through a typo, filtered to a category and a price range', async () => {
     const found = await api.get(

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { promisify } from 'node:util';
-import { startPlatform, waitFor, type Platform } from '@switchyard/testing';
+import { sharedPlatform, waitFor, type SharedPlatform } from '@switchyard/testing';
 import { apiClient, type ApiResponse } from './client.js';
 
 const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
@@ -32,7 +32,7 @@ function raw(port: number, request: string) {
 }
 
 describe('hostile input through the gateway', () => {
-  let platform: Platform;
+  let platform: SharedPlatform;
   let api: ReturnType<typeof apiClient>;
   let gatewayPort: number;
   let customer: { token: string; userId: string };
@@ -47,7 +47,7 @@ describe('hostile input through the gateway', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = sharedPlatform();
     api = apiClient(platform.gatewayUrl);
     gatewayPort = Number(new URL(platform.gatewayUrl).port);
     customer = await signUp();
@@ -73,9 +73,6 @@ describe('hostile input through the gateway', () => {
     paymentId = payment.id;
   }, 180_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
 
   const expectProblem = (res: ApiResponse, status: number) => {
     expect({ status: res.status, body: res.body }).toMatchObject({ status });

@@ -5,7 +5,7 @@ import spectralCore, { type IRuleResult } from '@stoplight/spectral-core';
 import { pattern, truthy } from '@stoplight/spectral-functions';
 import * as Parsers from '@stoplight/spectral-parsers';
 import { oas } from '@stoplight/spectral-rulesets';
-import { startPlatform, type Platform } from '@switchyard/testing';
+import { sharedPlatform, type SharedPlatform } from '@switchyard/testing';
 
 const { Document, Spectral, createRulesetFunction } = spectralCore;
 const OPERATIONS = '$.paths[*][get,put,post,patch,delete]';
@@ -44,14 +44,11 @@ const hasExample = createRulesetFunction<Record<string, unknown>, null>(
 );
 
 describe('the published OpenAPI document', () => {
-  let platform: Platform;
+  let platform: SharedPlatform;
 
-  beforeAll(async () => {
-    platform = await startPlatform();
-  }, 180_000);
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
+  beforeAll(() => {
+    platform = sharedPlatform();
+  });
 
   it('passes Spectral’s OpenAPI ruleset and ours', async () => {
     const document = (await (await fetch(`${platform.gatewayUrl}/docs/json`)).json()) as {

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { SecretBox } from '@switchyard/service-kit';
-import { queryDb, startPlatform, type Platform } from '@switchyard/testing';
+import { queryDb, sharedPlatform, type SharedPlatform } from '@switchyard/testing';
 import { decodeJwt, SignJWT, type JWK } from 'jose';
 import { apiClient, type ApiResponse } from './client.js';
 import {
@@ -21,7 +21,7 @@ const password = 'a long enough passphrase';
 const run = promisify(execFile);
 
 describe('security suite', () => {
-  let platform: Platform;
+  let platform: SharedPlatform;
   let api: ReturnType<typeof apiClient>;
   let direct: ReturnType<typeof apiClient>;
   let tokens: TokenFactory;
@@ -42,7 +42,7 @@ describe('security suite', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = sharedPlatform();
     api = apiClient(platform.gatewayUrl);
     direct = apiClient(platform.serviceUrl('order'), { checkAgainstOpenApi: false });
     alice = await customer();
@@ -70,9 +70,6 @@ describe('security suite', () => {
     });
   }, 180_000);
 
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
 
   /** The token must be refused by the gateway and by the service itself. */
   async function expectRejected(token: string): Promise<void> {
@@ -363,8 +360,11 @@ describe('security suite', () => {
     });
   });
 
-  // Last: it spends the credential routes' per-IP budget for this platform's gateway.
+  // Last: it spends the credential routes' per-IP budget of the shared platform's gateway, and
+  // gives it back after, for the files that share the platform.
   describe('rate limits', () => {
+    afterAll(() => platform.resetRateLimits());
+
     it('credential routes answer 429 with Retry-After and RateLimit headers once the budget is spent', async () => {
       let limited: ApiResponse | undefined;
       for (let i = 0; i < 400 && !limited; i++) {

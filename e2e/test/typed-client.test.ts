@@ -12,7 +12,7 @@ import {
   type Session,
   type SwitchyardClient,
 } from '@switchyard/client';
-import { repoRoot, startPlatform, type Platform } from '@switchyard/testing';
+import { repoRoot, sharedPlatform, type SharedPlatform } from '@switchyard/testing';
 import { recordingFetch } from './client.js';
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 const aMug = { lines: [{ productId: MUG, quantity: 1 }], paymentMethod: 'pm_card_visa' };
 
 describe('the typed client through the gateway', () => {
-  let platform: Platform;
+  let platform: SharedPlatform;
   let session: Session | undefined;
   let client: SwitchyardClient;
   const clientFor = (options: { token?: string } = {}) =>
@@ -43,17 +43,14 @@ describe('the typed client through the gateway', () => {
       },
     );
 
-  beforeAll(async () => {
-    platform = await startPlatform();
+  beforeAll(() => {
+    platform = sharedPlatform();
     client = createSwitchyardClient({
       baseUrl: platform.gatewayUrl,
       getToken: () => session?.accessToken,
       fetch: recordingFetch(platform.gatewayUrl),
     });
-  }, 180_000);
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
+  });
 
   async function register(name: string) {
     const email = `typed-${randomUUID()}@example.com`;

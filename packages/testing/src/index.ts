@@ -66,3 +66,9 @@ export {
   withFailingCommits,
 } from './audit-trail.js';
 export { writeDeadLetter } from './dead-letters.js';
+export {
+  sharedPlatform,
+  startSharedPlatform,
+  stopSharedPlatform,
+  type SharedPlatform,
+} from './shared-platform.js';
