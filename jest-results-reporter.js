@@ -22,6 +22,10 @@ export default class ResultsReporter {
         // Named here so the closing lines of a CI log say what failed, even when the
         // log is cut to its tail.
         failures: describeFailures(results),
+        // When the package's run started and ended, so the summary can show how the packages
+        // shared the run (TEST_CONCURRENCY lanes) and which one was its tail.
+        startedAt: results.startTime,
+        endedAt: Date.now(),
         // Wall time per test file, so the summary can name where CI's minutes go.
         durations: results.testResults.map((suite) => ({
           file: path.relative(process.cwd(), suite.testFilePath),

@@ -73,7 +73,6 @@ describe('hostile input through the gateway', () => {
     paymentId = payment.id;
   }, 180_000);
 
-
   const expectProblem = (res: ApiResponse, status: number) => {
     expect({ status: res.status, body: res.body }).toMatchObject({ status });
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -70,7 +70,6 @@ describe('security suite', () => {
     });
   }, 180_000);
 
-
   /** The token must be refused by the gateway and by the service itself. */
   async function expectRejected(token: string): Promise<void> {
     const viaGateway = await api.get('/v1/orders', token);

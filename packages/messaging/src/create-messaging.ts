@@ -22,6 +22,7 @@ export interface KafkaSettings extends KafkaCredentialSettings {
   KAFKA_SESSION_TIMEOUT_MS?: number;
   KAFKA_HEARTBEAT_INTERVAL_MS?: number;
   KAFKA_REBALANCE_TIMEOUT_MS?: number;
+  KAFKA_FETCH_MAX_WAIT_MS?: number;
   /** How often the relay looks for rows when nothing woke it. */
   OUTBOX_POLL_INTERVAL_MS?: number;
   /** Published outbox rows are deleted after this many hours. */
@@ -81,6 +82,9 @@ export function createMessaging(options: MessagingOptions): Messaging {
       : {}),
     ...(settings.KAFKA_REBALANCE_TIMEOUT_MS
       ? { rebalanceTimeoutMs: settings.KAFKA_REBALANCE_TIMEOUT_MS }
+      : {}),
+    ...(settings.KAFKA_FETCH_MAX_WAIT_MS
+      ? { fetchMaxWaitMs: settings.KAFKA_FETCH_MAX_WAIT_MS }
       : {}),
   };
   const credentials = kafkaCredentialsOf(settings);

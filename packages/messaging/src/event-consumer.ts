@@ -36,12 +36,18 @@ export interface ConsumerTiming {
   heartbeatIntervalMs: number;
   /** How long a rebalance waits for members to rejoin (longer than the slowest handler). */
   rebalanceTimeoutMs: number;
+  /**
+   * How long the broker holds a fetch open while it has nothing to return. A stop (SIGTERM)
+   * waits for the fetch in flight, so this also bounds how long leaving the group takes.
+   */
+  fetchMaxWaitMs: number;
 }
 
 export const defaultConsumerTiming: ConsumerTiming = {
   sessionTimeoutMs: 10_000,
   heartbeatIntervalMs: 1_000,
   rebalanceTimeoutMs: 30_000,
+  fetchMaxWaitMs: 5_000, // kafkajs's own default
 };
 
 export interface EventConsumerOptions extends RetryPolicyOptions {
@@ -202,6 +208,7 @@ export class EventConsumer {
       sessionTimeout: this.timing.sessionTimeoutMs,
       heartbeatInterval: this.timing.heartbeatIntervalMs,
       rebalanceTimeout: this.timing.rebalanceTimeoutMs,
+      maxWaitTimeInMs: this.timing.fetchMaxWaitMs,
       allowAutoTopicCreation: false,
       // The supervisor restarts crashed consumers itself, with a fresh instance.
       retry: { restartOnFailure: async () => false },

@@ -61,6 +61,12 @@ export const KafkaEnv = Type.Object({
   KAFKA_HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 10_000, default: 1_000 }),
   KAFKA_REBALANCE_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 300_000, default: 30_000 }),
   /**
+   * How long the broker holds an empty fetch open. A stop waits for the fetch in flight, so the
+   * test harnesses shorten it (a platform stop took 5.4 s with the default); production keeps
+   * kafkajs's 5 s, the fewest idle requests.
+   */
+  KAFKA_FETCH_MAX_WAIT_MS: Type.Integer({ minimum: 100, maximum: 30_000, default: 5_000 }),
+  /**
    * How often the outbox relay looks for rows when nothing woke it. Every commit that writes
    * an event wakes it at once; the poll only picks up what a crash or another replica left.
    */

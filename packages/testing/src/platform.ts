@@ -156,6 +156,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     LOGIN_THROTTLE_NAMESPACE: `switchyard:e2e:${namespace}login`,
     CACHE_NAMESPACE: namespace,
     REALTIME_CHANNEL: `switchyard:e2e:${namespace}notifications`,
+    // A stop waits for each consumer's fetch in flight: 500 ms instead of production's 5 s.
+    KAFKA_FETCH_MAX_WAIT_MS: '500',
     ...options.env,
   };
   const specs: { spec: StackProcess; index: number; port: number }[] = [];

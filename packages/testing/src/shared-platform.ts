@@ -85,7 +85,10 @@ export function sharedPlatform(): SharedPlatform {
     async resetRateLimits() {
       const redis = new Redis(description.redisUrl, { maxRetriesPerRequest: 2 });
       try {
-        const stream = redis.scanStream({ match: `${description.rateLimitNamespace}*`, count: 500 });
+        const stream = redis.scanStream({
+          match: `${description.rateLimitNamespace}*`,
+          count: 500,
+        });
         for await (const keys of stream as AsyncIterable<string[]>)
           if (keys.length) await redis.del(...keys);
       } finally {
