@@ -2,6 +2,7 @@
 // infra/scripts/test.sh can print one closing line for the whole workspace.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 export default class ResultsReporter {
   onRunComplete(_contexts, results) {
@@ -58,7 +59,7 @@ function describeFailures(results) {
 
 function firstLine(text) {
   // Jest colours its messages; strip the escapes and keep the first meaningful line.
-  const plain = String(text).replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(String(text));
   return plain
     .split('\n')
     .map((line) => line.trim())
