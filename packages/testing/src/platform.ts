@@ -93,6 +93,9 @@ export interface PlatformOptions {
   gatewayToEveryReplica?: boolean;
 }
 
+/** The Redis prefix of a platform's rate-limit counters (its gateway's RATE_LIMIT_NAMESPACE). */
+export const rateLimitNamespace = (namespace: string) => `switchyard:e2e:${namespace}rate:`;
+
 /** The package whose tests run (jest's working directory), as a database name's part. */
 const packageSlug = () =>
   path
@@ -152,7 +155,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const sharedEnv = {
     RATE_LIMIT_PER_MINUTE: '100000',
     AUTH_RATE_LIMIT_PER_MINUTE: process.env.E2E_AUTH_RATE_LIMIT ?? '300',
-    RATE_LIMIT_NAMESPACE: `switchyard:e2e:${namespace}rate:`,
+    RATE_LIMIT_NAMESPACE: rateLimitNamespace(namespace),
     LOGIN_THROTTLE_NAMESPACE: `switchyard:e2e:${namespace}login`,
     CACHE_NAMESPACE: namespace,
     REALTIME_CHANNEL: `switchyard:e2e:${namespace}notifications`,

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { StackProcess } from '@switchyard/stack';
-import { startPlatform, type Platform } from './platform.js';
+import { rateLimitNamespace, startPlatform, type Platform } from './platform.js';
 import { testDatabaseTag } from './test-database.js';
 
 /**
@@ -46,7 +46,7 @@ export async function startSharedPlatform(): Promise<void> {
     serviceUrls: Object.fromEntries(
       platform.replicas.filter((r) => r.index === 0).map((r) => [r.name, r.url]),
     ),
-    rateLimitNamespace: `switchyard:e2e:${platform.namespace}rate:`,
+    rateLimitNamespace: rateLimitNamespace(platform.namespace),
     redisUrl,
   };
   process.env[ENV_KEY] = JSON.stringify(description);
