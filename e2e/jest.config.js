@@ -24,6 +24,7 @@ const e2eProject = {
 export default {
   reporters,
   maxWorkers,
+  testSequencer: '<rootDir>/jest-sequencer.js',
   testTimeout: 120_000,
   projects: [
     {
