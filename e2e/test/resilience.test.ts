@@ -15,9 +15,9 @@ const MUG = '0b6f1c52-3f5e-4c36-9d1a-6a2f6b9e0001';
 const SERVICES = ['order', 'payment', 'notification', 'billing'] as const;
 /**
  * The promise: a replica killed with -9 and restarted after 1 s is ready again within this. A
- * quiet machine takes 4–9 s; a busy CI machine up to 10 s, and twice a payment replica took over
- * 15 s (its Node process needed 13.6 s to load, beside the survivor's backlog): the bound leaves
- * room for that, and still fails on the crash loop it was written for (48 s to 4.5 min).
+ * quiet machine takes 4–9 s. Beside another suite's browser tests in CI, replicas took 8–19 s
+ * (one payment process needed 13.6 s to load): this file now runs last (jest-sequencer.js), and
+ * the bound still fails on the crash loop it was written for (48 s to 4.5 min).
  */
 const READY_WITHIN_MS = 20_000;
 
