@@ -5,6 +5,7 @@ import {
   createKafkaNamespace,
   deleteKafkaNamespace,
   startKafka,
+  TEST_FETCH_MAX_WAIT_ENV,
   testKafkaBrokers,
 } from './kafka.js';
 import { freePort } from './free-port.js';
@@ -159,8 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     LOGIN_THROTTLE_NAMESPACE: `switchyard:e2e:${namespace}login`,
     CACHE_NAMESPACE: namespace,
     REALTIME_CHANNEL: `switchyard:e2e:${namespace}notifications`,
-    // A stop waits for each consumer's fetch in flight: 500 ms instead of production's 5 s.
-    KAFKA_FETCH_MAX_WAIT_MS: '500',
+    ...TEST_FETCH_MAX_WAIT_ENV,
     ...options.env,
   };
   const specs: { spec: StackProcess; index: number; port: number }[] = [];

@@ -2,6 +2,7 @@ import {
   createKafkaNamespace,
   deleteKafkaNamespace,
   startKafka,
+  TEST_FETCH_MAX_WAIT_ENV,
   testKafkaBrokers,
 } from './kafka.js';
 import { markDenylistSynced } from './denylist.js';
@@ -64,8 +65,7 @@ export async function setupServiceTest(options: {
       AUTH_JWKS_URL: jwks.url,
       AUTH_ISSUER: jwks.issuer,
       AUTH_AUDIENCE: jwks.audience,
-      // Closing the app waits for the consumer's fetch in flight: 500 ms instead of 5 s.
-      KAFKA_FETCH_MAX_WAIT_MS: '500',
+      ...TEST_FETCH_MAX_WAIT_ENV,
       ...options.env,
     },
     async teardown() {
