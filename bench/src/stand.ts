@@ -5,8 +5,8 @@
 // Redis script runs, it just never says no) and access tokens live an hour (a run is longer
 // than the default 15 min).
 import {
-  isConsuming,
   queryDb,
+  readyz,
   startPlatform,
   testDatabaseTag,
   waitFor,
@@ -85,9 +85,13 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
   const consuming = (replicas: Replica[]) =>
     waitFor(
       async () => {
-        for (const r of replicas)
-          if (['order', 'payment', 'notification'].includes(r.name) && !(await isConsuming(r.url)))
-            return false;
+        for (const r of replicas) {
+          if (!['order', 'payment', 'notification'].includes(r.name)) continue;
+          // Thrown, not false: on a timeout, waitFor names the last replica that was not consuming.
+          const state = (await readyz(r.url))?.checks.consumer ?? 'no answer';
+          if (state !== 'consuming')
+            throw new Error(`${r.name} replica ${r.index}: consumer ${state}`);
+        }
         return true;
       },
       { timeoutMs: 120_000, what: 'every consumer in its group' },
