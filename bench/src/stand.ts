@@ -5,8 +5,8 @@
 // Redis script runs, it just never says no) and access tokens live an hour (a run is longer
 // than the default 15 min).
 import {
+  consumerState,
   queryDb,
-  readyz,
   startPlatform,
   testDatabaseTag,
   waitFor,
@@ -88,7 +88,7 @@ export async function standUp(options: StandOptions = {}): Promise<Stand> {
         for (const r of replicas) {
           if (!['order', 'payment', 'notification'].includes(r.name)) continue;
           // Thrown, not false: on a timeout, waitFor names the last replica that was not consuming.
-          const state = (await readyz(r.url))?.checks.consumer ?? 'no answer';
+          const state = await consumerState(r.url);
           if (state !== 'consuming')
             throw new Error(`${r.name} replica ${r.index}: consumer ${state}`);
         }

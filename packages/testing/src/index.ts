@@ -42,7 +42,7 @@ export { describeDatabaseTimeouts, type DatabaseTimeoutsOptions } from './databa
 export { startScriptedSmtp, type ScriptedSmtp } from './scripted-smtp.js';
 export { OpenApiConformance, type Exchange } from './openapi-conformance.js';
 export { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
-export { readyz, isConsuming } from './readiness.js';
+export { consumerState, readyz, isConsuming } from './readiness.js';
 export {
   chargesAfterCancellation,
   findInconsistencies,

@@ -14,7 +14,12 @@ export async function readyz(
   return { status: res.status, checks: body.checks ?? {} };
 }
 
+/** A service's Kafka consumer state as `/readyz` reports it (`consuming`, `joining`, …). */
+export async function consumerState(baseUrl: string): Promise<string> {
+  return (await readyz(baseUrl))?.checks.consumer ?? 'no answer';
+}
+
 /** Whether a service's Kafka consumer has joined its group and is consuming. */
 export async function isConsuming(baseUrl: string): Promise<boolean> {
-  return (await readyz(baseUrl))?.checks.consumer === 'consuming';
+  return (await consumerState(baseUrl)) === 'consuming';
 }
